@@ -1,0 +1,102 @@
+"""An S3 bucket (AWS, MinIO, SeaweedFS...), with the endpoint configurable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+from skyulf_core.errors import NotFound, Unavailable
+
+from skyulf_platform.artifacts.base import ArtifactStore
+
+
+class S3ArtifactStore(ArtifactStore):
+    def __init__(
+        self,
+        bucket: str,
+        prefix: str = "",
+        *,
+        endpoint_url: str | None = None,
+        access_key: str | None = None,
+        secret_key: str | None = None,
+        region: str = "us-east-1",
+    ) -> None:
+        self.bucket = bucket
+        self.prefix = prefix.strip("/")
+        self.root_uri = f"s3://{bucket}/{self.prefix}" if self.prefix else f"s3://{bucket}"
+        self.client: Any = boto3.client(
+            "s3",
+            endpoint_url=endpoint_url,
+            aws_access_key_id=access_key,
+            aws_secret_access_key=secret_key,
+            region_name=region,
+            config=Config(
+                s3={"addressing_style": "path"},
+                retries={"max_attempts": 3, "mode": "standard"},
+                connect_timeout=5,
+                read_timeout=60,
+            ),
+        )
+
+    def _obj(self, key: str) -> str:
+        return f"{self.prefix}/{key}" if self.prefix else key
+
+    def _fail(self, e: Exception, action: str, key: str) -> Exception:
+        return Unavailable(
+            f"artifact store {self.root_uri} failed to {action} {key}: {e}",
+            details={"uri": self.uri_for(key)},
+        )
+
+    def _write(self, key: str, data: bytes) -> None:
+        # A single PUT is atomic in S3: the object appears whole or not at all.
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=self._obj(key), Body=data)
+        except (ClientError, BotoCoreError) as e:
+            raise self._fail(e, "write", key) from e
+
+    def _read(self, key: str) -> bytes:
+        try:
+            resp = self.client.get_object(Bucket=self.bucket, Key=self._obj(key))
+            return bytes(resp["Body"].read())
+        except ClientError as e:
+            if e.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+                raise NotFound(f"artifact {self.uri_for(key)} not found") from e
+            raise self._fail(e, "read", key) from e
+        except BotoCoreError as e:
+            raise self._fail(e, "read", key) from e
+
+    def exists(self, key: str) -> bool:
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self._obj(key))
+            return True
+        except ClientError as e:
+            if e.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+                return False
+            raise self._fail(e, "check", key) from e
+        except BotoCoreError as e:
+            raise self._fail(e, "check", key) from e
+
+    def delete(self, key: str) -> None:
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=self._obj(key))
+        except (ClientError, BotoCoreError) as e:
+            raise self._fail(e, "delete", key) from e
+
+    def list(self, prefix: str = "") -> list[str]:
+        strip = len(self.prefix) + 1 if self.prefix else 0
+        keys: list[str] = []
+        try:
+            paginator = self.client.get_paginator("list_objects_v2")
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=self._obj(prefix)):
+                keys.extend(obj["Key"][strip:] for obj in page.get("Contents", []))
+        except (ClientError, BotoCoreError) as e:
+            raise self._fail(e, "list", prefix) from e
+        return sorted(keys)
+
+    def ping(self) -> None:
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except (ClientError, BotoCoreError) as e:
+            raise Unavailable(f"artifact bucket {self.bucket} is not reachable: {e}") from e

@@ -1,0 +1,62 @@
+"""Run a service's own Alembic history against its database, programmatically.
+
+Every service keeps its migrations in ``<package>/migrations`` and its own version table
+(``alembic_version_<service>``), so several services can share one PostgreSQL database without
+touching each other's tables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import MetaData
+
+
+def alembic_config(migrations_dir: Path, url: str, service: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir))
+    # Escape % for ConfigParser interpolation (URL-encoded passwords).
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    cfg.set_main_option("version_table", f"alembic_version_{service}")
+    return cfg
+
+
+def upgrade(migrations_dir: Path, url: str, service: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(migrations_dir, url, service), revision)
+
+
+def run_env(target_metadata: MetaData) -> None:
+    """The body of every service's ``migrations/env.py``."""
+    from alembic import context
+
+    from skyulf_platform.db.engine import make_engine
+
+    cfg = context.config
+    url = cfg.get_main_option("sqlalchemy.url")
+    version_table = cfg.get_main_option("version_table") or "alembic_version"
+    assert url is not None
+    if context.is_offline_mode():
+        context.configure(
+            url=url,
+            target_metadata=target_metadata,
+            version_table=version_table,
+            literal_binds=True,
+            render_as_batch=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            version_table=version_table,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()

@@ -1,0 +1,47 @@
+"""gRPC channels to other Skyulf services, and the one place their errors are rebuilt."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import grpc
+from grpc import aio
+
+from skyulf_platform.errors import from_rpc_error
+from skyulf_platform.grpc.interceptors import REQUEST_ID_KEY, client_interceptors
+from skyulf_platform.logs import request_id_var
+
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+
+CHANNEL_OPTIONS = [
+    ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+    ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+    ("grpc.keepalive_time_ms", 30_000),
+]
+
+
+def aio_channel(address: str) -> aio.Channel:
+    return aio.insecure_channel(
+        address, options=CHANNEL_OPTIONS, interceptors=client_interceptors()
+    )
+
+
+def sync_channel(address: str) -> grpc.Channel:
+    """A blocking channel, for Celery tasks and scripts."""
+    return grpc.insecure_channel(address, options=CHANNEL_OPTIONS)
+
+
+def call_metadata() -> tuple[tuple[str, str], ...]:
+    """Metadata for blocking calls (the aio channels add the request id themselves)."""
+    rid = request_id_var.get()
+    return ((REQUEST_ID_KEY, rid),) if rid else ()
+
+
+@contextlib.contextmanager
+def translated(service: str) -> Iterator[None]:
+    """Re-raise a failed call to `service` as the SkyulfError it carried."""
+    try:
+        yield
+    except grpc.RpcError as e:
+        raise from_rpc_error(e, service=service) from e

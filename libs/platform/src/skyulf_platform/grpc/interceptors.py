@@ -1,0 +1,142 @@
+"""Server and client interceptors: request ids in, SkyulfErrors out as mapped statuses."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import grpc
+from grpc import aio
+from skyulf_core.errors import ErrorCode, SkyulfError
+
+from skyulf_platform.errors import GRPC_STATUS, error_trailer
+from skyulf_platform.logs import new_request_id, request_id_var
+
+log = logging.getLogger(__name__)
+
+REQUEST_ID_KEY = "x-request-id"
+
+
+def _request_id(context: aio.ServicerContext) -> str:
+    for key, value in context.invocation_metadata() or ():
+        if key == REQUEST_ID_KEY and isinstance(value, str) and value:
+            return value
+    return new_request_id()
+
+
+async def _abort(context: aio.ServicerContext, err: Exception, method: str) -> None:
+    if isinstance(err, SkyulfError):
+        skyulf_err = err
+        if err.code == ErrorCode.INTERNAL:
+            log.error("internal error in %s: %s", method, err, exc_info=err)
+    else:
+        log.error("unhandled error in %s", method, exc_info=err)
+        skyulf_err = SkyulfError(
+            f"internal error (request id {request_id_var.get()})", code=ErrorCode.INTERNAL
+        )
+    context.set_trailing_metadata(error_trailer(skyulf_err))
+    await context.abort(GRPC_STATUS[skyulf_err.code], skyulf_err.message)
+
+
+def _wrap_unary(
+    behavior: Callable[[Any, aio.ServicerContext], Awaitable[Any]], method: str
+) -> Callable[[Any, aio.ServicerContext], Awaitable[Any]]:
+    async def wrapper(request: Any, context: aio.ServicerContext) -> Any:
+        token = request_id_var.set(_request_id(context))
+        try:
+            return await behavior(request, context)
+        except aio.AbortError:
+            raise
+        except Exception as e:
+            await _abort(context, e, method)
+        finally:
+            request_id_var.reset(token)
+
+    return wrapper
+
+
+def _wrap_stream(
+    behavior: Callable[[Any, aio.ServicerContext], AsyncIterator[Any]], method: str
+) -> Callable[[Any, aio.ServicerContext], AsyncIterator[Any]]:
+    async def wrapper(request: Any, context: aio.ServicerContext) -> AsyncIterator[Any]:
+        token = request_id_var.set(_request_id(context))
+        try:
+            async for item in behavior(request, context):
+                yield item
+        except aio.AbortError:
+            raise
+        except Exception as e:
+            await _abort(context, e, method)
+        finally:
+            request_id_var.reset(token)
+
+    return wrapper
+
+
+class ErrorMappingInterceptor(aio.ServerInterceptor):
+    """Sets the request id for logging and turns raised errors into mapped gRPC statuses."""
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        handler = await continuation(handler_call_details)
+        if handler is None:
+            return handler
+        method = handler_call_details.method
+        if method.startswith(("/grpc.health", "/grpc.reflection")):
+            return handler
+        kw = {
+            "request_deserializer": handler.request_deserializer,
+            "response_serializer": handler.response_serializer,
+        }
+        if handler.unary_unary:
+            return grpc.unary_unary_rpc_method_handler(
+                _wrap_unary(handler.unary_unary, method), **kw
+            )
+        if handler.stream_unary:
+            return grpc.stream_unary_rpc_method_handler(
+                _wrap_unary(handler.stream_unary, method), **kw
+            )
+        if handler.unary_stream:
+            return grpc.unary_stream_rpc_method_handler(
+                _wrap_stream(handler.unary_stream, method), **kw
+            )
+        if handler.stream_stream:
+            return grpc.stream_stream_rpc_method_handler(
+                _wrap_stream(handler.stream_stream, method), **kw
+            )
+        return handler
+
+
+def _with_request_id(details: aio.ClientCallDetails) -> aio.ClientCallDetails:
+    rid = request_id_var.get()
+    if not rid:
+        return details
+    metadata = aio.Metadata(*(details.metadata or ()))
+    if REQUEST_ID_KEY not in metadata:
+        metadata.add(REQUEST_ID_KEY, rid)
+    return aio.ClientCallDetails(
+        details.method, details.timeout, metadata, details.credentials, details.wait_for_ready
+    )
+
+
+class RequestIdUnaryUnary(aio.UnaryUnaryClientInterceptor):
+    async def intercept_unary_unary(self, continuation, client_call_details, request):  # type: ignore[no-untyped-def]
+        return await continuation(_with_request_id(client_call_details), request)
+
+
+class RequestIdUnaryStream(aio.UnaryStreamClientInterceptor):
+    async def intercept_unary_stream(self, continuation, client_call_details, request):  # type: ignore[no-untyped-def]
+        return await continuation(_with_request_id(client_call_details), request)
+
+
+class RequestIdStreamUnary(aio.StreamUnaryClientInterceptor):
+    async def intercept_stream_unary(self, continuation, client_call_details, request_iterator):  # type: ignore[no-untyped-def]
+        return await continuation(_with_request_id(client_call_details), request_iterator)
+
+
+def client_interceptors() -> list[aio.ClientInterceptor]:
+    return [RequestIdUnaryUnary(), RequestIdUnaryStream(), RequestIdStreamUnary()]

@@ -1,0 +1,132 @@
+"""``serve()``: the one way a Skyulf gRPC service runs.
+
+It adds health (``grpc.health.v1``: NOT_SERVING until the service's dependency checks pass, then
+re-checked periodically), reflection, the request-id and error-mapping interceptors, and a graceful
+stop on SIGTERM/SIGINT that lets in-flight calls finish.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from grpc import aio
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from skyulf_platform.grpc.client import CHANNEL_OPTIONS
+from skyulf_platform.grpc.interceptors import ErrorMappingInterceptor
+
+log = logging.getLogger(__name__)
+
+HealthCheck = Callable[[], Awaitable[None]]
+"""Raises when a dependency does not answer."""
+
+
+@dataclass
+class ServiceBinding:
+    """A servicer, the generated ``add_*_to_server`` function and its full service name."""
+
+    servicer: object
+    add_to_server: Callable[[object, aio.Server], None]
+    service_name: str
+
+
+@dataclass
+class RunningServer:
+    server: aio.Server
+    port: int
+    health: health.HealthServicer
+    service_names: list[str]
+    checks: Sequence[HealthCheck] = field(default_factory=list)
+    _monitor: asyncio.Task[None] | None = None
+
+    async def stop(self, grace: float = 10.0) -> None:
+        if self._monitor is not None:
+            self._monitor.cancel()
+        self.health.enter_graceful_shutdown()
+        await self.server.stop(grace)
+
+
+async def _run_checks(checks: Sequence[HealthCheck]) -> str | None:
+    for check in checks:
+        try:
+            await asyncio.wait_for(check(), timeout=5.0)
+        except Exception as e:
+            return f"{getattr(check, '__name__', 'check')}: {e}"
+    return None
+
+
+async def _monitor(running: RunningServer, interval: float) -> None:
+    current: int | None = None
+    while True:
+        failure = await _run_checks(running.checks)
+        status = (
+            health_pb2.HealthCheckResponse.NOT_SERVING
+            if failure
+            else health_pb2.HealthCheckResponse.SERVING
+        )
+        if status != current:
+            if failure:
+                log.warning("not serving: %s", failure)
+            else:
+                log.info("serving")
+            for name in ["", *running.service_names]:
+                running.health.set(name, status)
+            current = status
+        await asyncio.sleep(interval if failure is None else min(interval, 1.0))
+
+
+async def start_server(
+    bindings: Sequence[ServiceBinding],
+    *,
+    host: str,
+    port: int,
+    checks: Sequence[HealthCheck] = (),
+    check_interval: float = 5.0,
+) -> RunningServer:
+    server = aio.server(interceptors=[ErrorMappingInterceptor()], options=CHANNEL_OPTIONS)
+    for b in bindings:
+        b.add_to_server(b.servicer, server)
+    health_servicer = health.HealthServicer(experimental_non_blocking=True)
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    names = [b.service_name for b in bindings]
+    for name in ["", *names]:
+        health_servicer.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
+    reflection.enable_server_reflection(
+        [
+            *names,
+            health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+            reflection.SERVICE_NAME,
+        ],
+        server,
+    )
+    bound = server.add_insecure_port(f"{host}:{port}")
+    await server.start()
+    running = RunningServer(server, bound, health_servicer, names, list(checks))
+    running._monitor = asyncio.create_task(_monitor(running, check_interval))
+    log.info("gRPC listening on %s:%d", host, bound)
+    return running
+
+
+async def serve_forever(
+    bindings: Sequence[ServiceBinding],
+    *,
+    host: str,
+    port: int,
+    checks: Sequence[HealthCheck] = (),
+    on_stop: Callable[[], Awaitable[None]] | None = None,
+) -> None:
+    running = await start_server(bindings, host=host, port=port, checks=checks)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    log.info("stopping: letting in-flight calls finish")
+    await running.stop()
+    if on_stop is not None:
+        await on_stop()

@@ -1,0 +1,49 @@
+"""The one Celery app. Queues: ``ingest``, ``train``, ``tune``.
+
+The broker is Redis when ``SKYULF_BROKER_URL`` points at it; by default it is Kombu's SQLAlchemy
+transport on a SQLite file in the data dir, which needs no separately installed server. Results
+are not kept in Celery: tasks write them to the owning service's tables.
+"""
+
+from __future__ import annotations
+
+from celery import Celery
+from kombu import Queue
+
+from skyulf_platform.settings import PlatformSettings
+
+QUEUES = ("ingest", "train", "tune")
+
+# Task names are part of the contract between a service and the workers.
+INGEST_DATASET = "skyulf.ingestion.ingest_dataset"
+TRAIN_PIPELINE = "skyulf.pipeline.train"
+
+TASK_MODULES = ["skyulf_ingestion.tasks", "skyulf_pipeline.tasks"]
+
+
+def create_celery_app(settings: PlatformSettings, *, include_tasks: bool = True) -> Celery:
+    broker = settings.resolved_broker_url()
+    if broker.startswith("sqla+sqlite:///"):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    app = Celery("skyulf", broker=broker, include=TASK_MODULES if include_tasks else [])
+    app.conf.update(
+        task_queues=[Queue(q, routing_key=q) for q in QUEUES],
+        task_default_queue="train",
+        task_routes={
+            INGEST_DATASET: {"queue": "ingest"},
+            TRAIN_PIPELINE: {"queue": "train"},
+        },
+        task_ignore_result=True,
+        # A task is acknowledged after it ran, so a worker that dies mid-task hands it back;
+        # tasks are idempotent on their ids.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_serializer="json",
+        accept_content=["json"],
+        broker_connection_retry_on_startup=True,
+        broker_transport_options={"polling_interval": 0.5, "visibility_timeout": 3600},
+        worker_hijack_root_logger=False,
+        enable_utc=True,
+    )
+    return app
