@@ -1,0 +1,214 @@
+"""The node contract: parameters, fitted records and the Calculator/Applier pair.
+
+A node type is one :class:`NodeDefinition`. Its *calculator* learns from the train split and
+returns a :class:`FittedRecord` (typed, versioned, JSON-serialisable); its *applier* applies such a
+record to any frame without state. The definition wraps both with the checks every node needs
+(parameters, empty input, not-fitted, missing columns) so group modules only hold the maths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from skyulf_core.errors import NodeError
+
+NodeGroup = Literal[
+    "cleaning",
+    "missing",
+    "encoding",
+    "scaling",
+    "outliers",
+    "transform",
+    "binning",
+    "selection",
+    "resampling",
+    "splitting",
+    "features",
+    "timeseries",
+    "text",
+    "geo",
+]
+
+
+class NodeParams(BaseModel):
+    """Base of every node's parameter model: unknown keys are a user mistake, not noise."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ColumnsParams(NodeParams):
+    """Parameters of a node that acts on columns; ``None`` = every eligible non-target column."""
+
+    columns: list[str] | None = None
+
+
+class FittedRecord(BaseModel):
+    """What a calculator learned; the only thing a bundle stores for a preprocessing node.
+
+    ``columns`` lists the input columns the applier reads: the base checks they are present
+    before applying, and the bundle derives the pipeline's input signature from them.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    node_type: str
+    node_id: str
+    version: int = 1
+    columns: list[str] = []
+
+    def created_columns(self) -> list[str]:
+        """Columns the applier adds that did not exist in its input."""
+        return []
+
+
+@dataclass(frozen=True)
+class NodeContext:
+    """Where a node runs: its id in the graph and the target column (never a feature)."""
+
+    node_id: str
+    target: str | None = None
+
+
+@dataclass(frozen=True)
+class ColumnSet:
+    """Statically known columns flowing between nodes.
+
+    ``names`` are the columns that may be present; ``open`` means other, unknown columns may be
+    present too (for example the one-hot outputs, which depend on the data).
+    """
+
+    names: tuple[str, ...]
+    open: bool = False
+
+    def may_contain(self, column: str) -> bool:
+        return self.open or column in self.names
+
+
+P = TypeVar("P", bound=NodeParams)
+R = TypeVar("R", bound=FittedRecord)
+XY = tuple[pd.DataFrame, pd.Series | None]
+
+Calculator = Callable[[pd.DataFrame, pd.Series | None, P, NodeContext], R]
+Applier = Callable[[pd.DataFrame, pd.Series | None, R, NodeContext], XY]
+ColumnFlow = Callable[[ColumnSet, P], ColumnSet]
+
+
+def _unknown_flow(columns: ColumnSet, params: Any) -> ColumnSet:
+    # Without a static rule the node may add or drop anything: keep names as "maybe", open the set.
+    return ColumnSet(columns.names, open=True)
+
+
+def same_columns(columns: ColumnSet, params: Any) -> ColumnSet:
+    """Column flow of a node that only rewrites values in place."""
+    return columns
+
+
+@dataclass(frozen=True)
+class NodeDefinition(Generic[P, R]):
+    """One node type. Call :meth:`fit` (train split only) and :meth:`apply` (any frame)."""
+
+    id: str
+    group: NodeGroup
+    description: str
+    params_model: type[P]
+    record_model: type[R]
+    learns: bool
+    train_only: bool
+    calculator: Calculator[P, R] = field(repr=False)
+    applier: Applier[R] = field(repr=False)
+    column_flow: ColumnFlow[P] = field(default=_unknown_flow, repr=False)
+    record_version: int = 1
+
+    def parse_params(self, raw: P | Mapping[str, Any] | None, node_id: str) -> P:
+        """Validate raw parameters; the error names the node and the first bad field."""
+        if isinstance(raw, self.params_model):
+            return raw
+        try:
+            return self.params_model.model_validate(dict(raw or {}))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "params"
+            raise NodeError(
+                f"node '{node_id}' ({self.id}): parameter '{where}': {first['msg']}",
+                node_id=node_id,
+                node_type=self.id,
+                field=where,
+            ) from exc
+
+    def load_record(self, data: R | Mapping[str, Any]) -> R:
+        """Rebuild a record from its JSON form, refusing records of another node or version."""
+        if isinstance(data, self.record_model):
+            record = data
+        else:
+            try:
+                record = self.record_model.model_validate(dict(data))
+            except ValidationError as exc:
+                raise NodeError(
+                    f"fitted record for {self.id} is malformed: {exc.errors()[0]['msg']}",
+                    node_type=self.id,
+                ) from exc
+        if record.node_type != self.id:
+            raise NodeError(
+                f"node '{record.node_id}': record of type {record.node_type} given to {self.id}",
+                node_id=record.node_id,
+                node_type=self.id,
+            )
+        if record.version > self.record_version:
+            raise NodeError(
+                f"node '{record.node_id}' ({self.id}): record version {record.version} is newer "
+                f"than this library supports ({self.record_version}); refit the pipeline",
+                node_id=record.node_id,
+                node_type=self.id,
+            )
+        return record
+
+    def fit(
+        self,
+        X: pd.DataFrame,
+        y: pd.Series | None,
+        params: P | Mapping[str, Any] | None,
+        ctx: NodeContext,
+    ) -> R:
+        """The Calculator: learn from ``X`` (the train split) and return the fitted record."""
+        parsed = self.parse_params(params, ctx.node_id)
+        if len(X) == 0:
+            raise NodeError(
+                f"node '{ctx.node_id}' ({self.id}) received no rows to fit on",
+                node_id=ctx.node_id,
+                node_type=self.id,
+            )
+        record = self.calculator(X, y, parsed, ctx)
+        return record.model_copy(
+            update={"node_type": self.id, "node_id": ctx.node_id, "version": self.record_version}
+        )
+
+    def apply(
+        self,
+        X: pd.DataFrame,
+        y: pd.Series | None,
+        record: R | Mapping[str, Any] | None,
+        ctx: NodeContext,
+    ) -> tuple[pd.DataFrame, pd.Series | None]:
+        """The Applier: stateless, never mutates ``X``; fails clearly when not fitted."""
+        if record is None:
+            raise NodeError(
+                f"node '{ctx.node_id}' ({self.id}) has not been fitted; call fit() first",
+                node_id=ctx.node_id,
+                node_type=self.id,
+            )
+        loaded = self.load_record(record)
+        missing = [c for c in loaded.columns if c not in X.columns]
+        if missing:
+            raise NodeError(
+                f"node '{ctx.node_id}' ({self.id}): column '{missing[0]}' is not in the input",
+                node_id=ctx.node_id,
+                node_type=self.id,
+                column=missing[0],
+                details={"columns": missing},
+            )
+        return self.applier(X, y, loaded, ctx)
