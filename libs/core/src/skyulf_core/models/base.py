@@ -68,7 +68,9 @@ class ModelDefinition(Generic[P]):
 
     def info(self) -> ModelInfo:
         return ModelInfo(
-            id=self.id, task=self.task, description=self.description,
+            id=self.id,
+            task=self.task,
+            description=self.description,
             params_schema=self.params_schema,
         )
 

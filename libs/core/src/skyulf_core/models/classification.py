@@ -54,7 +54,9 @@ class LogisticRegressionParams(ModelParams):
     def _solver_supports_penalty(self) -> LogisticRegressionParams:
         if self.penalty not in _SOLVER_PENALTIES[self.solver]:
             ok = sorted(s for s, p in _SOLVER_PENALTIES.items() if self.penalty in p)
-            raise ValueError(f"solver {self.solver} does not support penalty {self.penalty}; use {ok}")
+            raise ValueError(
+                f"solver {self.solver} does not support penalty {self.penalty}; use one of {ok}"
+            )
         return self
 
 
@@ -73,8 +75,12 @@ def _logistic(p: LogisticRegressionParams) -> BaseEstimator:
 
 class CalibratedClassifierParams(ModelParams):
     base_estimator: Literal[
-        "logistic_regression", "random_forest", "gradient_boosting", "decision_tree",
-        "gaussian_nb", "svc",
+        "logistic_regression",
+        "random_forest",
+        "gradient_boosting",
+        "decision_tree",
+        "gaussian_nb",
+        "svc",
     ] = "logistic_regression"
     method: Literal["sigmoid", "isotonic"] = "sigmoid"
     cv: int = Field(5, ge=2)
@@ -192,41 +198,94 @@ def _classifier(
     id: str, description: str, params: type[ModelParams], builder, allows_nan: bool = False
 ) -> ModelDefinition:
     return ModelDefinition(
-        id=id, task="classification", description=description, params_model=params,
-        builder=builder, allows_nan=allows_nan,
+        id=id,
+        task="classification",
+        description=description,
+        params_model=params,
+        builder=builder,
+        allows_nan=allows_nan,
     )
 
 
 MODELS: list[ModelDefinition] = [
-    _classifier("logistic_regression", "Linear model of the class log-odds.",
-                LogisticRegressionParams, _logistic),
-    _classifier("calibrated_classifier",
-                "A base classifier wrapped in cross-validated probability calibration.",
-                CalibratedClassifierParams, _calibrated),
-    _classifier("random_forest_classifier", "Averaged ensemble of randomised decision trees.",
-                RandomForestClassifierParams, sklearn_builder(RandomForestClassifier, n_jobs=1)),
-    _classifier("svc", "Support vector classifier (kernel SVM).",
-                SVCParams, sklearn_builder(SVC)),
-    _classifier("k_neighbors_classifier", "Majority vote of the k nearest training rows.",
-                KNeighborsClassifierParams, sklearn_builder(KNeighborsClassifier, n_jobs=1)),
-    _classifier("decision_tree_classifier", "A single decision tree.",
-                DecisionTreeClassifierParams, sklearn_builder(DecisionTreeClassifier)),
-    _classifier("gradient_boosting_classifier", "Gradient-boosted decision trees.",
-                GradientBoostingClassifierParams, sklearn_builder(GradientBoostingClassifier)),
-    _classifier("adaboost_classifier", "AdaBoost over shallow decision trees.",
-                AdaBoostClassifierParams, sklearn_builder(AdaBoostClassifier)),
-    _classifier("extra_trees_classifier", "Ensemble of extremely randomised trees.",
-                ExtraTreesClassifierParams, sklearn_builder(ExtraTreesClassifier, n_jobs=1)),
-    _classifier("hist_gradient_boosting_classifier",
-                "Histogram gradient boosting; fast on large data, accepts missing values.",
-                HistGradientBoostingClassifierParams,
-                sklearn_builder(HistGradientBoostingClassifier), allows_nan=True),
-    _classifier("gaussian_nb", "Naive Bayes with Gaussian feature likelihoods.",
-                GaussianNBParams, sklearn_builder(GaussianNB)),
-    _classifier("sgd_classifier", "Linear classifier trained by stochastic gradient descent.",
-                SGDClassifierParams, sklearn_builder(SGDClassifier, n_jobs=1)),
-    _classifier("multinomial_nb", "Naive Bayes for non-negative counts (e.g. word counts).",
-                MultinomialNBParams, sklearn_builder(MultinomialNB)),
-    _classifier("bernoulli_nb", "Naive Bayes for binary features.",
-                BernoulliNBParams, sklearn_builder(BernoulliNB)),
+    _classifier(
+        "logistic_regression",
+        "Linear model of the class log-odds.",
+        LogisticRegressionParams,
+        _logistic,
+    ),
+    _classifier(
+        "calibrated_classifier",
+        "A base classifier wrapped in cross-validated probability calibration.",
+        CalibratedClassifierParams,
+        _calibrated,
+    ),
+    _classifier(
+        "random_forest_classifier",
+        "Averaged ensemble of randomised decision trees.",
+        RandomForestClassifierParams,
+        sklearn_builder(RandomForestClassifier, n_jobs=1),
+    ),
+    _classifier("svc", "Support vector classifier (kernel SVM).", SVCParams, sklearn_builder(SVC)),
+    _classifier(
+        "k_neighbors_classifier",
+        "Majority vote of the k nearest training rows.",
+        KNeighborsClassifierParams,
+        sklearn_builder(KNeighborsClassifier, n_jobs=1),
+    ),
+    _classifier(
+        "decision_tree_classifier",
+        "A single decision tree.",
+        DecisionTreeClassifierParams,
+        sklearn_builder(DecisionTreeClassifier),
+    ),
+    _classifier(
+        "gradient_boosting_classifier",
+        "Gradient-boosted decision trees.",
+        GradientBoostingClassifierParams,
+        sklearn_builder(GradientBoostingClassifier),
+    ),
+    _classifier(
+        "adaboost_classifier",
+        "AdaBoost over shallow decision trees.",
+        AdaBoostClassifierParams,
+        sklearn_builder(AdaBoostClassifier),
+    ),
+    _classifier(
+        "extra_trees_classifier",
+        "Ensemble of extremely randomised trees.",
+        ExtraTreesClassifierParams,
+        sklearn_builder(ExtraTreesClassifier, n_jobs=1),
+    ),
+    _classifier(
+        "hist_gradient_boosting_classifier",
+        "Histogram gradient boosting; fast on large data, accepts missing values.",
+        HistGradientBoostingClassifierParams,
+        sklearn_builder(HistGradientBoostingClassifier),
+        allows_nan=True,
+    ),
+    _classifier(
+        "gaussian_nb",
+        "Naive Bayes with Gaussian feature likelihoods.",
+        GaussianNBParams,
+        sklearn_builder(GaussianNB),
+    ),
+    _classifier(
+        "sgd_classifier",
+        "Linear classifier trained by stochastic gradient descent.",
+        SGDClassifierParams,
+        sklearn_builder(SGDClassifier, n_jobs=1),
+    ),
+    _classifier(
+        "multinomial_nb",
+        "Naive Bayes for non-negative counts (e.g. word counts).",
+        MultinomialNBParams,
+        sklearn_builder(MultinomialNB),
+    ),
+    _classifier(
+        "bernoulli_nb",
+        "Naive Bayes for binary features.",
+        BernoulliNBParams,
+        sklearn_builder(BernoulliNB),
+    ),
 ]

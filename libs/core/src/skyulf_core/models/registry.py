@@ -37,7 +37,9 @@ def get_model(model_id: str) -> ModelDefinition:
     try:
         return _registry()[model_id]
     except KeyError:
-        raise NodeError(f"unknown model type '{model_id}'", node_type=model_id, field="type") from None
+        raise NodeError(
+            f"unknown model type '{model_id}'", node_type=model_id, field="type"
+        ) from None
 
 
 def model_catalog() -> list[ModelInfo]:

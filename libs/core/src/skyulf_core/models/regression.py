@@ -114,35 +114,79 @@ def _regressor(
     id: str, description: str, params: type[ModelParams], builder, allows_nan: bool = False
 ) -> ModelDefinition:
     return ModelDefinition(
-        id=id, task="regression", description=description, params_model=params,
-        builder=builder, allows_nan=allows_nan,
+        id=id,
+        task="regression",
+        description=description,
+        params_model=params,
+        builder=builder,
+        allows_nan=allows_nan,
     )
 
 
 MODELS: list[ModelDefinition] = [
-    _regressor("linear_regression", "Ordinary least squares.",
-               LinearRegressionParams, sklearn_builder(LinearRegression)),
-    _regressor("ridge_regression", "Least squares with an L2 penalty.",
-               RidgeParams, sklearn_builder(Ridge)),
-    _regressor("lasso_regression", "Least squares with an L1 penalty (sparse coefficients).",
-               LassoParams, sklearn_builder(Lasso)),
-    _regressor("elasticnet_regression", "Least squares with mixed L1/L2 penalties.",
-               ElasticNetParams, sklearn_builder(ElasticNet)),
-    _regressor("random_forest_regressor", "Averaged ensemble of randomised regression trees.",
-               RandomForestRegressorParams, sklearn_builder(RandomForestRegressor, n_jobs=1)),
+    _regressor(
+        "linear_regression",
+        "Ordinary least squares.",
+        LinearRegressionParams,
+        sklearn_builder(LinearRegression),
+    ),
+    _regressor(
+        "ridge_regression", "Least squares with an L2 penalty.", RidgeParams, sklearn_builder(Ridge)
+    ),
+    _regressor(
+        "lasso_regression",
+        "Least squares with an L1 penalty (sparse coefficients).",
+        LassoParams,
+        sklearn_builder(Lasso),
+    ),
+    _regressor(
+        "elasticnet_regression",
+        "Least squares with mixed L1/L2 penalties.",
+        ElasticNetParams,
+        sklearn_builder(ElasticNet),
+    ),
+    _regressor(
+        "random_forest_regressor",
+        "Averaged ensemble of randomised regression trees.",
+        RandomForestRegressorParams,
+        sklearn_builder(RandomForestRegressor, n_jobs=1),
+    ),
     _regressor("svr", "Support vector regression.", SVRParams, sklearn_builder(SVR)),
-    _regressor("k_neighbors_regressor", "Mean of the k nearest training rows.",
-               KNeighborsRegressorParams, sklearn_builder(KNeighborsRegressor, n_jobs=1)),
-    _regressor("decision_tree_regressor", "A single regression tree.",
-               DecisionTreeRegressorParams, sklearn_builder(DecisionTreeRegressor)),
-    _regressor("gradient_boosting_regressor", "Gradient-boosted regression trees.",
-               GradientBoostingRegressorParams, sklearn_builder(GradientBoostingRegressor)),
-    _regressor("adaboost_regressor", "AdaBoost.R2 over regression trees.",
-               AdaBoostRegressorParams, sklearn_builder(AdaBoostRegressor)),
-    _regressor("extra_trees_regressor", "Ensemble of extremely randomised regression trees.",
-               ExtraTreesRegressorParams, sklearn_builder(ExtraTreesRegressor, n_jobs=1)),
-    _regressor("hist_gradient_boosting_regressor",
-               "Histogram gradient boosting; fast on large data, accepts missing values.",
-               HistGradientBoostingRegressorParams,
-               sklearn_builder(HistGradientBoostingRegressor), allows_nan=True),
+    _regressor(
+        "k_neighbors_regressor",
+        "Mean of the k nearest training rows.",
+        KNeighborsRegressorParams,
+        sklearn_builder(KNeighborsRegressor, n_jobs=1),
+    ),
+    _regressor(
+        "decision_tree_regressor",
+        "A single regression tree.",
+        DecisionTreeRegressorParams,
+        sklearn_builder(DecisionTreeRegressor),
+    ),
+    _regressor(
+        "gradient_boosting_regressor",
+        "Gradient-boosted regression trees.",
+        GradientBoostingRegressorParams,
+        sklearn_builder(GradientBoostingRegressor),
+    ),
+    _regressor(
+        "adaboost_regressor",
+        "AdaBoost.R2 over regression trees.",
+        AdaBoostRegressorParams,
+        sklearn_builder(AdaBoostRegressor),
+    ),
+    _regressor(
+        "extra_trees_regressor",
+        "Ensemble of extremely randomised regression trees.",
+        ExtraTreesRegressorParams,
+        sklearn_builder(ExtraTreesRegressor, n_jobs=1),
+    ),
+    _regressor(
+        "hist_gradient_boosting_regressor",
+        "Histogram gradient boosting; fast on large data, accepts missing values.",
+        HistGradientBoostingRegressorParams,
+        sklearn_builder(HistGradientBoostingRegressor),
+        allows_nan=True,
+    ),
 ]

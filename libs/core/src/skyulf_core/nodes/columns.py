@@ -46,9 +46,7 @@ def resolve_columns(
     """
     check = _KIND_CHECK.get(kind)
     if columns is None:
-        return [
-            str(c) for c in X.columns if c != ctx.target and (check is None or check(X[c]))
-        ]
+        return [str(c) for c in X.columns if c != ctx.target and (check is None or check(X[c]))]
     for col in columns:
         if col == ctx.target:
             raise NodeError(

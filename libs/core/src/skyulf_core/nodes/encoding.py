@@ -2,10 +2,10 @@
 
 Output matches scikit-learn's ``OneHotEncoder(sparse_output=False)``: categories sorted, one float
 column per category named ``<column><sep><category>``; ``max_categories`` caps the output columns
-per input column, the rarest categories sharing one ``<column><sep>infrequent_sklearn`` column (the name scikit-learn and the
-original Skyulf use, so pipelines stay portable). Missing values are not a category unless
-``include_missing`` (then ``<column><sep>nan``); unknown values give an all-zero row, or an
-error naming the column with ``handle_unknown='error'``.
+per input column, the rarest categories sharing one ``<column><sep>infrequent_sklearn`` column
+(the name scikit-learn and the original Skyulf use, so pipelines stay portable). Missing values
+are not a category unless ``include_missing`` (then ``<column><sep>nan``); unknown values give
+an all-zero row, or an error naming the column with ``handle_unknown='error'``.
 """
 
 from __future__ import annotations
@@ -68,9 +68,7 @@ def _sorted_categories(values: list[object]) -> list[object]:
         return sorted(values, key=lambda v: (type(v).__name__, str(v)))
 
 
-def _encode_column(
-    series: pd.Series, col: str, params: OneHotEncoderParams
-) -> EncodedColumn:
+def _encode_column(series: pd.Series, col: str, params: OneHotEncoderParams) -> EncodedColumn:
     counts = series.dropna().value_counts(sort=False)
     cats = _sorted_categories(list(counts.index))
     freq = [int(counts[c]) for c in cats]
@@ -80,7 +78,7 @@ def _encode_column(
         freq.append(n_missing)  # scikit-learn sorts the missing category last
     groups = len(freq)
     infrequent_idx: set[int] = set()
-    if params.max_categories is not None and 0 < groups and groups >= params.max_categories:
+    if params.max_categories is not None and groups > 0 and groups >= params.max_categories:
         # max_categories counts the infrequent column too (scikit-learn's rule); the stable
         # sort over the sorted categories reproduces its tie-breaking exactly.
         order = np.argsort(np.asarray(freq), kind="mergesort")
@@ -106,8 +104,13 @@ def _encode_column(
     )
 
 
-def _check_names(X: pd.DataFrame, record_cols: list[str], encoded: list[EncodedColumn],
-                 drop_original: bool, ctx: NodeContext) -> None:
+def _check_names(
+    X: pd.DataFrame,
+    record_cols: list[str],
+    encoded: list[EncodedColumn],
+    drop_original: bool,
+    ctx: NodeContext,
+) -> None:
     kept = set(X.columns) - (set(record_cols) if drop_original else set())
     seen: set[str] = set()
     for enc in encoded:

@@ -197,19 +197,17 @@ def _indicator_flow(columns: ColumnSet, params: MissingIndicatorParams) -> Colum
     return ColumnSet(columns.names + added, columns.open)
 
 
-MISSING_INDICATOR: NodeDefinition[MissingIndicatorParams, MissingIndicatorRecord] = (
-    NodeDefinition(
-        id="MissingIndicator",
-        group="missing",
-        description="Adds a 0/1 column per column flagging rows where the value was missing.",
-        params_model=MissingIndicatorParams,
-        record_model=MissingIndicatorRecord,
-        learns=False,
-        train_only=False,
-        calculator=_fit_indicator,
-        applier=_apply_indicator,
-        column_flow=_indicator_flow,
-    )
+MISSING_INDICATOR: NodeDefinition[MissingIndicatorParams, MissingIndicatorRecord] = NodeDefinition(
+    id="MissingIndicator",
+    group="missing",
+    description="Adds a 0/1 column per column flagging rows where the value was missing.",
+    params_model=MissingIndicatorParams,
+    record_model=MissingIndicatorRecord,
+    learns=False,
+    train_only=False,
+    calculator=_fit_indicator,
+    applier=_apply_indicator,
+    column_flow=_indicator_flow,
 )
 
 NODES: list[NodeDefinition] = [SIMPLE_IMPUTER, MISSING_INDICATOR]

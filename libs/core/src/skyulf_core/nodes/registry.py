@@ -53,9 +53,7 @@ def get_node(type_id: str) -> NodeDefinition:
     try:
         return _registry()[type_id]
     except KeyError:
-        raise NodeError(
-            f"unknown node type '{type_id}'", node_type=type_id, field="type"
-        ) from None
+        raise NodeError(f"unknown node type '{type_id}'", node_type=type_id, field="type") from None
 
 
 def node_types() -> list[str]:

@@ -7,6 +7,7 @@ resolved parameters and applying it is the identity (there is nothing to split a
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -14,7 +15,13 @@ from pydantic import Field, model_validator
 from sklearn.model_selection import train_test_split
 
 from skyulf_core.errors import NodeError
-from skyulf_core.nodes.base import FittedRecord, NodeContext, NodeDefinition, NodeParams, same_columns
+from skyulf_core.nodes.base import (
+    FittedRecord,
+    NodeContext,
+    NodeDefinition,
+    NodeParams,
+    same_columns,
+)
 
 SPLITTER_ID = "TrainTestSplitter"
 
@@ -82,7 +89,7 @@ def _cut(
             node_type=SPLITTER_ID,
             field="target_column",
         )
-    n_test = int(round(size * len(X))) if len(X) else 0
+    n_test = math.ceil(size * len(X))  # scikit-learn rounds the test share up
     if n_test < 1 or n_test >= len(X):
         raise NodeError(
             f"node '{ctx.node_id}' ({SPLITTER_ID}): {len(X)} rows are too few to split off "
