@@ -1,0 +1,245 @@
+"""Run the whole platform as local processes: ``python -m skyulf_platform.stack``.
+
+Every service, one Celery worker, one prediction server and the gateway, each in its own process
+on 127.0.0.1, on the embedded defaults (SQLite files, an artifact folder and a SQLite-backed
+broker under one data dir) unless ``SKYULF_DATABASE_URL`` / ``SKYULF_BROKER_URL`` /
+``SKYULF_ARTIFACT_URL`` point elsewhere. ``make run`` and the end-to-end tests both use this.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from skyulf_platform.settings import DEFAULT_PORTS
+
+MIGRATED = ("ingestion", "pipeline", "registry", "deployment")
+GRPC_SERVICES = ("registry", "ingestion", "pipeline", "deployment", "advisor")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Ports:
+    grpc: dict[str, int]
+    gateway: int
+    predictor_http: int
+    predictor_grpc: int
+
+    @classmethod
+    def defaults(cls) -> Ports:
+        return cls(
+            grpc={s: DEFAULT_PORTS[s] for s in GRPC_SERVICES},
+            gateway=DEFAULT_PORTS["gateway"],
+            predictor_http=DEFAULT_PORTS["predictor"],
+            predictor_grpc=DEFAULT_PORTS["predictor_grpc"],
+        )
+
+    @classmethod
+    def free(cls) -> Ports:
+        return cls(
+            grpc={s: free_port() for s in GRPC_SERVICES},
+            gateway=free_port(),
+            predictor_http=free_port(),
+            predictor_grpc=free_port(),
+        )
+
+
+@dataclass
+class Stack:
+    data_dir: Path
+    ports: Ports = field(default_factory=Ports.defaults)
+    env: Mapping[str, str] = field(default_factory=dict)
+    log_dir: Path | None = None
+    procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.gateway}"
+
+    @property
+    def predictor_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.predictor_http}"
+
+    def base_env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(self.env)
+        env["SKYULF_DATA_DIR"] = str(self.data_dir)
+        env.setdefault("SKYULF_HOST", "127.0.0.1")
+        for svc, port in self.ports.grpc.items():
+            env[f"SKYULF_{svc.upper()}_ADDR"] = f"127.0.0.1:{port}"
+        env["SKYULF_PREDICTOR_ADDR"] = f"127.0.0.1:{self.ports.predictor_grpc}"
+        env.setdefault("PYTHONUNBUFFERED", "1")
+        return env
+
+    def _logs(self) -> Path:
+        d = self.log_dir or (self.data_dir / "logs")
+        d.mkdir(parents=True, exist_ok=True)
+        return d
+
+    def _spawn(self, name: str, args: list[str], extra: Mapping[str, str]) -> None:
+        env = self.base_env()
+        env.update(extra)
+        log = open(self._logs() / f"{name}.log", "ab")  # noqa: SIM115 - owned by the child
+        self.procs[name] = subprocess.Popen(
+            [sys.executable, *args],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+
+    def migrate(self) -> None:
+        env = self.base_env()
+        running = {
+            svc: subprocess.Popen(
+                [sys.executable, "-m", f"skyulf_{svc}", "migrate"],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+            )
+            for svc in MIGRATED
+        }
+        for svc, proc in running.items():
+            out, _ = proc.communicate(timeout=300)
+            if proc.returncode != 0:
+                raise RuntimeError(f"migrating {svc} failed:\n{out.decode(errors='replace')}")
+
+    def start(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.migrate()
+        for svc, port in self.ports.grpc.items():
+            self._spawn(svc, ["-m", f"skyulf_{svc}", "serve"], {"SKYULF_GRPC_PORT": str(port)})
+        self._spawn("worker", ["-m", "skyulf_platform.tasks.worker"], {})
+        self._spawn(
+            "predictor",
+            ["-m", "skyulf_deployment", "predictor"],
+            {
+                "SKYULF_HTTP_PORT": str(self.ports.predictor_http),
+                "SKYULF_GRPC_PORT": str(self.ports.predictor_grpc),
+            },
+        )
+        self._spawn(
+            "gateway",
+            ["-m", "skyulf_gateway", "serve"],
+            {"SKYULF_HTTP_PORT": str(self.ports.gateway)},
+        )
+
+    def wait_ready(self, timeout: float = 90.0) -> None:
+        deadline = time.monotonic() + timeout
+        last = "no answer yet"
+        with httpx.Client(timeout=3.0) as client:
+            while time.monotonic() < deadline:
+                self._check_alive()
+                try:
+                    health = client.get(f"{self.url}/healthz").json()
+                    ready = client.get(f"{self.predictor_url}/v2/health/ready").status_code
+                    if health.get("status") == "ok" and ready == 200:
+                        return
+                    last = f"gateway: {health}, predictor ready: {ready}"
+                except (httpx.HTTPError, ValueError) as e:
+                    last = str(e)
+                time.sleep(0.5)
+        raise TimeoutError(f"the platform did not become ready in {timeout:.0f}s: {last}")
+
+    def _check_alive(self) -> None:
+        for name, proc in self.procs.items():
+            if proc.poll() is not None:
+                tail = self.log_tail(name)
+                raise RuntimeError(f"{name} exited with code {proc.returncode}:\n{tail}")
+
+    def log_tail(self, name: str, lines: int = 40) -> str:
+        path = self._logs() / f"{name}.log"
+        if not path.exists():
+            return ""
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self, timeout: float = 15.0) -> dict[str, int | None]:
+        """SIGTERM everything, wait, then SIGKILL what is left. Returns exit codes."""
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for proc in self.procs.values():
+            remaining = max(0.1, deadline - time.monotonic())
+            try:
+                proc.wait(remaining)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(5)
+        return {name: proc.returncode for name, proc in self.procs.items()}
+
+    @contextlib.contextmanager
+    def running(self, timeout: float = 90.0) -> Iterator[Stack]:
+        try:
+            self.start()
+            self.wait_ready(timeout)
+            yield self
+        finally:
+            self.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m skyulf_platform.stack", description=__doc__)
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path(os.environ.get("SKYULF_DATA_DIR", ".skyulf"))
+    )
+    ns = parser.parse_args(argv)
+    stack = Stack(data_dir=ns.data_dir.resolve())
+    stop_requested = False
+
+    def _stop(*_: object) -> None:
+        nonlocal stop_requested
+        stop_requested = True
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    print(f"Starting Skyulf (data in {stack.data_dir}, logs in {stack._logs()}) ...", flush=True)
+    try:
+        stack.start()
+        stack.wait_ready(timeout=120)
+    except (RuntimeError, TimeoutError) as e:
+        print(f"Skyulf failed to start: {e}", file=sys.stderr, flush=True)
+        stack.stop()
+        return 1
+    print(f"\nSkyulf is running at {stack.url}  (API docs: {stack.url}/docs)", flush=True)
+    print(
+        f"Prediction server: {stack.predictor_url}/v2"
+        f"  (gRPC 127.0.0.1:{stack.ports.predictor_grpc})"
+    )
+    print("Press Ctrl-C to stop.", flush=True)
+    try:
+        while not stop_requested:
+            for name, proc in stack.procs.items():
+                if proc.poll() is not None:
+                    print(f"{name} exited ({proc.returncode}); stopping.\n{stack.log_tail(name)}")
+                    stop_requested = True
+                    break
+            time.sleep(0.5)
+    finally:
+        print("Stopping Skyulf ...", flush=True)
+        codes = stack.stop()
+        print("Stopped: " + ", ".join(f"{n}={c}" for n, c in codes.items()), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

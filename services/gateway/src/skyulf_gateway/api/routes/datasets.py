@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Query, UploadFile, status
+from skyulf.advisor.v1 import advisor_pb2
+from skyulf.ingestion.v1 import ingestion_pb2
+from skyulf_core.errors import InvalidArgument
+
+from skyulf_gateway import converters
+from skyulf_gateway import schemas as s
+from skyulf_gateway.deps import ClientsDep, SettingsDep
+
+router = APIRouter(prefix="/datasets", tags=["datasets"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=s.DatasetPublic)
+async def upload_dataset(
+    clients: ClientsDep,
+    settings: SettingsDep,
+    file: Annotated[UploadFile, File(description="a CSV file")],
+    name: Annotated[str | None, Query(max_length=200)] = None,
+) -> s.DatasetPublic:
+    if not file.filename:
+        raise InvalidArgument("the upload has no file name", details={"field": "file"})
+    filename = file.filename
+
+    async def chunks() -> AsyncIterator[ingestion_pb2.UploadDatasetRequest]:
+        yield ingestion_pb2.UploadDatasetRequest(
+            metadata=ingestion_pb2.UploadMetadata(
+                filename=filename, name=name or "", content_type=file.content_type or ""
+            )
+        )
+        while data := await file.read(settings.upload_chunk_bytes):
+            yield ingestion_pb2.UploadDatasetRequest(chunk=data)
+
+    resp = await clients.ingestion.UploadDataset(chunks())
+    return converters.dataset(resp.dataset)
+
+
+@router.get("", response_model=s.DatasetList)
+async def list_datasets(
+    clients: ClientsDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> s.DatasetList:
+    resp = await clients.ingestion.ListDatasets(
+        ingestion_pb2.ListDatasetsRequest(page_size=limit, offset=offset)
+    )
+    return s.DatasetList(datasets=[converters.dataset(d) for d in resp.datasets], total=resp.total)
+
+
+@router.get("/{dataset_id}", response_model=s.DatasetPublic)
+async def get_dataset(dataset_id: str, clients: ClientsDep) -> s.DatasetPublic:
+    resp = await clients.ingestion.GetDataset(
+        ingestion_pb2.GetDatasetRequest(dataset_id=dataset_id)
+    )
+    return converters.dataset(resp.dataset)
+
+
+@router.get("/{dataset_id}/profile")
+async def get_profile(dataset_id: str, clients: ClientsDep) -> dict[str, Any]:
+    """The dataset's profile: per-column statistics and data-quality alerts."""
+    resp = await clients.ingestion.GetDatasetProfile(
+        ingestion_pb2.GetDatasetProfileRequest(dataset_id=dataset_id)
+    )
+    profile: dict[str, Any] = converters._json(resp.profile_json) or {}
+    return profile
+
+
+@router.get("/{dataset_id}/recommendations", response_model=s.RecommendationList)
+async def get_recommendations(
+    dataset_id: str,
+    clients: ClientsDep,
+    target: Annotated[str | None, Query(description="the target column")] = None,
+) -> s.RecommendationList:
+    resp = await clients.advisor.GetRecommendations(
+        advisor_pb2.GetRecommendationsRequest(dataset_id=dataset_id, target=target or "")
+    )
+    return s.RecommendationList(
+        dataset_id=resp.dataset_id or dataset_id,
+        recommendations=[converters.recommendation(r) for r in resp.recommendations],
+    )

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+from skyulf.deployment.v1 import deployment_pb2
+from skyulf_platform.inference import codec
+
+from skyulf_gateway import converters
+from skyulf_gateway import schemas as s
+from skyulf_gateway.deps import ClientsDep
+
+router = APIRouter(prefix="/deployments", tags=["deployments"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=s.DeploymentPublic)
+async def create_deployment(body: s.DeploymentCreate, clients: ClientsDep) -> s.DeploymentPublic:
+    resp = await clients.deployment.CreateDeployment(
+        deployment_pb2.CreateDeploymentRequest(
+            model_name=body.model_name, model_version=body.model_version or 0, name=body.name or ""
+        )
+    )
+    return converters.deployment(resp.deployment)
+
+
+@router.get("", response_model=s.DeploymentList)
+async def list_deployments(clients: ClientsDep) -> s.DeploymentList:
+    resp = await clients.deployment.ListDeployments(deployment_pb2.ListDeploymentsRequest())
+    return s.DeploymentList(deployments=[converters.deployment(d) for d in resp.deployments])
+
+
+@router.get("/{deployment_id}", response_model=s.DeploymentPublic)
+async def get_deployment(deployment_id: str, clients: ClientsDep) -> s.DeploymentPublic:
+    resp = await clients.deployment.GetDeployment(
+        deployment_pb2.GetDeploymentRequest(deployment_id=deployment_id)
+    )
+    return converters.deployment(resp.deployment)
+
+
+@router.delete("/{deployment_id}", response_model=s.DeploymentPublic)
+async def delete_deployment(deployment_id: str, clients: ClientsDep) -> s.DeploymentPublic:
+    resp = await clients.deployment.DeleteDeployment(
+        deployment_pb2.DeleteDeploymentRequest(deployment_id=deployment_id)
+    )
+    return converters.deployment(resp.deployment)
+
+
+@router.post("/{deployment_id}/predict", response_model=s.PredictResponse)
+async def predict(
+    deployment_id: str, body: s.PredictRequest, clients: ClientsDep
+) -> s.PredictResponse:
+    request = codec.rows_to_infer_request(body.rows)
+    resp = await clients.deployment.Predict(
+        deployment_pb2.PredictRequest(deployment_id=deployment_id, request=request)
+    )
+    decoded = codec.infer_response_to_predictions(resp.response)
+    return s.PredictResponse(
+        deployment_id=resp.deployment.id,
+        model_name=resp.deployment.model_name,
+        model_version=resp.deployment.model_version,
+        predictions=decoded["predictions"],
+        probabilities=decoded.get("probabilities"),
+    )

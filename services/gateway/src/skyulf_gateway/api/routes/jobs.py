@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+from skyulf.pipeline.v1 import pipeline_pb2
+from skyulf_core.errors import SkyulfError
+from skyulf_platform.errors import from_rpc_error
+from sse_starlette.sse import EventSourceResponse
+
+from skyulf_gateway import converters
+from skyulf_gateway import schemas as s
+from skyulf_gateway.deps import ClientsDep
+
+router = APIRouter(prefix="/jobs", tags=["jobs"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=s.JobPublic)
+async def create_job(body: s.JobCreate, clients: ClientsDep) -> s.JobPublic:
+    resp = await clients.pipeline.CreateJob(
+        pipeline_pb2.CreateJobRequest(
+            dataset_id=body.dataset_id,
+            graph=converters.graph_to_proto(body.graph),
+            model_name=body.model_name or "",
+        )
+    )
+    return converters.job(resp.job)
+
+
+@router.get("", response_model=s.JobList)
+async def list_jobs(
+    clients: ClientsDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> s.JobList:
+    resp = await clients.pipeline.ListJobs(
+        pipeline_pb2.ListJobsRequest(page_size=limit, offset=offset)
+    )
+    return s.JobList(jobs=[converters.job(j) for j in resp.jobs], total=resp.total)
+
+
+@router.get("/{job_id}", response_model=s.JobPublic)
+async def get_job(job_id: str, clients: ClientsDep) -> s.JobPublic:
+    resp = await clients.pipeline.GetJob(pipeline_pb2.GetJobRequest(job_id=job_id))
+    return converters.job(resp.job)
+
+
+@router.post("/{job_id}/cancel", response_model=s.JobPublic)
+async def cancel_job(job_id: str, clients: ClientsDep) -> s.JobPublic:
+    resp = await clients.pipeline.CancelJob(pipeline_pb2.CancelJobRequest(job_id=job_id))
+    return converters.job(resp.job)
+
+
+@router.get("/{job_id}/events", response_class=EventSourceResponse)
+async def job_events(
+    job_id: str,
+    clients: ClientsDep,
+    after: Annotated[int, Query(ge=0, description="only events after this sequence number")] = 0,
+) -> EventSourceResponse:
+    """Server-sent events: one `progress`/`status` event per job event, ending with the job."""
+    # Fail before the stream starts, so an unknown job is a plain 404.
+    await clients.pipeline.GetJob(pipeline_pb2.GetJobRequest(job_id=job_id))
+
+    async def events() -> AsyncIterator[dict[str, str]]:
+        call = clients.pipeline.WatchJob(
+            pipeline_pb2.WatchJobRequest(job_id=job_id, after_seq=after)
+        )
+        try:
+            async for ev in call:
+                data = converters.job_event(ev)
+                yield {"event": ev.type or "status", "id": str(ev.seq), "data": json.dumps(data)}
+        except Exception as e:
+            err = from_rpc_error(e) if hasattr(e, "code") else SkyulfError(str(e))
+            yield {"event": "error", "data": json.dumps(err.to_dict())}
+
+    return EventSourceResponse(events(), ping=15)

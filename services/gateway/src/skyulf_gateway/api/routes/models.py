@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from skyulf.registry.v1 import registry_pb2
+
+from skyulf_gateway import converters
+from skyulf_gateway import schemas as s
+from skyulf_gateway.deps import ClientsDep
+
+router = APIRouter(prefix="/models", tags=["models"])
+
+
+@router.get("", response_model=s.ModelList)
+async def list_models(
+    clients: ClientsDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> s.ModelList:
+    resp = await clients.registry.ListModels(
+        registry_pb2.ListModelsRequest(page_size=limit, offset=offset)
+    )
+    return s.ModelList(
+        models=[converters.registered_model(m) for m in resp.models], total=resp.total
+    )
+
+
+@router.get("/{name}/versions", response_model=s.ModelVersionList)
+async def list_versions(name: str, clients: ClientsDep) -> s.ModelVersionList:
+    resp = await clients.registry.ListModelVersions(
+        registry_pb2.ListModelVersionsRequest(name=name)
+    )
+    return s.ModelVersionList(versions=[converters.model_version(v) for v in resp.versions])
+
+
+@router.get("/{name}/versions/{version}", response_model=s.ModelVersionPublic)
+async def get_version(name: str, version: str, clients: ClientsDep) -> s.ModelVersionPublic:
+    """`version` is a number or `latest`."""
+    number = 0 if version == "latest" else _version_number(version)
+    resp = await clients.registry.GetModelVersion(
+        registry_pb2.GetModelVersionRequest(name=name, version=number)
+    )
+    return converters.model_version(resp.model_version)
+
+
+def _version_number(version: str) -> int:
+    from skyulf_core.errors import InvalidArgument
+
+    if not version.isdigit() or int(version) < 1:
+        raise InvalidArgument(
+            f"model version must be a positive number or 'latest', not {version!r}",
+            details={"field": "version"},
+        )
+    return int(version)

@@ -1,0 +1,189 @@
+"""Proto messages <-> the gateway's HTTP models. Pure data mapping, no decisions."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from google.protobuf.timestamp_pb2 import Timestamp
+from skyulf.advisor.v1 import advisor_pb2
+from skyulf.common.v1 import common_pb2
+from skyulf.deployment.v1 import deployment_pb2
+from skyulf.ingestion.v1 import ingestion_pb2
+from skyulf.pipeline.v1 import pipeline_pb2
+from skyulf.registry.v1 import registry_pb2
+
+from skyulf_gateway import schemas as s
+
+
+def _ts(msg: Any, field: str) -> datetime | None:
+    if not msg.HasField(field):
+        return None
+    ts: Timestamp = getattr(msg, field)
+    return ts.ToDatetime(tzinfo=UTC)
+
+
+def _json(text: str) -> Any:
+    return json.loads(text) if text else None
+
+
+def _enum_name(enum: Any, value: int, prefix: str) -> str:
+    return str(enum.Name(value)).removeprefix(prefix)
+
+
+def graph_to_proto(graph: s.PipelineGraphIn) -> common_pb2.PipelineGraph:
+    return common_pb2.PipelineGraph(
+        nodes=[
+            common_pb2.GraphNode(id=n.id, type=n.type, params_json=json.dumps(n.params))
+            for n in graph.nodes
+        ],
+        edges=[common_pb2.GraphEdge(source=e.source, target=e.target) for e in graph.edges],
+    )
+
+
+def dataset(d: ingestion_pb2.Dataset) -> s.DatasetPublic:
+    return s.DatasetPublic(
+        id=d.id,
+        name=d.name,
+        status=_enum_name(ingestion_pb2.DatasetStatus, d.status, "DATASET_STATUS_"),  # type: ignore[arg-type]
+        source_filename=d.source_filename,
+        size_bytes=d.size_bytes,
+        n_rows=d.n_rows,
+        n_columns=d.n_columns,
+        columns=[s.ColumnPublic(name=c.name, dtype=c.dtype) for c in d.columns],
+        error=d.error or None,
+        created_at=_ts(d, "created_at"),
+        updated_at=_ts(d, "updated_at"),
+    )
+
+
+def node_info(n: pipeline_pb2.NodeInfo) -> s.NodeInfoPublic:
+    return s.NodeInfoPublic(
+        id=n.id,
+        group=n.group,
+        description=n.description,
+        learns=n.learns,
+        train_only=n.train_only,
+        params_schema=_json(n.params_schema_json) or {},
+    )
+
+
+def validation(r: pipeline_pb2.ValidatePipelineResponse) -> s.ValidationResult:
+    return s.ValidationResult(
+        valid=r.valid,
+        errors=[
+            s.GraphIssuePublic(
+                node_id=i.node_id or None,
+                field=i.field or None,
+                column=i.column or None,
+                message=i.message,
+            )
+            for i in r.errors
+        ],
+    )
+
+
+def preview(r: pipeline_pb2.PreviewPipelineResponse) -> s.PreviewResult:
+    return s.PreviewResult(
+        nodes=[
+            s.NodePreviewPublic(
+                node_id=n.node_id,
+                node_type=n.node_type,
+                n_rows=n.n_rows,
+                columns=[s.ColumnPublic(name=c.name, dtype=c.dtype) for c in n.columns],
+                rows=_json(n.rows_json) or [],
+            )
+            for n in r.nodes
+        ]
+    )
+
+
+def job(j: pipeline_pb2.Job) -> s.JobPublic:
+    error = None
+    if j.HasField("error") and j.error.code:
+        error = s.ErrorBody(
+            code=j.error.code, message=j.error.message, details=_json(j.error.details_json) or {}
+        )
+    return s.JobPublic(
+        id=j.id,
+        kind=j.kind or "train",
+        dataset_id=j.dataset_id,
+        status=_enum_name(pipeline_pb2.JobStatus, j.status, "JOB_STATUS_"),  # type: ignore[arg-type]
+        progress=j.progress,
+        message=j.message,
+        metrics=dict(j.metrics),
+        model_name=j.model_name,
+        model_version=j.model_version or None,
+        error=error,
+        created_at=_ts(j, "created_at"),
+        started_at=_ts(j, "started_at"),
+        finished_at=_ts(j, "finished_at"),
+    )
+
+
+def job_event(e: pipeline_pb2.WatchJobResponse) -> dict[str, Any]:
+    return {
+        "seq": e.seq,
+        "job_id": e.job_id,
+        "type": e.type,
+        "status": _enum_name(pipeline_pb2.JobStatus, e.status, "JOB_STATUS_"),
+        "progress": e.progress,
+        "message": e.message,
+        "time": _ts(e, "time").isoformat() if e.HasField("time") else None,  # type: ignore[union-attr]
+    }
+
+
+def model_version(v: registry_pb2.ModelVersion) -> s.ModelVersionPublic:
+    return s.ModelVersionPublic(
+        name=v.name,
+        version=v.version,
+        task=v.task,
+        model_type=v.model_type,
+        metrics=dict(v.metrics),
+        signature=_json(v.signature_json),
+        lineage=s.LineagePublic(
+            dataset_id=v.lineage.dataset_id,
+            job_id=v.lineage.job_id,
+            pipeline=_json(v.lineage.pipeline_json),
+        ),
+        bundle_uri=v.bundle_uri,
+        created_at=_ts(v, "created_at"),
+    )
+
+
+def registered_model(m: registry_pb2.RegisteredModel) -> s.RegisteredModelPublic:
+    return s.RegisteredModelPublic(
+        name=m.name,
+        latest_version=m.latest_version,
+        task=m.task,
+        created_at=_ts(m, "created_at"),
+        updated_at=_ts(m, "updated_at"),
+    )
+
+
+def deployment(d: deployment_pb2.Deployment) -> s.DeploymentPublic:
+    return s.DeploymentPublic(
+        id=d.id,
+        name=d.name,
+        model_name=d.model_name,
+        model_version=d.model_version,
+        status=_enum_name(deployment_pb2.DeploymentStatus, d.status, "DEPLOYMENT_STATUS_"),  # type: ignore[arg-type]
+        created_at=_ts(d, "created_at"),
+        updated_at=_ts(d, "updated_at"),
+    )
+
+
+def recommendation(r: advisor_pb2.Recommendation) -> s.RecommendationPublic:
+    node = None
+    if r.HasField("node") and r.node.type:
+        node = s.SuggestedNodePublic(type=r.node.type, params=_json(r.node.params_json) or {})
+    return s.RecommendationPublic(
+        id=r.id,
+        rule=r.rule,
+        title=r.title,
+        message=r.message,
+        columns=list(r.columns),
+        severity=r.severity,
+        node=node,
+    )

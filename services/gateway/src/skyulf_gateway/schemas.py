@@ -1,0 +1,233 @@
+"""The HTTP bodies: request models and the public shapes returned to clients."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+JsonObject = dict[str, Any]
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: JsonObject = Field(default_factory=dict)
+
+
+class ErrorEnvelope(BaseModel):
+    error: ErrorBody
+
+
+class ColumnPublic(BaseModel):
+    name: str
+    dtype: str
+
+
+class DatasetPublic(BaseModel):
+    id: str
+    name: str
+    status: Literal["PENDING", "READY", "FAILED", "UNSPECIFIED"]
+    source_filename: str
+    size_bytes: int
+    n_rows: int
+    n_columns: int
+    columns: list[ColumnPublic]
+    error: str | None
+    created_at: datetime | None
+    updated_at: datetime | None
+
+
+class DatasetList(BaseModel):
+    datasets: list[DatasetPublic]
+    total: int
+
+
+class NodeInfoPublic(BaseModel):
+    id: str
+    group: str
+    description: str
+    learns: bool
+    train_only: bool
+    params_schema: JsonObject
+
+
+class NodeCatalog(BaseModel):
+    nodes: list[NodeInfoPublic]
+
+
+class GraphNodeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1)
+    type: str = Field(min_length=1)
+    params: JsonObject = Field(default_factory=dict)
+
+
+class GraphEdgeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    source: str = Field(min_length=1)
+    target: str = Field(min_length=1)
+
+
+class PipelineGraphIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    nodes: list[GraphNodeIn]
+    edges: list[GraphEdgeIn] = Field(default_factory=list)
+
+
+class ValidateRequest(BaseModel):
+    graph: PipelineGraphIn
+    dataset_id: str | None = None
+
+
+class GraphIssuePublic(BaseModel):
+    node_id: str | None
+    field: str | None
+    column: str | None
+    message: str
+
+
+class ValidationResult(BaseModel):
+    valid: bool
+    errors: list[GraphIssuePublic]
+
+
+class PreviewRequest(BaseModel):
+    dataset_id: str
+    graph: PipelineGraphIn
+    rows: int = Field(default=20, ge=1, le=500)
+
+
+class NodePreviewPublic(BaseModel):
+    node_id: str
+    node_type: str
+    n_rows: int
+    columns: list[ColumnPublic]
+    rows: list[JsonObject]
+
+
+class PreviewResult(BaseModel):
+    nodes: list[NodePreviewPublic]
+
+
+class JobCreate(BaseModel):
+    dataset_id: str
+    graph: PipelineGraphIn
+    model_name: str | None = None
+
+
+JobStatus = Literal["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED", "UNSPECIFIED"]
+
+
+class JobPublic(BaseModel):
+    id: str
+    kind: str
+    dataset_id: str
+    status: JobStatus
+    progress: float
+    message: str
+    metrics: dict[str, float]
+    model_name: str
+    model_version: int | None
+    error: ErrorBody | None
+    created_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class JobList(BaseModel):
+    jobs: list[JobPublic]
+    total: int
+
+
+class LineagePublic(BaseModel):
+    dataset_id: str
+    job_id: str
+    pipeline: JsonObject | None
+
+
+class ModelVersionPublic(BaseModel):
+    name: str
+    version: int
+    task: str
+    model_type: str
+    metrics: dict[str, float]
+    signature: JsonObject | None
+    lineage: LineagePublic
+    bundle_uri: str
+    created_at: datetime | None
+
+
+class RegisteredModelPublic(BaseModel):
+    name: str
+    latest_version: int
+    task: str
+    created_at: datetime | None
+    updated_at: datetime | None
+
+
+class ModelList(BaseModel):
+    models: list[RegisteredModelPublic]
+    total: int
+
+
+class ModelVersionList(BaseModel):
+    versions: list[ModelVersionPublic]
+
+
+class DeploymentCreate(BaseModel):
+    model_name: str = Field(min_length=1)
+    model_version: int | None = Field(default=None, ge=1, description="omit for the latest")
+    name: str | None = None
+
+
+class DeploymentPublic(BaseModel):
+    id: str
+    name: str
+    model_name: str
+    model_version: int
+    status: Literal["ACTIVE", "DELETED", "UNSPECIFIED"]
+    created_at: datetime | None
+    updated_at: datetime | None
+
+
+class DeploymentList(BaseModel):
+    deployments: list[DeploymentPublic]
+
+
+class PredictRequest(BaseModel):
+    rows: list[JsonObject] = Field(min_length=1, max_length=100_000)
+
+
+class PredictResponse(BaseModel):
+    deployment_id: str
+    model_name: str
+    model_version: int
+    predictions: list[Any]
+    probabilities: list[dict[str, float]] | None = None
+
+
+class SuggestedNodePublic(BaseModel):
+    type: str
+    params: JsonObject
+
+
+class RecommendationPublic(BaseModel):
+    id: str
+    rule: str
+    title: str
+    message: str
+    columns: list[str]
+    severity: str
+    node: SuggestedNodePublic | None
+
+
+class RecommendationList(BaseModel):
+    dataset_id: str
+    recommendations: list[RecommendationPublic]
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded"]
+    services: dict[str, Literal["SERVING", "NOT_SERVING", "UNKNOWN", "UNREACHABLE"]]
