@@ -1,0 +1,308 @@
+{{/* Names ------------------------------------------------------------------------------- */}}
+
+{{- define "skyulf.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "skyulf.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Name of one component's objects. Usage: include "skyulf.componentName" (list $ "gateway") */}}
+{{- define "skyulf.componentName" -}}
+{{- $root := index . 0 }}
+{{- printf "%s-%s" (include "skyulf.fullname" $root | trunc 45 | trimSuffix "-") (index . 1) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "skyulf.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels. Usage: include "skyulf.labels" (list $ "gateway") */}}
+{{- define "skyulf.labels" -}}
+{{- $root := index . 0 -}}
+helm.sh/chart: {{ include "skyulf.chart" $root }}
+{{ include "skyulf.selectorLabels" . }}
+app.kubernetes.io/version: {{ $root.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ $root.Release.Service }}
+app.kubernetes.io/part-of: skyulf
+{{- end }}
+
+{{- define "skyulf.selectorLabels" -}}
+{{- $root := index . 0 -}}
+app.kubernetes.io/name: {{ include "skyulf.name" $root }}
+app.kubernetes.io/instance: {{ $root.Release.Name }}
+app.kubernetes.io/component: {{ index . 1 }}
+{{- end }}
+
+{{- define "skyulf.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "skyulf.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* The Skyulf image, by digest when one is given. */}}
+{{- define "skyulf.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+{{- end }}
+
+{{/* Secrets ----------------------------------------------------------------------------- */}}
+
+{{- define "skyulf.secretName" -}}
+{{- default (include "skyulf.componentName" (list . "secrets")) .Values.secrets.existingSecret }}
+{{- end }}
+
+{{/*
+Publicly known development values, used for empty secrets only under
+global.allowInsecureDefaults. The signing key is also refused by value without that flag.
+*/}}
+{{- define "skyulf.insecureDefaults" -}}
+database-password: skyulf-insecure-database-password
+s3-access-key: skyulf-insecure-access-key
+s3-secret-key: skyulf-insecure-secret-key
+redis-password: skyulf-insecure-redis-password
+bundle-signing-key: skyulf-insecure-bundle-signing-key-do-not-use
+{{- end }}
+
+{{/* Whether the Celery broker URL carries a password. */}}
+{{- define "skyulf.redisAuth" -}}
+{{- if or .Values.redis.enabled .Values.externalRedis.auth }}true{{ end }}
+{{- end }}
+
+{{/* Whether the S3 keys are given (the in-chart MinIO always needs them). */}}
+{{- define "skyulf.s3Keys" -}}
+{{- if or .Values.minio.enabled .Values.secrets.existingSecret .Values.externalS3.accessKey }}true{{ end }}
+{{- end }}
+
+{{/*
+The secret values the chart puts into its own Secret, as YAML: key -> value, each either given
+in values or (under allowInsecureDefaults) the development default. Fails, naming the value to
+set, when a required one is missing.
+*/}}
+{{- define "skyulf.secretData" -}}
+{{- $v := .Values }}
+{{- $insecure := $v.global.allowInsecureDefaults }}
+{{- $defaults := include "skyulf.insecureDefaults" . | fromYaml }}
+{{- $wanted := dict }}
+{{- if $v.postgresql.enabled }}
+{{- $_ := set $wanted "database-password" (list $v.postgresql.auth.password "postgresql.auth.password") }}
+{{- else }}
+{{- $_ := set $wanted "database-password" (list $v.externalDatabase.password "externalDatabase.password") }}
+{{- end }}
+{{- if $v.minio.enabled }}
+{{- $_ := set $wanted "s3-access-key" (list $v.minio.auth.rootUser "minio.auth.rootUser") }}
+{{- $_ := set $wanted "s3-secret-key" (list $v.minio.auth.rootPassword "minio.auth.rootPassword") }}
+{{- else if or $v.externalS3.accessKey $v.externalS3.secretKey }}
+{{- $_ := set $wanted "s3-access-key" (list $v.externalS3.accessKey "externalS3.accessKey") }}
+{{- $_ := set $wanted "s3-secret-key" (list $v.externalS3.secretKey "externalS3.secretKey") }}
+{{- end }}
+{{- if $v.redis.enabled }}
+{{- $_ := set $wanted "redis-password" (list $v.redis.auth.password "redis.auth.password") }}
+{{- else if $v.externalRedis.auth }}
+{{- $_ := set $wanted "redis-password" (list $v.externalRedis.password "externalRedis.password") }}
+{{- end }}
+{{- $_ := set $wanted "bundle-signing-key" (list $v.secrets.bundleSigningKey "secrets.bundleSigningKey") }}
+{{- range $key, $entry := $wanted -}}
+{{- $value := index $entry 0 }}
+{{- $path := index $entry 1 }}
+{{- if and (not $value) (not $insecure) }}
+{{- fail (printf "%s is required: set it, or name your own Secret in secrets.existingSecret, or set global.allowInsecureDefaults=true for a throwaway install" $path) }}
+{{- end }}
+{{- if and (eq (toString $value) (index $defaults $key)) (not $insecure) }}
+{{- fail (printf "%s is the chart's publicly known development value; choose your own (or set global.allowInsecureDefaults=true)" $path) }}
+{{- end }}
+{{ $key }}: {{ default (index $defaults $key) $value | toString | quote }}
+{{- end }}
+{{- end }}
+
+{{/* Dependency addresses ----------------------------------------------------------------- */}}
+
+{{- define "skyulf.databaseHost" -}}
+{{- if .Values.postgresql.enabled }}{{ include "skyulf.componentName" (list . "postgresql") }}{{ else }}{{ required "externalDatabase.host is required when postgresql.enabled is false" .Values.externalDatabase.host }}{{ end }}
+{{- end }}
+
+{{/* postgresql+psycopg URL; the password is the pod's PGPASSWORD, expanded by Kubernetes. */}}
+{{- define "skyulf.databaseUrl" -}}
+{{- if .Values.postgresql.enabled }}
+{{- $a := .Values.postgresql.auth }}
+{{- printf "postgresql+psycopg://%s:$(PGPASSWORD)@%s:5432/%s" $a.username (include "skyulf.databaseHost" .) $a.database }}
+{{- else }}
+{{- $e := .Values.externalDatabase }}
+{{- printf "postgresql+psycopg://%s:$(PGPASSWORD)@%s:%v/%s" $e.username (include "skyulf.databaseHost" .) (int $e.port) $e.database }}
+{{- if $e.sslmode }}?sslmode={{ $e.sslmode }}{{ end }}
+{{- end }}
+{{- end }}
+
+{{- define "skyulf.brokerUrl" -}}
+{{- $auth := ternary ":$(REDIS_PASSWORD)@" "" (eq (include "skyulf.redisAuth" .) "true") }}
+{{- if .Values.redis.enabled }}
+{{- printf "redis://%s%s:6379/0" $auth (include "skyulf.componentName" (list . "redis")) }}
+{{- else }}
+{{- $r := .Values.externalRedis }}
+{{- $host := required "externalRedis.host is required when redis.enabled is false" $r.host }}
+{{- printf "%s://%s%s:%v/%v" (ternary "rediss" "redis" $r.tls) $auth $host (int $r.port) (int $r.db) }}
+{{- end }}
+{{- end }}
+
+{{- define "skyulf.s3EndpointUrl" -}}
+{{- if .Values.minio.enabled }}
+{{- printf "http://%s:9000" (include "skyulf.componentName" (list . "minio")) }}
+{{- else }}
+{{- .Values.externalS3.endpointUrl }}
+{{- end }}
+{{- end }}
+
+{{- define "skyulf.artifactUrl" -}}
+{{- $a := .Values.artifacts }}
+{{- if $a.prefix }}
+{{- printf "s3://%s/%s" $a.bucket (trimAll "/" $a.prefix) }}
+{{- else }}
+{{- printf "s3://%s" $a.bucket }}
+{{- end }}
+{{- end }}
+
+{{/* Pods -------------------------------------------------------------------------------- */}}
+
+{{/* Environment shared by every Skyulf container. */}}
+{{- define "skyulf.env" -}}
+{{- $secret := include "skyulf.secretName" . }}
+{{- $optionalS3 := not .Values.minio.enabled -}}
+- name: SKYULF_LOG_FORMAT
+  value: {{ .Values.config.logFormat | quote }}
+- name: PYTHONUNBUFFERED
+  value: "1"
+- name: PYTHONDONTWRITEBYTECODE
+  value: "1"
+- name: HOME
+  value: /tmp
+- name: PGPASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: database-password
+- name: SKYULF_DATABASE_URL
+  value: {{ include "skyulf.databaseUrl" . | quote }}
+{{- if include "skyulf.redisAuth" . }}
+- name: REDIS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: redis-password
+{{- end }}
+- name: SKYULF_BROKER_URL
+  value: {{ include "skyulf.brokerUrl" . | quote }}
+- name: SKYULF_ARTIFACT_URL
+  value: {{ include "skyulf.artifactUrl" . | quote }}
+{{- with include "skyulf.s3EndpointUrl" . }}
+- name: SKYULF_S3_ENDPOINT_URL
+  value: {{ . | quote }}
+{{- end }}
+- name: SKYULF_S3_REGION
+  value: {{ .Values.artifacts.region | quote }}
+{{- if include "skyulf.s3Keys" . }}
+- name: SKYULF_S3_ACCESS_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: s3-access-key
+      {{- if $optionalS3 }}
+      optional: true
+      {{- end }}
+- name: SKYULF_S3_SECRET_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: s3-secret-key
+      {{- if $optionalS3 }}
+      optional: true
+      {{- end }}
+{{- end }}
+- name: SKYULF_BUNDLE_SIGNING_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: bundle-signing-key
+{{- range $name, $svc := .Values.services }}
+- name: SKYULF_{{ upper $name }}_ADDR
+  value: {{ printf "%s:%v" (include "skyulf.componentName" (list $ $name)) (int $svc.port) | quote }}
+{{- end }}
+- name: SKYULF_PREDICTOR_ADDR
+  value: {{ printf "%s:%v" (include "skyulf.componentName" (list . "predictor")) (int .Values.predictor.grpcPort) | quote }}
+{{- with .Values.extraEnv }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* Pod metadata annotations: user annotations plus a checksum that rolls pods on a new Secret. */}}
+{{- define "skyulf.podAnnotations" -}}
+{{- if not .Values.secrets.existingSecret -}}
+checksum/secret: {{ include "skyulf.secretData" . | sha256sum }}
+{{- end }}
+{{- with .Values.podAnnotations }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* Pod-level fields shared by every Skyulf pod. */}}
+{{- define "skyulf.podCommon" -}}
+serviceAccountName: {{ include "skyulf.serviceAccountName" . }}
+automountServiceAccountToken: false
+{{- /* Service links would inject SKYULF_*_PORT variables that collide with the settings prefix. */}}
+enableServiceLinks: false
+securityContext:
+  {{- toYaml .Values.podSecurityContext | nindent 2 }}
+{{- with .Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+volumes:
+  - name: tmp
+    emptyDir:
+      sizeLimit: {{ .Values.tmpSizeLimit }}
+{{- end }}
+
+{{/* Container fields shared by every Skyulf container (image, security, /tmp). */}}
+{{- define "skyulf.containerCommon" -}}
+image: {{ include "skyulf.image" . | quote }}
+imagePullPolicy: {{ .Values.image.pullPolicy }}
+securityContext:
+  {{- toYaml .Values.securityContext | nindent 2 }}
+volumeMounts:
+  - name: tmp
+    mountPath: /tmp
+{{- end }}
+
+{{/* Security context for the in-chart dependencies, which run as their image's own user. */}}
+{{- define "skyulf.dependencySecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+capabilities:
+  drop: ["ALL"]
+{{- end }}
