@@ -1,0 +1,1 @@
+"""The Open Inference Protocol v2 codec: rows and frames <-> tensors, gRPC <-> REST JSON."""

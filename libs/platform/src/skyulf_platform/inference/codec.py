@@ -1,0 +1,274 @@
+"""The Open Inference Protocol v2 codec shared by the gateway, deployment and prediction server.
+
+Requests follow MLServer's pandas codec: one input per column, named after the column, shape
+``[n]``, request parameter ``content_type: "pd"``. Column datatypes: BOOL, INT64, FP64 (an integer
+column with a missing value becomes FP64), or BYTES (UTF-8 strings; mixed columns are stringified).
+Missing values: NaN in FP64 inputs; for BOOL/INT64/BYTES the input parameter ``null_indices``
+(a JSON list of row positions) marks them (see :mod:`skyulf_platform.inference.tensors`).
+
+Responses carry output ``predict`` (shape ``[n]``, datatype from the values) and, for classifiers,
+``predict_proba`` (FP64, shape ``[n, k]``) whose parameter ``classes`` is a JSON list of the class
+labels in column order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from inference import grpc_predict_v2_pb2 as pb
+from pydantic import BaseModel
+from skyulf_core.errors import InvalidArgument
+
+from skyulf_platform.inference.rest import (
+    infer_request_from_json,
+    infer_request_to_json,
+    infer_response_from_json,
+    infer_response_to_json,
+)
+from skyulf_platform.inference.tensors import (
+    NULL_INDICES,
+    Tensor,
+    parameters_to_dict,
+    read_tensor,
+    set_parameters,
+    write_contents,
+)
+
+__all__ = [
+    "CLASSES",
+    "CONTENT_TYPE",
+    "NULL_INDICES",
+    "PREDICT",
+    "PREDICT_PROBA",
+    "DecodedPrediction",
+    "frame_to_infer_request",
+    "infer_request_from_json",
+    "infer_request_to_frame",
+    "infer_request_to_json",
+    "infer_response_from_json",
+    "infer_response_to_json",
+    "infer_response_to_prediction",
+    "prediction_to_infer_response",
+    "rows_to_infer_request",
+]
+
+CONTENT_TYPE = "pd"
+PREDICT = "predict"
+PREDICT_PROBA = "predict_proba"
+CLASSES = "classes"
+
+
+class DecodedPrediction(BaseModel):
+    """A response as a client sees it: one prediction per row, and per-class probabilities."""
+
+    predictions: list[Any]
+    probabilities: list[dict[str, float]] | None = None
+
+
+def _encode_strings(values: np.ndarray, nulls: np.ndarray) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = [b"" if n else str(v).encode() for v, n in zip(values, nulls, strict=True)]
+    return out
+
+
+def _column(values: Any) -> tuple[str, np.ndarray, np.ndarray]:
+    """Choose a datatype for one column: (datatype, values, missing mask)."""
+    series = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values))
+    nulls = series.isna().to_numpy(dtype=bool)
+    kind = series.dtype.kind if isinstance(series.dtype, np.dtype) else None
+    if kind == "b":
+        return "BOOL", series.to_numpy(dtype=bool), nulls
+    if kind in ("i", "u"):
+        return "INT64", series.to_numpy(dtype=np.int64), nulls
+    if kind == "f":
+        return "FP64", series.to_numpy(dtype=np.float64), nulls
+    present = series[~nulls]
+    inferred = pd.api.types.infer_dtype(present, skipna=True) if len(present) else "empty"
+    if inferred in ("empty", "integer", "floating", "mixed-integer-float", "decimal"):
+        floats = np.full(len(series), np.nan)
+        if len(present):
+            floats[~nulls] = present.to_numpy(dtype=np.float64)
+        return "FP64", floats, nulls
+    if inferred == "boolean":
+        bools = np.zeros(len(series), dtype=bool)
+        bools[~nulls] = present.to_numpy(dtype=bool)
+        return "BOOL", bools, nulls
+    raw = series.to_numpy(dtype=object)
+    return "BYTES", _encode_strings(raw, nulls), nulls
+
+
+def frame_to_infer_request(
+    frame: pd.DataFrame, *, model_name: str = "", model_version: str = "", request_id: str = ""
+) -> pb.ModelInferRequest:
+    request = pb.ModelInferRequest(
+        model_name=model_name, model_version=model_version, id=request_id
+    )
+    request.parameters["content_type"].string_param = CONTENT_TYPE
+    n = len(frame)
+    for name in frame.columns:
+        datatype, values, nulls = _column(frame[name])
+        tensor = request.inputs.add(name=str(name), datatype=datatype, shape=[n])
+        write_contents(tensor, datatype, values, nulls)
+    return request
+
+
+def rows_to_infer_request(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    model_name: str = "",
+    model_version: str = "",
+    request_id: str = "",
+) -> pb.ModelInferRequest:
+    """Rows of ``{column: value}`` (a key absent from a row is a missing value) to a request."""
+    if not rows:
+        raise InvalidArgument("at least one row is required", details={"field": "rows"})
+    for i, row in enumerate(rows):
+        if not isinstance(row, Mapping):
+            raise InvalidArgument(
+                f"row {i} is not an object of column: value", details={"field": "rows", "row": i}
+            )
+    frame = pd.DataFrame.from_records(list(rows))
+    return frame_to_infer_request(
+        frame, model_name=model_name, model_version=model_version, request_id=request_id
+    )
+
+
+def _series(tensor: Tensor) -> pd.Series:
+    if len(tensor.shape) > 2 or (len(tensor.shape) == 2 and tensor.shape[1] != 1):
+        raise InvalidArgument(
+            f"input {tensor.name!r} has shape {tensor.shape}; each input is one column, "
+            "shape [n] or [n, 1]",
+            details={"input": tensor.name, "field": "shape"},
+        )
+    values, nulls = tensor.values, tensor.nulls
+    if tensor.datatype == "BYTES":
+        try:
+            text = [None if n else v.decode() for v, n in zip(values, nulls, strict=True)]
+        except UnicodeDecodeError as e:
+            raise InvalidArgument(
+                f"input {tensor.name!r} holds bytes that are not UTF-8 text",
+                details={"input": tensor.name, "column": tensor.name},
+            ) from e
+        return pd.Series(text, dtype=object, name=tensor.name)
+    if not tensor.has_nulls:
+        return pd.Series(values, name=tensor.name)
+    if tensor.datatype == "BOOL":
+        obj = values.astype(object)
+        obj[nulls] = None
+        return pd.Series(obj, dtype=object, name=tensor.name)
+    floats = values.astype(np.float64)
+    floats[nulls] = np.nan
+    return pd.Series(floats, name=tensor.name)
+
+
+def infer_request_to_frame(request: pb.ModelInferRequest) -> pd.DataFrame:
+    """One column per input; lengths must agree. Raw contents, if any, take precedence."""
+    raw = list(request.raw_input_contents)
+    if raw and len(raw) != len(request.inputs):
+        raise InvalidArgument(
+            f"{len(raw)} raw_input_contents for {len(request.inputs)} inputs",
+            details={"field": "raw_input_contents"},
+        )
+    columns: dict[str, pd.Series] = {}
+    n_rows: int | None = None
+    for i, tensor_pb in enumerate(request.inputs):
+        if not tensor_pb.name:
+            raise InvalidArgument(f"input {i} has no name", details={"field": "inputs", "index": i})
+        if tensor_pb.name in columns:
+            raise InvalidArgument(
+                f"input {tensor_pb.name!r} is given twice", details={"input": tensor_pb.name}
+            )
+        series = _series(read_tensor(tensor_pb, raw[i] if raw else None))
+        if n_rows is None:
+            n_rows = len(series)
+        elif len(series) != n_rows:
+            raise InvalidArgument(
+                f"input {tensor_pb.name!r} has {len(series)} rows but the first input has {n_rows}",
+                details={"input": tensor_pb.name, "field": "shape"},
+            )
+        columns[tensor_pb.name] = series.reset_index(drop=True)
+    if not columns:
+        raise InvalidArgument("the request has no inputs", details={"field": "inputs"})
+    return pd.DataFrame(columns)
+
+
+def prediction_to_infer_response(
+    predictions: Any,
+    probabilities: Any = None,
+    classes: Sequence[Any] | None = None,
+    *,
+    model_name: str = "",
+    model_version: str = "",
+    request_id: str = "",
+) -> pb.ModelInferResponse:
+    response = pb.ModelInferResponse(
+        model_name=model_name, model_version=model_version, id=request_id
+    )
+    datatype, values, nulls = _column(pd.Series(np.asarray(predictions)))
+    n = len(values)
+    out = response.outputs.add(name=PREDICT, datatype=datatype, shape=[n])
+    write_contents(out, datatype, values, nulls)
+    if probabilities is not None:
+        proba = np.asarray(probabilities, dtype=np.float64)
+        if proba.ndim != 2 or proba.shape[0] != n:
+            raise InvalidArgument(
+                f"probabilities have shape {list(proba.shape)}, expected [{n}, k]",
+                details={"output": PREDICT_PROBA},
+            )
+        labels = [
+            c.item() if isinstance(c, np.generic) else c
+            for c in ([] if classes is None else list(classes))
+        ]
+        if len(labels) != proba.shape[1]:
+            raise InvalidArgument(
+                f"{len(labels)} classes for {proba.shape[1]} probability columns",
+                details={"output": PREDICT_PROBA, "field": CLASSES},
+            )
+        tensor = response.outputs.add(name=PREDICT_PROBA, datatype="FP64", shape=list(proba.shape))
+        set_parameters(tensor.parameters, {CLASSES: json.dumps(labels, default=str)})
+        tensor.contents.fp64_contents.extend(proba.ravel().tolist())
+    return response
+
+
+def _plain(tensor: Tensor) -> list[Any]:
+    if tensor.datatype == "BYTES":
+        values = [v.decode(errors="replace") for v in tensor.values]
+    else:
+        values = tensor.values.tolist()
+    if tensor.has_nulls:
+        for i in np.flatnonzero(tensor.nulls).tolist():
+            values[i] = None
+    return values
+
+
+def infer_response_to_prediction(response: pb.ModelInferResponse) -> DecodedPrediction:
+    raw = list(response.raw_output_contents)
+    tensors = {
+        t.name: read_tensor(t, raw[i] if raw else None) for i, t in enumerate(response.outputs)
+    }
+    params = {t.name: parameters_to_dict(t.parameters) for t in response.outputs}
+    if PREDICT not in tensors:
+        raise InvalidArgument(
+            f"the response has no output {PREDICT!r}", details={"output": PREDICT}
+        )
+    predictions = _plain(tensors[PREDICT])
+    if PREDICT_PROBA not in tensors:
+        return DecodedPrediction(predictions=predictions)
+    proba = tensors[PREDICT_PROBA]
+    try:
+        classes = json.loads(params[PREDICT_PROBA].get(CLASSES) or "null")
+    except ValueError:
+        classes = None
+    if len(proba.shape) != 2 or not isinstance(classes, list) or len(classes) != proba.shape[1]:
+        raise InvalidArgument(
+            f"output {PREDICT_PROBA!r} needs shape [n, k] and a JSON list of k {CLASSES}",
+            details={"output": PREDICT_PROBA},
+        )
+    matrix = proba.values.astype(np.float64).reshape(proba.shape)
+    keys = [str(c) for c in classes]
+    probabilities = [dict(zip(keys, row, strict=True)) for row in matrix.tolist()]
+    return DecodedPrediction(predictions=predictions, probabilities=probabilities)
