@@ -1,0 +1,58 @@
+"""The whole platform, every service in its own process, started once per configuration."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from skyulf_platform.stack import Ports, Stack
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def _real_parts_env(request: pytest.FixtureRequest, tmp: Path) -> dict[str, str]:
+    pg: str = request.getfixturevalue("postgres_url")
+    redis: str = request.getfixturevalue("redis_url")
+    s3: Any = request.getfixturevalue("s3_server")
+    return {
+        "SKYULF_DATABASE_URL": pg,
+        "SKYULF_BROKER_URL": redis,
+        "SKYULF_ARTIFACT_URL": f"s3://{s3.bucket}/e2e-{tmp.name}",
+        "SKYULF_S3_ENDPOINT_URL": s3.endpoint_url,
+        "SKYULF_S3_ACCESS_KEY": s3.access_key,
+        "SKYULF_S3_SECRET_KEY": s3.secret_key,
+        "SKYULF_S3_REGION": s3.region,
+    }
+
+
+@pytest.fixture(scope="module", params=["embedded", "real-parts"])
+def stack(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
+    tmp = tmp_path_factory.mktemp(f"stack-{request.param}")
+    env = {"SKYULF_LOG_FORMAT": "json"}
+    if request.param == "real-parts":
+        env.update(_real_parts_env(request, tmp))
+    s = Stack(data_dir=tmp / "data", ports=Ports.free(), env=env)
+    try:
+        with s.running(timeout=150):
+            yield s
+    except Exception:
+        for name in s.procs:
+            print(f"--- {name} log ---\n{s.log_tail(name, 60)}")
+        raise
+
+
+@pytest.fixture(scope="module")
+def api(stack: Stack) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=f"{stack.url}/api/v1", timeout=60.0) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def churn_csv() -> bytes:
+    return (DATA / "churn_300.csv").read_bytes()

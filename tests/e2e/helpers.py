@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+
+SLICE_GRAPH: dict[str, Any] = {
+    "nodes": [
+        {
+            "id": "split",
+            "type": "TrainTestSplitter",
+            "params": {"target_column": "churned", "test_size": 0.25, "stratify": True},
+        },
+        {
+            "id": "impute",
+            "type": "SimpleImputer",
+            "params": {"strategy": "median", "columns": ["age", "income"]},
+        },
+        {"id": "onehot", "type": "OneHotEncoder", "params": {"columns": ["city", "plan_type"]}},
+        {
+            "id": "scale",
+            "type": "StandardScaler",
+            "params": {"columns": ["age", "income", "tenure_months", "monthly_spend"]},
+        },
+        {"id": "model", "type": "logistic_regression", "params": {}},
+    ],
+    "edges": [
+        {"source": "split", "target": "impute"},
+        {"source": "impute", "target": "onehot"},
+        {"source": "onehot", "target": "scale"},
+        {"source": "scale", "target": "model"},
+    ],
+}
+
+
+def with_model(model_type: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+    graph = {"nodes": [dict(n) for n in SLICE_GRAPH["nodes"]], "edges": SLICE_GRAPH["edges"]}
+    graph["nodes"][-1] = {"id": "model", "type": model_type, "params": params or {}}
+    return graph
+
+
+def upload(api: httpx.Client, name: str, content: bytes, **params: str) -> httpx.Response:
+    return api.post("/datasets", files={"file": (name, content, "text/csv")}, params=params)
+
+
+def wait_for(
+    api: httpx.Client, path: str, done: set[str], timeout: float = 120.0
+) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    body: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        resp = api.get(path)
+        assert resp.status_code == 200, resp.text
+        body = resp.json()
+        if body["status"] in done:
+            return body
+        time.sleep(0.25)
+    raise AssertionError(f"{path} did not reach {done} in {timeout}s: {body}")
