@@ -1,0 +1,1 @@
+"""The ingestion service: uploads, canonical Parquet dataset versions and their profiles."""

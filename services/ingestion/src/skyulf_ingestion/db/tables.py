@@ -1,0 +1,38 @@
+"""Ingestion's tables."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from skyulf_platform.db.base import UTCDateTime, make_base, new_id, utcnow
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+Base = make_base()
+
+STATUSES = ("PENDING", "READY", "FAILED")
+
+
+class DatasetRow(Base):
+    __tablename__ = "datasets"
+    __table_args__ = (
+        CheckConstraint("status IN ('PENDING', 'READY', 'FAILED')", name="status"),
+        Index("ix_datasets_created_at", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(16), default="PENDING")
+    source_filename: Mapped[str] = mapped_column(String(255))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    raw_uri: Mapped[str] = mapped_column(Text)
+    raw_sha256: Mapped[str] = mapped_column(String(64))
+    data_uri: Mapped[str | None] = mapped_column(Text, default=None)
+    data_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
+    n_rows: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    n_columns: Mapped[int | None] = mapped_column(Integer, default=None)
+    columns: Mapped[list[dict[str, str]] | None] = mapped_column(JSON, default=None)
+    profile: Mapped[str | None] = mapped_column(Text, default=None)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -1,0 +1,187 @@
+"""File formats an upload may be in: how to recognise, sniff and read each with Polars.
+
+Polars and the csv module report problems in their own words; here they become InvalidArgument
+errors that name the uploaded file (and the line, when it is known).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from enum import StrEnum
+from pathlib import PurePosixPath, PureWindowsPath
+
+import polars as pl
+from skyulf_core.errors import InvalidArgument
+
+# Rows Polars looks at to infer column types before falling back to a full scan.
+INFER_SCHEMA_ROWS = 10_000
+PARQUET_MAGIC = b"PAR1"
+
+
+class FileFormat(StrEnum):
+    CSV = "csv"
+    TSV = "tsv"
+    PARQUET = "parquet"
+    JSON = "json"
+    NDJSON = "ndjson"
+
+
+_EXTENSIONS: dict[str, FileFormat] = {
+    ".csv": FileFormat.CSV,
+    ".tsv": FileFormat.TSV,
+    ".parquet": FileFormat.PARQUET,
+    ".json": FileFormat.JSON,
+    ".jsonl": FileFormat.NDJSON,
+    ".ndjson": FileFormat.NDJSON,
+}
+_SEPARATORS = {FileFormat.CSV: ",", FileFormat.TSV: "\t"}
+
+
+def _invalid(filename: str, message: str, **details: object) -> InvalidArgument:
+    return InvalidArgument(f"{filename}: {message}", details={"file": filename, **details})
+
+
+def clean_filename(filename: str) -> str:
+    """The file's base name: a client may send a path, which must not reach an artifact key."""
+    base = PureWindowsPath(PurePosixPath(filename.strip()).name).name
+    if base in ("", ".", ".."):
+        raise InvalidArgument(
+            f"upload has no usable file name ({filename!r})", details={"field": "filename"}
+        )
+    return base
+
+
+def detect_format(filename: str) -> FileFormat:
+    suffix = PurePosixPath(filename.lower()).suffix
+    fmt = _EXTENSIONS.get(suffix)
+    if fmt is None:
+        accepted = ", ".join(sorted(_EXTENSIONS))
+        shown = suffix or "none"
+        raise _invalid(filename, f"unsupported file type {shown!r} (accepted: {accepted})")
+    return fmt
+
+
+def _first_line(e: Exception) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
+
+
+def _text_head(filename: str, data: bytes, limit: int) -> str:
+    """The first `limit` bytes as text, cut at a line end; refuses binary and non-UTF-8 data."""
+    head = data[:limit]
+    if b"\x00" in head:
+        raise _invalid(filename, "is not a text file (it contains binary data)")
+    if len(data) > limit and b"\n" in head:
+        head = head[: head.rindex(b"\n") + 1]
+    try:
+        return head.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        # A multi-byte character cut by the sample's end is not the file's fault.
+        if len(data) > len(head) and e.start >= len(head) - 3:
+            return head[: e.start].decode("utf-8-sig")
+        line = head[: e.start].count(b"\n") + 1
+        raise _invalid(
+            filename, f"is not UTF-8 text (invalid byte at line {line})", line=line
+        ) from e
+
+
+def _check_ragged(filename: str, text: str, separator: str, complete: bool) -> None:
+    reader = csv.reader(io.StringIO(text), delimiter=separator)
+    header = next(reader, None)
+    if not header or all(not h.strip() for h in header):
+        raise _invalid(filename, "has no header row (no columns)")
+    expected = len(header)
+    try:
+        for row in reader:
+            if row and len(row) != expected:
+                raise _invalid(
+                    filename,
+                    f"line {reader.line_num} has {len(row)} fields, expected {expected}",
+                    line=reader.line_num,
+                )
+    except csv.Error as e:
+        if complete:
+            raise _invalid(filename, f"line {reader.line_num}: {e}", line=reader.line_num) from e
+
+
+def sniff(filename: str, fmt: FileFormat, data: bytes, sample_bytes: int) -> None:
+    """Refuse an upload whose head is not a readable table with columns and rows."""
+    if not data:
+        raise _invalid(filename, "is empty")
+    if fmt is FileFormat.PARQUET:
+        frame = _parse(filename, fmt, data)
+    elif fmt in _SEPARATORS:
+        text = _text_head(filename, data, sample_bytes)
+        complete = len(data) <= sample_bytes
+        _check_ragged(filename, text, _SEPARATORS[fmt], complete)
+        frame = _parse(filename, fmt, text.encode())
+    elif fmt is FileFormat.NDJSON:
+        text = _text_head(filename, data, sample_bytes)
+        frame = _read_json_lines(filename, text)
+    else:
+        _text_head(filename, data, sample_bytes)
+        frame = _parse(filename, fmt, data)
+    _check_shape(filename, frame)
+
+
+def _check_shape(filename: str, frame: pl.DataFrame) -> None:
+    if frame.width == 0:
+        raise _invalid(filename, "has no columns")
+    if frame.height == 0:
+        raise _invalid(filename, "has a header but no data rows")
+
+
+def _read_json_lines(filename: str, text: str) -> pl.DataFrame:
+    records = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise _invalid(filename, f"line {number} is not JSON: {e.msg}", line=number) from e
+        if not isinstance(record, dict):
+            raise _invalid(filename, f"line {number} is not a JSON object", line=number)
+        records.append(record)
+    try:
+        return pl.from_dicts(records, infer_schema_length=INFER_SCHEMA_ROWS)
+    except pl.exceptions.PolarsError as e:
+        raise _invalid(filename, f"cannot be read as a table: {_first_line(e)}") from e
+
+
+def _read_delimited(data: bytes, separator: str, infer_rows: int | None) -> pl.DataFrame:
+    return pl.read_csv(
+        data, separator=separator, infer_schema_length=infer_rows, try_parse_dates=True
+    )
+
+
+def read_frame(filename: str, fmt: FileFormat, data: bytes) -> pl.DataFrame:
+    """The whole file as a DataFrame, or an InvalidArgument naming the file."""
+    frame = _parse(filename, fmt, data)
+    _check_shape(filename, frame)
+    return frame
+
+
+def _parse(filename: str, fmt: FileFormat, data: bytes) -> pl.DataFrame:
+    try:
+        if fmt in _SEPARATORS:
+            try:
+                frame = _read_delimited(data, _SEPARATORS[fmt], INFER_SCHEMA_ROWS)
+            except pl.exceptions.ComputeError:
+                # A type guessed from the first rows may not hold further down: scan it all.
+                frame = _read_delimited(data, _SEPARATORS[fmt], None)
+        elif fmt is FileFormat.PARQUET:
+            if not data.startswith(PARQUET_MAGIC):
+                raise _invalid(filename, "is not a Parquet file")
+            frame = pl.read_parquet(data)
+        elif fmt is FileFormat.NDJSON:
+            frame = pl.read_ndjson(data, infer_schema_length=INFER_SCHEMA_ROWS)
+        else:
+            frame = pl.read_json(data, infer_schema_length=INFER_SCHEMA_ROWS)
+    except pl.exceptions.NoDataError as e:
+        raise _invalid(filename, "is empty (no columns)") from e
+    except (pl.exceptions.PolarsError, OSError, ValueError) as e:
+        raise _invalid(filename, f"cannot be read as {fmt.value}: {_first_line(e)}") from e
+    return frame

@@ -1,0 +1,71 @@
+"""The gRPC face of ingestion: decode, call the service in a thread, encode."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+from grpc import aio
+from skyulf.ingestion.v1 import ingestion_pb2, ingestion_pb2_grpc
+from skyulf_core.errors import InvalidArgument
+
+from skyulf_ingestion.grpc.converters import dataset_to_proto
+from skyulf_ingestion.service import IngestionService
+
+
+class IngestionServicer(ingestion_pb2_grpc.IngestionServiceServicer):
+    def __init__(self, service: IngestionService) -> None:
+        self.service = service
+
+    async def UploadDataset(
+        self,
+        request_iterator: AsyncIterator[ingestion_pb2.UploadDatasetRequest],
+        context: aio.ServicerContext,
+    ) -> ingestion_pb2.UploadDatasetResponse:
+        first = await anext(aiter(request_iterator), None)
+        if first is None or first.WhichOneof("payload") != "metadata":
+            raise InvalidArgument(
+                "the first UploadDataset message must carry the file's metadata (filename)",
+                details={"field": "metadata"},
+            )
+        meta = first.metadata
+        filename = self.service.check_filename(meta.filename)
+        chunks: list[bytes] = []
+        size = 0
+        async for message in request_iterator:
+            if message.WhichOneof("payload") != "chunk":
+                raise InvalidArgument(
+                    f"{filename}: metadata may only be sent once, as the first message",
+                    details={"file": filename, "field": "metadata"},
+                )
+            size += len(message.chunk)
+            # Refuse as soon as the limit is passed rather than after buffering everything.
+            self.service.check_size(filename, size)
+            chunks.append(message.chunk)
+        data = b"".join(chunks)
+        dataset = await asyncio.to_thread(self.service.upload, filename, data, name=meta.name)
+        return ingestion_pb2.UploadDatasetResponse(dataset=dataset_to_proto(dataset))
+
+    async def GetDataset(
+        self, request: ingestion_pb2.GetDatasetRequest, context: aio.ServicerContext
+    ) -> ingestion_pb2.GetDatasetResponse:
+        dataset = await asyncio.to_thread(self.service.get_dataset, request.dataset_id)
+        return ingestion_pb2.GetDatasetResponse(dataset=dataset_to_proto(dataset))
+
+    async def ListDatasets(
+        self, request: ingestion_pb2.ListDatasetsRequest, context: aio.ServicerContext
+    ) -> ingestion_pb2.ListDatasetsResponse:
+        page = await asyncio.to_thread(
+            self.service.list_datasets, page_size=request.page_size, offset=request.offset
+        )
+        return ingestion_pb2.ListDatasetsResponse(
+            datasets=[dataset_to_proto(d) for d in page.datasets], total=page.total
+        )
+
+    async def GetDatasetProfile(
+        self, request: ingestion_pb2.GetDatasetProfileRequest, context: aio.ServicerContext
+    ) -> ingestion_pb2.GetDatasetProfileResponse:
+        profile = await asyncio.to_thread(self.service.get_profile, request.dataset_id)
+        return ingestion_pb2.GetDatasetProfileResponse(
+            dataset_id=request.dataset_id, profile_json=profile
+        )

@@ -1,0 +1,120 @@
+"""The only code that touches ingestion's ORM rows."""
+
+from __future__ import annotations
+
+import uuid
+
+from skyulf_core.errors import NotFound
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from skyulf_ingestion.db.tables import DatasetRow
+from skyulf_ingestion.models import (
+    ColumnInfo,
+    Dataset,
+    DatasetPage,
+    DatasetStatus,
+    IngestResult,
+    NewDataset,
+)
+
+
+def _to_model(row: DatasetRow) -> Dataset:
+    return Dataset(
+        id=row.id,
+        name=row.name,
+        status=DatasetStatus(row.status),
+        source_filename=row.source_filename,
+        size_bytes=row.size_bytes,
+        raw_uri=row.raw_uri,
+        raw_sha256=row.raw_sha256,
+        data_uri=row.data_uri,
+        data_sha256=row.data_sha256,
+        n_rows=row.n_rows,
+        n_columns=row.n_columns,
+        columns=[ColumnInfo.model_validate(c) for c in row.columns or []],
+        error=row.error,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except (ValueError, TypeError, AttributeError):
+        return False
+    return True
+
+
+class DatasetRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _row(self, dataset_id: str) -> DatasetRow:
+        row = self.session.get(DatasetRow, dataset_id) if _is_uuid(dataset_id) else None
+        if row is None:
+            raise NotFound(f"dataset {dataset_id!r} not found", details={"dataset_id": dataset_id})
+        return row
+
+    def add(self, new: NewDataset) -> Dataset:
+        row = DatasetRow(
+            id=new.id,
+            name=new.name,
+            status=DatasetStatus.PENDING.value,
+            source_filename=new.source_filename,
+            size_bytes=new.size_bytes,
+            raw_uri=new.raw_uri,
+            raw_sha256=new.raw_sha256,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return _to_model(row)
+
+    def get(self, dataset_id: str) -> Dataset:
+        return _to_model(self._row(dataset_id))
+
+    def delete(self, dataset_id: str) -> None:
+        self.session.delete(self._row(dataset_id))
+
+    def profile(self, dataset_id: str) -> str | None:
+        return self._row(dataset_id).profile
+
+    def page(self, *, limit: int, offset: int) -> DatasetPage:
+        total = self.session.scalar(select(func.count()).select_from(DatasetRow)) or 0
+        rows = self.session.scalars(
+            select(DatasetRow)
+            .order_by(DatasetRow.created_at.desc(), DatasetRow.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return DatasetPage(datasets=[_to_model(r) for r in rows], total=total)
+
+    def mark_ready(self, dataset_id: str, result: IngestResult) -> bool:
+        """READY with everything at once; only from PENDING. False if another run got there."""
+        done = self.session.execute(
+            update(DatasetRow)
+            .where(DatasetRow.id == dataset_id, DatasetRow.status == DatasetStatus.PENDING.value)
+            .values(
+                status=DatasetStatus.READY.value,
+                n_rows=result.n_rows,
+                n_columns=len(result.columns),
+                columns=[c.model_dump() for c in result.columns],
+                data_uri=result.data_uri,
+                data_sha256=result.data_sha256,
+                profile=result.profile_json,
+                error=None,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return bool(done.rowcount)
+
+    def mark_failed(self, dataset_id: str, error: str) -> bool:
+        """FAILED with the reason; a READY dataset is never downgraded."""
+        done = self.session.execute(
+            update(DatasetRow)
+            .where(DatasetRow.id == dataset_id, DatasetRow.status == DatasetStatus.PENDING.value)
+            .values(status=DatasetStatus.FAILED.value, error=error)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(done.rowcount)

@@ -1,0 +1,200 @@
+"""Ingestion's business logic: synchronous, transport-free; used by the servicer and the task."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Callable
+
+from skyulf_core.errors import (
+    ErrorCode,
+    FailedPrecondition,
+    InvalidArgument,
+    SkyulfError,
+    Unavailable,
+)
+from skyulf_core.profiling import profile_frame
+from skyulf_platform.artifacts.base import ArtifactStore
+from skyulf_platform.db.base import new_id
+from skyulf_platform.db.uow import UnitOfWork
+
+from skyulf_ingestion import formats
+from skyulf_ingestion.models import (
+    ColumnInfo,
+    Dataset,
+    DatasetPage,
+    DatasetStatus,
+    IngestResult,
+    NewDataset,
+)
+from skyulf_ingestion.repository import DatasetRepository
+
+log = logging.getLogger(__name__)
+
+Enqueue = Callable[[str], None]
+"""Queues the ingestion of a dataset id; raises when the broker cannot take it."""
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+
+
+def raw_key(dataset_id: str, filename: str) -> str:
+    return f"datasets/{dataset_id}/raw/{filename}"
+
+
+def data_key(dataset_id: str) -> str:
+    return f"datasets/{dataset_id}/data.parquet"
+
+
+class IngestionService:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        store: ArtifactStore,
+        *,
+        enqueue: Enqueue | None = None,
+        max_upload_bytes: int,
+        sniff_bytes: int = 1024 * 1024,
+    ) -> None:
+        self.uow = uow
+        self.store = store
+        self.enqueue = enqueue
+        self.max_upload_bytes = max_upload_bytes
+        self.sniff_bytes = sniff_bytes
+
+    # Upload -----------------------------------------------------------------------------------
+
+    def check_filename(self, filename: str) -> str:
+        """The cleaned file name of an upload about to start; refuses unsupported types."""
+        name = formats.clean_filename(filename)
+        formats.detect_format(name)
+        return name
+
+    def check_size(self, filename: str, size: int) -> None:
+        if size > self.max_upload_bytes:
+            raise SkyulfError(
+                f"{filename} is larger than the upload limit of {self.max_upload_bytes} bytes",
+                code=ErrorCode.PAYLOAD_TOO_LARGE,
+                details={"file": filename, "limit_bytes": self.max_upload_bytes},
+            )
+
+    def upload(self, filename: str, data: bytes, *, name: str = "") -> Dataset:
+        """Accept a file: sniff it, store the raw copy, record it PENDING and queue ingestion.
+
+        Either all three happen or none: a failure after the raw copy is written removes it.
+        """
+        filename = self.check_filename(filename)
+        self.check_size(filename, len(data))
+        formats.sniff(filename, formats.detect_format(filename), data, self.sniff_bytes)
+        if self.enqueue is None:
+            raise FailedPrecondition("this ingestion process cannot queue tasks")
+        dataset_id = new_id()
+        ref = self.store.put_bytes(raw_key(dataset_id, filename), data)
+        new = NewDataset(
+            id=dataset_id,
+            name=name.strip() or filename,
+            source_filename=filename,
+            size_bytes=len(data),
+            raw_uri=ref.uri,
+            raw_sha256=ref.sha256,
+        )
+        try:
+            with self.uow() as session:
+                dataset = DatasetRepository(session).add(new)
+        except Exception as e:
+            self.store.delete(ref.key)
+            raise _unavailable(f"could not record {filename}", e) from e
+        try:
+            self.enqueue(dataset_id)
+        except Exception as e:
+            log.error("could not queue ingestion of %s", dataset_id, exc_info=e)
+            self._forget(dataset_id, ref.key)
+            raise _unavailable(f"could not queue the ingestion of {filename}", e) from e
+        log.info("accepted %s as %s", filename, dataset_id, extra={"dataset_id": dataset_id})
+        return dataset
+
+    def _forget(self, dataset_id: str, key: str) -> None:
+        try:
+            with self.uow() as session:
+                DatasetRepository(session).delete(dataset_id)
+        finally:
+            self.store.delete(key)
+
+    # Reads ------------------------------------------------------------------------------------
+
+    def get_dataset(self, dataset_id: str) -> Dataset:
+        with self.uow() as session:
+            return DatasetRepository(session).get(dataset_id)
+
+    def list_datasets(self, *, page_size: int = 0, offset: int = 0) -> DatasetPage:
+        if page_size < 0 or offset < 0:
+            field = "page_size" if page_size < 0 else "offset"
+            raise InvalidArgument(f"{field} must not be negative", details={"field": field})
+        limit = min(page_size or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+        with self.uow() as session:
+            return DatasetRepository(session).page(limit=limit, offset=offset)
+
+    def get_profile(self, dataset_id: str) -> str:
+        """The dataset's profile as JSON (skyulf_core.profiling.DatasetProfile)."""
+        with self.uow() as session:
+            repo = DatasetRepository(session)
+            dataset = repo.get(dataset_id)
+            profile = repo.profile(dataset_id)
+        if dataset.status is not DatasetStatus.READY or profile is None:
+            raise FailedPrecondition(
+                f"dataset {dataset_id} is not ready (status {dataset.status.value})",
+                details={"dataset_id": dataset_id, "status": dataset.status.value},
+            )
+        return profile
+
+    # Ingestion (the Celery task's body) -------------------------------------------------------
+
+    def ingest(self, dataset_id: str) -> Dataset:
+        """Turn a PENDING upload into canonical Parquet plus a profile; READY or FAILED after.
+
+        Idempotent: a dataset that is no longer PENDING is returned as it is.
+        """
+        dataset = self.get_dataset(dataset_id)
+        if dataset.status is not DatasetStatus.PENDING:
+            return dataset
+        try:
+            result = self._build(dataset)
+        except Exception as e:
+            message = _failure_message(dataset.source_filename, e)
+            log.warning("ingestion of %s failed: %s", dataset_id, message, exc_info=e)
+            with self.uow() as session:
+                DatasetRepository(session).mark_failed(dataset_id, message)
+            return self.get_dataset(dataset_id)
+        with self.uow() as session:
+            DatasetRepository(session).mark_ready(dataset_id, result)
+        log.info("dataset %s is ready", dataset_id, extra={"dataset_id": dataset_id})
+        return self.get_dataset(dataset_id)
+
+    def _build(self, dataset: Dataset) -> IngestResult:
+        filename = dataset.source_filename
+        raw = self.store.get_bytes(self.store.key_for(dataset.raw_uri), sha256=dataset.raw_sha256)
+        frame = formats.read_frame(filename, formats.detect_format(filename), raw)
+        profile = profile_frame(frame)
+        buffer = io.BytesIO()
+        frame.write_parquet(buffer)
+        ref = self.store.put_bytes(data_key(dataset.id), buffer.getvalue())
+        return IngestResult(
+            n_rows=frame.height,
+            columns=[ColumnInfo(name=n, dtype=str(t)) for n, t in frame.schema.items()],
+            data_uri=ref.uri,
+            data_sha256=ref.sha256,
+            profile_json=profile.model_dump_json(),
+        )
+
+
+def _unavailable(message: str, e: Exception) -> SkyulfError:
+    if isinstance(e, SkyulfError):
+        return Unavailable(f"{message}: {e.message}", details=e.details)
+    return Unavailable(message)
+
+
+def _failure_message(filename: str, e: Exception) -> str:
+    if isinstance(e, SkyulfError):
+        text = e.message
+        return text if filename in text else f"{filename}: {text}"
+    return f"{filename}: ingestion failed ({type(e).__name__})"
