@@ -1,0 +1,202 @@
+"""FittedPipeline: what gets deployed — fitted records, the model, the signature — and predict().
+
+On disk it is two files: ``pipeline.json`` (records, signature and metadata as plain JSON) and
+``model.joblib`` (the scikit-learn estimator). Checksums and signing are the platform's job;
+``from_files`` reads those two files only and checks the estimator is the model type the
+manifest names.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import joblib
+import numpy as np
+import pandas as pd
+import sklearn
+from pydantic import BaseModel, ValidationError
+from sklearn.base import BaseEstimator
+
+from skyulf_core.bundle.signature import Signature, conform
+from skyulf_core.errors import DataLoss, FailedPrecondition
+from skyulf_core.models import get_model
+from skyulf_core.models.base import Task
+from skyulf_core.models.matrix import feature_matrix
+from skyulf_core.nodes import FittedRecord, NodeContext, NodeDefinition, get_node
+
+FORMAT_VERSION = 1
+MANIFEST_FILE = "pipeline.json"
+MODEL_FILE = "model.joblib"
+
+Label = str | int | float | bool
+
+
+class PredictionResult(BaseModel):
+    predictions: list[Any]
+    probabilities: list[dict[str, float]] | None = None
+    classes: list[Label] | None = None
+
+
+class PipelineManifest(BaseModel):
+    """The JSON half of a bundle."""
+
+    format_version: int = FORMAT_VERSION
+    sklearn_version: str
+    model_type: str
+    model_node_id: str
+    model_params: dict[str, Any]
+    task: Task
+    target: str
+    classes: list[Label] | None
+    feature_columns: list[str]
+    signature: Signature
+    records: list[dict[str, Any]]
+
+
+class FittedPipeline:
+    """Fitted preprocessing records + a fitted estimator, applied in order to new rows."""
+
+    def __init__(
+        self,
+        *,
+        records: list[FittedRecord],
+        model: BaseEstimator,
+        model_type: str,
+        model_node_id: str,
+        model_params: dict[str, Any],
+        task: Task,
+        target: str,
+        classes: list[Label] | None,
+        feature_columns: list[str],
+        signature: Signature,
+    ) -> None:
+        self.records = records
+        self.model = model
+        self.model_type = model_type
+        self.model_node_id = model_node_id
+        self.model_params = model_params
+        self.task = task
+        self.target = target
+        self.classes = classes
+        self.feature_columns = feature_columns
+        self.signature = signature
+        # Resolved once so a one-row prediction does no registry look-ups.
+        self._steps: list[tuple[NodeDefinition, FittedRecord, NodeContext]] = [
+            (get_node(r.node_type), r, NodeContext(node_id=r.node_id, target=target))
+            for r in records
+        ]
+        self._allows_nan = get_model(model_type).allows_nan
+
+    def transform(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Check and cast the input, then apply every fitted record in order."""
+        X = conform(df, self.signature)
+        for definition, record, ctx in self._steps:
+            X, _ = definition.apply(X, None, record, ctx)
+        return X
+
+    def predict(self, df: pd.DataFrame) -> PredictionResult:
+        """One prediction per input row (and class probabilities when the model has them)."""
+        X = self.transform(df)
+        if len(X) == 0:
+            probs: list[dict[str, float]] | None = [] if self._has_proba() else None
+            return PredictionResult(predictions=[], probabilities=probs, classes=self.classes)
+        matrix = feature_matrix(
+            X,
+            self.feature_columns,
+            allows_nan=self._allows_nan,
+            node_id=self.model_node_id,
+            model_type=self.model_type,
+            at_inference=True,
+        )
+        raw = self.model.predict(matrix)
+        if self.task != "classification" or self.classes is None:
+            return PredictionResult(predictions=[float(v) for v in raw])
+        labels = self.classes
+        predictions = [labels[int(code)] for code in raw]
+        probabilities = None
+        if self._has_proba():
+            proba = np.asarray(self.model.predict_proba(matrix), dtype="float64")
+            names = [str(labels[int(c)]) for c in self.model.classes_]
+            probabilities = [dict(zip(names, map(float, row), strict=True)) for row in proba]
+        return PredictionResult(
+            predictions=predictions, probabilities=probabilities, classes=labels
+        )
+
+    def _has_proba(self) -> bool:
+        return self.task == "classification" and hasattr(self.model, "predict_proba")
+
+    # ------------------------------------------------------------------ serialisation
+
+    def manifest(self) -> PipelineManifest:
+        return PipelineManifest(
+            sklearn_version=sklearn.__version__,
+            model_type=self.model_type,
+            model_node_id=self.model_node_id,
+            model_params=self.model_params,
+            task=self.task,
+            target=self.target,
+            classes=self.classes,
+            feature_columns=self.feature_columns,
+            signature=self.signature,
+            records=[r.model_dump(mode="json") for r in self.records],
+        )
+
+    def to_files(self) -> dict[str, bytes]:
+        buffer = io.BytesIO()
+        joblib.dump(self.model, buffer, compress=3)
+        return {
+            MANIFEST_FILE: self.manifest().model_dump_json(indent=2).encode(),
+            MODEL_FILE: buffer.getvalue(),
+        }
+
+    @classmethod
+    def from_files(cls, files: dict[str, bytes]) -> FittedPipeline:
+        for name in (MANIFEST_FILE, MODEL_FILE):
+            if name not in files:
+                raise DataLoss(f"bundle is missing {name}", details={"file": name})
+        try:
+            manifest = PipelineManifest.model_validate_json(files[MANIFEST_FILE])
+        except ValidationError as exc:
+            raise DataLoss(
+                f"{MANIFEST_FILE} is not a valid pipeline manifest: {exc.errors()[0]['msg']}",
+                details={"file": MANIFEST_FILE},
+            ) from exc
+        if manifest.format_version > FORMAT_VERSION:
+            raise FailedPrecondition(
+                f"bundle format {manifest.format_version} is newer than this library reads "
+                f"({FORMAT_VERSION})",
+                details={"file": MANIFEST_FILE},
+            )
+        records = [get_node(r["node_type"]).load_record(r) for r in manifest.records]
+        model_def = get_model(manifest.model_type)
+        expected = type(model_def.build(manifest.model_params))
+        try:
+            model = joblib.load(io.BytesIO(files[MODEL_FILE]))
+        except Exception as exc:  # joblib raises many types on corrupt input
+            raise DataLoss(f"{MODEL_FILE} cannot be read", details={"file": MODEL_FILE}) from exc
+        if type(model) is not expected:
+            raise DataLoss(
+                f"{MODEL_FILE} holds a {type(model).__name__}, expected {expected.__name__}",
+                details={"file": MODEL_FILE},
+            )
+        if getattr(model, "n_features_in_", len(manifest.feature_columns)) != len(
+            manifest.feature_columns
+        ):
+            raise DataLoss(
+                f"{MODEL_FILE} expects {model.n_features_in_} features, the manifest lists "
+                f"{len(manifest.feature_columns)}",
+                details={"file": MODEL_FILE},
+            )
+        return cls(
+            records=records,
+            model=model,
+            model_type=manifest.model_type,
+            model_node_id=manifest.model_node_id,
+            model_params=manifest.model_params,
+            task=manifest.task,
+            target=manifest.target,
+            classes=manifest.classes,
+            feature_columns=manifest.feature_columns,
+            signature=manifest.signature,
+        )

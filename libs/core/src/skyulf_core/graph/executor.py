@@ -1,0 +1,232 @@
+"""train_pipeline: run a validated graph on a dataset and return the fitted, evaluated pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from skyulf_core.bundle import FittedPipeline, OutputSpec, Signature
+from skyulf_core.bundle.signature import describe_inputs
+from skyulf_core.errors import Cancelled, InvalidArgument, NodeError
+from skyulf_core.graph.runner import ModelStep, Plan, Step, build_plan, run_steps
+from skyulf_core.graph.spec import PipelineGraph, parse_graph
+from skyulf_core.graph.validation import check_graph
+from skyulf_core.metrics import compute_metrics
+from skyulf_core.models.base import Task
+from skyulf_core.models.matrix import feature_matrix
+from skyulf_core.nodes import FittedRecord
+from skyulf_core.nodes.columns import json_scalar
+from skyulf_core.nodes.splitting import Split
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class TrainResult:
+    fitted: FittedPipeline
+    metrics: dict[str, float]
+    task: Task
+    target: str
+    model_type: str
+    n_train: int
+    n_test: int
+    n_val: int
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EncodedTarget:
+    y: pd.Series
+    classes: list[Any] | None
+
+
+def encode_target(y: pd.Series, task: Task, target: str) -> EncodedTarget:
+    """Classification labels become codes 0..k-1 (decoded at prediction); regression floats."""
+    if task == "regression":
+        values = pd.to_numeric(y, errors="coerce")
+        if values.isna().any():
+            raise InvalidArgument(
+                f"target '{target}' has non-numeric values; a regression model needs numbers",
+                details={"column": target},
+            )
+        return EncodedTarget(values.astype("float64"), None)
+    if pd.api.types.is_float_dtype(y.dtype):
+        arr = y.to_numpy(dtype="float64")
+        if not np.all(arr == np.round(arr)):
+            raise InvalidArgument(
+                f"target '{target}' holds fractional numbers; pick a regression model",
+                details={"column": target},
+            )
+        if np.all(np.abs(arr) < 2**53):
+            y = pd.Series(arr.astype("int64"), index=y.index, name=y.name)
+    try:
+        uniques, codes = np.unique(y.to_numpy(), return_inverse=True)
+    except TypeError:
+        # Mixed types (e.g. 1 and "1"): compare them as text rather than fail.
+        uniques, codes = np.unique(y.astype(str).to_numpy(), return_inverse=True)
+    classes = [json_scalar(v) for v in uniques]
+    return EncodedTarget(pd.Series(codes.astype("int64"), index=y.index, name=y.name), classes)
+
+
+def _needed_inputs(records: list[FittedRecord], features: list[str]) -> set[str]:
+    # Walk back from the model: a column is needed if a record reads it, or it reaches the
+    # model untouched; columns a record creates are not inputs.
+    needed = set(features)
+    for record in reversed(records):
+        needed = (needed - set(record.created_columns())) | set(record.columns)
+    return needed
+
+
+class _Hooks:
+    def __init__(self, plan: Plan, on_progress: Progress | None, should_cancel: Any) -> None:
+        self.total = len(plan.steps) + 2
+        self.on_progress = on_progress
+        self.should_cancel = should_cancel
+
+    def poll(self, index: int, what: str) -> None:
+        if self.should_cancel is not None and self.should_cancel():
+            raise Cancelled(f"training cancelled before {what}")
+        if self.on_progress is not None:
+            self.on_progress(index / self.total, what)
+
+    def before(self, index: int, step: Step) -> None:
+        self.poll(index, f"node '{step.node_id}' ({step.definition.id})")
+
+
+def _fit_model(model: ModelStep, train: Split, task: Task) -> tuple[Any, list[str]]:
+    features = [str(c) for c in train.X.columns]
+    matrix = feature_matrix(
+        train.X,
+        features,
+        allows_nan=model.definition.allows_nan,
+        node_id=model.node_id,
+        model_type=model.definition.id,
+    )
+    assert train.y is not None
+    if task == "classification" and train.y.nunique() < 2:
+        raise NodeError(
+            f"node '{model.node_id}' ({model.definition.id}): the train split has a single "
+            "class; a classifier needs at least two",
+            node_id=model.node_id,
+            node_type=model.definition.id,
+        )
+    estimator = model.definition.build(model.params)
+    try:
+        estimator.fit(matrix, train.y.to_numpy())
+    except (ValueError, TypeError) as exc:
+        raise NodeError(
+            f"node '{model.node_id}' ({model.definition.id}) failed to train: {exc}",
+            node_id=model.node_id,
+            node_type=model.definition.id,
+        ) from exc
+    return estimator, features
+
+
+def _evaluate(
+    estimator: Any,
+    model: ModelStep,
+    features: list[str],
+    parts: dict[str, Split | None],
+    task: Task,
+    n_classes: int,
+) -> dict[str, float]:
+    metrics: dict[str, float] = {}
+    for prefix, part in parts.items():
+        if part is None or part.y is None or len(part.X) == 0:
+            continue
+        matrix = feature_matrix(
+            part.X,
+            features,
+            allows_nan=model.definition.allows_nan,
+            node_id=model.node_id,
+            model_type=model.definition.id,
+        )
+        pred = estimator.predict(matrix)
+        proba = None
+        if task == "classification" and hasattr(estimator, "predict_proba"):
+            # Align probability columns to every class, even ones absent from the train split.
+            proba = np.zeros((len(matrix), n_classes))
+            proba[:, estimator.classes_.astype(int)] = estimator.predict_proba(matrix)
+        classes = list(range(n_classes)) if task == "classification" else None
+        metrics.update(compute_metrics(task, part.y.to_numpy(), pred, proba, classes, prefix))
+    return metrics
+
+
+def train_pipeline(
+    graph: PipelineGraph | dict[str, Any],
+    df: pd.DataFrame,
+    *,
+    on_progress: Progress | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+) -> TrainResult:
+    """Fit every node on the train split, train the model, evaluate on each split."""
+    graph = parse_graph(graph)
+    check_graph(graph, [str(c) for c in df.columns])
+    plan = build_plan(graph)
+    assert plan.model is not None and plan.target is not None
+    model, target, task = plan.model, plan.target, plan.model.definition.task
+    warnings: list[str] = []
+    missing_target = df[target].isna()
+    if missing_target.any():
+        warnings.append(f"dropped {int(missing_target.sum())} rows with no '{target}' value")
+        df = df.loc[~missing_target]
+    if len(df) == 0:
+        raise InvalidArgument(
+            "the dataset has no rows with a target value", details={"column": target}
+        )
+    encoded = encode_target(df[target], task, target)
+    X = df.drop(columns=[target])
+    hooks = _Hooks(plan, on_progress, should_cancel)
+    run = run_steps(plan, X, encoded.y, before=hooks.before)
+    hooks.poll(len(plan.steps), f"model '{model.node_id}' ({model.definition.id})")
+    frames = run.frames
+    estimator, features = _fit_model(model, frames.train, task)
+    hooks.poll(len(plan.steps) + 1, "evaluation")
+    n_classes = len(encoded.classes or [])
+    metrics = _evaluate(
+        estimator,
+        model,
+        features,
+        {"train_": frames.train, "test_": frames.test, "val_": frames.val},
+        task,
+        n_classes,
+    )
+    needed = _needed_inputs(run.records, features)
+    signature = Signature(
+        inputs=describe_inputs(X, [str(c) for c in X.columns if c in needed]),
+        output=OutputSpec(
+            name=target,
+            task=task,
+            classes=encoded.classes,
+            probabilities=task == "classification" and hasattr(estimator, "predict_proba"),
+        ),
+    )
+    fitted = FittedPipeline(
+        records=run.records,
+        model=estimator,
+        model_type=model.definition.id,
+        model_node_id=model.node_id,
+        model_params=model.params.model_dump(mode="json"),
+        task=task,
+        target=target,
+        classes=encoded.classes,
+        feature_columns=features,
+        signature=signature,
+    )
+    if on_progress is not None:
+        on_progress(1.0, "done")
+    return TrainResult(
+        fitted=fitted,
+        metrics=metrics,
+        task=task,
+        target=target,
+        model_type=model.definition.id,
+        n_train=len(frames.train.X),
+        n_test=len(frames.test.X) if frames.test else 0,
+        n_val=len(frames.val.X) if frames.val else 0,
+        warnings=warnings,
+    )

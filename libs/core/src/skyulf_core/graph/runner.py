@@ -1,0 +1,123 @@
+"""Running a validated chain's preprocessing nodes: shared by training and preview.
+
+Before the splitter every node sees the whole frame (only stateless nodes may sit there); at the
+splitter the rows are cut; after it each node fits on the train split and its record is applied
+to train, test and validation alike, except train-only nodes, which touch the train split only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import pandas as pd
+
+from skyulf_core.errors import SkyulfError
+from skyulf_core.graph.spec import PipelineGraph, chain_order
+from skyulf_core.models import ModelDefinition, get_model, is_model
+from skyulf_core.nodes import FittedRecord, NodeContext, NodeDefinition, get_node
+from skyulf_core.nodes.splitting import SPLITTER_ID, Split, split_frame
+
+
+@dataclass(frozen=True)
+class Step:
+    node_id: str
+    definition: NodeDefinition
+    params: Any
+
+
+@dataclass(frozen=True)
+class ModelStep:
+    node_id: str
+    definition: ModelDefinition
+    params: Any
+
+
+@dataclass(frozen=True)
+class Plan:
+    steps: list[Step]
+    model: ModelStep | None
+    target: str | None
+
+
+@dataclass
+class Frames:
+    """The rows as they stand: ``train`` is the whole frame until the splitter has run."""
+
+    train: Split
+    test: Split | None = None
+    val: Split | None = None
+
+    @property
+    def split_done(self) -> bool:
+        return self.test is not None
+
+
+@dataclass
+class RunOutput:
+    frames: Frames
+    # Records needed at inference, in order (train-only nodes and the splitter excluded).
+    records: list[FittedRecord] = field(default_factory=list)
+
+
+def build_plan(graph: PipelineGraph) -> Plan:
+    """The chain of a graph that has passed validation, with parsed parameters."""
+    steps: list[Step] = []
+    model: ModelStep | None = None
+    target: str | None = None
+    for node in chain_order(graph):
+        if is_model(node.type):
+            definition = get_model(node.type)
+            model = ModelStep(node.id, definition, definition.parse_params(node.params, node.id))
+            break
+        node_def = get_node(node.type)
+        params = node_def.parse_params(node.params, node.id)
+        if node.type == SPLITTER_ID:
+            target = params.target_column
+        steps.append(Step(node.id, node_def, params))
+    return Plan(steps=steps, model=model, target=target)
+
+
+def _checked(step: Step, X: pd.DataFrame, y: pd.Series | None) -> Split:
+    if y is not None and len(X) != len(y):
+        raise SkyulfError(
+            f"node '{step.node_id}' ({step.definition.id}) returned {len(X)} rows "
+            f"but {len(y)} target values"
+        )
+    return Split(X, y)
+
+
+def run_steps(
+    plan: Plan,
+    X: pd.DataFrame,
+    y: pd.Series | None,
+    *,
+    before: Callable[[int, Step], None] | None = None,
+    after: Callable[[Step, Frames], None] | None = None,
+) -> RunOutput:
+    """Fit and apply every preprocessing step; ``before``/``after`` hook progress and preview."""
+    out = RunOutput(frames=Frames(train=Split(X, y)))
+    for index, step in enumerate(plan.steps):
+        if before is not None:
+            before(index, step)
+        ctx = NodeContext(node_id=step.node_id, target=plan.target)
+        frames = out.frames
+        definition = step.definition
+        if definition.id == SPLITTER_ID:
+            parts = split_frame(frames.train.X, frames.train.y, step.params, ctx)
+            out.frames = Frames(train=parts.train, test=parts.test, val=parts.val)
+        else:
+            record = definition.fit(frames.train.X, frames.train.y, step.params, ctx)
+            train = _checked(step, *definition.apply(frames.train.X, frames.train.y, record, ctx))
+            out.frames = replace(frames, train=train)
+            if not definition.train_only:
+                out.records.append(record)
+                for name in ("test", "val"):
+                    part: Split | None = getattr(frames, name)
+                    if part is not None:
+                        applied = _checked(step, *definition.apply(part.X, part.y, record, ctx))
+                        setattr(out.frames, name, applied)
+        if after is not None:
+            after(step, out.frames)
+    return out

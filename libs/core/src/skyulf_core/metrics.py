@@ -1,0 +1,128 @@
+"""Evaluation metrics by task, named as in NODES.md and prefixed per split (``test_accuracy``).
+
+A metric that is undefined for the data at hand (ROC AUC when a split holds one class, MAPE
+with a zero target) is left out rather than reported as NaN: every value returned is a finite
+float that can go into JSON and a database.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from sklearn import metrics as skm
+
+from skyulf_core.errors import InvalidArgument
+
+Prefix = str
+
+
+def _safe(name: str, fn: Callable[[], float], out: dict[str, float], prefix: str) -> None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            value = float(fn())
+    except ValueError:
+        return
+    if math.isfinite(value):
+        out[prefix + name] = value
+
+
+def _classification(
+    y_true: np.ndarray,
+    y_pred: np.ndarray,
+    y_proba: np.ndarray | None,
+    classes: Sequence[Any],
+    prefix: str,
+) -> dict[str, float]:
+    out: dict[str, float] = {}
+    labels = list(classes)
+    binary = len(labels) == 2
+    # Binary scores are about the positive (second) class; otherwise weight classes by support.
+    avg: dict[str, Any] = (
+        {"average": "binary", "pos_label": labels[1]} if binary else {"average": "weighted"}
+    )
+    _safe("accuracy", lambda: skm.accuracy_score(y_true, y_pred), out, prefix)
+    _safe("balanced_accuracy", lambda: skm.balanced_accuracy_score(y_true, y_pred), out, prefix)
+    for name, fn in (
+        ("precision", skm.precision_score),
+        ("recall", skm.recall_score),
+        ("f1", skm.f1_score),
+    ):
+        _safe(
+            name,
+            lambda fn=fn: fn(y_true, y_pred, labels=labels, zero_division=0, **avg),
+            out,
+            prefix,
+        )
+    _safe("matthews_corrcoef", lambda: skm.matthews_corrcoef(y_true, y_pred), out, prefix)
+    if y_proba is None:
+        return out
+    proba = np.asarray(y_proba, dtype="float64")
+    if len(np.unique(y_true)) > 1:
+        if binary:
+            positive = (y_true == labels[1]).astype(int)
+            _safe("roc_auc", lambda: skm.roc_auc_score(positive, proba[:, 1]), out, prefix)
+            _safe("pr_auc", lambda: skm.average_precision_score(positive, proba[:, 1]), out, prefix)
+        else:
+            _safe(
+                "roc_auc",
+                lambda: skm.roc_auc_score(
+                    y_true, proba, multi_class="ovr", average="weighted", labels=labels
+                ),
+                out,
+                prefix,
+            )
+    _safe("log_loss", lambda: skm.log_loss(y_true, proba, labels=labels), out, prefix)
+    return out
+
+
+def _regression(y_true: np.ndarray, y_pred: np.ndarray, prefix: str) -> dict[str, float]:
+    out: dict[str, float] = {}
+    t = y_true.astype("float64")
+    p = y_pred.astype("float64")
+    _safe("mae", lambda: skm.mean_absolute_error(t, p), out, prefix)
+    _safe("mse", lambda: skm.mean_squared_error(t, p), out, prefix)
+    _safe("rmse", lambda: skm.root_mean_squared_error(t, p), out, prefix)
+    if len(t) > 1:
+        _safe("r2", lambda: skm.r2_score(t, p), out, prefix)
+        _safe("explained_variance", lambda: skm.explained_variance_score(t, p), out, prefix)
+    if not np.any(t == 0):
+        _safe("mape", lambda: skm.mean_absolute_percentage_error(t, p), out, prefix)
+    return out
+
+
+def compute_metrics(
+    task: str,
+    y_true: Sequence[Any] | np.ndarray,
+    y_pred: Sequence[Any] | np.ndarray,
+    y_proba: np.ndarray | None = None,
+    classes: Sequence[Any] | None = None,
+    prefix: Prefix = "",
+) -> dict[str, float]:
+    """Metrics for one split. ``y_proba`` columns follow ``classes``; ``prefix`` e.g. "test_"."""
+    t = np.asarray(y_true)
+    p = np.asarray(y_pred)
+    if t.shape[0] != p.shape[0]:
+        raise InvalidArgument(
+            f"y_true has {t.shape[0]} rows but y_pred has {p.shape[0]}", details={"field": "y_pred"}
+        )
+    if t.shape[0] == 0:
+        return {}
+    if task == "classification":
+        labels = list(classes) if classes is not None else sorted(set(t) | set(p))
+        if y_proba is not None and np.asarray(y_proba).shape != (t.shape[0], len(labels)):
+            raise InvalidArgument(
+                "y_proba must have one row per sample and one column per class",
+                details={"field": "y_proba"},
+            )
+        return _classification(t, p, y_proba, labels, prefix)
+    if task == "regression":
+        return _regression(t, p, prefix)
+    raise InvalidArgument(
+        f"no metrics for task '{task}' here; expected classification or regression",
+        details={"field": "task"},
+    )
