@@ -1,0 +1,1 @@
+"""The advisor service: rules over a dataset's profile that suggest preprocessing nodes."""

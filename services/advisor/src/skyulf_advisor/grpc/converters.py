@@ -1,0 +1,26 @@
+"""Advisor's records -> proto messages."""
+
+from __future__ import annotations
+
+import json
+
+from skyulf.advisor.v1 import advisor_pb2
+from skyulf_core.advisor import Recommendation
+
+
+def recommendation_to_proto(r: Recommendation) -> advisor_pb2.Recommendation:
+    message = advisor_pb2.Recommendation(
+        id=r.id,
+        rule=r.rule,
+        title=r.title,
+        message=r.message,
+        columns=list(r.columns),
+        severity=str(r.severity),
+    )
+    if r.node is not None:
+        message.node.CopyFrom(
+            advisor_pb2.SuggestedNode(
+                type=r.node.type, params_json=json.dumps(r.node.params, default=str)
+            )
+        )
+    return message

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import polars as pl
+import pytest
+from grpc import aio
+
+from skyulf.advisor.v1 import advisor_pb2_grpc
+from skyulf.ingestion.v1 import ingestion_pb2, ingestion_pb2_grpc
+from skyulf_advisor.__main__ import assemble
+from skyulf_advisor.profiles import INGESTION_SERVICE
+from skyulf_advisor.settings import AdvisorSettings
+from skyulf_core.errors import FailedPrecondition, NotFound
+from skyulf_core.profiling import profile_frame
+from skyulf_platform.grpc.client import aio_channel
+from skyulf_platform.grpc.server import RunningServer, ServiceBinding, start_server
+
+DATA = Path(__file__).parent / "data"
+CHURN_ID = "0f7d2c1e-3b8a-4c55-9e0d-6a1b2c3d4e5f"
+PENDING_ID = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
+
+
+class FakeIngestion(ingestion_pb2_grpc.IngestionServiceServicer):
+    """Answers GetDatasetProfile the way ingestion does: a real profile, or its errors."""
+
+    def __init__(self, profiles: dict[str, str]) -> None:
+        self.profiles = profiles
+
+    async def GetDatasetProfile(
+        self, request: ingestion_pb2.GetDatasetProfileRequest, context: aio.ServicerContext
+    ) -> ingestion_pb2.GetDatasetProfileResponse:
+        if request.dataset_id == PENDING_ID:
+            raise FailedPrecondition(
+                f"dataset {PENDING_ID} is not ready (status PENDING)",
+                details={"dataset_id": PENDING_ID},
+            )
+        if request.dataset_id not in self.profiles:
+            raise NotFound(
+                f"dataset {request.dataset_id!r} not found",
+                details={"dataset_id": request.dataset_id},
+            )
+        return ingestion_pb2.GetDatasetProfileResponse(
+            dataset_id=request.dataset_id, profile_json=self.profiles[request.dataset_id]
+        )
+
+
+@pytest.fixture
+def churn_id() -> str:
+    return CHURN_ID
+
+
+@pytest.fixture
+def pending_id() -> str:
+    return PENDING_ID
+
+
+@pytest.fixture(scope="session")
+def churn_profile_json() -> str:
+    frame = pl.read_csv(DATA / "churn_300.csv", try_parse_dates=True)
+    return profile_frame(frame).model_dump_json()
+
+
+@pytest.fixture
+async def ingestion(churn_profile_json: str) -> AsyncIterator[RunningServer]:
+    running = await start_server(
+        [
+            ServiceBinding(
+                FakeIngestion({CHURN_ID: churn_profile_json}),
+                ingestion_pb2_grpc.add_IngestionServiceServicer_to_server,
+                INGESTION_SERVICE,
+            )
+        ],
+        host="127.0.0.1",
+        port=0,
+    )
+    yield running
+    await running.stop(0)
+
+
+async def _advisor(ingestion_addr: str) -> AsyncIterator[RunningServer]:
+    assembly = await assemble(AdvisorSettings(ingestion_addr=ingestion_addr))
+    running = await start_server(
+        assembly.bindings, host="127.0.0.1", port=0, checks=assembly.checks, check_interval=0.2
+    )
+    yield running
+    await running.stop(0)
+    assert assembly.on_stop is not None
+    await assembly.on_stop()
+
+
+@pytest.fixture
+async def advisor(ingestion: RunningServer) -> AsyncIterator[RunningServer]:
+    async for running in _advisor(f"127.0.0.1:{ingestion.port}"):
+        yield running
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+async def lonely_advisor() -> AsyncIterator[RunningServer]:
+    """An advisor whose ingestion is not running."""
+    async for running in _advisor(f"127.0.0.1:{_closed_port()}"):
+        yield running
+
+
+async def _stub(server: RunningServer) -> AsyncIterator[advisor_pb2_grpc.AdvisorServiceStub]:
+    channel = aio_channel(f"127.0.0.1:{server.port}")
+    yield advisor_pb2_grpc.AdvisorServiceStub(channel)
+    await channel.close()
+
+
+@pytest.fixture
+async def stub(advisor: RunningServer) -> AsyncIterator[advisor_pb2_grpc.AdvisorServiceStub]:
+    async for s in _stub(advisor):
+        yield s
+
+
+@pytest.fixture
+async def lonely_stub(
+    lonely_advisor: RunningServer,
+) -> AsyncIterator[advisor_pb2_grpc.AdvisorServiceStub]:
+    async for s in _stub(lonely_advisor):
+        yield s
