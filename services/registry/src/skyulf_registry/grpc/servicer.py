@@ -1,0 +1,46 @@
+"""RegistryService over gRPC: decode, call the service in a thread, encode."""
+
+from __future__ import annotations
+
+import asyncio
+
+from grpc import aio
+
+from skyulf.registry.v1 import registry_pb2 as pb
+from skyulf.registry.v1 import registry_pb2_grpc
+from skyulf_registry.grpc import converters as conv
+from skyulf_registry.service import RegistryService
+
+
+class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
+    def __init__(self, service: RegistryService) -> None:
+        self.service = service
+
+    async def CreateModelVersion(
+        self, request: pb.CreateModelVersionRequest, context: aio.ServicerContext
+    ) -> pb.CreateModelVersionResponse:
+        new = conv.new_version_from_proto(request)
+        created = await asyncio.to_thread(self.service.create_model_version, new)
+        return pb.CreateModelVersionResponse(model_version=conv.version_to_proto(created))
+
+    async def GetModelVersion(
+        self, request: pb.GetModelVersionRequest, context: aio.ServicerContext
+    ) -> pb.GetModelVersionResponse:
+        found = await asyncio.to_thread(
+            self.service.get_model_version, request.name, request.version
+        )
+        return pb.GetModelVersionResponse(model_version=conv.version_to_proto(found))
+
+    async def ListModels(
+        self, request: pb.ListModelsRequest, context: aio.ServicerContext
+    ) -> pb.ListModelsResponse:
+        page = await asyncio.to_thread(self.service.list_models, request.page_size, request.offset)
+        return pb.ListModelsResponse(
+            models=[conv.model_to_proto(m) for m in page.models], total=page.total
+        )
+
+    async def ListModelVersions(
+        self, request: pb.ListModelVersionsRequest, context: aio.ServicerContext
+    ) -> pb.ListModelVersionsResponse:
+        versions = await asyncio.to_thread(self.service.list_model_versions, request.name)
+        return pb.ListModelVersionsResponse(versions=[conv.version_to_proto(v) for v in versions])

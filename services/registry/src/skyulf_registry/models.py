@@ -1,0 +1,44 @@
+"""The registry's values as the service speaks them (ORM rows never leave the repository)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class Lineage(BaseModel):
+    dataset_id: str = ""
+    job_id: str = ""
+    # The pipeline graph that produced the version (parsed JSON), if known.
+    pipeline: Any | None = None
+
+
+class NewModelVersion(BaseModel):
+    name: str
+    task: str
+    model_type: str
+    bundle_uri: str
+    bundle_checksum: str
+    metrics: dict[str, float] = Field(default_factory=dict)
+    signature: Any | None = None
+    lineage: Lineage = Field(default_factory=Lineage)
+
+
+class ModelVersion(NewModelVersion):
+    version: int
+    created_at: datetime
+
+
+class RegisteredModel(BaseModel):
+    name: str
+    task: str
+    latest_version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ModelPage(BaseModel):
+    models: list[RegisteredModel]
+    total: int

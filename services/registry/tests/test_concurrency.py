@@ -1,0 +1,99 @@
+"""Concurrent registrations get distinct, consecutive versions, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from skyulf_platform.db.engine import make_engine
+from skyulf_platform.db.migrations import upgrade
+from skyulf_platform.db.uow import UnitOfWork
+from skyulf_registry.__main__ import MIGRATIONS_DIR
+from skyulf_registry.service import RegistryService
+
+THREADS = 8
+
+
+def _postgres_admin_url() -> str:
+    return os.environ.get(
+        "SKYULF_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    )
+
+
+def _admin_conninfo() -> str:
+    return make_url(_postgres_admin_url()).set(drivername="postgresql").render_as_string(False)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'registry.db'}"
+        return
+    try:
+        admin = psycopg.connect(_admin_conninfo(), autocommit=True, connect_timeout=2)
+    except psycopg.OperationalError:
+        pytest.skip("no PostgreSQL reachable at SKYULF_TEST_POSTGRES_URL / 127.0.0.1:5432")
+    name = f"skyulf_registry_test_{uuid.uuid4().hex[:12]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(_postgres_admin_url()).set(database=name).render_as_string(False)
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture
+def service(database_url: str) -> Iterator[RegistryService]:
+    upgrade(MIGRATIONS_DIR, database_url, "registry")
+    svc = RegistryService(UnitOfWork(make_engine(database_url)))
+    yield svc
+    svc.uow.engine.dispose()
+
+
+def _at_once(n: int, fn: Callable[[int], Any]) -> list[Any]:
+    barrier = threading.Barrier(n)
+    results: list[Any] = [None] * n
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = fn(i)
+        except Exception as e:
+            results[i] = e
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results
+
+
+def test_concurrent_registrations_get_distinct_versions(
+    service: RegistryService, new_version: Any
+) -> None:
+    results = _at_once(THREADS, lambda i: service.create_model_version(new_version("churn")))
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert not errors, errors
+    assert sorted(r.version for r in results) == list(range(1, THREADS + 1))
+    assert service.get_model_version("churn", 0).version == THREADS
+    assert service.list_models().models[0].latest_version == THREADS
+
+
+def test_concurrent_retries_of_one_job_register_it_once(
+    service: RegistryService, new_version: Any
+) -> None:
+    new = new_version("churn", job_id="job-42")
+    results = _at_once(THREADS, lambda i: service.create_model_version(new))
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert not errors, errors
+    assert {r.version for r in results} == {1}
+    assert [v.version for v in service.list_model_versions("churn")] == [1]
