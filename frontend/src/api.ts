@@ -11,14 +11,14 @@ export const SERVICE_NAMES = [
 ] as const;
 
 export type ServiceName = (typeof SERVICE_NAMES)[number];
-export type ServingStatus = "SERVING" | "NOT_SERVING" | "UNKNOWN";
+export type ServingStatus = "SERVING" | "NOT_SERVING" | "UNKNOWN" | "UNREACHABLE";
 
 export interface Health {
   status: "ok" | "degraded";
   services: Partial<Record<ServiceName, ServingStatus>> & Record<string, ServingStatus>;
 }
 
-export type DatasetStatus = "PENDING" | "READY" | "FAILED";
+export type DatasetStatus = "PENDING" | "READY" | "FAILED" | "UNSPECIFIED";
 
 export interface DatasetColumn {
   name: string;
@@ -29,10 +29,14 @@ export interface Dataset {
   id: string;
   name: string;
   status: DatasetStatus;
+  source_filename?: string;
+  size_bytes?: number;
   n_rows?: number | null;
   n_columns?: number | null;
   columns?: DatasetColumn[] | null;
   error?: string | null;
+  created_at?: string | null;
+  updated_at?: string | null;
 }
 
 export interface NodeSpec {

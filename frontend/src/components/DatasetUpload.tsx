@@ -39,7 +39,7 @@ export function DatasetUpload({ client }: { client: SkyulfApi }) {
         <input
           type="file"
           name="file"
-          accept=".csv,.tsv,.parquet,.json,.jsonl,.xlsx"
+          accept=".csv,.tsv,.parquet,.json,.jsonl,.ndjson"
           aria-label="Dataset file"
           onChange={(event) => setFile(event.target.files?.[0] ?? null)}
         />
@@ -74,6 +74,9 @@ function DatasetSummary({ dataset }: { dataset: Dataset }) {
         <>
           <p>
             {formatCount(dataset.n_rows)} rows × {formatCount(dataset.n_columns)} columns
+            {dataset.size_bytes !== undefined && (
+              <span className="muted"> · {formatBytes(dataset.size_bytes)}</span>
+            )}
           </p>
           {dataset.columns && dataset.columns.length > 0 && (
             <table className="columns">
@@ -99,6 +102,17 @@ function DatasetSummary({ dataset }: { dataset: Dataset }) {
       )}
     </div>
   );
+}
+
+function formatBytes(bytes: number): string {
+  const units = ["B", "KB", "MB", "GB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }
 
 function formatCount(value: number | null | undefined): string {
