@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+
 from skyulf.ingestion.v1 import ingestion_pb2_grpc
 from skyulf_ingestion.__main__ import MIGRATIONS_DIR, SERVICE_NAME
 from skyulf_ingestion.grpc.servicer import IngestionServicer

@@ -5,6 +5,7 @@ import json
 
 import polars as pl
 import pytest
+
 from skyulf_core.errors import (
     ErrorCode,
     FailedPrecondition,

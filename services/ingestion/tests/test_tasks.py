@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+
 from skyulf_ingestion import tasks
 from skyulf_ingestion.service import IngestionService, raw_key
 from skyulf_ingestion.settings import IngestionSettings

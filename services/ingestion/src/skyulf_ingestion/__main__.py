@@ -5,14 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from skyulf.ingestion.v1 import ingestion_pb2, ingestion_pb2_grpc
+from skyulf_ingestion.grpc.servicer import IngestionServicer
+from skyulf_ingestion.settings import IngestionSettings, get_settings
+from skyulf_ingestion.wiring import build_service, celery_enqueue
 from skyulf_platform.checks import artifact_store_check, database_check
 from skyulf_platform.grpc.server import ServiceBinding
 from skyulf_platform.runtime import Assembly, service_main
 from skyulf_platform.settings import PlatformSettings
-
-from skyulf_ingestion.grpc.servicer import IngestionServicer
-from skyulf_ingestion.settings import IngestionSettings, get_settings
-from skyulf_ingestion.wiring import build_service, celery_enqueue
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SERVICE_NAME = ingestion_pb2.DESCRIPTOR.services_by_name["IngestionService"].full_name

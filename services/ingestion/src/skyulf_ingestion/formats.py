@@ -13,6 +13,7 @@ from enum import StrEnum
 from pathlib import PurePosixPath, PureWindowsPath
 
 import polars as pl
+
 from skyulf_core.errors import InvalidArgument
 
 # Rows Polars looks at to infer column types before falling back to a full scan.

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
-from skyulf_core.errors import NotFound
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, Update, func, select, update
 from sqlalchemy.orm import Session
 
+from skyulf_core.errors import NotFound
 from skyulf_ingestion.db.tables import DatasetRow
 from skyulf_ingestion.models import (
     ColumnInfo,
@@ -92,10 +93,8 @@ class DatasetRepository:
 
     def mark_ready(self, dataset_id: str, result: IngestResult) -> bool:
         """READY with everything at once; only from PENDING. False if another run got there."""
-        done = self.session.execute(
-            update(DatasetRow)
-            .where(DatasetRow.id == dataset_id, DatasetRow.status == DatasetStatus.PENDING.value)
-            .values(
+        return self._update_pending(
+            update(DatasetRow).values(
                 status=DatasetStatus.READY.value,
                 n_rows=result.n_rows,
                 n_columns=len(result.columns),
@@ -104,17 +103,20 @@ class DatasetRepository:
                 data_sha256=result.data_sha256,
                 profile=result.profile_json,
                 error=None,
-            )
-            .execution_options(synchronize_session=False)
+            ),
+            dataset_id,
         )
-        return bool(done.rowcount)
 
     def mark_failed(self, dataset_id: str, error: str) -> bool:
         """FAILED with the reason; a READY dataset is never downgraded."""
-        done = self.session.execute(
-            update(DatasetRow)
-            .where(DatasetRow.id == dataset_id, DatasetRow.status == DatasetStatus.PENDING.value)
-            .values(status=DatasetStatus.FAILED.value, error=error)
-            .execution_options(synchronize_session=False)
+        return self._update_pending(
+            update(DatasetRow).values(status=DatasetStatus.FAILED.value, error=error), dataset_id
         )
-        return bool(done.rowcount)
+
+    def _update_pending(self, statement: Update, dataset_id: str) -> bool:
+        """Applies the update only if the dataset is still PENDING; says whether it did."""
+        pending = (DatasetRow.id == dataset_id) & (DatasetRow.status == DatasetStatus.PENDING.value)
+        result = self.session.execute(
+            statement.where(pending).execution_options(synchronize_session=False)
+        )
+        return bool(cast(CursorResult[tuple[()]], result).rowcount)

@@ -14,10 +14,6 @@ from skyulf_core.errors import (
     Unavailable,
 )
 from skyulf_core.profiling import profile_frame
-from skyulf_platform.artifacts.base import ArtifactStore
-from skyulf_platform.db.base import new_id
-from skyulf_platform.db.uow import UnitOfWork
-
 from skyulf_ingestion import formats
 from skyulf_ingestion.models import (
     ColumnInfo,
@@ -28,6 +24,9 @@ from skyulf_ingestion.models import (
     NewDataset,
 )
 from skyulf_ingestion.repository import DatasetRepository
+from skyulf_platform.artifacts.base import ArtifactStore
+from skyulf_platform.db.base import new_id
+from skyulf_platform.db.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from functools import cache
 
 from celery import shared_task
-from skyulf_core.errors import Unavailable
-from skyulf_platform.tasks.app import INGEST_DATASET
 
+from skyulf_core.errors import Unavailable
 from skyulf_ingestion.service import IngestionService
 from skyulf_ingestion.settings import get_settings
 from skyulf_ingestion.wiring import build_service
+from skyulf_platform.tasks.app import INGEST_DATASET
 
 
 @cache

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from skyulf_ingestion.service import Enqueue, IngestionService
+from skyulf_ingestion.settings import IngestionSettings
 from skyulf_platform.artifacts import open_store
 from skyulf_platform.db.engine import make_engine
 from skyulf_platform.db.uow import UnitOfWork
 from skyulf_platform.settings import PlatformSettings
 from skyulf_platform.tasks.app import INGEST_DATASET, create_celery_app
-
-from skyulf_ingestion.service import Enqueue, IngestionService
-from skyulf_ingestion.settings import IngestionSettings
 
 
 def celery_enqueue(settings: PlatformSettings) -> Enqueue:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from skyulf_platform.db.base import UTCDateTime, make_base, new_id, utcnow
 from sqlalchemy import JSON, BigInteger, CheckConstraint, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
+
+from skyulf_platform.db.base import UTCDateTime, make_base, new_id, utcnow
 
 Base = make_base()
 

@@ -6,9 +6,9 @@ import asyncio
 from collections.abc import AsyncIterator
 
 from grpc import aio
+
 from skyulf.ingestion.v1 import ingestion_pb2, ingestion_pb2_grpc
 from skyulf_core.errors import InvalidArgument
-
 from skyulf_ingestion.grpc.converters import dataset_to_proto
 from skyulf_ingestion.service import IngestionService
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
 from skyulf_platform.db.base import UTCDateTime
 
 revision: str = "0001"
