@@ -9,6 +9,7 @@ import struct
 import numpy as np
 import pandas as pd
 import pytest
+
 from inference import grpc_predict_v2_pb2 as pb
 from skyulf_core.errors import InvalidArgument
 from skyulf_platform.inference.codec import (
@@ -162,6 +163,25 @@ def test_prediction_datatype_follows_the_values(values: list, datatype: str) -> 
     assert len(response.outputs) == 1
     assert infer_response_to_prediction(response).predictions == values
     assert infer_response_to_prediction(response).probabilities is None
+
+
+def test_probabilities_as_rows_of_class_dicts_keep_typed_labels() -> None:
+    response = prediction_to_infer_response(
+        [1, 0], [{"0": 0.2, "1": 0.8}, {"0": 0.6, "1": 0.4}], [0, 1]
+    )
+    proba = response.outputs[1]
+    assert json.loads(proba.parameters["classes"].string_param) == [0, 1]
+    assert list(proba.contents.fp64_contents) == [0.2, 0.8, 0.6, 0.4]
+    assert infer_response_to_prediction(response).probabilities == [
+        {"0": 0.2, "1": 0.8},
+        {"0": 0.6, "1": 0.4},
+    ]
+
+
+def test_no_rows_give_empty_outputs() -> None:
+    response = prediction_to_infer_response([], [], ["a", "b"])
+    assert [list(o.shape) for o in response.outputs] == [[0], [0, 2]]
+    assert infer_response_to_prediction(response).predictions == []
 
 
 def test_probabilities_with_the_wrong_number_of_classes_are_refused() -> None:

@@ -19,10 +19,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from inference import grpc_predict_v2_pb2 as pb
 from pydantic import BaseModel
-from skyulf_core.errors import InvalidArgument
 
+from inference import grpc_predict_v2_pb2 as pb
+from skyulf_core.errors import InvalidArgument
 from skyulf_platform.inference.rest import (
     infer_request_from_json,
     infer_request_to_json,
@@ -196,6 +196,20 @@ def infer_request_to_frame(request: pb.ModelInferRequest) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
+def _probability_matrix(
+    probabilities: Any, classes: Sequence[Any] | None
+) -> tuple[np.ndarray, Sequence[Any] | None]:
+    """An [n, k] matrix, from one either already or from rows of ``{str(class): p}``."""
+    if not (len(probabilities) and isinstance(probabilities[0], Mapping)):
+        n_classes = 0 if classes is None else len(classes)
+        proba = np.asarray(probabilities, dtype=np.float64)
+        return (proba.reshape(0, n_classes) if proba.size == 0 else proba), classes
+    keys = list(probabilities[0].keys())
+    labels = {str(c): c for c in ([] if classes is None else list(classes))}
+    frame = pd.DataFrame.from_records(list(probabilities), columns=keys)
+    return frame.to_numpy(dtype=np.float64), [labels.get(k, k) for k in keys]
+
+
 def prediction_to_infer_response(
     predictions: Any,
     probabilities: Any = None,
@@ -205,6 +219,8 @@ def prediction_to_infer_response(
     model_version: str = "",
     request_id: str = "",
 ) -> pb.ModelInferResponse:
+    """`probabilities`: an [n, k] matrix whose columns are `classes`, or (as skyulf_core's
+    PredictionResult has them) one ``{str(class): p}`` per row."""
     response = pb.ModelInferResponse(
         model_name=model_name, model_version=model_version, id=request_id
     )
@@ -213,7 +229,7 @@ def prediction_to_infer_response(
     out = response.outputs.add(name=PREDICT, datatype=datatype, shape=[n])
     write_contents(out, datatype, values, nulls)
     if probabilities is not None:
-        proba = np.asarray(probabilities, dtype=np.float64)
+        proba, classes = _probability_matrix(probabilities, classes)
         if proba.ndim != 2 or proba.shape[0] != n:
             raise InvalidArgument(
                 f"probabilities have shape {list(proba.shape)}, expected [{n}, k]",

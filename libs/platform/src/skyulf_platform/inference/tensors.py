@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 from google.protobuf.message import Message
+
 from inference import grpc_predict_v2_pb2 as pb
 from skyulf_core.errors import InvalidArgument
 
