@@ -353,6 +353,9 @@ def test_platform_env_points_at_the_in_cluster_services(default: Rendered) -> No
     assert env["SKYULF_ARTIFACT_URL"]["value"] == "s3://skyulf/artifacts"
     assert env["SKYULF_S3_ENDPOINT_URL"]["value"] == "http://skyulf-minio:9000"
     assert env["SKYULF_LOG_FORMAT"]["value"] == "json"
+    # Production mode refuses embedded defaults; servers must listen beyond loopback.
+    assert env["SKYULF_ENV"]["value"] == "production"
+    assert env["SKYULF_HOST"]["value"] == "0.0.0.0"
     for name, port in GRPC_SERVICES.items():
         assert env[f"SKYULF_{name.upper()}_ADDR"]["value"] == f"skyulf-{name}:{port}"
     assert env["SKYULF_PREDICTOR_ADDR"]["value"] == "skyulf-predictor:8081"

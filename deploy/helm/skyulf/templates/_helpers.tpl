@@ -182,8 +182,20 @@ set, when a required one is missing.
 {{- define "skyulf.env" -}}
 {{- $secret := include "skyulf.secretName" . }}
 {{- $optionalS3 := not .Values.minio.enabled -}}
+- name: SKYULF_ENV
+  value: production
+- name: SKYULF_HOST
+  value: {{ .Values.config.bindHost | quote }}
+- name: SKYULF_DATA_DIR
+  value: /tmp/skyulf
 - name: SKYULF_LOG_FORMAT
   value: {{ .Values.config.logFormat | quote }}
+- name: SKYULF_LOG_LEVEL
+  value: {{ .Values.config.logLevel | quote }}
+{{- with .Values.config.maxUploadBytes }}
+- name: SKYULF_MAX_UPLOAD_BYTES
+  value: {{ . | int64 | toString | quote }}
+{{- end }}
 - name: PYTHONUNBUFFERED
   value: "1"
 - name: PYTHONDONTWRITEBYTECODE
