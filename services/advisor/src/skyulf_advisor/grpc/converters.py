@@ -9,18 +9,14 @@ from skyulf_core.advisor import Recommendation
 
 
 def recommendation_to_proto(r: Recommendation) -> advisor_pb2.Recommendation:
-    message = advisor_pb2.Recommendation(
+    return advisor_pb2.Recommendation(
         id=r.id,
         rule=r.rule,
         title=r.title,
         message=r.message,
         columns=list(r.columns),
-        severity=str(r.severity),
+        severity=r.severity,
+        node=advisor_pb2.SuggestedNode(
+            type=r.node.type, params_json=json.dumps(r.node.params, default=str)
+        ),
     )
-    if r.node is not None:
-        message.node.CopyFrom(
-            advisor_pb2.SuggestedNode(
-                type=r.node.type, params_json=json.dumps(r.node.params, default=str)
-            )
-        )
-    return message
