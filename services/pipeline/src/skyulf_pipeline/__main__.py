@@ -1,0 +1,83 @@
+"""Composition root: ``python -m skyulf_pipeline serve|migrate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from skyulf.pipeline.v1 import pipeline_pb2, pipeline_pb2_grpc
+from skyulf_pipeline.grpc.servicer import PipelineServicer
+from skyulf_pipeline.peers import INGESTION_SERVICE, AsyncIngestionClient
+from skyulf_pipeline.repository import JobRepository
+from skyulf_pipeline.service import Enqueue, PipelineService
+from skyulf_pipeline.settings import PipelineSettings, get_settings
+from skyulf_platform.artifacts import open_store
+from skyulf_platform.checks import artifact_store_check, database_check, peer_check
+from skyulf_platform.db.engine import make_engine
+from skyulf_platform.db.uow import UnitOfWork
+from skyulf_platform.grpc.client import aio_channel
+from skyulf_platform.grpc.server import ServiceBinding
+from skyulf_platform.runtime import Assembly, service_main
+from skyulf_platform.settings import PlatformSettings
+from skyulf_platform.tasks.app import TRAIN_PIPELINE, create_celery_app
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+SERVICE_NAME = pipeline_pb2.DESCRIPTOR.services_by_name["PipelineService"].full_name
+
+# Publishing gives up after about two seconds, so an unreachable broker fails the job
+# instead of holding the request open.
+_PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+
+
+def celery_enqueue(settings: PlatformSettings) -> Enqueue:
+    app = create_celery_app(settings, include_tasks=False)
+
+    def enqueue(job_id: str) -> None:
+        app.send_task(
+            TRAIN_PIPELINE, args=[job_id], queue="train", retry=True, retry_policy=_PUBLISH_RETRY
+        )
+
+    return enqueue
+
+
+async def assemble(settings: PlatformSettings) -> Assembly:
+    assert isinstance(settings, PipelineSettings)
+    engine = make_engine(settings.resolved_database_url())
+    store = open_store(settings)
+    ingestion_channel = aio_channel(settings.ingestion_addr)
+    service = PipelineService(
+        JobRepository(UnitOfWork(engine)),
+        store,
+        celery_enqueue(settings),
+        preview_sample_rows=settings.preview_sample_rows,
+    )
+    servicer = PipelineServicer(
+        service,
+        AsyncIngestionClient(ingestion_channel),
+        watch_poll_seconds=settings.watch_poll_seconds,
+    )
+
+    async def on_stop() -> None:
+        await ingestion_channel.close()
+        engine.dispose()
+
+    return Assembly(
+        bindings=[
+            ServiceBinding(
+                servicer, pipeline_pb2_grpc.add_PipelineServiceServicer_to_server, SERVICE_NAME
+            )
+        ],
+        checks=[
+            database_check(engine),
+            artifact_store_check(store),
+            peer_check(ingestion_channel, INGESTION_SERVICE, "ingestion"),
+        ],
+        on_stop=on_stop,
+    )
+
+
+def main() -> None:
+    service_main(get_settings, assemble, migrations_dir=MIGRATIONS)
+
+
+if __name__ == "__main__":
+    main()

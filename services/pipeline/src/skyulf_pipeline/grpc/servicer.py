@@ -1,0 +1,100 @@
+"""The thin gRPC face of PipelineService: decode, run the service in a thread, encode."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+from grpc import aio
+
+from skyulf.pipeline.v1 import pipeline_pb2, pipeline_pb2_grpc
+from skyulf_pipeline.grpc import converters as conv
+from skyulf_pipeline.peers import AsyncIngestionClient
+from skyulf_pipeline.service import PipelineService
+
+
+class PipelineServicer(pipeline_pb2_grpc.PipelineServiceServicer):
+    def __init__(
+        self,
+        service: PipelineService,
+        ingestion: AsyncIngestionClient,
+        *,
+        watch_poll_seconds: float = 0.25,
+    ) -> None:
+        self.service = service
+        self.ingestion = ingestion
+        self.watch_poll_seconds = watch_poll_seconds
+
+    async def ListNodes(
+        self, request: pipeline_pb2.ListNodesRequest, context: aio.ServicerContext
+    ) -> pipeline_pb2.ListNodesResponse:
+        nodes = await asyncio.to_thread(self.service.list_nodes)
+        return pipeline_pb2.ListNodesResponse(nodes=[conv.node_to_proto(n) for n in nodes])
+
+    async def ValidatePipeline(
+        self, request: pipeline_pb2.ValidatePipelineRequest, context: aio.ServicerContext
+    ) -> pipeline_pb2.ValidatePipelineResponse:
+        graph = conv.graph_from_proto(request.graph)
+        dataset = (
+            await self.ingestion.get_dataset(request.dataset_id) if request.dataset_id else None
+        )
+        result = await asyncio.to_thread(self.service.validate, graph, dataset)
+        return conv.validation_to_proto(result)
+
+    async def PreviewPipeline(
+        self, request: pipeline_pb2.PreviewPipelineRequest, context: aio.ServicerContext
+    ) -> pipeline_pb2.PreviewPipelineResponse:
+        graph = conv.graph_from_proto(request.graph)
+        dataset = await self.ingestion.get_dataset(request.dataset_id)
+        previews = await asyncio.to_thread(self.service.preview, dataset, graph, request.rows)
+        return pipeline_pb2.PreviewPipelineResponse(
+            nodes=[conv.preview_to_proto(p) for p in previews]
+        )
+
+    async def CreateJob(
+        self, request: pipeline_pb2.CreateJobRequest, context: aio.ServicerContext
+    ) -> pipeline_pb2.CreateJobResponse:
+        graph = conv.graph_from_proto(request.graph)
+        dataset = await self.ingestion.get_dataset(request.dataset_id)
+        job = await asyncio.to_thread(self.service.create_job, dataset, graph, request.model_name)
+        return pipeline_pb2.CreateJobResponse(job=conv.job_to_proto(job))
+
+    async def GetJob(
+        self, request: pipeline_pb2.GetJobRequest, context: aio.ServicerContext
+    ) -> pipeline_pb2.GetJobResponse:
+        job = await asyncio.to_thread(self.service.get_job, request.job_id)
+        return pipeline_pb2.GetJobResponse(job=conv.job_to_proto(job))
+
+    async def ListJobs(
+        self, request: pipeline_pb2.ListJobsRequest, context: aio.ServicerContext
+    ) -> pipeline_pb2.ListJobsResponse:
+        jobs, total = await asyncio.to_thread(
+            self.service.list_jobs, request.page_size, request.offset
+        )
+        return pipeline_pb2.ListJobsResponse(jobs=[conv.job_to_proto(j) for j in jobs], total=total)
+
+    async def CancelJob(
+        self, request: pipeline_pb2.CancelJobRequest, context: aio.ServicerContext
+    ) -> pipeline_pb2.CancelJobResponse:
+        job = await asyncio.to_thread(self.service.cancel_job, request.job_id)
+        return pipeline_pb2.CancelJobResponse(job=conv.job_to_proto(job))
+
+    async def WatchJob(
+        self, request: pipeline_pb2.WatchJobRequest, context: aio.ServicerContext
+    ) -> AsyncIterator[pipeline_pb2.WatchJobResponse]:
+        # Polls the events table rather than an in-process signal: the worker writing the
+        # events is another process, possibly on another machine.
+        after = max(request.after_seq, 0)
+        while True:
+            events, finished = await asyncio.to_thread(
+                self.service.job_events, request.job_id, after
+            )
+            for event in events:
+                yield conv.event_to_proto(event)
+                after = event.seq
+                if event.status.finished:
+                    return
+            if finished and not events:
+                return
+            if not events:
+                await asyncio.sleep(self.watch_poll_seconds)

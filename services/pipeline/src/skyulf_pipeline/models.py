@@ -1,0 +1,138 @@
+"""The service's own typed values: jobs, their events, and what it knows of a dataset."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class JobStatus(StrEnum):
+    QUEUED = "QUEUED"
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+
+    @property
+    def finished(self) -> bool:
+        return self in TERMINAL
+
+
+TERMINAL = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED})
+
+
+class JobError(BaseModel):
+    code: str
+    message: str
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class Job(BaseModel):
+    id: str
+    kind: str
+    dataset_id: str
+    graph: dict[str, Any]
+    model_name: str
+    status: JobStatus
+    progress: float
+    message: str
+    metrics: dict[str, float] = Field(default_factory=dict)
+    model_version: int | None = None
+    error: JobError | None = None
+    cancel_requested: bool = False
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    updated_at: datetime
+
+
+class JobEvent(BaseModel):
+    job_id: str
+    seq: int
+    type: str
+    status: JobStatus
+    progress: float
+    message: str
+    time: datetime
+
+
+class JobChange(BaseModel):
+    """Fields a state change sets on the job row; unset fields are left as they are."""
+
+    status: JobStatus | None = None
+    progress: float | None = None
+    message: str | None = None
+    metrics: dict[str, float] | None = None
+    model_version: int | None = None
+    error: JobError | None = None
+    cancel_requested: bool | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+class DatasetStatus(StrEnum):
+    PENDING = "PENDING"
+    READY = "READY"
+    FAILED = "FAILED"
+    UNKNOWN = "UNKNOWN"
+
+
+class DatasetColumn(BaseModel):
+    name: str
+    dtype: str
+
+
+class DatasetInfo(BaseModel):
+    """What the pipeline service needs of an ingestion dataset."""
+
+    id: str
+    name: str
+    status: DatasetStatus
+    columns: list[DatasetColumn] = Field(default_factory=list)
+    data_uri: str = ""
+    data_sha256: str = ""
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+class RegisteredVersion(BaseModel):
+    name: str
+    version: int
+
+
+class NodeEntry(BaseModel):
+    """A node or model type as the canvas lists it."""
+
+    id: str
+    group: str
+    description: str
+    learns: bool
+    train_only: bool
+    params_schema: dict[str, Any]
+
+
+class Issue(BaseModel):
+    node_id: str | None = None
+    field: str | None = None
+    column: str | None = None
+    message: str
+
+
+class ValidationResult(BaseModel):
+    valid: bool
+    errors: list[Issue] = Field(default_factory=list)
+
+
+class PreviewEntry(BaseModel):
+    """One node's output on the sample; ``rows`` are JSON-ready dicts."""
+
+    node_id: str
+    node_type: str
+    n_rows: int
+    columns: list[DatasetColumn]
+    rows: list[dict[str, Any]]

@@ -1,0 +1,116 @@
+"""Clients of the services pipeline depends on: ingestion (datasets) and registry (versions).
+
+Each call runs inside ``translated(<service>)``, so a peer's error comes back as the very
+SkyulfError it raised (a dataset that does not exist stays NOT_FOUND naming the dataset).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import grpc
+from grpc import aio
+
+from skyulf.ingestion.v1 import ingestion_pb2, ingestion_pb2_grpc
+from skyulf.registry.v1 import registry_pb2, registry_pb2_grpc
+from skyulf_core.errors import InvalidArgument
+from skyulf_pipeline.models import DatasetColumn, DatasetInfo, DatasetStatus, RegisteredVersion
+from skyulf_platform.grpc.client import call_metadata, translated
+
+INGESTION_SERVICE = "skyulf.ingestion.v1.IngestionService"
+CALL_TIMEOUT = 30.0
+
+_DATASET_STATUS = {
+    ingestion_pb2.DATASET_STATUS_PENDING: DatasetStatus.PENDING,
+    ingestion_pb2.DATASET_STATUS_READY: DatasetStatus.READY,
+    ingestion_pb2.DATASET_STATUS_FAILED: DatasetStatus.FAILED,
+}
+
+
+def _check_dataset_id(dataset_id: str) -> str:
+    if not dataset_id:
+        raise InvalidArgument("dataset_id is required", details={"field": "dataset_id"})
+    return dataset_id
+
+
+def dataset_from_proto(d: ingestion_pb2.Dataset) -> DatasetInfo:
+    return DatasetInfo(
+        id=d.id,
+        name=d.name,
+        status=_DATASET_STATUS.get(d.status, DatasetStatus.UNKNOWN),
+        columns=[DatasetColumn(name=c.name, dtype=c.dtype) for c in d.columns],
+        data_uri=d.data_uri,
+        data_sha256=d.data_checksum,
+    )
+
+
+class AsyncIngestionClient:
+    """For the gRPC service (asyncio)."""
+
+    def __init__(self, channel: aio.Channel) -> None:
+        self.stub = ingestion_pb2_grpc.IngestionServiceStub(channel)
+
+    async def get_dataset(self, dataset_id: str) -> DatasetInfo:
+        request = ingestion_pb2.GetDatasetRequest(dataset_id=_check_dataset_id(dataset_id))
+        with translated("ingestion"):
+            resp = await self.stub.GetDataset(request, timeout=CALL_TIMEOUT)
+        return dataset_from_proto(resp.dataset)
+
+
+class IngestionClient:
+    """For the training task (blocking)."""
+
+    def __init__(self, channel: grpc.Channel) -> None:
+        self.stub = ingestion_pb2_grpc.IngestionServiceStub(channel)
+
+    def get_dataset(self, dataset_id: str) -> DatasetInfo:
+        request = ingestion_pb2.GetDatasetRequest(dataset_id=_check_dataset_id(dataset_id))
+        with translated("ingestion"):
+            resp = self.stub.GetDataset(request, timeout=CALL_TIMEOUT, metadata=call_metadata())
+        return dataset_from_proto(resp.dataset)
+
+
+class RegistryClient:
+    """For the training task (blocking)."""
+
+    def __init__(self, channel: grpc.Channel) -> None:
+        self.stub = registry_pb2_grpc.RegistryServiceStub(channel)
+
+    def create_model_version(
+        self,
+        *,
+        name: str,
+        task: str,
+        model_type: str,
+        bundle_uri: str,
+        bundle_checksum: str,
+        metrics: dict[str, float],
+        signature: Any,
+        dataset_id: str,
+        job_id: str,
+        pipeline: dict[str, Any],
+    ) -> RegisteredVersion:
+        request = registry_pb2.CreateModelVersionRequest(
+            name=name,
+            task=task,
+            model_type=model_type,
+            bundle_uri=bundle_uri,
+            bundle_checksum=bundle_checksum,
+            metrics=metrics,
+            signature_json=_json(signature),
+            lineage=registry_pb2.Lineage(
+                dataset_id=dataset_id, job_id=job_id, pipeline_json=json.dumps(pipeline)
+            ),
+        )
+        with translated("registry"):
+            resp = self.stub.CreateModelVersion(
+                request, timeout=CALL_TIMEOUT, metadata=call_metadata()
+            )
+        return RegisteredVersion(name=resp.model_version.name, version=resp.model_version.version)
+
+
+def _json(value: Any) -> str:
+    if hasattr(value, "model_dump_json"):
+        return str(value.model_dump_json())
+    return json.dumps(value, default=str)

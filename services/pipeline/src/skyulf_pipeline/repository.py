@@ -1,0 +1,208 @@
+"""The only code touching pipeline's ORM rows; it hands out pydantic models, never rows.
+
+Every state change is one conditional UPDATE of the job row (so a change that lost a race, say a
+worker starting a job the user just cancelled, changes nothing) followed, in the same
+transaction, by the job's next event. Taking the row's write lock first serialises event numbers
+per job on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from skyulf_core.errors import NotFound
+from skyulf_pipeline.db.tables import JobEventRow, JobRow
+from skyulf_pipeline.models import Job, JobChange, JobError, JobEvent, JobStatus
+from skyulf_platform.db.base import new_id, utcnow
+from skyulf_platform.db.uow import UnitOfWork
+
+
+def _job(row: JobRow) -> Job:
+    error = None
+    if row.error_code:
+        error = JobError(
+            code=row.error_code, message=row.error_message or "", details=row.error_details or {}
+        )
+    return Job(
+        id=row.id,
+        kind=row.kind,
+        dataset_id=row.dataset_id,
+        graph=row.graph,
+        model_name=row.model_name,
+        status=JobStatus(row.status),
+        progress=row.progress,
+        message=row.message,
+        metrics=row.metrics or {},
+        model_version=row.model_version,
+        error=error,
+        cancel_requested=row.cancel_requested,
+        created_at=row.created_at,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _event(row: JobEventRow) -> JobEvent:
+    return JobEvent(
+        job_id=row.job_id,
+        seq=row.seq,
+        type=row.type,
+        status=JobStatus(row.status),
+        progress=row.progress,
+        message=row.message,
+        time=row.time,
+    )
+
+
+def _values(change: JobChange) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in change.model_fields_set:
+        value = getattr(change, name)
+        if name == "error":
+            values["error_code"] = value.code if value else None
+            values["error_message"] = value.message if value else None
+            values["error_details"] = value.details if value else None
+        elif name == "status":
+            values["status"] = str(value)
+        else:
+            values[name] = value
+    values["updated_at"] = utcnow()
+    return values
+
+
+def check_job_id(job_id: str) -> str:
+    try:
+        uuid.UUID(job_id)
+    except ValueError:
+        raise NotFound(f"job {job_id!r} not found", details={"job_id": job_id}) from None
+    return job_id
+
+
+class JobRepository:
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+
+    def create(
+        self, *, dataset_id: str, graph: dict[str, Any], model_name: str, event_message: str
+    ) -> Job:
+        now = utcnow()
+        with self.uow() as session:
+            row = JobRow(
+                id=new_id(),
+                kind="train",
+                dataset_id=dataset_id,
+                graph=graph,
+                model_name=model_name,
+                status=JobStatus.QUEUED.value,
+                progress=0.0,
+                message=event_message,
+                cancel_requested=False,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(row)
+            session.flush()
+            session.add(
+                JobEventRow(
+                    job_id=row.id,
+                    seq=1,
+                    type="queued",
+                    status=row.status,
+                    progress=0.0,
+                    message=event_message,
+                    time=now,
+                )
+            )
+            return _job(row)
+
+    def get(self, job_id: str) -> Job:
+        check_job_id(job_id)
+        with self.uow() as session:
+            return _job(self._row(session, job_id))
+
+    def list(self, *, limit: int, offset: int) -> tuple[list[Job], int]:
+        with self.uow() as session:
+            total = session.scalar(select(func.count()).select_from(JobRow)) or 0
+            rows = session.scalars(
+                select(JobRow)
+                .order_by(JobRow.created_at.desc(), JobRow.id.desc())
+                .limit(limit)
+                .offset(offset)
+            ).all()
+            return [_job(r) for r in rows], int(total)
+
+    def change(
+        self,
+        job_id: str,
+        *,
+        when: Iterable[JobStatus],
+        change: JobChange,
+        event_type: str | None,
+    ) -> Job | None:
+        """Apply ``change`` if the job's status is one of ``when``; None if it was not.
+
+        With an ``event_type`` the job's next event records the state after the change.
+        """
+        check_job_id(job_id)
+        statuses = [str(s) for s in when]
+        with self.uow() as session:
+            result = session.execute(
+                update(JobRow)
+                .where(JobRow.id == job_id, JobRow.status.in_(statuses))
+                .values(**_values(change))
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount == 0:  # type: ignore[attr-defined]
+                self._row(session, job_id)
+                return None
+            row = self._row(session, job_id)
+            session.refresh(row)
+            if event_type is not None:
+                self._append_event(session, row, event_type)
+            return _job(row)
+
+    def cancel_requested(self, job_id: str) -> bool:
+        with self.uow() as session:
+            value = session.scalar(select(JobRow.cancel_requested).where(JobRow.id == job_id))
+            return bool(value)
+
+    def events_after(self, job_id: str, after_seq: int, *, limit: int = 500) -> list[JobEvent]:
+        with self.uow() as session:
+            rows = session.scalars(
+                select(JobEventRow)
+                .where(JobEventRow.job_id == job_id, JobEventRow.seq > after_seq)
+                .order_by(JobEventRow.seq)
+                .limit(limit)
+            ).all()
+            return [_event(r) for r in rows]
+
+    def events(self, job_id: str) -> list[JobEvent]:
+        return self.events_after(job_id, 0, limit=100_000)
+
+    @staticmethod
+    def _row(session: Session, job_id: str) -> JobRow:
+        row = session.get(JobRow, job_id)
+        if row is None:
+            raise NotFound(f"job {job_id} not found", details={"job_id": job_id})
+        return row
+
+    @staticmethod
+    def _append_event(session: Session, row: JobRow, event_type: str) -> None:
+        last = session.scalar(select(func.max(JobEventRow.seq)).where(JobEventRow.job_id == row.id))
+        session.add(
+            JobEventRow(
+                job_id=row.id,
+                seq=(last or 0) + 1,
+                type=event_type,
+                status=row.status,
+                progress=row.progress,
+                message=row.message,
+                time=utcnow(),
+            )
+        )

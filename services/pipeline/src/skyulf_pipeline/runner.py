@@ -1,0 +1,215 @@
+"""Running one training job to its end: what the Celery ``train`` task does.
+
+Idempotent on the job id: a finished job is left alone, a job cancelled before it started is not
+run, and a job found RUNNING (its worker died and the broker handed the task back) is run again;
+the registry answers a second registration for the same job with the first version. Whatever
+happens, the job row is left finished when ``run`` returns.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from functools import cache
+from typing import Any
+
+from skyulf_core.errors import Cancelled, ErrorCode, FailedPrecondition, SkyulfError
+from skyulf_core.graph import PipelineGraph
+from skyulf_core.graph.executor import train_pipeline
+from skyulf_pipeline.datasets import load_frame
+from skyulf_pipeline.models import Job, JobChange, JobError, JobStatus
+from skyulf_pipeline.peers import IngestionClient, RegistryClient
+from skyulf_pipeline.repository import JobRepository
+from skyulf_pipeline.settings import get_settings
+from skyulf_platform.artifacts import ArtifactStore, open_store
+from skyulf_platform.bundles import write_bundle
+from skyulf_platform.db.base import utcnow
+from skyulf_platform.db.engine import make_engine
+from skyulf_platform.db.uow import UnitOfWork
+from skyulf_platform.grpc.client import sync_channel
+
+log = logging.getLogger(__name__)
+
+TRAINING_SHARE = 0.9
+
+
+class CancelProbe:
+    """``should_cancel`` for the executor: reads the job's flag at most every ``interval`` s."""
+
+    def __init__(self, jobs: JobRepository, job_id: str, interval: float) -> None:
+        self.jobs = jobs
+        self.job_id = job_id
+        self.interval = interval
+        self._last = 0.0
+        self._value = False
+
+    def __call__(self) -> bool:
+        now = time.monotonic()
+        if not self._value and now - self._last >= self.interval:
+            self._last = now
+            self._value = self.jobs.cancel_requested(self.job_id)
+        return self._value
+
+
+def numeric_metrics(metrics: dict[str, Any]) -> dict[str, float]:
+    return {
+        k: float(v)
+        for k, v in metrics.items()
+        if isinstance(v, int | float) and not isinstance(v, bool)
+    }
+
+
+class TrainingRunner:
+    def __init__(
+        self,
+        jobs: JobRepository,
+        store: ArtifactStore,
+        ingestion: IngestionClient,
+        registry: RegistryClient,
+        signing_key: bytes,
+        *,
+        cancel_poll_seconds: float = 0.5,
+    ) -> None:
+        self.jobs = jobs
+        self.store = store
+        self.ingestion = ingestion
+        self.registry = registry
+        self.signing_key = signing_key
+        self.cancel_poll_seconds = cancel_poll_seconds
+
+    def run(self, job_id: str) -> Job:
+        job = self.jobs.get(job_id)
+        if job.status.finished:
+            log.info(
+                "job %s is already %s; nothing to do", job_id, job.status, extra={"job_id": job_id}
+            )
+            return job
+        started = self.jobs.change(
+            job_id,
+            when=[JobStatus.QUEUED, JobStatus.RUNNING],
+            change=JobChange(
+                status=JobStatus.RUNNING, progress=0.0, message="started", started_at=utcnow()
+            ),
+            event_type="started",
+        )
+        if started is None:  # cancelled (or finished) between the read and the update
+            return self.jobs.get(job_id)
+        try:
+            return self._train(started)
+        except Cancelled as e:
+            return self._finish(job_id, JobStatus.CANCELLED, "cancelled", message=e.message)
+        except SkyulfError as e:
+            log.info("job %s failed: %s", job_id, e.message, extra={"job_id": job_id})
+            return self._fail(
+                job_id, JobError(code=e.code.value, message=e.message, details=e.details)
+            )
+        except Exception:
+            log.exception("job %s failed with an internal error", job_id, extra={"job_id": job_id})
+            return self._fail(
+                job_id,
+                JobError(
+                    code=ErrorCode.INTERNAL.value,
+                    message=f"training failed with an internal error (job {job_id})",
+                    details={"job_id": job_id},
+                ),
+            )
+
+    def _train(self, job: Job) -> Job:
+        dataset = self.ingestion.get_dataset(job.dataset_id)
+        frame = load_frame(self.store, dataset)
+        graph = PipelineGraph.model_validate(job.graph)
+        should_cancel = CancelProbe(self.jobs, job.id, self.cancel_poll_seconds)
+
+        def on_progress(fraction: float, message: str) -> None:
+            # The executor's 0..1 maps to 0..0.9: writing and registering the bundle follow.
+            self._progress(job.id, TRAINING_SHARE * fraction, message)
+
+        result = train_pipeline(graph, frame, on_progress=on_progress, should_cancel=should_cancel)
+        if self.jobs.cancel_requested(job.id):
+            raise Cancelled(f"job {job.id} was cancelled", details={"job_id": job.id})
+        self._progress(job.id, TRAINING_SHARE, "writing the model bundle")
+        bundle = write_bundle(
+            self.store,
+            f"models/{job.model_name}/{job.id}",
+            result.fitted.to_files(),
+            self.signing_key,
+        )
+        metrics = numeric_metrics(result.metrics)
+        self._progress(job.id, 0.95, f"registering {job.model_name}")
+        version = self.registry.create_model_version(
+            name=job.model_name,
+            task=result.task,
+            model_type=result.model_type,
+            bundle_uri=bundle.uri,
+            bundle_checksum=bundle.manifest_sha256,
+            metrics=metrics,
+            signature=result.fitted.signature,
+            dataset_id=job.dataset_id,
+            job_id=job.id,
+            pipeline=job.graph,
+        )
+        done = self.jobs.change(
+            job.id,
+            when=[JobStatus.RUNNING],
+            change=JobChange(
+                status=JobStatus.SUCCEEDED,
+                progress=1.0,
+                message=f"registered {version.name} version {version.version}",
+                metrics=metrics,
+                model_version=version.version,
+                finished_at=utcnow(),
+            ),
+            event_type="succeeded",
+        )
+        if done is None:
+            raise FailedPrecondition(
+                f"job {job.id} is no longer running", details={"job_id": job.id}
+            )
+        return done
+
+    def _progress(self, job_id: str, fraction: float, message: str) -> None:
+        self.jobs.change(
+            job_id,
+            when=[JobStatus.RUNNING],
+            change=JobChange(progress=max(0.0, min(float(fraction), 1.0)), message=message),
+            event_type="progress",
+        )
+
+    def _fail(self, job_id: str, error: JobError) -> Job:
+        return self._finish(job_id, JobStatus.FAILED, "failed", message=error.message, error=error)
+
+    def _finish(
+        self,
+        job_id: str,
+        status: JobStatus,
+        event_type: str,
+        *,
+        message: str,
+        error: JobError | None = None,
+    ) -> Job:
+        change = JobChange(status=status, message=message, finished_at=utcnow())
+        if error is not None:
+            change.error = error
+        done = self.jobs.change(
+            job_id, when=[JobStatus.QUEUED, JobStatus.RUNNING], change=change, event_type=event_type
+        )
+        return done if done is not None else self.jobs.get(job_id)
+
+
+@cache
+def default_runner() -> TrainingRunner:
+    """The runner a worker process uses, built once from the pipeline's settings."""
+    settings = get_settings()
+    jobs = JobRepository(UnitOfWork(make_engine(settings.resolved_database_url())))
+    return TrainingRunner(
+        jobs,
+        open_store(settings),
+        IngestionClient(sync_channel(settings.ingestion_addr)),
+        RegistryClient(sync_channel(settings.registry_addr)),
+        settings.signing_key(),
+        cancel_poll_seconds=settings.cancel_poll_seconds,
+    )
+
+
+def run_training_job(job_id: str) -> Job:
+    return default_runner().run(job_id)
