@@ -42,8 +42,11 @@ def create_celery_app(settings: PlatformSettings, *, include_tasks: bool = True)
         task_serializer="json",
         accept_content=["json"],
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"polling_interval": 0.5, "visibility_timeout": 3600},
         worker_hijack_root_logger=False,
         enable_utc=True,
     )
+    if broker.startswith(("redis://", "rediss://")):
+        # Kombu's SQLAlchemy transport hands transport options to create_engine(), so these are
+        # for Redis only: an unacknowledged task comes back after an hour.
+        app.conf.broker_transport_options = {"visibility_timeout": 3600}
     return app
