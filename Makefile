@@ -47,6 +47,7 @@ run: install frontend ## set up and start the whole platform on embedded default
 	$(PY) -m skyulf_platform.stack
 
 test: install frontend helm ## set up and run the whole test suite
+	cd frontend && npm test --silent
 	$(PY) -m pytest
 
 test-fast: install ## unit tests only (no end-to-end processes)
