@@ -142,22 +142,30 @@ class NodeDefinition(Generic[P, R]):
 
     def load_record(self, data: R | Mapping[str, Any]) -> R:
         """Rebuild a record from its JSON form, refusing records of another node or version."""
+        # Read the type before validating: a record of another node would otherwise surface
+        # as a confusing "field required" error. Instances are not re-dumped (the hot path).
+        if isinstance(data, FittedRecord):
+            node_type, node_id = data.node_type, data.node_id
+        else:
+            data = dict(data)
+            node_type, node_id = data.get("node_type"), data.get("node_id")
+        if node_type != self.id:
+            raise NodeError(
+                f"node '{node_id}': record of type {node_type} given to {self.id}",
+                node_id=node_id,
+                node_type=self.id,
+            )
         if isinstance(data, self.record_model):
             record = data
         else:
             try:
-                record = self.record_model.model_validate(dict(data))
+                payload = data.model_dump() if isinstance(data, FittedRecord) else data
+                record = self.record_model.model_validate(payload)
             except ValidationError as exc:
                 raise NodeError(
                     f"fitted record for {self.id} is malformed: {exc.errors()[0]['msg']}",
                     node_type=self.id,
                 ) from exc
-        if record.node_type != self.id:
-            raise NodeError(
-                f"node '{record.node_id}': record of type {record.node_type} given to {self.id}",
-                node_id=record.node_id,
-                node_type=self.id,
-            )
         if record.version > self.record_version:
             raise NodeError(
                 f"node '{record.node_id}' ({self.id}): record version {record.version} is newer "

@@ -1,0 +1,171 @@
+"""The conformance suite every registered node runs through (scikit-learn's check_estimator idea).
+
+A node added to the registry without an entry in CONTRACT_PARAMS fails here on purpose.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skyulf_core.errors import NodeError
+from skyulf_core.nodes import FittedRecord, NodeContext, get_node, node_types
+
+CONTRACT_PARAMS: dict[str, dict[str, Any]] = {
+    "DropMissingColumns": {"columns": ["customer_id"], "threshold": 0.07},
+    "MissingIndicator": {},
+    "SimpleImputer": {"strategy": "median"},
+    "OneHotEncoder": {"columns": ["city", "plan_type"], "include_missing": True},
+    "StandardScaler": {},
+    "TrainTestSplitter": {"target_column": "churned"},
+}
+
+NODE_IDS = node_types()
+CTX = NodeContext(node_id="n1", target="churned")
+
+
+def test_every_registered_node_has_contract_params() -> None:
+    assert sorted(CONTRACT_PARAMS) == sorted(NODE_IDS)
+
+
+@pytest.fixture
+def train_test(churn: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame, pd.Series]:
+    X, y = churn.drop(columns=["churned"]), churn["churned"]
+    return X.iloc[:200], y.iloc[:200], X.iloc[200:], y.iloc[200:]
+
+
+def _fit(type_id: str, X: pd.DataFrame, y: pd.Series) -> FittedRecord:
+    return get_node(type_id).fit(X, y, CONTRACT_PARAMS[type_id], CTX)
+
+
+@pytest.mark.parametrize("type_id", NODE_IDS)
+def test_definition_is_complete(type_id: str) -> None:
+    d = get_node(type_id)
+    assert d.id == type_id
+    assert d.description and "\n" not in d.description
+    assert d.params_model.model_config.get("extra") == "forbid"
+    d.params_model()  # every parameter has a default
+    schema = d.params_model.model_json_schema()
+    assert schema["type"] == "object"
+    assert not (d.train_only and not d.learns and d.group == "splitting")
+
+
+@pytest.mark.parametrize("type_id", NODE_IDS)
+def test_fit_apply_round_trip(type_id: str, train_test: Any) -> None:
+    X, y, _, _ = train_test
+    record = _fit(type_id, X, y)
+    assert record.node_type == type_id
+    assert record.node_id == "n1"
+    assert isinstance(record.version, int)
+    out, out_y = get_node(type_id).apply(X, y, record, CTX)
+    assert isinstance(out, pd.DataFrame)
+    assert out_y is None or len(out_y) == len(out)
+    for col in record.created_columns():
+        assert col in out.columns
+
+
+@pytest.mark.parametrize("type_id", NODE_IDS)
+def test_record_json_round_trip_gives_identical_output(type_id: str, train_test: Any) -> None:
+    X, y, X_test, y_test = train_test
+    definition = get_node(type_id)
+    record = _fit(type_id, X, y)
+    text = record.model_dump_json()
+    reloaded = definition.load_record(json.loads(text))
+    assert reloaded == record
+    expected, _ = definition.apply(X_test, y_test, record, CTX)
+    got, _ = definition.apply(X_test, y_test, reloaded, CTX)
+    pd.testing.assert_frame_equal(expected, got)
+
+
+@pytest.mark.parametrize("type_id", NODE_IDS)
+def test_fit_and_apply_do_not_mutate_input(type_id: str, train_test: Any) -> None:
+    X, y, X_test, y_test = train_test
+    X_before, y_before, test_before = X.copy(), y.copy(), X_test.copy()
+    record = _fit(type_id, X, y)
+    get_node(type_id).apply(X_test, y_test, record, CTX)
+    pd.testing.assert_frame_equal(X, X_before)
+    pd.testing.assert_series_equal(y, y_before)
+    pd.testing.assert_frame_equal(X_test, test_before)
+
+
+@pytest.mark.parametrize("type_id", NODE_IDS)
+def test_apply_on_unseen_rows_and_single_row(type_id: str, train_test: Any) -> None:
+    X, y, X_test, _ = train_test
+    definition = get_node(type_id)
+    record = _fit(type_id, X, y)
+    if definition.train_only:
+        return
+    full, _ = definition.apply(X_test, None, record, CTX)
+    assert len(full) == len(X_test)
+    # A single row gives the same values as that row inside a batch (the prediction fast path).
+    one, _ = definition.apply(X_test.iloc[[5]], None, record, CTX)
+    assert list(one.columns) == list(full.columns)
+    pd.testing.assert_frame_equal(one, full.iloc[[5]], check_dtype=False)
+
+
+@pytest.mark.parametrize("type_id", NODE_IDS)
+def test_apply_on_empty_frame(type_id: str, train_test: Any) -> None:
+    X, y, _, _ = train_test
+    record = _fit(type_id, X, y)
+    out, _ = get_node(type_id).apply(X.iloc[:0], None, record, CTX)
+    assert len(out) == 0
+
+
+@pytest.mark.parametrize("type_id", NODE_IDS)
+def test_apply_before_fit_is_a_clear_error(type_id: str, train_test: Any) -> None:
+    X, _, _, _ = train_test
+    with pytest.raises(NodeError, match=r"node 'n1'.*has not been fitted") as info:
+        get_node(type_id).apply(X, None, None, CTX)
+    assert info.value.details["node"] == "n1"
+
+
+@pytest.mark.parametrize("type_id", NODE_IDS)
+def test_fit_on_empty_frame_is_a_clear_error(type_id: str, train_test: Any) -> None:
+    X, y, _, _ = train_test
+    with pytest.raises(NodeError, match=r"n1.*no rows"):
+        get_node(type_id).fit(X.iloc[:0], y.iloc[:0], CONTRACT_PARAMS[type_id], CTX)
+
+
+@pytest.mark.parametrize("type_id", NODE_IDS)
+def test_missing_input_column_names_column_and_node(type_id: str, train_test: Any) -> None:
+    X, y, X_test, _ = train_test
+    record = _fit(type_id, X, y)
+    if not record.columns:
+        pytest.skip(f"{type_id} with these params reads no column")
+    gone = record.columns[0]
+    with pytest.raises(NodeError, match=f"node 'n1'.*'{gone}'") as info:
+        get_node(type_id).apply(X_test.drop(columns=[gone]), None, record, CTX)
+    assert info.value.details["column"] == gone
+
+
+@pytest.mark.parametrize("type_id", NODE_IDS)
+def test_unknown_parameter_is_rejected_naming_the_field(type_id: str, train_test: Any) -> None:
+    X, y, _, _ = train_test
+    with pytest.raises(NodeError, match="bogus") as info:
+        get_node(type_id).fit(X, y, {"bogus": 1}, CTX)
+    assert info.value.details["field"] == "bogus"
+    assert info.value.details["node"] == "n1"
+
+
+@pytest.mark.parametrize("type_id", NODE_IDS)
+def test_record_of_another_node_is_refused(type_id: str, train_test: Any) -> None:
+    X, y, _, _ = train_test
+    other = next(t for t in NODE_IDS if t != type_id)
+    record = _fit(other, X, y)
+    with pytest.raises(NodeError, match=f"record of type {other}"):
+        get_node(type_id).apply(X, None, record, CTX)
+
+
+@pytest.mark.parametrize("type_id", NODE_IDS)
+def test_infinite_and_missing_values_do_not_crash(type_id: str, train_test: Any) -> None:
+    X, y, X_test, _ = train_test
+    X = X.copy()
+    X.loc[X.index[:3], "age"] = np.inf
+    X.loc[X.index[3:6], "income"] = -np.inf
+    record = _fit(type_id, X, y)
+    out, _ = get_node(type_id).apply(X_test, None, record, CTX)
+    assert len(out) == len(X_test)
