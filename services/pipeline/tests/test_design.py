@@ -152,7 +152,7 @@ async def test_preview_of_an_invalid_graph_lists_the_issues(
     harness: Any, slice_graph: dict[str, Any]
 ) -> None:
     graph = slice_graph
-    graph["nodes"][3]["params"]["columns"] = ["no_such_column"]
+    graph["nodes"][1]["params"]["columns"] = ["no_such_column"]
     with pytest.raises(grpc.RpcError) as info:
         await harness.stub.PreviewPipeline(
             pipeline_pb2.PreviewPipelineRequest(
@@ -184,3 +184,20 @@ async def test_empty_graph_node_id_is_refused(harness: Any) -> None:
     with pytest.raises(grpc.RpcError) as info:
         await harness.stub.ValidatePipeline(pipeline_pb2.ValidatePipelineRequest(graph=graph))
     assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+async def test_preview_error_found_only_on_the_data_names_the_node(
+    harness: Any, slice_graph: dict[str, Any]
+) -> None:
+    # After one-hot encoding the column set is only known from the data, so this is caught
+    # when the scaler runs rather than by the static checks.
+    slice_graph["nodes"][3]["params"]["columns"] = ["no_such_column"]
+    with pytest.raises(grpc.RpcError) as info:
+        await harness.stub.PreviewPipeline(
+            pipeline_pb2.PreviewPipelineRequest(
+                dataset_id=harness.churn_id, graph=harness.graph_proto(slice_graph), rows=5
+            )
+        )
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "'scale'" in info.value.details() and "no_such_column" in info.value.details()
+    assert error_of(info.value).details["node"] == "scale"

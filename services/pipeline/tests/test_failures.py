@@ -58,7 +58,9 @@ async def test_fit_time_error_in_a_node_names_that_node(
 async def test_all_missing_column_into_the_model_fails_clearly(
     harness: Any, slice_graph: dict[str, Any], churn: pl.DataFrame
 ) -> None:
-    frame = churn.drop("signup_date", "lat", "lon").with_columns(pl.lit(None, dtype=pl.Float64).alias("age"))
+    frame = churn.drop("signup_date", "lat", "lon").with_columns(
+        pl.lit(None, dtype=pl.Float64).alias("age")
+    )
     dataset_id = harness.ingestion.add(frame)
     slice_graph["nodes"][1]["params"]["columns"] = ["income"]
     slice_graph["nodes"][3]["params"]["columns"] = ["income"]

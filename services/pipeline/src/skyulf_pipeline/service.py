@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from skyulf_core.errors import FailedPrecondition, InvalidArgument, Unavailable
-from skyulf_core.graph import PipelineGraph, validate_graph
+from skyulf_core.graph import PipelineGraph, preview_pipeline, validate_graph
 from skyulf_core.models import is_model, model_catalog
 from skyulf_core.nodes import node_catalog
 from skyulf_pipeline.datasets import load_frame, require_ready
@@ -45,16 +45,20 @@ DEFAULT_PAGE = 50
 MAX_PREVIEW_ROWS = 200
 
 
+def _name_part(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("._-")
+
+
 def default_model_name(dataset_name: str, model_type: str) -> str:
     """``<dataset name>-<model type>`` reduced to what the registry accepts as a name."""
     stem = dataset_name
-    if PurePosixPath(stem).suffix.lower() in _DATA_SUFFIXES:
-        stem = stem[: -len(PurePosixPath(stem).suffix)]
-    raw = f"{stem}-{model_type}"
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", raw).lstrip("._-")[:128]
-    return (
-        name if MODEL_NAME.match(name) else f"model-{re.sub(r'[^A-Za-z0-9._-]+', '-', model_type)}"
-    )
+    suffix = PurePosixPath(stem).suffix
+    if suffix.lower() in _DATA_SUFFIXES:
+        stem = stem[: -len(suffix)]
+    model = _name_part(model_type)[:64] or "model"
+    stem = _name_part(stem)[: 127 - len(model)].rstrip("._-")
+    name = f"{stem}-{model}" if stem else model
+    return name if MODEL_NAME.match(name) else f"model-{model}"
 
 
 def model_type_of(graph: PipelineGraph) -> str:
@@ -136,8 +140,6 @@ class PipelineService:
         require_ready(dataset)
         # A graph still being drawn may lack its model or split: preview what is there.
         self._check(graph, dataset, partial=True)
-        from skyulf_core.graph.executor import preview_pipeline
-
         frame = load_frame(self.store, dataset, limit=self.preview_sample_rows)
         n = min(max(rows, 1), MAX_PREVIEW_ROWS) if rows > 0 else 20
         return [preview_entry(p) for p in preview_pipeline(graph, frame, rows=n)]
