@@ -149,7 +149,7 @@ def _slots(series: pd.Series, enc: EncodedColumn, ctx: NodeContext, strict: bool
     """Index of the output group each row falls in; -1 = no group (unknown, or missing)."""
     n_freq = len(enc.frequent)
     known = [*enc.frequent, *enc.infrequent]
-    codes = pd.Categorical(series, categories=known).codes.astype(np.int64)
+    codes = pd.Index(known, dtype=object).get_indexer(series).astype(np.int64)
     slot = np.where(codes >= n_freq, n_freq, codes) if enc.infrequent else codes
     missing = series.isna().to_numpy()
     if strict:
