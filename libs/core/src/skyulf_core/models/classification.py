@@ -122,6 +122,19 @@ class SVCParams(ModelParams):
     random_state: int | None = SEED
 
 
+def _svc(p: SVCParams) -> BaseEstimator:
+    svc = SVC(
+        C=p.C,
+        kernel=p.kernel,
+        gamma=p.gamma,
+        degree=p.degree,
+        class_weight=p.class_weight,
+        random_state=p.random_state,
+    )
+    # scikit-learn 1.9 deprecates SVC(probability=True) for exactly this wrapper.
+    return CalibratedClassifierCV(svc, ensemble=False) if p.probability else svc
+
+
 class KNeighborsClassifierParams(ModelParams):
     n_neighbors: int = Field(5, ge=1)
     weights: Literal["uniform", "distance"] = "uniform"
@@ -226,7 +239,7 @@ MODELS: list[ModelDefinition] = [
         RandomForestClassifierParams,
         sklearn_builder(RandomForestClassifier, n_jobs=1),
     ),
-    _classifier("svc", "Support vector classifier (kernel SVM).", SVCParams, sklearn_builder(SVC)),
+    _classifier("svc", "Support vector classifier (kernel SVM).", SVCParams, _svc),
     _classifier(
         "k_neighbors_classifier",
         "Majority vote of the k nearest training rows.",
