@@ -170,6 +170,8 @@ class Harness:
     # model refuses: signup_date (a date) and lat/lon (with missing values).
     churn_id: str
     trainable_id: str
+    ingestion_addr: str
+    slice_graph: dict[str, Any] = field(default_factory=lambda: copy.deepcopy(SLICE_GRAPH))
 
     graph_proto = staticmethod(graph_proto)
 
@@ -267,6 +269,7 @@ async def harness(
             store=store,
             churn_id=ingestion.add(churn),
             trainable_id=ingestion.add(churn.drop("signup_date", "lat", "lon")),
+            ingestion_addr=peer_addr,
         )
     finally:
         await channel.close()

@@ -126,7 +126,7 @@ class JobRepository:
         with self.uow() as session:
             return _job(self._row(session, job_id))
 
-    def list(self, *, limit: int, offset: int) -> tuple[list[Job], int]:
+    def page(self, *, limit: int, offset: int) -> tuple[list[Job], int]:
         with self.uow() as session:
             total = session.scalar(select(func.count()).select_from(JobRow)) or 0
             rows = session.scalars(

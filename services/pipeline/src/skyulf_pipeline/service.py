@@ -194,7 +194,7 @@ class PipelineService:
 
     def list_jobs(self, page_size: int, offset: int) -> tuple[list[Job], int]:
         limit = DEFAULT_PAGE if page_size <= 0 else min(page_size, MAX_PAGE)
-        return self.jobs.list(limit=limit, offset=max(offset, 0))
+        return self.jobs.page(limit=limit, offset=max(offset, 0))
 
     def cancel_job(self, job_id: str) -> Job:
         job = self.jobs.change(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -17,11 +17,15 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from skyulf_platform.db.base import UTCDateTime, make_base, new_id, utcnow
 
-Base = make_base()
+if TYPE_CHECKING:
+    # make_base() builds the class at run time; this is its static shape for the type checker.
+    class Base(DeclarativeBase): ...
+else:
+    Base = make_base()
 
 STATUS_CHECK = "status IN ('QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED')"
 
