@@ -1,0 +1,1 @@
+"""Deployments (which model version an endpoint serves) and the prediction server."""

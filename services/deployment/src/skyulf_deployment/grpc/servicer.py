@@ -1,0 +1,63 @@
+"""DeploymentService over gRPC: decode, call the service in a thread, encode.
+
+Predict forwards the Open Inference Protocol request to a prediction server, naming the model
+by the deployment (the prediction server serves deployments by name).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from grpc import aio
+
+from inference import grpc_predict_v2_pb2_grpc
+from skyulf.deployment.v1 import deployment_pb2 as pb
+from skyulf.deployment.v1 import deployment_pb2_grpc
+from skyulf_deployment.grpc.converters import deployment_to_proto
+from skyulf_deployment.service import DeploymentService
+from skyulf_platform.grpc.client import translated
+
+PREDICT_TIMEOUT_SECONDS = 60.0
+
+
+class DeploymentServicer(deployment_pb2_grpc.DeploymentServiceServicer):
+    def __init__(self, service: DeploymentService, predictor: aio.Channel) -> None:
+        self.service = service
+        self.predictor = grpc_predict_v2_pb2_grpc.GRPCInferenceServiceStub(predictor)
+
+    async def CreateDeployment(
+        self, request: pb.CreateDeploymentRequest, context: aio.ServicerContext
+    ) -> pb.CreateDeploymentResponse:
+        created = await asyncio.to_thread(
+            self.service.create_deployment, request.model_name, request.model_version, request.name
+        )
+        return pb.CreateDeploymentResponse(deployment=deployment_to_proto(created))
+
+    async def GetDeployment(
+        self, request: pb.GetDeploymentRequest, context: aio.ServicerContext
+    ) -> pb.GetDeploymentResponse:
+        found = await asyncio.to_thread(self.service.get_deployment, request.deployment_id)
+        return pb.GetDeploymentResponse(deployment=deployment_to_proto(found))
+
+    async def ListDeployments(
+        self, request: pb.ListDeploymentsRequest, context: aio.ServicerContext
+    ) -> pb.ListDeploymentsResponse:
+        found = await asyncio.to_thread(self.service.list_deployments, request.include_deleted)
+        return pb.ListDeploymentsResponse(deployments=[deployment_to_proto(d) for d in found])
+
+    async def DeleteDeployment(
+        self, request: pb.DeleteDeploymentRequest, context: aio.ServicerContext
+    ) -> pb.DeleteDeploymentResponse:
+        deleted = await asyncio.to_thread(self.service.delete_deployment, request.deployment_id)
+        return pb.DeleteDeploymentResponse(deployment=deployment_to_proto(deleted))
+
+    async def Predict(
+        self, request: pb.PredictRequest, context: aio.ServicerContext
+    ) -> pb.PredictResponse:
+        deployment = await asyncio.to_thread(self.service.get_active, request.deployment_id)
+        infer = request.request
+        infer.model_name = deployment.name
+        infer.model_version = str(deployment.model_version)
+        with translated("prediction server"):
+            response = await self.predictor.ModelInfer(infer, timeout=PREDICT_TIMEOUT_SECONDS)
+        return pb.PredictResponse(deployment=deployment_to_proto(deployment), response=response)

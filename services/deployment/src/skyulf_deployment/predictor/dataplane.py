@@ -1,0 +1,124 @@
+"""The data plane both transports call: health, metadata and inference, on OIP protobufs."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Sequence
+
+from pydantic import BaseModel
+
+from inference import grpc_predict_v2_pb2 as pb
+from skyulf_deployment.predictor.model_repository import LoadedModel, ModelRepository
+from skyulf_platform.grpc.server import HealthCheck
+from skyulf_platform.inference.codec import (
+    CLASSES,
+    PREDICT,
+    PREDICT_PROBA,
+    infer_request_to_frame,
+    prediction_to_infer_response,
+)
+
+SERVER_NAME = "skyulf"
+SERVER_VERSION = "0.1.0"
+PLATFORM = "skyulf"
+
+_KIND_DATATYPE = {
+    "integer": "INT64",
+    "float": "FP64",
+    "boolean": "BOOL",
+    "string": "BYTES",
+    "datetime": "BYTES",
+}
+
+
+class TensorMetadata(BaseModel):
+    name: str
+    datatype: str
+    shape: list[int]
+    parameters: dict[str, str] = {}
+
+
+class ModelMetadata(BaseModel):
+    name: str
+    versions: list[str]
+    platform: str
+    inputs: list[TensorMetadata]
+    outputs: list[TensorMetadata]
+
+
+def _label_datatype(classes: Sequence[object] | None, task: str) -> str:
+    if task != "classification" or not classes:
+        return "FP64"
+    if all(isinstance(c, bool) for c in classes):
+        return "BOOL"
+    if all(isinstance(c, int) and not isinstance(c, bool) for c in classes):
+        return "INT64"
+    if all(isinstance(c, int | float) for c in classes):
+        return "FP64"
+    return "BYTES"
+
+
+def metadata_of(model: LoadedModel) -> ModelMetadata:
+    sig = model.pipeline.signature
+    out = sig.output
+    outputs = [
+        TensorMetadata(name=PREDICT, datatype=_label_datatype(out.classes, out.task), shape=[-1])
+    ]
+    if out.probabilities and out.classes:
+        outputs.append(
+            TensorMetadata(
+                name=PREDICT_PROBA,
+                datatype="FP64",
+                shape=[-1, len(out.classes)],
+                parameters={CLASSES: json.dumps(out.classes)},
+            )
+        )
+    return ModelMetadata(
+        name=model.ref.name,
+        versions=[str(model.ref.version)],
+        platform=PLATFORM,
+        inputs=[
+            TensorMetadata(name=c.name, datatype=_KIND_DATATYPE.get(c.kind, "BYTES"), shape=[-1])
+            for c in sig.inputs
+        ],
+        outputs=outputs,
+    )
+
+
+class DataPlane:
+    def __init__(self, models: ModelRepository, readiness: Sequence[HealthCheck] = ()) -> None:
+        self.models = models
+        self.readiness = list(readiness)
+
+    async def live(self) -> bool:
+        return True
+
+    async def ready(self) -> tuple[bool, str]:
+        """Ready when the deployment service, the registry and the artifact store answer."""
+        for check in self.readiness:
+            try:
+                await asyncio.wait_for(check(), timeout=5.0)
+            except Exception as e:
+                return False, f"{getattr(check, '__name__', 'check')}: {e}"
+        return True, ""
+
+    async def model_metadata(self, name: str, version: str = "") -> ModelMetadata:
+        return metadata_of(await self.models.get(name, version))
+
+    async def model_ready(self, name: str, version: str = "") -> bool:
+        await self.models.get(name, version)
+        return True
+
+    async def infer(self, request: pb.ModelInferRequest) -> pb.ModelInferResponse:
+        model = await self.models.get(request.model_name, request.model_version)
+        frame = infer_request_to_frame(request)
+        result = await asyncio.to_thread(model.pipeline.predict, frame)
+        return prediction_to_infer_response(
+            result.predictions,
+            result.probabilities,
+            result.classes,
+            model_name=model.ref.name,
+            model_version=str(model.ref.version),
+            request_id=request.id,
+        )

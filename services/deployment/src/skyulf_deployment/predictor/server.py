@@ -1,0 +1,128 @@
+"""Runs the prediction server: REST (uvicorn) and gRPC side by side over one data plane."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import uvicorn
+from grpc import aio
+
+from inference import grpc_predict_v2_pb2, grpc_predict_v2_pb2_grpc
+from skyulf.deployment.v1 import deployment_pb2
+from skyulf.registry.v1 import registry_pb2
+from skyulf_deployment.predictor.dataplane import DataPlane
+from skyulf_deployment.predictor.grpc_servicer import InferenceServicer
+from skyulf_deployment.predictor.lookups import PeerLookup
+from skyulf_deployment.predictor.model_repository import BundleLoader, ModelRepository
+from skyulf_deployment.predictor.rest import create_app
+from skyulf_deployment.settings import PredictorSettings
+from skyulf_platform.artifacts import open_store
+from skyulf_platform.checks import artifact_store_check, peer_check
+from skyulf_platform.grpc.client import aio_channel
+from skyulf_platform.grpc.server import RunningServer, ServiceBinding, start_server
+
+log = logging.getLogger(__name__)
+
+INFERENCE_SERVICE = grpc_predict_v2_pb2.DESCRIPTOR.services_by_name[
+    "GRPCInferenceService"
+].full_name
+DEPLOYMENT_SERVICE = deployment_pb2.DESCRIPTOR.services_by_name["DeploymentService"].full_name
+REGISTRY_SERVICE = registry_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_name
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: the predictor stops both transports itself."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+@dataclass
+class RunningPredictor:
+    dataplane: DataPlane
+    models: ModelRepository
+    grpc: RunningServer
+    http: _Server
+    http_task: asyncio.Task[None]
+    channels: list[aio.Channel]
+
+    @property
+    def grpc_port(self) -> int:
+        return self.grpc.port
+
+    @property
+    def http_port(self) -> int:
+        return int(self.http.servers[0].sockets[0].getsockname()[1])
+
+    async def stop(self, grace: float = 10.0) -> None:
+        self.http.should_exit = True
+        await self.http_task
+        await self.grpc.stop(grace)
+        for channel in self.channels:
+            await channel.close()
+
+
+async def start_predictor(settings: PredictorSettings) -> RunningPredictor:
+    store = open_store(settings)
+    deployment = aio_channel(settings.deployment_addr)
+    registry = aio_channel(settings.registry_addr)
+    models = ModelRepository(
+        PeerLookup(deployment, registry),
+        BundleLoader(store, settings.signing_key()),
+        ttl_seconds=settings.deployment_ttl_seconds,
+    )
+    checks = [
+        peer_check(deployment, DEPLOYMENT_SERVICE, "deployment"),
+        peer_check(registry, REGISTRY_SERVICE, "registry"),
+        artifact_store_check(store),
+    ]
+    dataplane = DataPlane(models, checks)
+    grpc_server = await start_server(
+        [
+            ServiceBinding(
+                InferenceServicer(dataplane),
+                grpc_predict_v2_pb2_grpc.add_GRPCInferenceServiceServicer_to_server,
+                INFERENCE_SERVICE,
+            )
+        ],
+        host=settings.host,
+        port=settings.port(),
+        checks=checks,
+    )
+    config = uvicorn.Config(
+        create_app(dataplane),
+        host=settings.host,
+        port=settings.rest_port(),
+        log_config=None,
+        access_log=False,
+        lifespan="off",
+    )
+    http = _Server(config)
+    http_task = asyncio.create_task(http.serve())
+    while not http.started:
+        if http_task.done():
+            await http_task
+            raise RuntimeError(f"REST server did not start on port {settings.rest_port()}")
+        await asyncio.sleep(0.01)
+    running = RunningPredictor(
+        dataplane, models, grpc_server, http, http_task, [deployment, registry]
+    )
+    log.info("prediction server: REST on %s:%d", settings.host, running.http_port)
+    return running
+
+
+async def serve(settings: PredictorSettings) -> None:
+    running = await start_predictor(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    log.info("stopping: letting in-flight calls finish")
+    await running.stop()

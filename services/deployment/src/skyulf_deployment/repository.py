@@ -1,0 +1,64 @@
+"""The only code that touches deployment rows; it returns pydantic models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from skyulf_deployment.db.tables import DeploymentRow
+from skyulf_deployment.models import Deployment, DeploymentStatus
+
+
+def _out(row: DeploymentRow) -> Deployment:
+    return Deployment(
+        id=row.id,
+        name=row.name,
+        model_name=row.model_name,
+        model_version=row.model_version,
+        status=DeploymentStatus(row.status),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def insert(session: Session, name: str, model_name: str, version: int, now: datetime) -> Deployment:
+    row = DeploymentRow(
+        name=name,
+        model_name=model_name,
+        model_version=version,
+        status=DeploymentStatus.ACTIVE,
+        active_name=name,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return _out(row)
+
+
+def by_id(session: Session, deployment_id: str) -> Deployment | None:
+    row = session.get(DeploymentRow, deployment_id)
+    return _out(row) if row is not None else None
+
+
+def active_by_name(session: Session, name: str) -> Deployment | None:
+    row = session.scalar(select(DeploymentRow).where(DeploymentRow.active_name == name))
+    return _out(row) if row is not None else None
+
+
+def list_all(session: Session, include_deleted: bool) -> list[Deployment]:
+    query = select(DeploymentRow).order_by(DeploymentRow.name, DeploymentRow.created_at)
+    if not include_deleted:
+        query = query.where(DeploymentRow.status == DeploymentStatus.ACTIVE)
+    return [_out(r) for r in session.scalars(query)]
+
+
+def mark_deleted(session: Session, deployment_id: str, now: datetime) -> Deployment:
+    row = session.get_one(DeploymentRow, deployment_id)
+    row.status = DeploymentStatus.DELETED
+    row.active_name = None
+    row.updated_at = now
+    session.flush()
+    return _out(row)

@@ -1,0 +1,32 @@
+"""Settings of the deployment service and of the prediction server it ships."""
+
+from __future__ import annotations
+
+from skyulf_platform.settings import DEFAULT_PORTS, PlatformSettings
+
+
+class DeploymentSettings(PlatformSettings):
+    service_name: str = "deployment"
+
+
+class PredictorSettings(PlatformSettings):
+    """``SKYULF_HTTP_PORT`` (REST, default 8080) and ``SKYULF_GRPC_PORT`` (gRPC, default 8081)."""
+
+    service_name: str = "predictor"
+    # How long a deployment lookup is trusted before it is asked again, in seconds: a redeploy
+    # or a deletion takes effect within this time.
+    deployment_ttl_seconds: float = 3.0
+
+    def rest_port(self) -> int:
+        return self.http_port if self.http_port is not None else DEFAULT_PORTS["predictor"]
+
+    def port(self) -> int:
+        return self.grpc_port if self.grpc_port is not None else DEFAULT_PORTS["predictor_grpc"]
+
+
+def get_settings() -> DeploymentSettings:
+    return DeploymentSettings()
+
+
+def get_predictor_settings() -> PredictorSettings:
+    return PredictorSettings()
