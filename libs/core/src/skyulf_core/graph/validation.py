@@ -40,7 +40,8 @@ class _Checker:
         self.issues: list[GraphIssue] = []
         self.known_nodes = set(node_types())
         self.ids = {n.id for n in graph.nodes}
-        self.params: dict[str, Any] = {}
+        # Keyed by the node object, not its id: ids may be duplicated in a broken graph.
+        self.params: dict[int, Any] = {}
 
     def add(self, code: str, message: str, **where: str | None) -> None:
         self.issues.append(GraphIssue(code=code, message=message, **where))
@@ -100,7 +101,7 @@ class _Checker:
                 )
                 continue
             try:
-                self.params[node.id] = definition.parse_params(node.params, node.id)
+                self.params[id(node)] = definition.parse_params(node.params, node.id)
             except NodeError as exc:
                 self.add(
                     "invalid_params", exc.message, node_id=node.id, field=exc.details.get("field")
@@ -110,7 +111,7 @@ class _Checker:
         """True when the graph is one chain (the only shape the executor runs for now)."""
         edges = [e for e in self.graph.edges if e.source in self.ids and e.target in self.ids]
         outs, ins = Counter(e.source for e in edges), Counter(e.target for e in edges)
-        ok = True
+        ok = len(edges) == len(self.graph.edges)
         for node in self.graph.nodes:
             if outs[node.id] > 1 or ins[node.id] > 1:
                 way = "outgoing" if outs[node.id] > 1 else "incoming"
@@ -190,7 +191,7 @@ class _Checker:
                 field="type",
             )
         for splitter in splitters[:1]:
-            params = self.params.get(splitter.id)
+            params = self.params.get(id(splitter))
             if params is not None and params.target_column is None and not self.partial:
                 self.add(
                     "no_target",
@@ -233,7 +234,7 @@ class _Checker:
         for node in order:
             if is_model(node.type) or node.type not in self.known_nodes:
                 continue
-            params = self.params.get(node.id)
+            params = self.params.get(id(node))
             definition: NodeDefinition = get_node(node.type)
             if params is None:
                 flow = ColumnSet(flow.names, open=True)
@@ -261,7 +262,7 @@ class _Checker:
     def _target(self, order: list[Any]) -> str | None:
         assert self.columns is not None
         for node in order:
-            params = self.params.get(node.id)
+            params = self.params.get(id(node))
             if node.type == SPLITTER_ID and params is not None and params.target_column:
                 if params.target_column not in self.columns:
                     self.add(

@@ -79,14 +79,21 @@ class ColumnSet:
     """Statically known columns flowing between nodes.
 
     ``names`` are the columns that may be present; ``open`` means other, unknown columns may be
-    present too (for example the one-hot outputs, which depend on the data).
+    present too (for example the one-hot outputs, which depend on the data); ``removed`` are
+    columns known to be gone even when the set is open.
     """
 
     names: tuple[str, ...]
     open: bool = False
+    removed: frozenset[str] = frozenset()
 
     def may_contain(self, column: str) -> bool:
-        return self.open or column in self.names
+        return column in self.names or (self.open and column not in self.removed)
+
+    def without(self, columns: list[str] | tuple[str, ...]) -> ColumnSet:
+        gone = set(columns)
+        kept = tuple(c for c in self.names if c not in gone)
+        return ColumnSet(kept, self.open, self.removed | gone)
 
 
 P = TypeVar("P", bound=NodeParams)
@@ -100,7 +107,7 @@ ColumnFlow = Callable[[ColumnSet, P], ColumnSet]
 
 def _unknown_flow(columns: ColumnSet, params: Any) -> ColumnSet:
     # Without a static rule the node may add or drop anything: keep names as "maybe", open the set.
-    return ColumnSet(columns.names, open=True)
+    return ColumnSet(columns.names, open=True, removed=columns.removed)
 
 
 def same_columns(columns: ColumnSet, params: Any) -> ColumnSet:

@@ -55,8 +55,7 @@ def _apply_drop(
 
 
 def _drop_flow(columns: ColumnSet, params: DropMissingColumnsParams) -> ColumnSet:
-    gone = set(params.columns)
-    return ColumnSet(tuple(c for c in columns.names if c not in gone), columns.open)
+    return columns.without(params.columns)
 
 
 DROP_MISSING_COLUMNS: NodeDefinition[DropMissingColumnsParams, DropMissingColumnsRecord] = (

@@ -191,9 +191,8 @@ def _apply_onehot(
 def _onehot_flow(columns: ColumnSet, params: OneHotEncoderParams) -> ColumnSet:
     # The output names depend on the categories seen in the data: the set stays open.
     if params.columns is not None and params.drop_original:
-        gone = set(params.columns)
-        return ColumnSet(tuple(c for c in columns.names if c not in gone), open=True)
-    return ColumnSet(columns.names, open=True)
+        columns = columns.without(params.columns)
+    return ColumnSet(columns.names, open=True, removed=columns.removed)
 
 
 ONE_HOT_ENCODER: NodeDefinition[OneHotEncoderParams, OneHotEncoderRecord] = NodeDefinition(

@@ -192,9 +192,9 @@ def _apply_indicator(
 
 def _indicator_flow(columns: ColumnSet, params: MissingIndicatorParams) -> ColumnSet:
     if params.columns is None:
-        return ColumnSet(columns.names, open=True)
+        return ColumnSet(columns.names, open=True, removed=columns.removed)
     added = tuple(c + params.flag_suffix for c in params.columns)
-    return ColumnSet(columns.names + added, columns.open)
+    return ColumnSet(columns.names + added, columns.open, columns.removed - set(added))
 
 
 MISSING_INDICATOR: NodeDefinition[MissingIndicatorParams, MissingIndicatorRecord] = NodeDefinition(
