@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from skyulf_core.errors import FailedPrecondition, InvalidArgument, Unavailable
-from skyulf_core.graph import PipelineGraph, preview_pipeline, validate_graph
+from skyulf_core.graph import PipelineGraph, ValidationReport, preview_pipeline, validate_graph
 from skyulf_core.models import is_model, model_catalog
 from skyulf_core.nodes import node_catalog
 from skyulf_pipeline.datasets import load_frame, require_ready
@@ -68,7 +68,7 @@ def model_type_of(graph: PipelineGraph) -> str:
     raise InvalidArgument("the pipeline has no model node", details={"field": "graph"})
 
 
-def issues_of(report: Any) -> list[Issue]:
+def issues_of(report: ValidationReport) -> list[Issue]:
     return [
         Issue(node_id=i.node_id, field=i.field, column=i.column, message=i.message)
         for i in report.errors
@@ -161,7 +161,7 @@ class PipelineService:
             model_name = default_model_name(dataset.name, model_type)
         job = self.jobs.create(
             dataset_id=dataset.id,
-            graph=graph.model_dump(mode="json"),
+            graph=graph.model_dump(mode="json", exclude_none=True),
             model_name=model_name,
             event_message="queued",
         )
