@@ -8,6 +8,11 @@ import httpx
 SLICE_GRAPH: dict[str, Any] = {
     "nodes": [
         {
+            "id": "drop",
+            "type": "DropMissingColumns",
+            "params": {"columns": ["customer_id", "signup_date", "lat", "lon"]},
+        },
+        {
             "id": "split",
             "type": "TrainTestSplitter",
             "params": {"target_column": "churned", "test_size": 0.25, "stratify": True},
@@ -26,6 +31,7 @@ SLICE_GRAPH: dict[str, Any] = {
         {"id": "model", "type": "logistic_regression", "params": {}},
     ],
     "edges": [
+        {"source": "drop", "target": "split"},
         {"source": "split", "target": "impute"},
         {"source": "impute", "target": "onehot"},
         {"source": "onehot", "target": "scale"},

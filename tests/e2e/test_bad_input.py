@@ -55,7 +55,7 @@ def test_malformed_graph_is_400(api: httpx.Client, ready_dataset: dict[str, Any]
     )
     assert "nodes" in err["message"]
     graph = json.loads(json.dumps(SLICE_GRAPH))
-    graph["nodes"][1]["params"]["columns"] = ["age", "no_such_column"]
+    graph["nodes"][2]["params"]["columns"] = ["age", "no_such_column"]
     err = _error(api.post("/jobs", json={"dataset_id": ready_dataset["id"], "graph": graph}), 400)
     assert "no_such_column" in json.dumps(err)
     graph = json.loads(json.dumps(SLICE_GRAPH))

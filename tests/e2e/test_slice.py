@@ -107,7 +107,7 @@ def test_validate_and_preview(api: httpx.Client, dataset: dict[str, Any]) -> Non
 
     leaky = json.loads(json.dumps(SLICE_GRAPH))
     leaky["nodes"].insert(0, {"id": "early_scale", "type": "StandardScaler", "params": {}})
-    leaky["edges"].insert(0, {"source": "early_scale", "target": "split"})
+    leaky["edges"].insert(0, {"source": "early_scale", "target": "drop"})
     bad = api.post("/pipelines/validate", json={"graph": leaky}).json()
     assert bad["valid"] is False
     assert any(e["node_id"] == "early_scale" for e in bad["errors"])
