@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 
 import uvicorn
-from skyulf_platform.logs import configure_logging
 
 from skyulf_gateway.app import create_app
 from skyulf_gateway.settings import get_settings
+from skyulf_platform.logs import configure_logging
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -11,12 +11,12 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from skyulf_platform.logs import new_request_id, request_id_var
 
 from skyulf_gateway.api.routes import datasets, deployments, health, jobs, models, pipelines
 from skyulf_gateway.clients import ServiceClients
 from skyulf_gateway.errors import install_error_handlers
 from skyulf_gateway.settings import GatewaySettings
+from skyulf_platform.logs import new_request_id, request_id_var
 
 API_PREFIX = "/api/v1"
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from grpc import aio
 from grpc_health.v1 import health_pb2_grpc
+
 from skyulf.advisor.v1 import advisor_pb2_grpc
 from skyulf.deployment.v1 import deployment_pb2_grpc
 from skyulf.ingestion.v1 import ingestion_pb2_grpc

@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
+
 from skyulf.advisor.v1 import advisor_pb2
 from skyulf.common.v1 import common_pb2
 from skyulf.deployment.v1 import deployment_pb2
 from skyulf.ingestion.v1 import ingestion_pb2
 from skyulf.pipeline.v1 import pipeline_pb2
 from skyulf.registry.v1 import registry_pb2
-
 from skyulf_gateway import schemas as s
 
 

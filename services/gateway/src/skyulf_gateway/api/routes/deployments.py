@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, status
-from skyulf.deployment.v1 import deployment_pb2
-from skyulf_platform.inference import codec
 
+from skyulf.deployment.v1 import deployment_pb2
 from skyulf_gateway import converters
 from skyulf_gateway import schemas as s
 from skyulf_gateway.deps import ClientsDep
+from skyulf_platform.inference import codec
 
 router = APIRouter(prefix="/deployments", tags=["deployments"])
 
@@ -51,11 +51,11 @@ async def predict(
     resp = await clients.deployment.Predict(
         deployment_pb2.PredictRequest(deployment_id=deployment_id, request=request)
     )
-    decoded = codec.infer_response_to_predictions(resp.response)
+    decoded = codec.infer_response_to_prediction(resp.response)
     return s.PredictResponse(
         deployment_id=resp.deployment.id,
         model_name=resp.deployment.model_name,
         model_version=resp.deployment.model_version,
-        predictions=decoded["predictions"],
-        probabilities=decoded.get("probabilities"),
+        predictions=decoded.predictions,
+        probabilities=decoded.probabilities,
     )

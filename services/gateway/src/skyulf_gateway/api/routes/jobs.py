@@ -5,14 +5,14 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from skyulf.pipeline.v1 import pipeline_pb2
-from skyulf_core.errors import SkyulfError
-from skyulf_platform.errors import from_rpc_error
 from sse_starlette.sse import EventSourceResponse
 
+from skyulf.pipeline.v1 import pipeline_pb2
+from skyulf_core.errors import SkyulfError
 from skyulf_gateway import converters
 from skyulf_gateway import schemas as s
 from skyulf_gateway.deps import ClientsDep
+from skyulf_platform.errors import from_rpc_error
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from skyulf.pipeline.v1 import pipeline_pb2
 
+from skyulf.pipeline.v1 import pipeline_pb2
 from skyulf_gateway import converters
 from skyulf_gateway import schemas as s
 from skyulf_gateway.deps import ClientsDep
