@@ -1,0 +1,89 @@
+"""The Polars profiler on churn_300 and on awkward frames."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import numpy as np
+import polars as pl
+
+from skyulf_core.profiling import profile_frame
+
+
+def test_profile_of_churn(churn_pl: pl.DataFrame) -> None:
+    profile = profile_frame(churn_pl)
+    assert (profile.n_rows, profile.n_columns, profile.duplicate_rows) == (300, 11, 0)
+    cols = {c.name: c for c in profile.columns}
+    assert cols["customer_id"].kind == "id"
+    assert cols["age"].kind == "numeric" and cols["age"].missing_count == 18
+    assert abs(cols["age"].missing_ratio - 0.06) < 1e-12
+    assert cols["age"].mean == float(churn_pl["age"].mean())
+    assert cols["city"].kind == "categorical" and cols["city"].unique_count == 5
+    assert cols["signup_date"].kind == "datetime"
+    assert cols["plan_type"].top_values[0].value == "basic"
+    assert cols["plan_type"].top_values[0].count == 138
+    assert all(len(c.top_values) <= 10 for c in profile.columns)
+    alerts = {(a.kind, a.column) for a in profile.alerts}
+    assert ("id_column", "customer_id") in alerts
+    assert ("high_missing", "lat") in alerts
+    json.loads(profile.model_dump_json())
+
+
+def test_alerts_on_awkward_columns() -> None:
+    n = 200
+    rng = np.random.default_rng(1)
+    df = pl.DataFrame(
+        {
+            "constant": ["x"] * n,
+            "mostly_missing": [1.0] * 20 + [None] * (n - 20),
+            "skewed": rng.lognormal(0, 1.5, n),
+            "wide": [f"v{i % 120}" for i in range(n)],
+            "flag": [True, False] * (n // 2),
+            "with_nan_inf": [float("nan"), float("inf")] + [1.0] * (n - 2),
+        }
+    ).vstack(
+        pl.DataFrame(
+            {
+                "constant": ["x"],
+                "mostly_missing": [None],
+                "skewed": [1.0],
+                "wide": ["v1"],
+                "flag": [True],
+                "with_nan_inf": [1.0],
+            }
+        ).cast({"mostly_missing": pl.Float64})
+    )
+    profile = profile_frame(df)
+    alerts = {(a.kind, a.column): a.severity for a in profile.alerts}
+    assert alerts[("constant", "constant")] == "warning"
+    assert alerts[("high_missing", "mostly_missing")] == "critical"
+    assert ("skewed", "skewed") in alerts
+    assert ("high_cardinality", "wide") in alerts
+    cols = {c.name: c for c in profile.columns}
+    assert cols["flag"].kind == "boolean"
+    assert cols["with_nan_inf"].missing_count == 1  # NaN is missing; inf is a value
+    assert cols["with_nan_inf"].max == 1.0  # statistics skip infinities
+    assert profile.duplicate_rows == 0
+
+
+def test_duplicates_and_empty_frames() -> None:
+    df = pl.DataFrame({"a": [1, 1, 2], "b": ["x", "x", "y"]})
+    profile = profile_frame(df)
+    assert profile.duplicate_rows == 1
+    assert any(a.kind == "duplicate_rows" for a in profile.alerts)
+    empty = profile_frame(df.head(0))
+    assert empty.n_rows == 0 and empty.columns[0].missing_ratio == 0.0
+
+
+def test_one_million_rows_profile_quickly() -> None:
+    rng = np.random.default_rng(0)
+    n = 1_000_000
+    data: dict[str, object] = {f"num{i}": rng.normal(size=n) for i in range(12)}
+    data |= {f"int{i}": rng.integers(0, 1000, size=n) for i in range(4)}
+    data |= {f"cat{i}": rng.choice(["a", "b", "c", "d"], size=n) for i in range(4)}
+    df = pl.DataFrame(data)
+    started = time.perf_counter()
+    profile = profile_frame(df)
+    assert time.perf_counter() - started < 5.0  # a couple of seconds on two cores
+    assert profile.n_columns == 20
