@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -47,16 +48,14 @@ def _classification(
     )
     _safe("accuracy", lambda: skm.accuracy_score(y_true, y_pred), out, prefix)
     _safe("balanced_accuracy", lambda: skm.balanced_accuracy_score(y_true, y_pred), out, prefix)
-    for name, fn in (
+    scores: tuple[tuple[str, Callable[..., float]], ...] = (
         ("precision", skm.precision_score),
         ("recall", skm.recall_score),
         ("f1", skm.f1_score),
-    ):
+    )
+    for name, score in scores:
         _safe(
-            name,
-            lambda fn=fn: fn(y_true, y_pred, labels=labels, zero_division=0, **avg),
-            out,
-            prefix,
+            name, partial(score, y_true, y_pred, labels=labels, zero_division=0, **avg), out, prefix
         )
     _safe("matthews_corrcoef", lambda: skm.matthews_corrcoef(y_true, y_pred), out, prefix)
     if y_proba is None:

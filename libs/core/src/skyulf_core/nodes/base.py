@@ -151,6 +151,8 @@ class NodeDefinition(Generic[P, R]):
         """Rebuild a record from its JSON form, refusing records of another node or version."""
         # Read the type before validating: a record of another node would otherwise surface
         # as a confusing "field required" error. Instances are not re-dumped (the hot path).
+        node_type: Any
+        node_id: Any
         if isinstance(data, FittedRecord):
             node_type, node_id = data.node_type, data.node_id
         else:

@@ -20,7 +20,13 @@ from skyulf_core.nodes.base import (
     NodeDefinition,
     same_columns,
 )
-from skyulf_core.nodes.columns import finite_values, is_numeric, json_scalar, resolve_columns
+from skyulf_core.nodes.columns import (
+    ColumnKind,
+    finite_values,
+    is_numeric,
+    json_scalar,
+    resolve_columns,
+)
 
 Scalar = str | int | float | bool
 
@@ -75,7 +81,7 @@ def _fit_imputer(
     X: pd.DataFrame, y: pd.Series | None, params: SimpleImputerParams, ctx: NodeContext
 ) -> SimpleImputerRecord:
     numeric_only = params.strategy in ("mean", "median")
-    kind = "numeric" if numeric_only else "any"
+    kind: ColumnKind = "numeric" if numeric_only else "any"
     columns = resolve_columns(X, params.columns, ctx, "SimpleImputer", kind)
     fills: dict[str, Scalar] = {}
     for col in columns:

@@ -32,7 +32,7 @@ def _stat_exprs(i: int, name: str, dtype: pl.DataType) -> list[pl.Expr]:
     if dtype.is_float():
         exprs.append(col.is_nan().sum().alias(f"{i}:nans"))
         clean = col.fill_nan(None)
-        finite = pl.when(col.is_finite()).then(col)
+        finite: pl.Expr = pl.when(col.is_finite()).then(col)
         exprs.append(clean.drop_nulls().n_unique().alias(f"{i}:unique"))
     else:
         finite = col
