@@ -93,7 +93,9 @@ def _helm_runs() -> bool:
     if not HELM.exists():
         return False
     try:
-        subprocess.run([str(HELM), "version", "--short"], capture_output=True, timeout=30, check=True)
+        subprocess.run(
+            [str(HELM), "version", "--short"], capture_output=True, timeout=30, check=True
+        )
     except (OSError, subprocess.SubprocessError):
         return False
     return True
@@ -194,7 +196,9 @@ def test_helm_lint_passes(helm: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("rendered_set", ["default", "external", "with_ingress"])
-def test_every_manifest_is_valid_kubernetes(rendered_set: str, request: pytest.FixtureRequest) -> None:
+def test_every_manifest_is_valid_kubernetes(
+    rendered_set: str, request: pytest.FixtureRequest
+) -> None:
     rendered: Rendered = request.getfixturevalue(rendered_set)
     assert rendered.docs
     errors = []
@@ -214,9 +218,12 @@ def test_default_install_has_every_part(default: Rendered) -> None:
     for name in [*GRPC_SERVICES, "gateway", "predictor", "redis"]:
         assert f"skyulf-{name}" in deployments
     assert default.names("StatefulSet") == {"skyulf-postgresql", "skyulf-minio"}
-    assert {"skyulf-gateway", "skyulf-predictor", "skyulf-postgresql", "skyulf-minio"} <= default.names(
-        "Service"
-    )
+    assert {
+        "skyulf-gateway",
+        "skyulf-predictor",
+        "skyulf-postgresql",
+        "skyulf-minio",
+    } <= default.names("Service")
     assert not default.of_kind("Ingress")
 
 
@@ -242,7 +249,10 @@ def test_image_defaults_to_app_version(helm: Path, tmp_path: Path) -> None:
     chart = yaml.safe_load((CHART / "Chart.yaml").read_text())
     values = {**SECRET_VALUES, "image": {"repository": "registry.example/skyulf"}}
     gateway = render(helm, values, tmp_path).get("Deployment", "skyulf-gateway")
-    assert pod_spec(gateway)["containers"][0]["image"] == f"registry.example/skyulf:{chart['appVersion']}"
+    assert (
+        pod_spec(gateway)["containers"][0]["image"]
+        == f"registry.example/skyulf:{chart['appVersion']}"
+    )
 
 
 def test_grpc_services_use_native_grpc_probes(default: Rendered) -> None:
@@ -267,7 +277,10 @@ def test_gateway_and_predictor_use_http_probes(default: Rendered) -> None:
     assert predictor["command"] == ["python", "-m", "skyulf_deployment", "predictor"]
     assert predictor["readinessProbe"]["httpGet"]["path"] == "/v2/health/ready"
     assert predictor["livenessProbe"]["httpGet"]["path"] == "/v2/health/live"
-    assert {p["name"]: p["containerPort"] for p in predictor["ports"]} == {"http": 8080, "grpc": 8081}
+    assert {p["name"]: p["containerPort"] for p in predictor["ports"]} == {
+        "http": 8080,
+        "grpc": 8081,
+    }
 
 
 def test_predictor_autoscales_and_has_a_disruption_budget(default: Rendered) -> None:
@@ -303,15 +316,25 @@ def test_each_queue_has_its_worker(default: Rendered, with_ingress: Rendered) ->
     assert hpa["spec"]["maxReplicas"] == 6
 
 
-def test_migrations_run_as_hooks_for_each_database_owner(default: Rendered, external: Rendered) -> None:
+def test_migrations_run_as_hooks_for_each_database_owner(
+    default: Rendered, external: Rendered
+) -> None:
     for svc in ("ingestion", "pipeline", "registry", "deployment"):
         job = default.get("Job", f"skyulf-migrate-{svc}")
-        assert pod_spec(job)["containers"][0]["command"] == ["python", "-m", f"skyulf_{svc}", "migrate"]
+        assert pod_spec(job)["containers"][0]["command"] == [
+            "python",
+            "-m",
+            f"skyulf_{svc}",
+            "migrate",
+        ]
         # The in-chart database and Secret only exist once the release is installed.
         assert job["metadata"]["annotations"]["helm.sh/hook"] == "post-install,pre-upgrade"
-        assert "pre-upgrade" in external.get("Job", f"skyulf-migrate-{svc}")["metadata"]["annotations"][
-            "helm.sh/hook"
-        ]
+        assert (
+            "pre-upgrade"
+            in external.get("Job", f"skyulf-migrate-{svc}")["metadata"]["annotations"][
+                "helm.sh/hook"
+            ]
+        )
 
 
 def test_migrations_run_pre_install_when_database_and_secret_preexist(
@@ -359,7 +382,12 @@ def test_platform_env_points_at_the_in_cluster_services(default: Rendered) -> No
     for name, port in GRPC_SERVICES.items():
         assert env[f"SKYULF_{name.upper()}_ADDR"]["value"] == f"skyulf-{name}:{port}"
     assert env["SKYULF_PREDICTOR_ADDR"]["value"] == "skyulf-predictor:8081"
-    for key in ("SKYULF_BUNDLE_SIGNING_KEY", "SKYULF_S3_ACCESS_KEY", "SKYULF_S3_SECRET_KEY", "PGPASSWORD"):
+    for key in (
+        "SKYULF_BUNDLE_SIGNING_KEY",
+        "SKYULF_S3_ACCESS_KEY",
+        "SKYULF_S3_SECRET_KEY",
+        "PGPASSWORD",
+    ):
         assert env[key]["valueFrom"]["secretKeyRef"]["name"] == "skyulf-secrets"
     # $(VAR) only expands from variables defined earlier in the list.
     names = list(env)

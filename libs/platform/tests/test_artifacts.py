@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from skyulf_core.errors import DataLoss, InvalidArgument, NotFound
 from skyulf_platform.artifacts import ArtifactStore, open_store
 from skyulf_platform.artifacts.base import sha256_hex

@@ -8,6 +8,7 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+
 from skyulf.advisor.v1 import advisor_pb2, advisor_pb2_grpc
 from skyulf_core.errors import ErrorCode, NotFound
 from skyulf_platform.errors import from_rpc_error

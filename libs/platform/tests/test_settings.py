@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
+
 from skyulf_platform.settings import PlatformSettings
 
 

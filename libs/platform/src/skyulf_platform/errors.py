@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 import grpc
+
 from skyulf_core.errors import ErrorCode, SkyulfError
 
 ERROR_TRAILER = "skyulf-error-bin"

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
 from skyulf_core.errors import FailedPrecondition
 
 DEFAULT_PORTS: dict[str, int] = {

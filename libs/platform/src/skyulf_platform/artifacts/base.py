@@ -10,6 +10,7 @@ import hashlib
 from abc import ABC, abstractmethod
 
 from pydantic import BaseModel
+
 from skyulf_core.errors import DataLoss, InvalidArgument
 
 

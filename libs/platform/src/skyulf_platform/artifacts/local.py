@@ -7,7 +7,6 @@ import tempfile
 from pathlib import Path
 
 from skyulf_core.errors import NotFound, Unavailable
-
 from skyulf_platform.artifacts.base import ArtifactStore
 
 

@@ -7,8 +7,8 @@ from typing import Any
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
-from skyulf_core.errors import NotFound, Unavailable
 
+from skyulf_core.errors import NotFound, Unavailable
 from skyulf_platform.artifacts.base import ArtifactStore
 
 

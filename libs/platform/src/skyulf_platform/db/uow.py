@@ -5,10 +5,11 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from skyulf_core.errors import AlreadyExists, SkyulfError, Unavailable
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+
+from skyulf_core.errors import AlreadyExists, SkyulfError, Unavailable
 
 
 class UnitOfWork:
