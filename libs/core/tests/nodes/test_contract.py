@@ -1,11 +1,13 @@
 """The conformance suite every registered node runs through (scikit-learn's check_estimator idea).
 
-A node added to the registry without an entry in CONTRACT_PARAMS fails here on purpose.
+A node added to the registry without an entry in contract_params/<group>.json fails here on
+purpose.
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -15,13 +17,13 @@ import pytest
 from skyulf_core.errors import NodeError
 from skyulf_core.nodes import FittedRecord, NodeContext, get_node, node_types
 
+# One JSON file per node group (contract_params/<group>.json: {node id: params}), so that groups
+# are added side by side without touching this module.
+PARAMS_DIR = Path(__file__).parent / "contract_params"
 CONTRACT_PARAMS: dict[str, dict[str, Any]] = {
-    "DropMissingColumns": {"columns": ["customer_id"], "threshold": 0.07},
-    "MissingIndicator": {},
-    "SimpleImputer": {"strategy": "median"},
-    "OneHotEncoder": {"columns": ["city", "plan_type"], "include_missing": True},
-    "StandardScaler": {},
-    "TrainTestSplitter": {"target_column": "churned"},
+    node_id: params
+    for path in sorted(PARAMS_DIR.glob("*.json"))
+    for node_id, params in json.loads(path.read_text()).items()
 }
 
 NODE_IDS = node_types()
