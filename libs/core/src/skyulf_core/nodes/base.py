@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -103,6 +104,9 @@ XY = tuple[pd.DataFrame, pd.Series | None]
 Calculator = Callable[[pd.DataFrame, pd.Series | None, P, NodeContext], R]
 Applier = Callable[[pd.DataFrame, pd.Series | None, R, NodeContext], XY]
 ColumnFlow = Callable[[ColumnSet, P], ColumnSet]
+Columns = dict[str, np.ndarray]
+"""A frame as {column name: 1-D array}, in column order: what the inference fast path passes."""
+ArrayApplier = Callable[[Columns, R], Columns]
 
 
 def _unknown_flow(columns: ColumnSet, params: Any) -> ColumnSet:
@@ -130,6 +134,10 @@ class NodeDefinition(Generic[P, R]):
     applier: Applier[R] = field(repr=False)
     column_flow: ColumnFlow[P] = field(default=_unknown_flow, repr=False)
     record_version: int = 1
+    # Optional inference fast path: the applier's transform on plain arrays, without pandas.
+    # Used for small prediction batches when every inference step has one; its output must equal
+    # the applier's (the conformance suite checks). Train-only nodes never need one.
+    array_applier: ArrayApplier[R] | None = field(default=None, repr=False)
 
     def parse_params(self, raw: P | Mapping[str, Any] | None, node_id: str) -> P:
         """Validate raw parameters; the error names the node and the first bad field."""
