@@ -1,4 +1,4 @@
-"""Declarative bases with named constraints, and column helpers every service uses."""
+"""Named constraints for every service's tables, and the column helpers they share."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -18,13 +17,13 @@ NAMING_CONVENTION = {
 }
 
 
-def make_base() -> type[DeclarativeBase]:
-    """A fresh declarative base with its own MetaData: one per service."""
+def service_metadata() -> MetaData:
+    """A service's own MetaData with the shared constraint names. Each service declares
 
-    class Base(DeclarativeBase):
-        metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-    return Base
+        class Base(DeclarativeBase):
+            metadata = service_metadata()
+    """
+    return MetaData(naming_convention=NAMING_CONVENTION)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -54,7 +54,7 @@ def _values(name: str, datatype: str, flat: list[Any]) -> tuple[np.ndarray, np.n
     """JSON elements -> (numpy values, missing mask), checking each element's JSON type."""
     obj = np.empty(len(flat), dtype=object)
     obj[:] = flat
-    nulls = np.equal(obj, None)
+    nulls = np.array([v is None for v in flat], dtype=bool)
     present = obj[~nulls]
     if datatype == "BYTES":
         if not all(isinstance(v, str) for v in present):

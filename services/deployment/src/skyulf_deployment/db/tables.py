@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from skyulf_platform.db.base import UTCDateTime, make_base, new_id, utcnow
+from skyulf_platform.db.base import UTCDateTime, new_id, service_metadata, utcnow
 
-Base = make_base()
+
+class Base(DeclarativeBase):
+    metadata = service_metadata()
 
 
 class DeploymentRow(Base):

@@ -8,6 +8,7 @@ are cached per (registered model, version); concurrent first requests share one 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -116,7 +117,7 @@ class ModelRepository:
         if task is None:
             task = asyncio.create_task(self._load(ref))
             self._models[ref.key] = task
-            task.add_done_callback(lambda t, key=ref.key: self._forget_failed(key, t))
+            task.add_done_callback(functools.partial(self._forget_failed, ref.key))
         return await asyncio.shield(task)
 
     async def _load(self, ref: ModelRef) -> FittedPipeline:

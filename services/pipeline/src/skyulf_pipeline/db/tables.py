@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -19,13 +19,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from skyulf_platform.db.base import UTCDateTime, make_base, new_id, utcnow
+from skyulf_platform.db.base import UTCDateTime, new_id, service_metadata, utcnow
 
-if TYPE_CHECKING:
-    # make_base() builds the class at run time; this is its static shape for the type checker.
-    class Base(DeclarativeBase): ...
-else:
-    Base = make_base()
+
+class Base(DeclarativeBase):
+    metadata = service_metadata()
+
 
 STATUS_CHECK = "status IN ('QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED')"
 

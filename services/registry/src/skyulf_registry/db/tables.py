@@ -6,11 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from skyulf_platform.db.base import UTCDateTime, make_base, new_id, utcnow
+from skyulf_platform.db.base import UTCDateTime, new_id, service_metadata, utcnow
 
-Base = make_base()
+
+class Base(DeclarativeBase):
+    metadata = service_metadata()
 
 
 class RegisteredModelRow(Base):
