@@ -237,8 +237,13 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         print("Stopping Skyulf ...", flush=True)
         codes = stack.stop()
-        print("Stopped: " + ", ".join(f"{n}={c}" for n, c in codes.items()), flush=True)
-    return 0
+        # uvicorn re-raises SIGTERM after its graceful shutdown, so -SIGTERM is a clean stop too.
+        unclean = {n: c for n, c in codes.items() if c not in (0, -signal.SIGTERM)}
+        if unclean:
+            print("Stopped; exited abnormally: " + ", ".join(f"{n}={c}" for n, c in unclean.items()))
+        else:
+            print("Stopped.", flush=True)
+    return 1 if unclean else 0
 
 
 if __name__ == "__main__":
