@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 
 from skyulf_platform.db.engine import make_engine
 from skyulf_platform.db.migrations import upgrade
@@ -22,32 +18,12 @@ from skyulf_registry.service import RegistryService
 THREADS = 8
 
 
-def _postgres_admin_url() -> str:
-    return os.environ.get(
-        "SKYULF_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-    )
-
-
-def _admin_conninfo() -> str:
-    return make_url(_postgres_admin_url()).set(drivername="postgresql").render_as_string(False)
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'registry.db'}"
-        return
-    try:
-        admin = psycopg.connect(_admin_conninfo(), autocommit=True, connect_timeout=2)
-    except psycopg.OperationalError:
-        pytest.skip("no PostgreSQL reachable at SKYULF_TEST_POSTGRES_URL / 127.0.0.1:5432")
-    name = f"skyulf_registry_test_{uuid.uuid4().hex[:12]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(_postgres_admin_url()).set(database=name).render_as_string(False)
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+        return f"sqlite:///{tmp_path / 'registry.db'}"
+    url: str = request.getfixturevalue("fresh_postgres_url")
+    return url
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ Enable with ``pytest_plugins = ["skyulf_platform.testing.pytest_plugin"]`` in th
 root ``conftest.py``.
 
 ``postgres_url``  SQLAlchemy URL (``postgresql+psycopg://...``) of a fresh database.
+``fresh_postgres_url``  the same, but one database per test.
 ``redis_url``     Redis URL on a database number no other test process uses.
 ``s3_server``     a running S3 server (:class:`SeaweedS3` or :class:`MinioS3`) with
                   ``endpoint_url``, ``access_key``, ``secret_key``, ``region``,
@@ -32,9 +33,9 @@ from skyulf_platform.testing.containers import (
 from skyulf_platform.testing.databases import ServiceUnavailable
 from skyulf_platform.testing.seaweed import SeaweedS3
 
-__all__ = ["postgres_url", "redis_url", "s3_server"]
+__all__ = ["fresh_postgres_url", "postgres_url", "redis_url", "s3_server"]
 
-SERVICE_FIXTURES = frozenset({"postgres_url", "redis_url", "s3_server"})
+SERVICE_FIXTURES = frozenset({"postgres_url", "fresh_postgres_url", "redis_url", "s3_server"})
 
 
 def _in_ci() -> bool:
@@ -64,6 +65,14 @@ def _provide(
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """SQLAlchemy URL of a fresh PostgreSQL database, dropped at the end of the session."""
+    stack, url = _provide("PostgreSQL", postgres_service)
+    with stack:
+        yield url
+
+
+@pytest.fixture
+def fresh_postgres_url() -> Iterator[str]:
+    """A PostgreSQL database of this test's own, dropped when the test ends."""
     stack, url = _provide("PostgreSQL", postgres_service)
     with stack:
         yield url
