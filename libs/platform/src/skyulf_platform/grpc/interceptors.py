@@ -123,9 +123,23 @@ def _with_request_id(details: aio.ClientCallDetails) -> aio.ClientCallDetails:
     )
 
 
+# A unary call without a deadline of its own gets this one, so that a peer that hangs turns into
+# DEADLINE_EXCEEDED instead of a request that never returns.
+DEFAULT_UNARY_TIMEOUT = 120.0
+
+
 class RequestIdUnaryUnary(aio.UnaryUnaryClientInterceptor):
     async def intercept_unary_unary(self, continuation, client_call_details, request):  # type: ignore[no-untyped-def]
-        return await continuation(_with_request_id(client_call_details), request)
+        details = _with_request_id(client_call_details)
+        if details.timeout is None:
+            details = aio.ClientCallDetails(
+                details.method,
+                DEFAULT_UNARY_TIMEOUT,
+                details.metadata,
+                details.credentials,
+                details.wait_for_ready,
+            )
+        return await continuation(details, request)
 
 
 class RequestIdUnaryStream(aio.UnaryStreamClientInterceptor):
