@@ -7,6 +7,7 @@ number) is an error naming the column.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, Literal
 
 import numpy as np
@@ -104,17 +105,22 @@ def _cast(series: pd.Series, spec: InputColumn) -> pd.Series:
     return series.astype("str").where(series.notna())
 
 
+def check_columns(present: Collection[object], signature: Signature) -> None:
+    """Every input column of the signature must be present; the error names the missing ones."""
+    missing = [c for c in signature.input_names if c not in present]
+    if missing:
+        raise InvalidArgument(
+            f"missing input column(s): {', '.join(missing)}",
+            details={"column": missing[0], "columns": missing},
+        )
+
+
 def conform(df: pd.DataFrame, signature: Signature) -> pd.DataFrame:
     """The signature's columns of ``df``, cast to their training kinds; extra columns dropped."""
     if not isinstance(df, pd.DataFrame):
         raise InvalidArgument(
             "prediction input must be a table of named columns", details={"field": "inputs"}
         )
-    missing = [c for c in signature.input_names if c not in df.columns]
-    if missing:
-        raise InvalidArgument(
-            f"missing input column(s): {', '.join(missing)}",
-            details={"column": missing[0], "columns": missing},
-        )
+    check_columns(df.columns, signature)
     cast: dict[str, Any] = {spec.name: _cast(df[spec.name], spec) for spec in signature.inputs}
     return pd.DataFrame(cast, index=df.index)

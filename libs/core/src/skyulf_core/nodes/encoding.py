@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from skyulf_core.errors import NodeError
 from skyulf_core.nodes.base import (
+    Columns,
     ColumnSet,
     ColumnsParams,
     FittedRecord,
@@ -188,6 +189,40 @@ def _apply_onehot(
     return pd.concat([out, encoded], axis=1), y
 
 
+def _onehot_arrays(cols: Columns, record: OneHotEncoderRecord) -> Columns:
+    """The applier on plain arrays: a dict look-up per value (Index.get_indexer's equality)."""
+    dropped = set(record.columns) if record.drop_original else set()
+    out = {c: v for c, v in cols.items() if c not in dropped}
+    for enc in record.encoded:
+        values = cols[enc.column]
+        n_freq = len(enc.frequent)
+        lookup = {c: i for i, c in enumerate(enc.frequent)}
+        lookup.update(dict.fromkeys(enc.infrequent, n_freq))
+        missing_slot = len(enc.outputs) - 1 if enc.missing_is_category else -1
+        slots = np.empty(len(values), dtype=np.int64)
+        unknown: list[object] = []
+        for i, value in enumerate(values.tolist()):
+            if value is None or value != value:
+                slots[i] = missing_slot
+                continue
+            slot = lookup.get(value, -1)
+            if slot < 0:
+                unknown.append(value)
+            slots[i] = slot
+        if unknown and record.handle_unknown == "error":
+            raise NodeError(
+                f"node '{record.node_id}' (OneHotEncoder): column '{enc.column}' has categories "
+                f"not seen in training: {list(dict.fromkeys(unknown))[:5]}",
+                node_id=record.node_id,
+                node_type="OneHotEncoder",
+                column=enc.column,
+            )
+        for i, name in enumerate(enc.outputs):
+            if name is not None:
+                out[name] = (slots == i).astype("float64")
+    return out
+
+
 def _onehot_flow(columns: ColumnSet, params: OneHotEncoderParams) -> ColumnSet:
     # The output names depend on the categories seen in the data: the set stays open.
     if params.columns is not None and params.drop_original:
@@ -206,6 +241,7 @@ ONE_HOT_ENCODER: NodeDefinition[OneHotEncoderParams, OneHotEncoderRecord] = Node
     calculator=_fit_onehot,
     applier=_apply_onehot,
     column_flow=_onehot_flow,
+    array_applier=_onehot_arrays,
 )
 
 NODES: list[NodeDefinition] = [ONE_HOT_ENCODER]

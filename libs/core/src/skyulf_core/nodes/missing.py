@@ -13,6 +13,7 @@ import pandas as pd
 
 from skyulf_core.errors import NodeError
 from skyulf_core.nodes.base import (
+    Columns,
     ColumnSet,
     ColumnsParams,
     FittedRecord,
@@ -125,6 +126,34 @@ def _apply_imputer(
     return out.fillna(record.fill_values), y
 
 
+def _missing_objects(values: np.ndarray) -> np.ndarray:
+    # None and NaN are the missing markers of text columns on the array path.
+    return np.fromiter((v is None or v != v for v in values), dtype=bool, count=len(values))
+
+
+def _impute_arrays(cols: Columns, record: SimpleImputerRecord) -> Columns:
+    """The applier on plain arrays: NaN/±inf in float columns and None/NaN in text are filled."""
+    out = dict(cols)
+    for col, fill in record.fill_values.items():
+        values = cols[col]
+        kind = values.dtype.kind
+        if kind == "f":
+            missing = ~np.isfinite(values)
+        elif kind == "O":
+            missing = _missing_objects(values)
+        else:  # integers and booleans cannot hold a missing value
+            continue
+        if not missing.any():
+            continue
+        if kind == "f" and isinstance(fill, int | float) and not isinstance(fill, bool):
+            out[col] = np.where(missing, float(fill), values)
+        else:  # pandas upcasts a float column to object for a text fill value
+            filled = values.astype(object)
+            filled[missing] = fill
+            out[col] = filled
+    return out
+
+
 SIMPLE_IMPUTER: NodeDefinition[SimpleImputerParams, SimpleImputerRecord] = NodeDefinition(
     id="SimpleImputer",
     group="missing",
@@ -137,6 +166,7 @@ SIMPLE_IMPUTER: NodeDefinition[SimpleImputerParams, SimpleImputerRecord] = NodeD
     calculator=_fit_imputer,
     applier=_apply_imputer,
     column_flow=same_columns,
+    array_applier=_impute_arrays,
 )
 
 # --------------------------------------------------------------------------- MissingIndicator

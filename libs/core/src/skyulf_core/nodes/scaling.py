@@ -12,6 +12,7 @@ import pandas as pd
 
 from skyulf_core.errors import NodeError
 from skyulf_core.nodes.base import (
+    Columns,
     ColumnsParams,
     FittedRecord,
     NodeContext,
@@ -77,6 +78,23 @@ def _apply_scaler(
     return X.assign(**{c: scaled[:, i] for i, c in enumerate(record.columns)}), y
 
 
+def _scale_arrays(cols: Columns, record: StandardScalerRecord) -> Columns:
+    """The applier on plain arrays; text that is not a number is the same error as there."""
+    out = dict(cols)
+    for col, mean, scale in zip(record.columns, record.means, record.scales, strict=True):
+        try:
+            values = np.asarray(cols[col], dtype="float64")
+        except (TypeError, ValueError) as exc:
+            raise NodeError(
+                f"node '{record.node_id}' (StandardScaler): column '{col}' has non-numeric values",
+                node_id=record.node_id,
+                node_type="StandardScaler",
+                column=col,
+            ) from exc
+        out[col] = (values - mean) / scale
+    return out
+
+
 STANDARD_SCALER: NodeDefinition[StandardScalerParams, StandardScalerRecord] = NodeDefinition(
     id="StandardScaler",
     group="scaling",
@@ -89,6 +107,7 @@ STANDARD_SCALER: NodeDefinition[StandardScalerParams, StandardScalerRecord] = No
     calculator=_fit_scaler,
     applier=_apply_scaler,
     column_flow=same_columns,
+    array_applier=_scale_arrays,
 )
 
 NODES: list[NodeDefinition] = [STANDARD_SCALER]
