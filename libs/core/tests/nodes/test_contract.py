@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from skyulf_core.errors import NodeError
-from skyulf_core.nodes import FittedRecord, NodeContext, get_node, node_types
+from skyulf_core.nodes import FittedRecord, NodeContext, NodeDefinition, get_node, node_types
 
 # One JSON file per node group (contract_params/<group>.json: {node id: params}), so that groups
 # are added side by side without touching this module.
@@ -162,15 +162,44 @@ def test_record_of_another_node_is_refused(type_id: str, train_test: Any) -> Non
         get_node(type_id).apply(X, None, record, CTX)
 
 
+def _resamples(definition: NodeDefinition) -> bool:
+    """Train-only nodes either filter rows or, in the resampling group, rebuild the train rows."""
+    return definition.train_only and definition.group == "resampling"
+
+
 @pytest.mark.parametrize("type_id", NODE_IDS)
 def test_infinite_and_missing_values_do_not_crash(type_id: str, train_test: Any) -> None:
-    X, y, X_test, _ = train_test
+    X, y, X_test, y_test = train_test
     X = X.copy()
     X.loc[X.index[:3], "age"] = np.inf
     X.loc[X.index[3:6], "income"] = -np.inf
+    definition = get_node(type_id)
     record = _fit(type_id, X, y)
-    out, _ = get_node(type_id).apply(X_test, None, record, CTX)
-    if get_node(type_id).train_only:
-        assert len(out) <= len(X_test)  # row filters may drop rows, never add them
-    else:
+    if not definition.train_only:
+        out, _ = definition.apply(X_test, None, record, CTX)
         assert len(out) == len(X_test)
+        return
+    # Train-only nodes only ever run on a train split, whose target is known.
+    out, out_y = definition.apply(X_test, y_test, record, CTX)
+    assert out_y is not None and len(out_y) == len(out)
+    if not _resamples(definition):
+        assert len(out) <= len(X_test)  # row filters may drop rows, never add them
+
+
+@pytest.mark.parametrize("type_id", [t for t in NODE_IDS if get_node(t).train_only])
+def test_train_only_node_keeps_rows_and_target_together(type_id: str, train_test: Any) -> None:
+    X, y, _, _ = train_test
+    definition = get_node(type_id)
+    record = _fit(type_id, X, y)
+    out, out_y = definition.apply(X, y, record, CTX)
+    assert out_y is not None
+    assert out.index.equals(out_y.index)
+    if _resamples(definition):
+        # Resamplers may add or remove rows; they never invent a class or lose a column.
+        assert list(out.columns) == list(X.columns)
+        assert set(out_y.unique()) <= set(y.unique())
+    else:
+        # A row filter returns some of its input rows, untouched, with their own targets.
+        assert out.index.isin(X.index).all()
+        pd.testing.assert_frame_equal(out, X.loc[out.index])
+        pd.testing.assert_series_equal(out_y, y.loc[out.index])
