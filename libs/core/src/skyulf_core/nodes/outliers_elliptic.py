@@ -78,15 +78,12 @@ def _fit(
     )
     try:
         with warnings.catch_warnings():
-            # A rank-deficient covariance is reported below as an error, not a warning.
+            # A rank-deficient covariance (a constant column) is handled by the pseudo-inverse.
             warnings.simplefilter("ignore", RuntimeWarning)
+            warnings.simplefilter("ignore", UserWarning)
             estimator.fit(complete)
     except (ValueError, np.linalg.LinAlgError) as exc:
-        raise _fail(
-            ctx,
-            f"cannot estimate a covariance of columns {columns}: {exc} (a constant or duplicated "
-            "column makes it singular; drop it)",
-        ) from exc
+        raise _fail(ctx, f"cannot estimate the covariance of columns {columns}: {exc}") from exc
     return EllipticEnvelopeRecord(
         node_id=ctx.node_id,
         columns=columns,
