@@ -9,6 +9,7 @@ manifest names.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import joblib
@@ -18,12 +19,12 @@ import sklearn
 from pydantic import BaseModel, ValidationError
 from sklearn.base import BaseEstimator
 
-from skyulf_core.bundle.signature import Signature, conform
+from skyulf_core.bundle.chain import FittedChain
+from skyulf_core.bundle.signature import Signature
 from skyulf_core.errors import DataLoss, FailedPrecondition
 from skyulf_core.models import get_model
 from skyulf_core.models.base import Task
-from skyulf_core.models.matrix import feature_matrix
-from skyulf_core.nodes import FittedRecord, NodeContext, NodeDefinition, get_node
+from skyulf_core.nodes import FittedRecord, get_node
 
 FORMAT_VERSION = 1
 MANIFEST_FILE = "pipeline.json"
@@ -81,34 +82,36 @@ class FittedPipeline:
         self.classes = classes
         self.feature_columns = feature_columns
         self.signature = signature
-        # Resolved once so a one-row prediction does no registry look-ups.
-        self._steps: list[tuple[NodeDefinition, FittedRecord, NodeContext]] = [
-            (get_node(r.node_type), r, NodeContext(node_id=r.node_id, target=target))
-            for r in records
-        ]
-        self._allows_nan = get_model(model_type).allows_nan
+        self.chain = FittedChain(
+            records=records,
+            target=target,
+            signature=signature,
+            feature_columns=feature_columns,
+            allows_nan=get_model(model_type).allows_nan,
+            model_node_id=model_node_id,
+            model_type=model_type,
+        )
 
     def transform(self, df: pd.DataFrame) -> pd.DataFrame:
         """Check and cast the input, then apply every fitted record in order."""
-        X = conform(df, self.signature)
-        for definition, record, ctx in self._steps:
-            X, _ = definition.apply(X, None, record, ctx)
-        return X
+        return self.chain.transform(df)
 
     def predict(self, df: pd.DataFrame) -> PredictionResult:
         """One prediction per input row (and class probabilities when the model has them)."""
-        X = self.transform(df)
-        if len(X) == 0:
+        return self._predict_matrix(self.chain.matrix(df))
+
+    def predict_rows(self, rows: Sequence[Mapping[str, Any]]) -> PredictionResult:
+        """:meth:`predict` for rows given as ``{column: value}`` objects (a JSON request body).
+
+        Same checks, casts and results as ``predict(pd.DataFrame(rows))``; small batches skip
+        pandas entirely (see :mod:`skyulf_core.bundle.chain`).
+        """
+        return self._predict_matrix(self.chain.matrix_rows(rows))
+
+    def _predict_matrix(self, matrix: np.ndarray) -> PredictionResult:
+        if len(matrix) == 0:
             probs: list[dict[str, float]] | None = [] if self._has_proba() else None
             return PredictionResult(predictions=[], probabilities=probs, classes=self.classes)
-        matrix = feature_matrix(
-            X,
-            self.feature_columns,
-            allows_nan=self._allows_nan,
-            node_id=self.model_node_id,
-            model_type=self.model_type,
-            at_inference=True,
-        )
         raw = self.model.predict(matrix)
         if self.task != "classification" or self.classes is None:
             return PredictionResult(predictions=[float(v) for v in raw])
