@@ -21,6 +21,7 @@ from sklearn.base import BaseEstimator
 
 from skyulf_core.bundle.chain import FittedChain
 from skyulf_core.bundle.signature import Signature
+from skyulf_core.bundle.target import decode_target, target_decoders
 from skyulf_core.errors import DataLoss, FailedPrecondition
 from skyulf_core.models import get_model
 from skyulf_core.models.base import Task
@@ -91,6 +92,8 @@ class FittedPipeline:
             model_node_id=model_node_id,
             model_type=model_type,
         )
+        # Nodes that re-encoded the target (a LabelEncoder on it): predictions go back through them.
+        self._target_decoders = target_decoders(records)
 
     def transform(self, df: pd.DataFrame) -> pd.DataFrame:
         """Check and cast the input, then apply every fitted record in order."""
@@ -112,7 +115,7 @@ class FittedPipeline:
         if len(matrix) == 0:
             probs: list[dict[str, float]] | None = [] if self._has_proba() else None
             return PredictionResult(predictions=[], probabilities=probs, classes=self.classes)
-        raw = self.model.predict(matrix)
+        raw = decode_target(self._target_decoders, self.model.predict(matrix))
         if self.task != "classification" or self.classes is None:
             return PredictionResult(predictions=[float(v) for v in raw])
         labels = self.classes
@@ -120,7 +123,8 @@ class FittedPipeline:
         probabilities = None
         if self._has_proba():
             proba = np.asarray(self.model.predict_proba(matrix), dtype="float64")
-            names = [str(labels[int(c)]) for c in self.model.classes_]
+            codes = decode_target(self._target_decoders, self.model.classes_)
+            names = [str(labels[int(c)]) for c in codes]
             probabilities = [dict(zip(names, map(float, row), strict=True)) for row in proba]
         return PredictionResult(
             predictions=predictions, probabilities=probabilities, classes=labels

@@ -11,6 +11,7 @@ import pandas as pd
 
 from skyulf_core.bundle import FittedPipeline, OutputSpec, Signature
 from skyulf_core.bundle.signature import describe_inputs
+from skyulf_core.bundle.target import TargetDecoder, decode_target, target_decoders
 from skyulf_core.errors import Cancelled, InvalidArgument, NodeError
 from skyulf_core.graph.runner import ModelStep, Plan, Step, build_plan, run_steps
 from skyulf_core.graph.spec import PipelineGraph, parse_graph
@@ -133,8 +134,13 @@ def _evaluate(
     parts: dict[str, Split | None],
     task: Task,
     n_classes: int,
+    decoders: list[TargetDecoder],
 ) -> dict[str, float]:
     metrics: dict[str, float] = {}
+    # Scores compare labels in the executor's code space: undo any node that re-encoded the target.
+    model_classes = getattr(estimator, "classes_", None)
+    if model_classes is not None:
+        model_classes = decode_target(decoders, model_classes)
     for prefix, part in parts.items():
         if part is None or part.y is None or len(part.X) == 0:
             continue
@@ -145,14 +151,15 @@ def _evaluate(
             node_id=model.node_id,
             model_type=model.definition.id,
         )
-        pred = estimator.predict(matrix)
+        pred = decode_target(decoders, estimator.predict(matrix))
         proba = None
         if task == "classification" and hasattr(estimator, "predict_proba"):
             # Align probability columns to every class, even ones absent from the train split.
             proba = np.zeros((len(matrix), n_classes))
-            proba[:, estimator.classes_.astype(int)] = estimator.predict_proba(matrix)
+            proba[:, np.asarray(model_classes).astype(int)] = estimator.predict_proba(matrix)
         classes = list(range(n_classes)) if task == "classification" else None
-        metrics.update(compute_metrics(task, part.y.to_numpy(), pred, proba, classes, prefix))
+        y_true = decode_target(decoders, part.y.to_numpy())
+        metrics.update(compute_metrics(task, y_true, pred, proba, classes, prefix))
     return metrics
 
 
@@ -184,6 +191,16 @@ def train_pipeline(
     run = run_steps(plan, X, encoded.y, before=hooks.before)
     hooks.poll(len(plan.steps), f"model '{model.node_id}' ({model.definition.id})")
     frames = run.frames
+    decoders = target_decoders(run.records)
+    if decoders and task != "classification":
+        first = decoders[0]
+        raise NodeError(
+            f"node '{first.node_id}' ({first.node_type}) encodes the target as class codes, but "
+            f"model '{model.node_id}' ({model.definition.id}) is a {task} model; remove it or "
+            "pick a classifier",
+            node_id=first.node_id,
+            node_type=first.node_type,
+        )
     estimator, features = _fit_model(model, frames.train, task)
     hooks.poll(len(plan.steps) + 1, "evaluation")
     n_classes = len(encoded.classes or [])
@@ -194,6 +211,7 @@ def train_pipeline(
         {"train_": frames.train, "test_": frames.test, "val_": frames.val},
         task,
         n_classes,
+        decoders,
     )
     needed = _needed_inputs(run.records, features)
     signature = Signature(

@@ -88,6 +88,21 @@ def _checked(step: Step, X: pd.DataFrame, y: pd.Series | None) -> Split:
     return Split(X, y)
 
 
+def _fit_train(step: Step, train: Split, ctx: NodeContext) -> tuple[FittedRecord, Split]:
+    """Fit on the train split and transform it.
+
+    A definition with ``fit_apply`` (a cross-fitted node such as the TargetEncoder) gives its own
+    train output, which differs from applying the record to the rows it was fitted on.
+    """
+    definition = step.definition
+    fit_apply = getattr(definition, "fit_apply", None)
+    if fit_apply is not None:
+        record, X, y = fit_apply(train.X, train.y, step.params, ctx)
+        return record, _checked(step, X, y)
+    record = definition.fit(train.X, train.y, step.params, ctx)
+    return record, _checked(step, *definition.apply(train.X, train.y, record, ctx))
+
+
 def run_steps(
     plan: Plan,
     X: pd.DataFrame,
@@ -108,8 +123,7 @@ def run_steps(
             parts = split_frame(frames.train.X, frames.train.y, step.params, ctx)
             out.frames = Frames(train=parts.train, test=parts.test, val=parts.val)
         else:
-            record = definition.fit(frames.train.X, frames.train.y, step.params, ctx)
-            train = _checked(step, *definition.apply(frames.train.X, frames.train.y, record, ctx))
+            record, train = _fit_train(step, frames.train, ctx)
             out.frames = replace(frames, train=train)
             if not definition.train_only:
                 out.records.append(record)

@@ -13,9 +13,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from skyulf_core.errors import InvalidArgument, NodeError
-from skyulf_core.graph.spec import PipelineGraph, chain_order, parse_graph
+from skyulf_core.graph.spec import GraphNode, PipelineGraph, chain_order, parse_graph
 from skyulf_core.models import get_model, is_model
 from skyulf_core.nodes import ColumnSet, NodeDefinition, get_node, node_types
+from skyulf_core.nodes.encoding_ordinal import LABEL_ENCODER, encodes_target_only
 from skyulf_core.nodes.splitting import SPLITTER_ID
 
 
@@ -205,6 +206,7 @@ class _Checker:
         for e in self.graph.edges:
             parents[e.target].append(e.source)
         types = {n.id: n.type for n in self.graph.nodes}
+        by_id = {n.id: n for n in self.graph.nodes}
         for splitter in (n for n in self.graph.nodes if n.type == SPLITTER_ID):
             seen: set[str] = set()
             queue = deque(parents[splitter.id])
@@ -216,7 +218,7 @@ class _Checker:
                 queue.extend(parents[current])
                 kind = types[current]
                 learns = is_model(kind) or (kind in self.known_nodes and get_node(kind).learns)
-                if learns:
+                if learns and not self._target_only(by_id[current], splitter):
                     self.add(
                         "leakage",
                         f"node '{current}' ({kind}) learns from data and sits "
@@ -225,6 +227,13 @@ class _Checker:
                         node_id=current,
                         field="edges",
                     )
+
+    def _target_only(self, node: GraphNode, splitter: GraphNode) -> bool:
+        """A LabelEncoder on the target alone learns only the label set: allowed before a split."""
+        params, split_params = self.params.get(id(node)), self.params.get(id(splitter))
+        if node.type != LABEL_ENCODER.id or params is None or split_params is None:
+            return False
+        return encodes_target_only(params, split_params.target_column)
 
     def _columns(self) -> None:
         assert self.columns is not None
@@ -240,6 +249,8 @@ class _Checker:
                 flow = ColumnSet(flow.names, open=True)
                 continue
             for col in getattr(params, "columns", None) or []:
+                if node.type == LABEL_ENCODER.id and encodes_target_only(params, target):
+                    break  # the LabelEncoder's target mode: columns is [target]
                 if col == target:
                     self.add(
                         "target_as_feature",
