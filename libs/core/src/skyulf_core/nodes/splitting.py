@@ -1,4 +1,4 @@
-"""Splitting: TrainTestSplitter.
+"""Splitting: TrainTestSplitter, and feature_target_split.
 
 The splitter is the boundary the executor cuts the graph at: everything upstream sees the whole
 frame, everything downstream fits on the train split only. As a node its record just keeps the
@@ -16,6 +16,8 @@ from sklearn.model_selection import train_test_split
 
 from skyulf_core.errors import NodeError
 from skyulf_core.nodes.base import (
+    Columns,
+    ColumnSet,
     FittedRecord,
     NodeContext,
     NodeDefinition,
@@ -152,4 +154,89 @@ TRAIN_TEST_SPLITTER: NodeDefinition[TrainTestSplitterParams, TrainTestSplitterRe
     )
 )
 
-NODES: list[NodeDefinition] = [TRAIN_TEST_SPLITTER]
+# --------------------------------------------------------------------------- feature_target_split
+
+FEATURE_TARGET_ID = "feature_target_split"
+
+
+class FeatureTargetSplitParams(NodeParams):
+    """Names the target; empty = the graph's target (the splitter's target_column). It does not
+    replace the TrainTestSplitter, which a pipeline still needs, and may sit before it."""
+
+    target_column: str | None = None
+
+
+class FeatureTargetSplitRecord(FittedRecord):
+    node_type: str = FEATURE_TARGET_ID
+    target_column: str
+
+
+def _fit_feature_target(
+    X: pd.DataFrame, y: pd.Series | None, params: FeatureTargetSplitParams, ctx: NodeContext
+) -> FeatureTargetSplitRecord:
+    target = params.target_column or ctx.target
+    if target is None:
+        raise NodeError(
+            f"node '{ctx.node_id}' ({FEATURE_TARGET_ID}): no target_column and the graph has "
+            "no target",
+            node_id=ctx.node_id,
+            node_type=FEATURE_TARGET_ID,
+            field="target_column",
+        )
+    if ctx.target is not None and target != ctx.target:
+        raise NodeError(
+            f"node '{ctx.node_id}' ({FEATURE_TARGET_ID}): target_column '{target}' differs from "
+            f"the pipeline's target '{ctx.target}'",
+            node_id=ctx.node_id,
+            node_type=FEATURE_TARGET_ID,
+            column=target,
+            field="target_column",
+        )
+    if target not in X.columns and target != ctx.target:
+        raise NodeError(
+            f"node '{ctx.node_id}' ({FEATURE_TARGET_ID}): target column '{target}' is not in "
+            "the input",
+            node_id=ctx.node_id,
+            node_type=FEATURE_TARGET_ID,
+            column=target,
+            field="target_column",
+        )
+    # Reads no column: at prediction time the target is absent, and that is the normal case.
+    return FeatureTargetSplitRecord(node_id=ctx.node_id, target_column=target)
+
+
+def _apply_feature_target(
+    X: pd.DataFrame, y: pd.Series | None, record: FeatureTargetSplitRecord, ctx: NodeContext
+) -> tuple[pd.DataFrame, pd.Series | None]:
+    """Moves the target column out of X into y; a frame without it (the graph runner has taken
+    the target out already, prediction inputs never hold it) passes unchanged."""
+    if record.target_column not in X.columns:
+        return X, y
+    return X.drop(columns=[record.target_column]), X[record.target_column]
+
+
+def _feature_target_arrays(cols: Columns, record: FeatureTargetSplitRecord) -> Columns:
+    return {c: v for c, v in cols.items() if c != record.target_column}
+
+
+def _feature_target_flow(columns: ColumnSet, params: FeatureTargetSplitParams) -> ColumnSet:
+    return columns.without([params.target_column]) if params.target_column else columns
+
+
+FEATURE_TARGET_SPLIT: NodeDefinition[FeatureTargetSplitParams, FeatureTargetSplitRecord] = (
+    NodeDefinition(
+        id=FEATURE_TARGET_ID,
+        group="splitting",
+        description="Separates the target column from the features (X, y); stateless.",
+        params_model=FeatureTargetSplitParams,
+        record_model=FeatureTargetSplitRecord,
+        learns=False,
+        train_only=False,
+        calculator=_fit_feature_target,
+        applier=_apply_feature_target,
+        column_flow=_feature_target_flow,
+        array_applier=_feature_target_arrays,
+    )
+)
+
+NODES: list[NodeDefinition] = [TRAIN_TEST_SPLITTER, FEATURE_TARGET_SPLIT]
