@@ -27,7 +27,8 @@ def split(churn: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def _fit_apply(
     type_id: str, train: pd.DataFrame, test: pd.DataFrame, params: dict[str, Any]
-) -> tuple[FittedRecord, pd.DataFrame]:
+) -> tuple[Any, pd.DataFrame]:
+    """The fitted record (typed loosely: tests read node-specific fields) and the output."""
     node = get_node(type_id)
     record = node.fit(train, None, params, CTX)
     out, _ = node.apply(test, None, record, CTX)

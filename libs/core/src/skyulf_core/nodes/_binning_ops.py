@@ -7,7 +7,8 @@ k-means started from the uniform bin centres; quantile and kmeans bins narrower 
 merged away. Assignment is ``searchsorted(inner edges, side="right")``: bins are ``[a, b)`` and a
 value outside the fitted range falls into the first or last bin (±inf included). The edges are
 fitted on every finite value (scikit-learn subsamples above 200,000 rows). A constant column gets
-one bin and code 0, as in scikit-learn. User-given (custom) edges instead leave a value outside
+one bin and code 0, as in scikit-learn; k-means on fewer values than bins uses one cluster per
+value (scikit-learn raises). User-given (custom) edges instead leave a value outside
 ``[first, last]`` as NaN; their last bin includes its right edge (``numpy.histogram``'s
 convention). NaN always stays NaN.
 """
@@ -51,7 +52,8 @@ def learn_edges(
         levels = np.linspace(0, 100, n_bins + 1)
         edges = np.asarray(np.percentile(values, levels, method=quantile_method), dtype="float64")
     else:
-        edges = _kmeans_edges(values, lo, hi, n_bins)
+        # k-means needs a value per cluster (scikit-learn raises): fewer values, fewer bins.
+        edges = _kmeans_edges(values, lo, hi, min(n_bins, values.size))
     if strategy != "uniform":
         edges = edges[np.ediff1d(edges, to_begin=np.inf) > _MIN_WIDTH]
     if edges.size < 2:  # every bin was too narrow: one bin, like scikit-learn's codes

@@ -17,6 +17,7 @@ overflow is +inf, which downstream scalers and imputers treat as missing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
@@ -70,7 +71,7 @@ class TransformationRecord(FittedRecord):
 
 def _fit_rules(
     X: pd.DataFrame,
-    pairs: list[tuple[str, str]],
+    pairs: Sequence[tuple[str, str]],
     ctx: NodeContext,
     node_type: str,
 ) -> tuple[list[str], list[FittedRule]]:
