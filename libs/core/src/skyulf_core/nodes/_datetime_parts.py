@@ -45,7 +45,14 @@ DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 SEASONS = ["Winter"] * 2 + ["Spring"] * 3 + ["Summer"] * 3 + ["Autumn"] * 3 + ["Winter"]
 
 
-def _parse_one(value: object) -> np.datetime64:
+def _parse_text(text: str) -> np.datetime64:
+    try:
+        return np.datetime64(text.strip(), "ns")
+    except ValueError:
+        return np.datetime64("NaT", "ns")
+
+
+def _parse_object(value: object) -> np.datetime64:
     if isinstance(value, np.datetime64):
         return value.astype("datetime64[ns]")
     if isinstance(value, dt.datetime):
@@ -57,13 +64,6 @@ def _parse_one(value: object) -> np.datetime64:
         return np.datetime64(value, "ns")
     if isinstance(value, dt.date):
         return np.datetime64(value, "ns")
-    if isinstance(value, str) and value.strip():
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # numpy warns when it drops a UTC offset
-                return np.datetime64(value.strip(), "ns")
-        except ValueError:
-            pass
     return np.datetime64("NaT", "ns")
 
 
@@ -72,20 +72,26 @@ def to_datetime64(values: np.ndarray) -> np.ndarray:
     arr = np.asarray(values)
     if arr.dtype.kind == "M":
         return arr.astype("datetime64[ns]")
-    if arr.dtype.kind in "biufc":
-        return np.full(arr.shape, np.datetime64("NaT", "ns"))
-    if arr.dtype.kind in "OUS" and arr.size:
-        try:
-            # The fast path for clean ISO strings; any odd value falls back to one by one.
-            if all(isinstance(v, str) for v in arr.tolist()):
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    return np.char.strip(arr.astype(str)).astype("datetime64[ns]")
-        except ValueError:
-            pass
-    return np.array([_parse_one(v) for v in arr.tolist()], dtype="datetime64[ns]").reshape(
-        arr.shape
-    )
+    out = np.full(arr.shape, np.datetime64("NaT", "ns"))
+    if arr.dtype.kind in "biufc" or arr.size == 0:
+        return out
+    items = arr.ravel().tolist()
+    texts = [i for i, v in enumerate(items) if isinstance(v, str) and v.strip()]
+    flat = out.ravel()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # numpy warns when it drops a UTC offset
+        if texts:
+            try:
+                # Clean ISO text converts in one call; any odd value falls back to one by one.
+                flat[texts] = np.char.strip(np.array([items[i] for i in texts])).astype(
+                    "datetime64[ns]"
+                )
+            except ValueError:
+                flat[texts] = [_parse_text(items[i]) for i in texts]
+        for i, value in enumerate(items):
+            if not isinstance(value, str):
+                flat[i] = _parse_object(value)
+    return flat.reshape(arr.shape)
 
 
 def _as_float(values: np.ndarray, nat: np.ndarray) -> np.ndarray:
