@@ -25,7 +25,7 @@ from skyulf_core.nodes.base import (
     NodeDefinition,
     same_columns,
 )
-from skyulf_core.nodes.columns import finite_values, resolve_columns
+from skyulf_core.nodes.columns import resolve_columns
 
 
 class SelectionRecord(FittedRecord):
@@ -35,10 +35,18 @@ class SelectionRecord(FittedRecord):
 
 
 def numeric_block(X: pd.DataFrame, columns: list[str]) -> np.ndarray:
-    """The columns as a float matrix, ±inf turned into NaN (ignored like missing values)."""
-    block = np.empty((len(X), len(columns)), dtype="float64")
+    """The columns as a float matrix, ±inf turned into NaN (ignored like missing values).
+
+    Column-major, like ``DataFrame.to_numpy()``: filling it is a contiguous copy per column, and
+    the column reductions sum in the order scikit-learn's do on a frame's values.
+    """
+    block = np.empty((len(X), len(columns)), dtype="float64", order="F")
     for i, col in enumerate(columns):
-        block[:, i] = finite_values(X[col])
+        values = block[:, i]
+        values[:] = X[col].to_numpy(dtype="float64", na_value=np.nan)
+        infinite = np.isinf(values)
+        if infinite.any():
+            values[infinite] = np.nan
     return block
 
 
