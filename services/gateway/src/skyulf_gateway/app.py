@@ -5,16 +5,17 @@ The gateway holds no business logic: every route decodes, makes one gRPC call, a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from skyulf_gateway.api.routes import datasets, deployments, health, jobs, models, pipelines
 from skyulf_gateway.clients import ServiceClients
-from skyulf_gateway.errors import install_error_handlers
+from skyulf_gateway.errors import REQUEST_ID_SCOPE_KEY, install_error_handlers
 from skyulf_gateway.settings import GatewaySettings
 from skyulf_platform.logs import new_request_id, request_id_var
 
@@ -23,6 +24,38 @@ API_PREFIX = "/api/v1"
 _NO_FRONTEND = """<!doctype html><title>Skyulf</title>
 <h1>Skyulf</h1><p>The API is up (<a href="/docs">/docs</a>), but the canvas has not been built:
 run <code>make frontend</code>.</p>"""
+
+
+class RequestIdMiddleware:
+    """Takes the caller's ``x-request-id`` (or makes one), exposes it to logs and gRPC calls, and
+    echoes it on the response. Plain ASGI: no per-request task or body buffering."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid = ""
+        for key, value in scope["headers"]:
+            if key == b"x-request-id":
+                rid = value.decode("latin-1")[:128]
+                break
+        rid = rid or new_request_id()
+        # Kept on the scope too: the last-resort error handler runs outside this middleware.
+        scope[REQUEST_ID_SCOPE_KEY] = rid
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", []).append((b"x-request-id", rid.encode()))
+            await send(message)
+
+        token = request_id_var.set(rid)
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            request_id_var.reset(token)
 
 
 def create_app(settings: GatewaySettings, clients: ServiceClients | None = None) -> FastAPI:
@@ -43,20 +76,11 @@ def create_app(settings: GatewaySettings, clients: ServiceClients | None = None)
         lifespan=lifespan,
     )
     app.state.settings = settings
+    if clients is not None:
+        app.state.clients = clients
     install_error_handlers(app)
 
-    @app.middleware("http")
-    async def request_id(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        rid = request.headers.get("x-request-id") or new_request_id()
-        token = request_id_var.set(rid)
-        try:
-            response = await call_next(request)
-        finally:
-            request_id_var.reset(token)
-        response.headers["x-request-id"] = rid
-        return response
+    app.add_middleware(RequestIdMiddleware)
 
     api = APIRouter(prefix=API_PREFIX)
     for module in (datasets, pipelines, jobs, models, deployments):

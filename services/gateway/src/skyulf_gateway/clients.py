@@ -36,7 +36,7 @@ class ServiceClients:
             "deployment": settings.deployment_addr,
             "advisor": settings.advisor_addr,
         }
-        ch = {name: aio_channel(addr) for name, addr in addrs.items()}
+        ch = {name: aio_channel(addr, service=name) for name, addr in addrs.items()}
         return cls(
             channels=ch,
             ingestion=ingestion_pb2_grpc.IngestionServiceStub(ch["ingestion"]),

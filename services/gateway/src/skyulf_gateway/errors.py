@@ -16,6 +16,8 @@ from skyulf_platform.logs import request_id_var
 
 log = logging.getLogger(__name__)
 
+REQUEST_ID_SCOPE_KEY = "skyulf.request_id"
+
 _HTTP_CODES = {
     404: ErrorCode.NOT_FOUND,
     405: ErrorCode.INVALID_ARGUMENT,
@@ -24,11 +26,7 @@ _HTTP_CODES = {
 
 
 def envelope(err: SkyulfError) -> JSONResponse:
-    return JSONResponse(
-        {"error": err.to_dict()},
-        status_code=HTTP_STATUS[err.code],
-        headers={"x-request-id": request_id_var.get()} if request_id_var.get() else None,
-    )
+    return JSONResponse({"error": err.to_dict()}, status_code=HTTP_STATUS[err.code])
 
 
 def _field_path(loc: tuple[int | str, ...]) -> str:
@@ -69,10 +67,13 @@ def install_error_handlers(app: FastAPI) -> None:
         return resp
 
     @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        log.error("unhandled error", exc_info=exc)
-        return envelope(
-            SkyulfError(
-                f"internal error (request id {request_id_var.get()})", code=ErrorCode.INTERNAL
-            )
-        )
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        rid = str(request.scope.get(REQUEST_ID_SCOPE_KEY, ""))
+        token = request_id_var.set(rid)
+        try:
+            log.error("unhandled error", exc_info=exc)
+        finally:
+            request_id_var.reset(token)
+        resp = envelope(SkyulfError(f"internal error (request id {rid})", code=ErrorCode.INTERNAL))
+        resp.headers["x-request-id"] = rid
+        return resp

@@ -21,9 +21,12 @@ CHANNEL_OPTIONS = [
 ]
 
 
-def aio_channel(address: str) -> aio.Channel:
+def aio_channel(address: str, *, service: str | None = None) -> aio.Channel:
+    """A channel to a peer. With ``service``, failed unary-unary calls raise the SkyulfError the
+    peer sent, or Unavailable naming ``service`` when it cannot be reached; wrap streaming calls
+    in :func:`translated` for the same."""
     return aio.insecure_channel(
-        address, options=CHANNEL_OPTIONS, interceptors=client_interceptors()
+        address, options=CHANNEL_OPTIONS, interceptors=client_interceptors(service)
     )
 
 

@@ -10,7 +10,7 @@ import grpc
 from grpc import aio
 
 from skyulf_core.errors import ErrorCode, SkyulfError
-from skyulf_platform.errors import GRPC_STATUS, error_trailer
+from skyulf_platform.errors import GRPC_STATUS, error_trailer, from_rpc_error
 from skyulf_platform.logs import new_request_id, request_id_var
 
 log = logging.getLogger(__name__)
@@ -152,5 +152,29 @@ class RequestIdStreamUnary(aio.StreamUnaryClientInterceptor):
         return await continuation(_with_request_id(client_call_details), request_iterator)
 
 
-def client_interceptors() -> list[aio.ClientInterceptor]:
-    return [RequestIdUnaryUnary(), RequestIdUnaryStream(), RequestIdStreamUnary()]
+class TranslateErrorsUnaryUnary(aio.UnaryUnaryClientInterceptor):
+    """Raises the SkyulfError a peer sent (or one naming the unreachable service) instead of the
+    raw gRPC error, so callers handle one error type."""
+
+    def __init__(self, service: str) -> None:
+        self.service = service
+
+    async def intercept_unary_unary(self, continuation, client_call_details, request):  # type: ignore[no-untyped-def]
+        call = await continuation(client_call_details, request)
+        try:
+            return await call
+        except grpc.RpcError as e:
+            raise from_rpc_error(e, service=self.service) from e
+
+
+def client_interceptors(service: str | None = None) -> list[aio.ClientInterceptor]:
+    # Translation sits innermost so the request-id interceptors see the call as sent.
+    chain: list[aio.ClientInterceptor] = [
+        RequestIdUnaryUnary(),
+        RequestIdUnaryStream(),
+        RequestIdStreamUnary(),
+    ]
+    if service is not None:
+        # Client-streaming calls can't be intercepted this way: wrap them in `translated()`.
+        chain.append(TranslateErrorsUnaryUnary(service))
+    return chain

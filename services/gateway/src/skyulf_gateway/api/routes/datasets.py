@@ -11,6 +11,7 @@ from skyulf_core.errors import InvalidArgument
 from skyulf_gateway import converters
 from skyulf_gateway import schemas as s
 from skyulf_gateway.deps import ClientsDep, SettingsDep
+from skyulf_platform.grpc.client import translated
 
 router = APIRouter(prefix="/datasets", tags=["datasets"])
 
@@ -35,7 +36,8 @@ async def upload_dataset(
         while data := await file.read(settings.upload_chunk_bytes):
             yield ingestion_pb2.UploadDatasetRequest(chunk=data)
 
-    resp = await clients.ingestion.UploadDataset(chunks())
+    with translated("ingestion"):
+        resp = await clients.ingestion.UploadDataset(chunks())
     return converters.dataset(resp.dataset)
 
 
