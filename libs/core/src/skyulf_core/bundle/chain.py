@@ -4,7 +4,7 @@ Two paths give the same matrix. The pandas path conforms the input to the signat
 node's applier. The array path — taken for batches of at most ``FAST_PATH_MAX_ROWS`` rows when
 every step has an ``array_applier`` — casts the input once into ``{column: array}``, runs the array
 appliers and stacks the features in order, without building a single DataFrame; a one-row
-prediction then costs tens of microseconds instead of milliseconds. Whenever the array path meets
+prediction then costs about 0.1 ms of preprocessing instead of 6-10 ms. Whenever the array path meets
 something it does not handle exactly like the pandas path (a number sent as text, a datetime, a
 missing feature, NaN a model refuses), it hands over to the pandas code, so every cast and every
 error message is the same on both paths.
