@@ -39,13 +39,6 @@ const PNG = Buffer.concat([
 
 class CheckFailed extends Error {}
 
-// Known page defects, tolerated but reported in the summary's known_defects so they stay visible.
-// The page has no icon (frontend/index.html links none, the gateway has no /favicon.ico), so the
-// browser's automatic GET /favicon.ico logs a 404 console error. Remove this once the page has one.
-function isKnownDefect(entry) {
-  return /status of 404/.test(entry.text) && new URL(entry.url || "about:blank", "http://x").pathname === "/favicon.ico";
-}
-
 function usage(message) {
   process.stderr.write(
     `${message}\nusage: node smoke.mjs GATEWAY_URL SCREENSHOT.png [--csv FILE] [--timeout SECONDS]\n`,
@@ -109,7 +102,6 @@ async function main() {
     layout: null,
     console_errors: [],
     expected_console_errors: [],
-    known_defects: [],
     failed_requests: [],
     screenshot: null,
     error_screenshot: null,
@@ -157,7 +149,6 @@ async function main() {
         /status of 400/.test(entry.text) &&
         entry.url.endsWith("/api/v1/datasets");
       if (expected) summary.expected_console_errors.push(entry);
-      else if (isKnownDefect(entry)) summary.known_defects.push(entry);
       else summary.console_errors.push(entry);
     });
     page.on("pageerror", (err) => summary.console_errors.push({ text: `uncaught: ${err.message}`, url: page.url() }));
