@@ -7,12 +7,11 @@ look-up both use), so the applier and the array fast path encode every value ali
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
 from skyulf_core.errors import NodeError
+from skyulf_core.nodes._value_arrays import is_missing
 from skyulf_core.nodes.base import NodeContext
 from skyulf_core.nodes.columns import is_categorical, json_scalar, resolve_columns
 
@@ -49,12 +48,6 @@ def series_codes(series: pd.Series, categories: list[Category]) -> np.ndarray:
     """Position of each value in ``categories``; UNKNOWN for unseen values, MISSING for missing."""
     codes = pd.Index(categories, dtype=object).get_indexer(series).astype(np.int64)
     return np.where(series.isna().to_numpy(), MISSING, codes)
-
-
-def is_missing(value: object) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float | np.floating) and math.isnan(value)
 
 
 def array_codes(values: np.ndarray, categories: list[Category]) -> np.ndarray:

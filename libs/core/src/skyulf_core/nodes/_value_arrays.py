@@ -13,12 +13,25 @@ from pandas.api import types as ptypes
 
 
 def is_missing(value: object) -> bool:
+    """The missing markers a cell of an object array can carry: None, pandas' NA/NaT, NaN."""
     return (
         value is None
         or value is pd.NA
         or value is pd.NaT
-        or (isinstance(value, float) and value != value)
+        or (isinstance(value, float | np.floating) and value != value)
     )
+
+
+def missing_mask(values: np.ndarray) -> np.ndarray:
+    """Missing cells of a 1-D array: NaN and ±inf in floats, the markers above in objects."""
+    kind = values.dtype.kind
+    if kind == "f":
+        return ~np.isfinite(values)
+    if kind == "O":
+        return np.fromiter((is_missing(v) for v in values), dtype=bool, count=len(values))
+    if kind == "M" or kind == "m":
+        return np.isnat(values)
+    return np.zeros(len(values), dtype=bool)
 
 
 def column_values(series: pd.Series) -> np.ndarray:

@@ -16,6 +16,7 @@ from pydantic import Field
 
 from skyulf_core.errors import NodeError
 from skyulf_core.nodes.base import (
+    Columns,
     ColumnSet,
     FittedRecord,
     NodeContext,
@@ -65,6 +66,11 @@ def _apply_drop(
     return (X.drop(columns=present) if present else X), y
 
 
+def _drop_arrays(cols: Columns, record: DropMissingColumnsRecord) -> Columns:
+    dropped = set(record.dropped)
+    return {name: values for name, values in cols.items() if name not in dropped}
+
+
 def _drop_flow(columns: ColumnSet, params: DropMissingColumnsParams) -> ColumnSet:
     return columns.without(params.columns)
 
@@ -81,6 +87,7 @@ DROP_MISSING_COLUMNS: NodeDefinition[DropMissingColumnsParams, DropMissingColumn
         calculator=_fit_drop,
         applier=_apply_drop,
         column_flow=_drop_flow,
+        array_applier=_drop_arrays,
     )
 )
 

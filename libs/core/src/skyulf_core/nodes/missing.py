@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from skyulf_core.errors import NodeError
+from skyulf_core.nodes._value_arrays import missing_mask
 from skyulf_core.nodes.base import (
     Columns,
     ColumnSet,
@@ -126,23 +127,15 @@ def _apply_imputer(
     return out.fillna(record.fill_values), y
 
 
-def _missing_objects(values: np.ndarray) -> np.ndarray:
-    # None and NaN are the missing markers of text columns on the array path.
-    return np.fromiter((v is None or v != v for v in values), dtype=bool, count=len(values))
-
-
 def _impute_arrays(cols: Columns, record: SimpleImputerRecord) -> Columns:
     """The applier on plain arrays: NaN/±inf in float columns and None/NaN in text are filled."""
     out = dict(cols)
     for col, fill in record.fill_values.items():
         values = cols[col]
         kind = values.dtype.kind
-        if kind == "f":
-            missing = ~np.isfinite(values)
-        elif kind == "O":
-            missing = _missing_objects(values)
-        else:  # integers and booleans cannot hold a missing value
+        if kind not in "fO":  # integers and booleans cannot hold a missing value
             continue
+        missing = missing_mask(values)
         if not missing.any():
             continue
         if kind == "f" and isinstance(fill, int | float) and not isinstance(fill, bool):
@@ -226,6 +219,13 @@ def _apply_indicator(
     return X.assign(**flags), y
 
 
+def _indicator_arrays(cols: Columns, record: MissingIndicatorRecord) -> Columns:
+    out = dict(cols)
+    for col in record.columns:
+        out[col + record.flag_suffix] = missing_mask(cols[col]).astype("int8")
+    return out
+
+
 def _indicator_flow(columns: ColumnSet, params: MissingIndicatorParams) -> ColumnSet:
     if params.columns is None:
         return ColumnSet(columns.names, open=True, removed=columns.removed)
@@ -244,6 +244,7 @@ MISSING_INDICATOR: NodeDefinition[MissingIndicatorParams, MissingIndicatorRecord
     calculator=_fit_indicator,
     applier=_apply_indicator,
     column_flow=_indicator_flow,
+    array_applier=_indicator_arrays,
 )
 
 NODES: list[NodeDefinition] = [SIMPLE_IMPUTER, MISSING_INDICATOR]
