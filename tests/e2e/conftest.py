@@ -29,7 +29,7 @@ def _real_parts_env(request: pytest.FixtureRequest, tmp: Path) -> dict[str, str]
     }
 
 
-@pytest.fixture(scope="module", params=["embedded", "real-parts"])
+@pytest.fixture(scope="session", params=["embedded", "real-parts"])
 def stack(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Stack]:
@@ -47,12 +47,12 @@ def stack(
         raise
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def api(stack: Stack) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=f"{stack.url}/api/v1", timeout=60.0) as client:
         yield client
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def churn_csv() -> bytes:
     return (DATA / "churn_300.csv").read_bytes()
