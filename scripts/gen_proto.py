@@ -25,8 +25,12 @@ def generate(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     well_known = Path(protoc.__file__).parent / "_proto"
     files = [str(p.relative_to(PROTO_DIR)) for p in proto_files()]
+    # The mypy plugins live next to this interpreter, whether or not the venv is on PATH.
+    bindir = Path(sys.executable).parent
     args = [
         "grpc_tools.protoc",
+        f"--plugin=protoc-gen-mypy={bindir / 'protoc-gen-mypy'}",
+        f"--plugin=protoc-gen-mypy_grpc={bindir / 'protoc-gen-mypy_grpc'}",
         f"-I{PROTO_DIR}",
         f"-I{well_known}",
         f"--python_out={out}",
