@@ -206,3 +206,50 @@ def test_train_only_node_keeps_rows_and_target_together(type_id: str, train_test
         assert out.index.isin(X.index).all()
         pd.testing.assert_frame_equal(out, X.loc[out.index])
         pd.testing.assert_series_equal(out_y, y.loc[out.index])
+
+
+def _fit_or_node_error(type_id: str, X: pd.DataFrame, y: pd.Series) -> FittedRecord | None:
+    """Fitting may refuse the data, but only with a NodeError naming the node."""
+    try:
+        return _fit(type_id, X, y)
+    except NodeError as e:
+        assert e.details.get("node") == "n1", e
+        return None
+
+
+@pytest.mark.parametrize("type_id", NODE_IDS)
+def test_constant_and_all_missing_columns_are_defined_behaviour(
+    type_id: str, train_test: Any
+) -> None:
+    X, y, X_test, _ = train_test
+    X = X.copy()
+    X["age"] = 42.0  # constant
+    X["income"] = np.nan  # all missing
+    record = _fit_or_node_error(type_id, X, y)
+    if record is None:
+        return
+    definition = get_node(type_id)
+    try:
+        out, _ = definition.apply(X_test, None, record, CTX)
+    except NodeError as e:
+        assert e.details.get("node") == "n1", e
+        return
+    if not definition.train_only:
+        assert len(out) == len(X_test)
+
+
+@pytest.mark.parametrize("type_id", NODE_IDS)
+def test_unknown_categories_at_apply_are_defined_behaviour(type_id: str, train_test: Any) -> None:
+    X, y, X_test, _ = train_test
+    record = _fit(type_id, X, y)
+    unseen = X_test.copy()
+    unseen["city"] = "Atlantis"
+    unseen["plan_type"] = "platinum"
+    definition = get_node(type_id)
+    try:
+        out, _ = definition.apply(unseen, None, record, CTX)
+    except NodeError as e:
+        assert e.details.get("node") == "n1", e
+        return
+    if not definition.train_only:
+        assert len(out) == len(unseen)

@@ -142,7 +142,7 @@ def _fit_drop_rows(
 
 def _row_missing(X: pd.DataFrame) -> np.ndarray:
     """Missing cells of ``X``; ±inf counts as missing, as everywhere in the missing-value group."""
-    mask = X.isna().to_numpy()
+    mask = X.isna().to_numpy(copy=True)
     for i, col in enumerate(X.columns):
         if pd.api.types.is_float_dtype(X[col].dtype):
             mask[:, i] |= np.isinf(X[col].to_numpy(dtype="float64", na_value=np.nan))
