@@ -45,6 +45,9 @@ def stack(
         for name in s.procs:
             print(f"--- {name} log ---\n{s.log_tail(name, 60)}")
         raise
+    # Every process stops gracefully on SIGTERM, after everything the tests did to it.
+    unclean = s.unclean_exits()
+    assert not unclean, {name: s.log_tail(name, 20) for name in unclean}
 
 
 @pytest.fixture(scope="session")

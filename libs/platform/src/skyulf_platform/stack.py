@@ -187,6 +187,14 @@ class Stack:
                 proc.wait(5)
         return {name: proc.returncode for name, proc in self.procs.items()}
 
+    def unclean_exits(self) -> dict[str, int | None]:
+        """Processes that did not stop gracefully (uvicorn re-raises SIGTERM once it is done)."""
+        return {
+            name: proc.returncode
+            for name, proc in self.procs.items()
+            if proc.returncode not in (0, -signal.SIGTERM)
+        }
+
     @contextlib.contextmanager
     def running(self, timeout: float = 90.0) -> Iterator[Stack]:
         try:
@@ -236,9 +244,8 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(0.5)
     finally:
         print("Stopping Skyulf ...", flush=True)
-        codes = stack.stop()
-        # uvicorn re-raises SIGTERM after its graceful shutdown, so -SIGTERM is a clean stop too.
-        unclean = {n: c for n, c in codes.items() if c not in (0, -signal.SIGTERM)}
+        stack.stop()
+        unclean = stack.unclean_exits()
         if unclean:
             print("Stopped; exited abnormally: " + ", ".join(f"{n}={c}" for n, c in unclean.items()))
         else:
