@@ -247,7 +247,9 @@ def main(argv: list[str] | None = None) -> int:
         stack.stop()
         unclean = stack.unclean_exits()
         if unclean:
-            print("Stopped; exited abnormally: " + ", ".join(f"{n}={c}" for n, c in unclean.items()))
+            print(
+                "Stopped; exited abnormally: " + ", ".join(f"{n}={c}" for n, c in unclean.items())
+            )
         else:
             print("Stopped.", flush=True)
     return 1 if unclean else 0

@@ -18,11 +18,8 @@ NAMING_CONVENTION = {
 
 
 def service_metadata() -> MetaData:
-    """A service's own MetaData with the shared constraint names. Each service declares
-
-        class Base(DeclarativeBase):
-            metadata = service_metadata()
-    """
+    """A service's own MetaData with the shared constraint names: each service's tables module
+    declares its ``Base(DeclarativeBase)`` with ``metadata = service_metadata()``."""
     return MetaData(naming_convention=NAMING_CONVENTION)
 
 
