@@ -49,7 +49,8 @@ migrate: install ## upgrade every service's database
 run: install frontend ## set up and start the whole platform on embedded defaults
 	$(PY) -m skyulf_platform.stack
 
-test: install frontend helm browser ## set up and run the whole test suite
+test: install frontend helm browser ## set up and run the whole test suite (lint included)
+	$(MAKE) --no-print-directory lint
 	cd frontend && npm test --silent
 	$(PY) -m pytest
 
