@@ -28,6 +28,9 @@ $(STAMP): uv.lock pyproject.toml $(wildcard libs/*/pyproject.toml services/*/pyp
 	@touch $@
 
 install: $(STAMP) ## create .venv from uv.lock (bytecode compiled)
+	@# Our own packages are editable installs: compile them too (PYTHONDONTWRITEBYTECODE=1
+	@# machines would otherwise recompile them at every process start). Up-to-date files are skipped.
+	@$(PY) -m compileall -q -j 0 libs/core/src libs/platform/src libs/proto/src services/*/src >/dev/null
 
 frontend/dist/index.html: $(FRONTEND_SRC)
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build
