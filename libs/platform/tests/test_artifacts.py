@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,8 @@ import pytest
 
 from skyulf_core.errors import DataLoss, InvalidArgument, NotFound
 from skyulf_platform.artifacts import ArtifactStore, open_store
-from skyulf_platform.artifacts.base import sha256_hex
+from skyulf_platform.artifacts.base import file_sha256, sha256_hex
+from skyulf_platform.artifacts.s3 import MIB, S3ArtifactStore
 from skyulf_platform.bundles import read_bundle, write_bundle
 from skyulf_platform.settings import PlatformSettings
 
@@ -29,7 +31,20 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ArtifactSt
             s3_secret_key=s3.secret_key,
             s3_region=s3.region,
         )
-    yield open_store(settings)
+    store = open_store(settings)
+    if isinstance(store, S3ArtifactStore):
+        # The smallest part S3 allows, so a test file of a few MiB is uploaded in parts.
+        store.transfer_config.multipart_threshold = 5 * MIB
+        store.transfer_config.multipart_chunksize = 5 * MIB
+    yield store
+
+
+@pytest.fixture
+def big_file(tmp_path: Path) -> Path:
+    """11 MiB of random bytes: three parts for the S3 backend above."""
+    path = tmp_path / "big.bin"
+    path.write_bytes(os.urandom(11 * MIB))
+    return path
 
 
 def test_put_get_round_trip_with_checksum(store: ArtifactStore) -> None:
@@ -80,3 +95,64 @@ def test_signed_bundle_round_trip_and_tamper_refusal(store: ArtifactStore) -> No
     store.put_bytes("models/m/1/model.joblib", b"\x80\x04evil")
     with pytest.raises(DataLoss, match="checksum"):
         read_bundle(store, stored.uri, key, manifest_sha256=stored.manifest_sha256)
+
+
+def test_put_file_and_download_to_round_trip(
+    store: ArtifactStore, big_file: Path, tmp_path: Path
+) -> None:
+    ref = store.put_file("datasets/b/raw.bin", big_file)
+
+    assert (ref.sha256, ref.size) == file_sha256(big_file)
+    assert ref.size == 11 * MIB
+    assert ref.uri == store.uri_for("datasets/b/raw.bin")
+    assert store.list("datasets/") == ["datasets/b/raw.bin"]
+    if isinstance(store, S3ArtifactStore):
+        head = store.client.head_object(Bucket=store.bucket, Key=store._obj(ref.key))
+        assert head["ETag"].strip('"').endswith("-3"), "expected a three-part upload"
+
+    target = tmp_path / "back.bin"
+    store.download_to(ref.key, target, sha256=ref.sha256)
+    assert file_sha256(target) == (ref.sha256, ref.size)
+    assert target.read_bytes() == big_file.read_bytes()
+
+
+def test_put_file_replaces_an_existing_object(store: ArtifactStore, tmp_path: Path) -> None:
+    store.put_bytes("r/obj.csv", b"old\n")
+    source = tmp_path / "new.csv"
+    source.write_bytes(b"new\n")
+
+    ref = store.put_file("r/obj.csv", source)
+
+    assert store.get_bytes("r/obj.csv", sha256=ref.sha256) == b"new\n"
+    assert store.list("r/") == ["r/obj.csv"]
+
+
+def test_download_checksum_mismatch_is_data_loss_and_leaves_no_file(
+    store: ArtifactStore, big_file: Path, tmp_path: Path
+) -> None:
+    ref = store.put_file("x/big.bin", big_file)
+    target = tmp_path / "out.bin"
+
+    with pytest.raises(DataLoss, match="does not match its recorded checksum") as info:
+        store.download_to(ref.key, target, sha256=sha256_hex(b"something else"))
+
+    assert info.value.details == {"uri": ref.uri}
+    assert not target.exists()
+
+
+def test_download_of_a_missing_key_is_not_found_and_leaves_no_file(
+    store: ArtifactStore, tmp_path: Path
+) -> None:
+    target = tmp_path / "out.bin"
+    with pytest.raises(NotFound, match="not found"):
+        store.download_to("nope/missing.bin", target)
+    assert not target.exists()
+
+
+def test_put_file_refuses_unsafe_keys(store: ArtifactStore, tmp_path: Path) -> None:
+    source = tmp_path / "f.bin"
+    source.write_bytes(b"x")
+    with pytest.raises(InvalidArgument):
+        store.put_file("a/../b", source)
+    with pytest.raises(InvalidArgument):
+        store.download_to("/abs", tmp_path / "out.bin")
