@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from pathlib import Path
 
 from skyulf.pipeline.v1 import pipeline_pb2, pipeline_pb2_grpc
@@ -19,6 +22,8 @@ from skyulf_platform.grpc.server import ServiceBinding
 from skyulf_platform.runtime import Assembly, service_main
 from skyulf_platform.settings import PlatformSettings
 from skyulf_platform.tasks.app import TRAIN_PIPELINE, create_celery_app
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SERVICE_NAME = pipeline_pb2.DESCRIPTOR.services_by_name["PipelineService"].full_name
@@ -39,6 +44,17 @@ def celery_enqueue(settings: PlatformSettings) -> Enqueue:
     return enqueue
 
 
+async def reap_periodically(service: PipelineService, interval: float, stale: float) -> None:
+    """Fail RUNNING jobs whose worker went silent, every ``interval`` seconds, until cancelled."""
+    while True:
+        try:
+            await asyncio.to_thread(service.reap_silent_jobs, stale)
+        except Exception:
+            # The database may be down for a moment: try again on the next sweep.
+            log.exception("could not look for jobs whose worker stopped responding")
+        await asyncio.sleep(interval)
+
+
 async def assemble(settings: PlatformSettings) -> Assembly:
     assert isinstance(settings, PipelineSettings)
     engine = make_engine(settings.resolved_database_url())
@@ -56,7 +72,15 @@ async def assemble(settings: PlatformSettings) -> Assembly:
         watch_poll_seconds=settings.watch_poll_seconds,
     )
 
+    reaper = asyncio.create_task(
+        reap_periodically(service, settings.job_reap_interval_seconds, settings.job_stale_seconds),
+        name="pipeline-job-reaper",
+    )
+
     async def on_stop() -> None:
+        reaper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reaper
         await ingestion_channel.close()
         engine.dispose()
 
@@ -72,6 +96,7 @@ async def assemble(settings: PlatformSettings) -> Assembly:
             peer_check(ingestion_channel, INGESTION_SERVICE, "ingestion"),
         ],
         on_stop=on_stop,
+        extra={"reaper": reaper},
     )
 
 

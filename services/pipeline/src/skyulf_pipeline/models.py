@@ -46,6 +46,7 @@ class Job(BaseModel):
     created_at: datetime
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    heartbeat_at: datetime | None = None
     updated_at: datetime
 
 
@@ -71,6 +72,7 @@ class JobChange(BaseModel):
     cancel_requested: bool | None = None
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    heartbeat_at: datetime | None = None
 
 
 class DatasetStatus(StrEnum):

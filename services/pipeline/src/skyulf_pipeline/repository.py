@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from skyulf_core.errors import NotFound
@@ -44,8 +45,14 @@ def _job(row: JobRow) -> Job:
         created_at=row.created_at,
         started_at=row.started_at,
         finished_at=row.finished_at,
+        heartbeat_at=row.heartbeat_at,
         updated_at=row.updated_at,
     )
+
+
+def _last_beat() -> ColumnElement[datetime]:
+    """A job's last sign of life: its heartbeat, or when it started if it has not beaten yet."""
+    return func.coalesce(JobRow.heartbeat_at, JobRow.started_at, JobRow.updated_at)
 
 
 def _event(row: JobEventRow) -> JobEvent:
@@ -144,17 +151,23 @@ class JobRepository:
         when: Iterable[JobStatus],
         change: JobChange,
         event_type: str | None,
+        silent_since: datetime | None = None,
     ) -> Job | None:
         """Apply ``change`` if the job's status is one of ``when``; None if it was not.
 
-        With an ``event_type`` the job's next event records the state after the change.
+        With ``silent_since`` the change also needs the job's last sign of life (see
+        ``_last_beat``) to be older than that instant. With an ``event_type`` the job's next
+        event records the state after the change.
         """
         check_job_id(job_id)
         statuses = [str(s) for s in when]
+        conditions = [JobRow.id == job_id, JobRow.status.in_(statuses)]
+        if silent_since is not None:
+            conditions.append(_last_beat() < silent_since)
         with self.uow() as session:
             result = session.execute(
                 update(JobRow)
-                .where(JobRow.id == job_id, JobRow.status.in_(statuses))
+                .where(*conditions)
                 .values(**_values(change))
                 .execution_options(synchronize_session=False)
             )
@@ -166,6 +179,29 @@ class JobRepository:
             if event_type is not None:
                 self._append_event(session, row, event_type)
             return _job(row)
+
+    def heartbeat(self, job_id: str) -> bool:
+        """Record that the job's worker is alive; False once the job is no longer RUNNING."""
+        with self.uow() as session:
+            result = session.execute(
+                update(JobRow)
+                .where(JobRow.id == job_id, JobRow.status == JobStatus.RUNNING.value)
+                # A heartbeat is not a change of the job: updated_at stays as it was.
+                .values(heartbeat_at=utcnow(), updated_at=JobRow.updated_at)
+                .execution_options(synchronize_session=False)
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def silent_running(self, silent_since: datetime) -> list[tuple[str, datetime]]:
+        """RUNNING jobs with no sign of life since ``silent_since``: (id, last sign of life)."""
+        last = _last_beat()
+        with self.uow() as session:
+            rows = session.execute(
+                select(JobRow.id, last)
+                .where(JobRow.status == JobStatus.RUNNING.value, last < silent_since)
+                .order_by(last)
+            ).all()
+            return [(job_id, beat) for job_id, beat in rows]
 
     def cancel_requested(self, job_id: str) -> bool:
         with self.uow() as session:

@@ -1,14 +1,17 @@
 """Running one training job to its end: what the Celery ``train`` task does.
 
-Idempotent on the job id: a finished job is left alone, a job cancelled before it started is not
-run, and a job found RUNNING (its worker died and the broker handed the task back) is run again;
-the registry answers a second registration for the same job with the first version. Whatever
-happens, the job row is left finished when ``run`` returns.
+Idempotent on the job id: a finished job is left alone (so is one the pipeline service failed
+because its worker stopped beating), a job cancelled before it started is not run, and a job found
+RUNNING (its worker died and the broker handed the task back before the job was failed as stale)
+is run again; the registry answers a second registration for the same job with the first version.
+While the job runs a heartbeat thread marks it alive. Whatever happens, the job row is left
+finished when ``run`` returns, and every final change holds only while the job is RUNNING.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from functools import cache
 from typing import Any
@@ -51,6 +54,48 @@ class CancelProbe:
         return self._value
 
 
+class Heartbeat:
+    """Writes the job's ``heartbeat_at`` every ``interval`` seconds from a daemon thread.
+
+    The pipeline service fails a RUNNING job whose heartbeat goes stale (its worker died). Once
+    the job is no longer RUNNING (it finished, or was failed as stale while this worker stalled)
+    the beating stops and ``lost`` turns true, which stops the training early.
+    """
+
+    def __init__(self, jobs: JobRepository, job_id: str, interval: float) -> None:
+        self.jobs = jobs
+        self.job_id = job_id
+        self.interval = interval
+        self.lost = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"heartbeat-{job_id}", daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=max(self.interval, 5.0))
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                alive = self.jobs.heartbeat(self.job_id)
+            except Exception:
+                # A database hiccup: the next beat may get through before the job goes stale.
+                log.warning(
+                    "could not record the heartbeat of job %s",
+                    self.job_id,
+                    exc_info=True,
+                    extra={"job_id": self.job_id},
+                )
+                continue
+            if not alive:
+                self.lost = True
+                return
+
+
 def numeric_metrics(metrics: dict[str, Any]) -> dict[str, float]:
     return {
         k: float(v)
@@ -69,6 +114,7 @@ class TrainingRunner:
         signing_key: bytes,
         *,
         cancel_poll_seconds: float = 0.5,
+        heartbeat_seconds: float = 15.0,
     ) -> None:
         self.jobs = jobs
         self.store = store
@@ -76,6 +122,7 @@ class TrainingRunner:
         self.registry = registry
         self.signing_key = signing_key
         self.cancel_poll_seconds = cancel_poll_seconds
+        self.heartbeat_seconds = heartbeat_seconds
 
     def run(self, job_id: str) -> Job:
         job = self.jobs.get(job_id)
@@ -84,18 +131,30 @@ class TrainingRunner:
                 "job %s is already %s; nothing to do", job_id, job.status, extra={"job_id": job_id}
             )
             return job
+        now = utcnow()
         started = self.jobs.change(
             job_id,
             when=[JobStatus.QUEUED, JobStatus.RUNNING],
             change=JobChange(
-                status=JobStatus.RUNNING, progress=0.0, message="started", started_at=utcnow()
+                status=JobStatus.RUNNING,
+                progress=0.0,
+                message="started",
+                started_at=now,
+                heartbeat_at=now,
             ),
             event_type="started",
         )
         if started is None:  # cancelled (or finished) between the read and the update
             return self.jobs.get(job_id)
+        with Heartbeat(self.jobs, job_id, self.heartbeat_seconds) as heartbeat:
+            return self._run_started(started, heartbeat)
+
+    def _run_started(self, started: Job, heartbeat: Heartbeat) -> Job:
+        """Train, then record how it ended: every final change holds only while RUNNING, so a
+        job the pipeline service failed as stale meanwhile stays FAILED."""
+        job_id = started.id
         try:
-            return self._train(started)
+            return self._train(started, heartbeat)
         except Cancelled as e:
             return self._finish(job_id, JobStatus.CANCELLED, "cancelled", message=e.message)
         except SkyulfError as e:
@@ -114,17 +173,24 @@ class TrainingRunner:
                 ),
             )
 
-    def _train(self, job: Job) -> Job:
+    def _train(self, job: Job, heartbeat: Heartbeat) -> Job:
         dataset = self.ingestion.get_dataset(job.dataset_id)
         frame = load_frame(self.store, dataset)
         graph = PipelineGraph.model_validate(job.graph)
-        should_cancel = CancelProbe(self.jobs, job.id, self.cancel_poll_seconds)
+        cancel_requested = CancelProbe(self.jobs, job.id, self.cancel_poll_seconds)
+
+        def should_cancel() -> bool:
+            return heartbeat.lost or cancel_requested()
 
         def on_progress(fraction: float, message: str) -> None:
             # The executor's 0..1 maps to 0..0.9: writing and registering the bundle follow.
             self._progress(job.id, TRAINING_SHARE * fraction, message)
 
         result = train_pipeline(graph, frame, on_progress=on_progress, should_cancel=should_cancel)
+        if heartbeat.lost:
+            # Failed as stale while this worker stalled: registering a model now would leave
+            # a version behind for a FAILED job.
+            raise Cancelled(f"job {job.id} is no longer running", details={"job_id": job.id})
         if self.jobs.cancel_requested(job.id):
             raise Cancelled(f"job {job.id} was cancelled", details={"job_id": job.id})
         self._progress(job.id, TRAINING_SHARE, "writing the model bundle")
@@ -193,7 +259,17 @@ class TrainingRunner:
         done = self.jobs.change(
             job_id, when=[JobStatus.QUEUED, JobStatus.RUNNING], change=change, event_type=event_type
         )
-        return done if done is not None else self.jobs.get(job_id)
+        if done is not None:
+            return done
+        current = self.jobs.get(job_id)
+        log.info(
+            "job %s is already %s; this run's outcome (%s) is dropped",
+            job_id,
+            current.status,
+            status,
+            extra={"job_id": job_id},
+        )
+        return current
 
 
 @cache
@@ -208,6 +284,7 @@ def default_runner() -> TrainingRunner:
         RegistryClient(sync_channel(settings.registry_addr)),
         settings.signing_key(),
         cancel_poll_seconds=settings.cancel_poll_seconds,
+        heartbeat_seconds=settings.job_heartbeat_seconds,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -87,6 +88,18 @@ def invalid_graph(issues: list[Issue]) -> InvalidArgument:
     if first.column:
         details["column"] = first.column
     return InvalidArgument(f"invalid pipeline: {message}{more}", details=details)
+
+
+def span(delta: timedelta) -> str:
+    """A duration as people say it: ``45s``, ``2m``, ``2m 5s``, ``1h 3m``."""
+    seconds = max(int(delta.total_seconds()), 0)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"{hours}h {minutes}m" if minutes else f"{hours}h"
+    if minutes:
+        return f"{minutes}m {seconds}s" if seconds else f"{minutes}m"
+    return f"{seconds}s"
 
 
 class PipelineService:
@@ -228,6 +241,42 @@ class PipelineService:
         """Events after ``after_seq`` and whether the job had finished before they were read."""
         finished = self.jobs.get(job_id).status.finished
         return self.jobs.events_after(job_id, after_seq), finished
+
+    def reap_silent_jobs(self, stale_seconds: float) -> list[Job]:
+        """Fail every RUNNING job whose worker has not reported in for ``stale_seconds``.
+
+        Its worker died (killed, out of memory, machine lost) and nothing else would ever finish
+        the job. Each job is failed by one UPDATE that holds only while the job is still RUNNING
+        and still silent, so a worker beating or finishing meanwhile, or another pipeline replica
+        reaping the same job, wins or loses cleanly and the job gets exactly one terminal event.
+        """
+        now = utcnow()
+        cutoff = now - timedelta(seconds=stale_seconds)
+        reaped = []
+        for job_id, last_beat in self.jobs.silent_running(cutoff):
+            error = Unavailable(
+                f"the worker running job {job_id} stopped responding (no heartbeat for "
+                f"{span(now - last_beat)}); run the job again",
+                details={"job_id": job_id, "last_heartbeat": last_beat.isoformat()},
+            )
+            job = self.jobs.change(
+                job_id,
+                when=[JobStatus.RUNNING],
+                silent_since=cutoff,
+                change=JobChange(
+                    status=JobStatus.FAILED,
+                    message=error.message,
+                    error=JobError(
+                        code=error.code.value, message=error.message, details=error.details
+                    ),
+                    finished_at=now,
+                ),
+                event_type="failed",
+            )
+            if job is not None:
+                log.warning(error.message, extra={"job_id": job_id})
+                reaped.append(job)
+        return reaped
 
     def _check(self, graph: PipelineGraph, dataset: DatasetInfo, *, partial: bool = False) -> None:
         report = validate_graph(graph, dataset.column_names, partial=partial)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field, model_validator
+
 from skyulf_platform.settings import PlatformSettings
 
 
@@ -13,6 +15,22 @@ class PipelineSettings(PlatformSettings):
     cancel_poll_seconds: float = 0.5
     # Seconds between two polls of the events table by WatchJob.
     watch_poll_seconds: float = 0.25
+    # Seconds between two heartbeats of the worker running a job.
+    job_heartbeat_seconds: float = Field(default=15.0, gt=0)
+    # Seconds between two sweeps for RUNNING jobs whose worker stopped beating.
+    job_reap_interval_seconds: float = Field(default=30.0, gt=0)
+    # Seconds without a heartbeat after which a RUNNING job is failed as UNAVAILABLE.
+    job_stale_seconds: float = Field(default=120.0, gt=0)
+
+    @model_validator(mode="after")
+    def _stale_outlasts_heartbeats(self) -> PipelineSettings:
+        if self.job_stale_seconds < 2 * self.job_heartbeat_seconds:
+            raise ValueError(
+                f"SKYULF_JOB_STALE_SECONDS ({self.job_stale_seconds:g}) must be at least twice "
+                f"SKYULF_JOB_HEARTBEAT_SECONDS ({self.job_heartbeat_seconds:g}), or healthy "
+                "jobs would be failed between two heartbeats"
+            )
+        return self
 
 
 def get_settings() -> PipelineSettings:

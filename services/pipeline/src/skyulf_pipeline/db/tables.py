@@ -34,6 +34,7 @@ class JobRow(Base):
     __table_args__ = (
         CheckConstraint(STATUS_CHECK, name="status"),
         Index("ix_pipeline_jobs_created_at", "created_at"),
+        Index("ix_pipeline_jobs_status", "status"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
@@ -53,6 +54,9 @@ class JobRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # Written every few seconds by the worker running the job; the reaper fails a RUNNING job
+    # whose worker has gone silent.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
