@@ -80,7 +80,12 @@ async def test_upload_ingest_and_read_back(
     ],
 )
 async def test_bad_files_are_invalid_arguments_naming_the_file(
-    stub: Stub, queued: list[str], filename: str, data: bytes, match: str
+    stub: Stub,
+    service: IngestionService,
+    queued: list[str],
+    filename: str,
+    data: bytes,
+    match: str,
 ) -> None:
     with pytest.raises(grpc.aio.AioRpcError) as info:
         await upload(stub, filename, data)
@@ -89,6 +94,7 @@ async def test_bad_files_are_invalid_arguments_naming_the_file(
     assert match in (info.value.details() or "")
     assert _details(info.value)["file"] == filename
     assert queued == []
+    assert list(service.tmp_dir.iterdir()) == []
 
 
 async def test_too_large_upload_is_resource_exhausted(
@@ -99,6 +105,8 @@ async def test_too_large_upload_is_resource_exhausted(
         await upload(stub, "huge.csv", data)
     assert info.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
     assert "huge.csv is larger than the upload limit" in (info.value.details() or "")
+    assert list(service.tmp_dir.iterdir()) == []
+    assert service.store.list("datasets/") == []
 
 
 async def test_first_message_must_be_metadata(stub: Stub) -> None:

@@ -82,6 +82,7 @@ def test_ingest_refuses_a_raw_object_that_changed(
     assert failed.status is DatasetStatus.FAILED
     assert "checksum" in (failed.error or "")
     assert not service.store.exists(data_key(pending.id))
+    assert list(service.tmp_dir.iterdir()) == []
 
 
 def test_a_type_that_changes_late_in_the_file_is_read_by_a_full_scan(
@@ -205,3 +206,29 @@ def test_other_formats_are_ingested(service: IngestionService, fmt: str) -> None
     ready = service.ingest(service.upload(f"small.{fmt}", _frame_bytes(fmt)).id)
     assert ready.status is DatasetStatus.READY, ready.error
     assert (ready.n_rows, [c.name for c in ready.columns]) == (3, ["x", "label"])
+
+
+def test_a_json_document_larger_than_the_sample_is_read_whole_at_ingest(
+    service: IngestionService,
+) -> None:
+    service.sniff_bytes = 16
+    data = _frame_bytes("json")
+    assert len(data) > service.sniff_bytes
+
+    ready = service.ingest(service.upload("big.json", data).id)
+
+    assert ready.status is DatasetStatus.READY, ready.error
+    assert ready.n_rows == 3
+    with pytest.raises(InvalidArgument, match=r"prose.json: cannot be read as json"):
+        service.upload("prose.json", b"this is a long text, not a JSON document at all\n")
+
+
+def test_parquet_is_checked_from_its_footer(service: IngestionService) -> None:
+    empty = io.BytesIO()
+    pl.DataFrame({"x": pl.Series([], dtype=pl.Int64)}).write_parquet(empty)
+    with pytest.raises(InvalidArgument, match=r"none.parquet: has a header but no data rows"):
+        service.upload("none.parquet", empty.getvalue())
+    cut = _frame_bytes("parquet")[:-12]
+    with pytest.raises(InvalidArgument, match=r"cut.parquet: cannot be read as parquet"):
+        service.upload("cut.parquet", cut)
+    assert service.store.list("datasets/") == []

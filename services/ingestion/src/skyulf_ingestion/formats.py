@@ -10,7 +10,7 @@ import csv
 import io
 import json
 from enum import StrEnum
-from pathlib import PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import polars as pl
 
@@ -107,24 +107,49 @@ def _check_ragged(filename: str, text: str, separator: str, complete: bool) -> N
             raise _invalid(filename, f"line {reader.line_num}: {e}", line=reader.line_num) from e
 
 
-def sniff(filename: str, fmt: FileFormat, data: bytes, sample_bytes: int) -> None:
-    """Refuse an upload whose head is not a readable table with columns and rows."""
+def sniff(filename: str, fmt: FileFormat, path: Path, sample_bytes: int) -> None:
+    """Refuse an upload whose head is not a readable table with columns and rows.
+
+    Reads at most sample_bytes + 1 bytes of the file (the extra byte tells whether the sample
+    is the whole file), and for Parquet only its footer.
+    """
+    with path.open("rb") as f:
+        data = f.read(sample_bytes + 1)
     if not data:
         raise _invalid(filename, "is empty")
+    complete = len(data) <= sample_bytes
     if fmt is FileFormat.PARQUET:
-        frame = _parse(filename, fmt, data)
-    elif fmt in _SEPARATORS:
-        text = _text_head(filename, data, sample_bytes)
-        complete = len(data) <= sample_bytes
+        _check_parquet(filename, path, data)
+        return
+    text = _text_head(filename, data, sample_bytes)
+    if fmt in _SEPARATORS:
         _check_ragged(filename, text, _SEPARATORS[fmt], complete)
         frame = _parse(filename, fmt, text.encode())
     elif fmt is FileFormat.NDJSON:
-        text = _text_head(filename, data, sample_bytes)
         frame = _read_json_lines(filename, text)
-    else:
-        _text_head(filename, data, sample_bytes)
+    elif complete:
         frame = _parse(filename, fmt, data)
+    else:
+        # A JSON document cannot be parsed from its head; the ingest task reads it whole.
+        if text.lstrip()[:1] not in ("[", "{"):
+            raise _invalid(filename, "cannot be read as json: it is not a JSON array or object")
+        return
     _check_shape(filename, frame)
+
+
+def _check_parquet(filename: str, path: Path, head: bytes) -> None:
+    """Columns and row count from the footer, without reading any data page."""
+    if not head.startswith(PARQUET_MAGIC):
+        raise _invalid(filename, "is not a Parquet file")
+    try:
+        width = len(pl.read_parquet_schema(path))
+        height = pl.scan_parquet(path).select(pl.len()).collect().item()
+    except (pl.exceptions.PolarsError, OSError, ValueError) as e:
+        raise _invalid(filename, f"cannot be read as parquet: {_first_line(e)}") from e
+    if width == 0:
+        raise _invalid(filename, "has no columns")
+    if height == 0:
+        raise _invalid(filename, "has a header but no data rows")
 
 
 def _check_shape(filename: str, frame: pl.DataFrame) -> None:
@@ -152,35 +177,43 @@ def _read_json_lines(filename: str, text: str) -> pl.DataFrame:
         raise _invalid(filename, f"cannot be read as a table: {_first_line(e)}") from e
 
 
-def _read_delimited(data: bytes, separator: str, infer_rows: int | None) -> pl.DataFrame:
+def _read_delimited(source: Path | bytes, separator: str, infer_rows: int | None) -> pl.DataFrame:
     return pl.read_csv(
-        data, separator=separator, infer_schema_length=infer_rows, try_parse_dates=True
+        source, separator=separator, infer_schema_length=infer_rows, try_parse_dates=True
     )
 
 
-def read_frame(filename: str, fmt: FileFormat, data: bytes) -> pl.DataFrame:
+def read_frame(filename: str, fmt: FileFormat, path: Path) -> pl.DataFrame:
     """The whole file as a DataFrame, or an InvalidArgument naming the file."""
-    frame = _parse(filename, fmt, data)
+    frame = _parse(filename, fmt, path)
     _check_shape(filename, frame)
     return frame
 
 
-def _parse(filename: str, fmt: FileFormat, data: bytes) -> pl.DataFrame:
+def _starts_with(source: Path | bytes, magic: bytes) -> bool:
+    if isinstance(source, bytes):
+        return source.startswith(magic)
+    with source.open("rb") as f:
+        return f.read(len(magic)) == magic
+
+
+def _parse(filename: str, fmt: FileFormat, source: Path | bytes) -> pl.DataFrame:
+    """Reads a file by its path, or a small sample held in memory."""
     try:
         if fmt in _SEPARATORS:
             try:
-                frame = _read_delimited(data, _SEPARATORS[fmt], INFER_SCHEMA_ROWS)
+                frame = _read_delimited(source, _SEPARATORS[fmt], INFER_SCHEMA_ROWS)
             except pl.exceptions.ComputeError:
                 # A type guessed from the first rows may not hold further down: scan it all.
-                frame = _read_delimited(data, _SEPARATORS[fmt], None)
+                frame = _read_delimited(source, _SEPARATORS[fmt], None)
         elif fmt is FileFormat.PARQUET:
-            if not data.startswith(PARQUET_MAGIC):
+            if not _starts_with(source, PARQUET_MAGIC):
                 raise _invalid(filename, "is not a Parquet file")
-            frame = pl.read_parquet(data)
+            frame = pl.read_parquet(source)
         elif fmt is FileFormat.NDJSON:
-            frame = pl.read_ndjson(data, infer_schema_length=INFER_SCHEMA_ROWS)
+            frame = pl.read_ndjson(source, infer_schema_length=INFER_SCHEMA_ROWS)
         else:
-            frame = pl.read_json(data, infer_schema_length=INFER_SCHEMA_ROWS)
+            frame = pl.read_json(source, infer_schema_length=INFER_SCHEMA_ROWS)
     except pl.exceptions.NoDataError as e:
         raise _invalid(filename, "is empty (no columns)") from e
     except (pl.exceptions.PolarsError, OSError, ValueError) as e:

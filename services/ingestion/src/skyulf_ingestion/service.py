@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import logging
-from collections.abc import Callable
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
 
 from skyulf_core.errors import (
     ErrorCode,
@@ -45,6 +49,40 @@ def data_key(dataset_id: str) -> str:
     return f"datasets/{dataset_id}/data.parquet"
 
 
+class Spool:
+    """An upload being received: its chunks go to a temporary file, never all into memory.
+
+    A context manager: the file is deleted on exit, whatever happened.
+    """
+
+    def __init__(self, filename: str, check_size: Callable[[str, int], None], folder: Path):
+        self.filename = filename
+        self.size = 0
+        self._check_size = check_size
+        fd, name = tempfile.mkstemp(dir=folder, prefix="upload-", suffix=".part")
+        self.path = Path(name)
+        self._file = os.fdopen(fd, "wb")
+
+    def write(self, chunk: bytes) -> None:
+        """Append a chunk; PAYLOAD_TOO_LARGE as soon as the total passes the upload limit."""
+        self.size += len(chunk)
+        self._check_size(self.filename, self.size)
+        self._file.write(chunk)
+
+    def close(self) -> None:
+        """Finish writing; the file stays until the context exits."""
+        self._file.close()
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._file.close()
+        self.path.unlink(missing_ok=True)
+
+
 class IngestionService:
     def __init__(
         self,
@@ -54,12 +92,16 @@ class IngestionService:
         enqueue: Enqueue | None = None,
         max_upload_bytes: int,
         sniff_bytes: int = 1024 * 1024,
+        tmp_dir: Path | None = None,
     ) -> None:
         self.uow = uow
         self.store = store
         self.enqueue = enqueue
         self.max_upload_bytes = max_upload_bytes
         self.sniff_bytes = sniff_bytes
+        # Where uploads and ingest inputs/outputs are spooled; the system's when None.
+        self.tmp_dir = Path(tmp_dir) if tmp_dir is not None else Path(tempfile.gettempdir())
+        self.tmp_dir.mkdir(parents=True, exist_ok=True)
 
     # Upload -----------------------------------------------------------------------------------
 
@@ -77,23 +119,36 @@ class IngestionService:
                 details={"file": filename, "limit_bytes": self.max_upload_bytes},
             )
 
+    def spool(self, filename: str) -> Spool:
+        """A temporary file to receive the upload of filename in chunks."""
+        return Spool(filename, self.check_size, self.tmp_dir)
+
     def upload(self, filename: str, data: bytes, *, name: str = "") -> Dataset:
-        """Accept a file: sniff it, store the raw copy, record it PENDING and queue ingestion.
+        """upload_file for a caller that holds the (small) file in memory."""
+        filename = self.check_filename(filename)
+        with self.spool(filename) as spool:
+            spool.write(data)
+            spool.close()
+            return self.upload_file(filename, spool.path, name=name)
+
+    def upload_file(self, filename: str, path: Path, *, name: str = "") -> Dataset:
+        """Accept a file: sniff its head, store the raw copy, record it PENDING, queue ingestion.
 
         Either all three happen or none: a failure after the raw copy is written removes it.
+        The file is streamed to the store; the caller keeps it and deletes it afterwards.
         """
         filename = self.check_filename(filename)
-        self.check_size(filename, len(data))
-        formats.sniff(filename, formats.detect_format(filename), data, self.sniff_bytes)
+        self.check_size(filename, path.stat().st_size)
+        formats.sniff(filename, formats.detect_format(filename), path, self.sniff_bytes)
         if self.enqueue is None:
             raise FailedPrecondition("this ingestion process cannot queue tasks")
         dataset_id = new_id()
-        ref = self.store.put_bytes(raw_key(dataset_id, filename), data)
+        ref = self.store.put_file(raw_key(dataset_id, filename), path)
         new = NewDataset(
             id=dataset_id,
             name=name.strip() or filename,
             source_filename=filename,
-            size_bytes=len(data),
+            size_bytes=ref.size,
             raw_uri=ref.uri,
             raw_sha256=ref.sha256,
         )
@@ -169,14 +224,24 @@ class IngestionService:
         log.info("dataset %s is ready", dataset_id, extra={"dataset_id": dataset_id})
         return self.get_dataset(dataset_id)
 
+    @contextmanager
+    def _scratch(self) -> Iterator[Path]:
+        """A temporary folder for one ingestion, removed afterwards whatever happened."""
+        with tempfile.TemporaryDirectory(dir=self.tmp_dir, prefix="ingest-") as folder:
+            yield Path(folder)
+
     def _build(self, dataset: Dataset) -> IngestResult:
         filename = dataset.source_filename
-        raw = self.store.get_bytes(self.store.key_for(dataset.raw_uri), sha256=dataset.raw_sha256)
-        frame = formats.read_frame(filename, formats.detect_format(filename), raw)
-        profile = profile_frame(frame)
-        buffer = io.BytesIO()
-        frame.write_parquet(buffer)
-        ref = self.store.put_bytes(data_key(dataset.id), buffer.getvalue())
+        with self._scratch() as folder:
+            # Named by role, not by the upload's name, which could be "data.parquet" too.
+            raw, parquet = folder / "raw", folder / "data.parquet"
+            key = self.store.key_for(dataset.raw_uri)
+            self.store.download_to(key, raw, sha256=dataset.raw_sha256)
+            frame = formats.read_frame(filename, formats.detect_format(filename), raw)
+            raw.unlink()
+            profile = profile_frame(frame)
+            frame.write_parquet(parquet)
+            ref = self.store.put_file(data_key(dataset.id), parquet)
         return IngestResult(
             n_rows=frame.height,
             columns=[ColumnInfo(name=n, dtype=str(t)) for n, t in frame.schema.items()],

@@ -28,4 +28,5 @@ def build_service(settings: IngestionSettings, *, enqueue: Enqueue | None) -> In
         enqueue=enqueue,
         max_upload_bytes=settings.max_upload_bytes,
         sniff_bytes=settings.sniff_bytes,
+        tmp_dir=settings.data_dir / "tmp",
     )

@@ -30,20 +30,20 @@ class IngestionServicer(ingestion_pb2_grpc.IngestionServiceServicer):
             )
         meta = first.metadata
         filename = self.service.check_filename(meta.filename)
-        chunks: list[bytes] = []
-        size = 0
-        async for message in request_iterator:
-            if message.WhichOneof("payload") != "chunk":
-                raise InvalidArgument(
-                    f"{filename}: metadata may only be sent once, as the first message",
-                    details={"file": filename, "field": "metadata"},
-                )
-            size += len(message.chunk)
-            # Refuse as soon as the limit is passed rather than after buffering everything.
-            self.service.check_size(filename, size)
-            chunks.append(message.chunk)
-        data = b"".join(chunks)
-        dataset = await asyncio.to_thread(self.service.upload, filename, data, name=meta.name)
+        # Chunks go to a temporary file as they arrive: memory holds one chunk, not the file.
+        with self.service.spool(filename) as spool:
+            async for message in request_iterator:
+                if message.WhichOneof("payload") != "chunk":
+                    raise InvalidArgument(
+                        f"{filename}: metadata may only be sent once, as the first message",
+                        details={"file": filename, "field": "metadata"},
+                    )
+                # Refuses as soon as the limit is passed, before writing the chunk.
+                await asyncio.to_thread(spool.write, message.chunk)
+            spool.close()
+            dataset = await asyncio.to_thread(
+                self.service.upload_file, filename, spool.path, name=meta.name
+            )
         return ingestion_pb2.UploadDatasetResponse(dataset=dataset_to_proto(dataset))
 
     async def GetDataset(
