@@ -67,6 +67,9 @@ class Stack:
     env: Mapping[str, str] = field(default_factory=dict)
     log_dir: Path | None = None
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    # How each process was started, so that a crashed one can be started again.
+    specs: dict[str, tuple[list[str], dict[str, str]]] = field(default_factory=dict)
+    restarts: dict[str, int] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -93,6 +96,7 @@ class Stack:
         return d
 
     def _spawn(self, name: str, args: list[str], extra: Mapping[str, str]) -> None:
+        self.specs[name] = (list(args), dict(extra))
         env = self.base_env()
         env.update(extra)
         log = open(self._logs() / f"{name}.log", "ab")  # noqa: SIM115 - owned by the child
@@ -163,6 +167,26 @@ class Stack:
             if proc.poll() is not None:
                 tail = self.log_tail(name)
                 raise RuntimeError(f"{name} exited with code {proc.returncode}:\n{tail}")
+
+    def restart_exited(self, max_restarts: int = 5) -> list[tuple[str, int | None]]:
+        """Starts again every process that exited, as a supervisor would. Returns what it
+        restarted; raises RuntimeError once a process has crashed more than ``max_restarts``
+        times."""
+        restarted: list[tuple[str, int | None]] = []
+        for name, proc in list(self.procs.items()):
+            code = proc.poll()
+            if code is None:
+                continue
+            count = self.restarts.get(name, 0) + 1
+            if count > max_restarts:
+                raise RuntimeError(
+                    f"{name} exited with code {code} {count} times:\n{self.log_tail(name)}"
+                )
+            self.restarts[name] = count
+            args, extra = self.specs[name]
+            self._spawn(name, args, extra)
+            restarted.append((name, code))
+        return restarted
 
     def log_tail(self, name: str, lines: int = 40) -> str:
         path = self._logs() / f"{name}.log"
@@ -236,11 +260,12 @@ def main(argv: list[str] | None = None) -> int:
     print("Press Ctrl-C to stop.", flush=True)
     try:
         while not stop_requested:
-            for name, proc in stack.procs.items():
-                if proc.poll() is not None:
-                    print(f"{name} exited ({proc.returncode}); stopping.\n{stack.log_tail(name)}")
-                    stop_requested = True
-                    break
+            try:
+                for name, code in stack.restart_exited():
+                    print(f"{name} exited ({code}); started it again.", flush=True)
+            except RuntimeError as e:
+                print(f"{e}\nStopping.", flush=True)
+                break
             time.sleep(0.5)
     finally:
         print("Stopping Skyulf ...", flush=True)
