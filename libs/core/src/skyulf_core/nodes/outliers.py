@@ -16,6 +16,8 @@ for every node here (EllipticEnvelope in ``outliers_elliptic`` follows them too)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -38,6 +40,20 @@ XY = tuple[pd.DataFrame, pd.Series | None]
 def _finite(series: pd.Series) -> np.ndarray:
     values = finite_values(series)
     return values[~np.isnan(values)]
+
+
+def _learn_bounds(
+    X: pd.DataFrame, columns: list[str], bounds: Callable[[np.ndarray], tuple[float, float]]
+) -> tuple[list[float | None], list[float | None]]:
+    """Per-column (lower, upper) from the finite training values; None where there are none."""
+    lower: list[float | None] = []
+    upper: list[float | None] = []
+    for col in columns:
+        values = _finite(X[col])
+        lo, hi = bounds(values) if values.size else (None, None)
+        lower.append(lo)
+        upper.append(hi)
+    return lower, upper
 
 
 def keep_rows(X: pd.DataFrame, y: pd.Series | None, outlier: np.ndarray) -> XY:
@@ -72,18 +88,13 @@ def _fit_iqr(
     X: pd.DataFrame, y: pd.Series | None, params: IQRParams, ctx: NodeContext
 ) -> IQRRecord:
     columns = resolve_columns(X, params.columns, ctx, "IQR", "numeric")
-    lower: list[float | None] = []
-    upper: list[float | None] = []
-    for col in columns:
-        values = _finite(X[col])
-        if values.size == 0:
-            lower.append(None)
-            upper.append(None)
-            continue
+
+    def fences(values: np.ndarray) -> tuple[float, float]:
         q1, q3 = np.percentile(values, [25.0, 75.0])
         spread = params.multiplier * (q3 - q1)
-        lower.append(float(q1 - spread))
-        upper.append(float(q3 + spread))
+        return float(q1 - spread), float(q3 + spread)
+
+    lower, upper = _learn_bounds(X, columns, fences)
     return IQRRecord(node_id=ctx.node_id, columns=columns, lower=lower, upper=upper)
 
 
@@ -261,17 +272,12 @@ def _fit_winsorize(
     X: pd.DataFrame, y: pd.Series | None, params: WinsorizeParams, ctx: NodeContext
 ) -> WinsorizeRecord:
     columns = resolve_columns(X, params.columns, ctx, "Winsorize", "numeric")
-    lower: list[float | None] = []
-    upper: list[float | None] = []
-    for col in columns:
-        values = _finite(X[col])
-        if values.size == 0:
-            lower.append(None)
-            upper.append(None)
-            continue
+
+    def percentiles(values: np.ndarray) -> tuple[float, float]:
         lo, hi = np.percentile(values, [params.lower_percentile, params.upper_percentile])
-        lower.append(float(lo))
-        upper.append(float(hi))
+        return float(lo), float(hi)
+
+    lower, upper = _learn_bounds(X, columns, percentiles)
     return WinsorizeRecord(node_id=ctx.node_id, columns=columns, lower=lower, upper=upper)
 
 

@@ -23,7 +23,6 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlparse
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -33,7 +32,7 @@ from skyulf_platform.testing.databases import (
     postgres_database,
     redis_database,
 )
-from skyulf_platform.testing.seaweed import SeaweedS3, SeaweedS3Error
+from skyulf_platform.testing.seaweed import SeaweedS3, SeaweedS3Error, s3_client
 
 __all__ = [
     "MINIO_IMAGE",
@@ -135,21 +134,7 @@ class MinioS3:
         self._container: Any = None
 
     def client(self, **overrides: Any) -> Any:
-        kwargs: dict[str, Any] = {
-            "endpoint_url": self.endpoint_url,
-            "aws_access_key_id": self.access_key,
-            "aws_secret_access_key": self.secret_key,
-            "region_name": self.region,
-            "config": Config(
-                signature_version="s3v4",
-                s3={"addressing_style": "path"},
-                retries={"max_attempts": 2, "mode": "standard"},
-                connect_timeout=2,
-                read_timeout=10,
-            ),
-        }
-        kwargs.update(overrides)
-        return boto3.session.Session().client("s3", **kwargs)
+        return s3_client(self, **overrides)
 
     def start(self) -> MinioS3:
         from testcontainers.core.container import DockerContainer

@@ -94,6 +94,25 @@ def _free_ports(count: int) -> list[int]:
             sock.close()
 
 
+def s3_client(server: Any, **overrides: Any) -> Any:
+    """A boto3 S3 client for a test server (anything with endpoint_url, keys and region)."""
+    kwargs: dict[str, Any] = {
+        "endpoint_url": server.endpoint_url,
+        "aws_access_key_id": server.access_key,
+        "aws_secret_access_key": server.secret_key,
+        "region_name": server.region,
+        "config": Config(
+            signature_version="s3v4",
+            s3={"addressing_style": "path"},
+            retries={"max_attempts": 2, "mode": "standard"},
+            connect_timeout=2,
+            read_timeout=10,
+        ),
+    }
+    kwargs.update(overrides)
+    return boto3.session.Session().client("s3", **kwargs)
+
+
 class SeaweedS3:
     """A SeaweedFS S3 server on 127.0.0.1, started on ``__enter__``, stopped on ``__exit__``.
 
@@ -136,21 +155,7 @@ class SeaweedS3:
 
     def client(self, **overrides: Any) -> Any:
         """A boto3 S3 client for this server; keyword arguments override the defaults."""
-        kwargs: dict[str, Any] = {
-            "endpoint_url": self.endpoint_url,
-            "aws_access_key_id": self.access_key,
-            "aws_secret_access_key": self.secret_key,
-            "region_name": self.region,
-            "config": Config(
-                signature_version="s3v4",
-                s3={"addressing_style": "path"},
-                retries={"max_attempts": 2, "mode": "standard"},
-                connect_timeout=2,
-                read_timeout=10,
-            ),
-        }
-        kwargs.update(overrides)
-        return boto3.session.Session().client("s3", **kwargs)
+        return s3_client(self, **overrides)
 
     def start(self) -> SeaweedS3:
         if self._proc is not None:
