@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse
@@ -58,6 +59,25 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
 
 
+def _without_422(app: FastAPI) -> None:
+    """FastAPI documents a 422 for every route with inputs, but the gateway answers invalid input
+    with 400 and the error envelope (``errors.py``), which each route declares: drop the 422."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            spec = generate()
+            for path in spec.get("paths", {}).values():
+                for operation in path.values():
+                    operation.get("responses", {}).pop("422", None)
+            schemas = spec.get("components", {}).get("schemas", {})
+            for name in ("HTTPValidationError", "ValidationError"):
+                schemas.pop(name, None)
+        return app.openapi_schema or {}
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_app(settings: GatewaySettings, clients: ServiceClients | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -87,6 +107,7 @@ def create_app(settings: GatewaySettings, clients: ServiceClients | None = None)
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health.router)
+    _without_422(app)
 
     index = settings.frontend_dir / "index.html"
     if index.is_file():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import grpc
 from fastapi import FastAPI, Request
@@ -34,6 +35,16 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+def _problem(error: dict[str, Any]) -> dict[str, str]:
+    if error.get("type") == "json_invalid":
+        # The location is a character offset into the body, not a field.
+        loc = error.get("loc", ())
+        reason = (error.get("ctx") or {}).get("error", "")
+        at = f" at character {loc[-1]}" if loc and isinstance(loc[-1], int) else ""
+        return {"field": "body", "message": f"the body is not valid JSON{at}: {reason}"}
+    return {"field": _field_path(tuple(error.get("loc", ()))), "message": error.get("msg", "")}
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SkyulfError)
     async def _skyulf(_: Request, exc: SkyulfError) -> JSONResponse:
@@ -45,10 +56,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [
-            {"field": _field_path(tuple(e.get("loc", ()))), "message": e.get("msg", "")}
-            for e in exc.errors()
-        ]
+        problems = [_problem(e) for e in exc.errors()]
         first = problems[0] if problems else {"field": "body", "message": "invalid request"}
         return envelope(
             SkyulfError(

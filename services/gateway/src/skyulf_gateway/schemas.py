@@ -9,6 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 JsonObject = dict[str, Any]
 
+# The widest numbers the gRPC messages behind the routes can carry (proto int32 / int64 fields).
+INT32_MAX = 2**31 - 1
+INT64_MAX = 2**63 - 1
+
 
 class ErrorBody(BaseModel):
     code: str
@@ -18,6 +22,22 @@ class ErrorBody(BaseModel):
 
 class ErrorEnvelope(BaseModel):
     error: ErrorBody
+
+
+_ERROR_STATUSES: dict[int | str, str] = {
+    400: "The request is invalid; `details.field` names the fault.",
+    404: "Something the request names does not exist.",
+    409: "The request conflicts with the current state (not ready yet, already done, taken).",
+    413: "The upload is larger than the limit.",
+    "5XX": "A platform service failed (500) or is not reachable (503).",
+}
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the error statuses a route can answer, each the envelope. Every
+    route can also answer 5XX, when a service behind it fails or is down."""
+    keys: list[int | str] = [*statuses, "5XX"]
+    return {key: {"model": ErrorEnvelope, "description": _ERROR_STATUSES[key]} for key in keys}
 
 
 class ColumnPublic(BaseModel):
@@ -178,7 +198,9 @@ class ModelVersionList(BaseModel):
 
 class DeploymentCreate(BaseModel):
     model_name: str = Field(min_length=1)
-    model_version: int | None = Field(default=None, ge=1, description="omit for the latest")
+    model_version: int | None = Field(
+        default=None, ge=1, le=INT32_MAX, description="omit for the latest"
+    )
     name: str | None = None
 
 

@@ -11,12 +11,18 @@ from skyulf_core.errors import InvalidArgument
 from skyulf_gateway import converters
 from skyulf_gateway import schemas as s
 from skyulf_gateway.deps import ClientsDep, SettingsDep
+from skyulf_gateway.routing import StrictJsonRoute
 from skyulf_platform.grpc.client import translated
 
-router = APIRouter(prefix="/datasets", tags=["datasets"])
+router = APIRouter(prefix="/datasets", tags=["datasets"], route_class=StrictJsonRoute)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=s.DatasetPublic)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=s.DatasetPublic,
+    responses=s.errors(400, 413),
+)
 async def upload_dataset(
     clients: ClientsDep,
     settings: SettingsDep,
@@ -41,11 +47,11 @@ async def upload_dataset(
     return converters.dataset(resp.dataset)
 
 
-@router.get("", response_model=s.DatasetList)
+@router.get("", response_model=s.DatasetList, responses=s.errors(400))
 async def list_datasets(
     clients: ClientsDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=s.INT32_MAX)] = 0,
 ) -> s.DatasetList:
     resp = await clients.ingestion.ListDatasets(
         ingestion_pb2.ListDatasetsRequest(page_size=limit, offset=offset)
@@ -53,7 +59,7 @@ async def list_datasets(
     return s.DatasetList(datasets=[converters.dataset(d) for d in resp.datasets], total=resp.total)
 
 
-@router.get("/{dataset_id}", response_model=s.DatasetPublic)
+@router.get("/{dataset_id}", response_model=s.DatasetPublic, responses=s.errors(404))
 async def get_dataset(dataset_id: str, clients: ClientsDep) -> s.DatasetPublic:
     resp = await clients.ingestion.GetDataset(
         ingestion_pb2.GetDatasetRequest(dataset_id=dataset_id)
@@ -61,7 +67,7 @@ async def get_dataset(dataset_id: str, clients: ClientsDep) -> s.DatasetPublic:
     return converters.dataset(resp.dataset)
 
 
-@router.get("/{dataset_id}/profile")
+@router.get("/{dataset_id}/profile", responses=s.errors(404, 409))
 async def get_profile(dataset_id: str, clients: ClientsDep) -> dict[str, Any]:
     """The dataset's profile: per-column statistics and data-quality alerts."""
     resp = await clients.ingestion.GetDatasetProfile(
@@ -71,7 +77,11 @@ async def get_profile(dataset_id: str, clients: ClientsDep) -> dict[str, Any]:
     return profile
 
 
-@router.get("/{dataset_id}/recommendations", response_model=s.RecommendationList)
+@router.get(
+    "/{dataset_id}/recommendations",
+    response_model=s.RecommendationList,
+    responses=s.errors(400, 404, 409),
+)
 async def get_recommendations(
     dataset_id: str,
     clients: ClientsDep,

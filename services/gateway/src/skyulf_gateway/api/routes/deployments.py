@@ -6,12 +6,18 @@ from skyulf.deployment.v1 import deployment_pb2
 from skyulf_gateway import converters
 from skyulf_gateway import schemas as s
 from skyulf_gateway.deps import ClientsDep
+from skyulf_gateway.routing import StrictJsonRoute
 from skyulf_platform.inference import codec
 
-router = APIRouter(prefix="/deployments", tags=["deployments"])
+router = APIRouter(prefix="/deployments", tags=["deployments"], route_class=StrictJsonRoute)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=s.DeploymentPublic)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=s.DeploymentPublic,
+    responses=s.errors(400, 404, 409),
+)
 async def create_deployment(body: s.DeploymentCreate, clients: ClientsDep) -> s.DeploymentPublic:
     resp = await clients.deployment.CreateDeployment(
         deployment_pb2.CreateDeploymentRequest(
@@ -21,13 +27,13 @@ async def create_deployment(body: s.DeploymentCreate, clients: ClientsDep) -> s.
     return converters.deployment(resp.deployment)
 
 
-@router.get("", response_model=s.DeploymentList)
+@router.get("", response_model=s.DeploymentList, responses=s.errors())
 async def list_deployments(clients: ClientsDep) -> s.DeploymentList:
     resp = await clients.deployment.ListDeployments(deployment_pb2.ListDeploymentsRequest())
     return s.DeploymentList(deployments=[converters.deployment(d) for d in resp.deployments])
 
 
-@router.get("/{deployment_id}", response_model=s.DeploymentPublic)
+@router.get("/{deployment_id}", response_model=s.DeploymentPublic, responses=s.errors(404))
 async def get_deployment(deployment_id: str, clients: ClientsDep) -> s.DeploymentPublic:
     resp = await clients.deployment.GetDeployment(
         deployment_pb2.GetDeploymentRequest(deployment_id=deployment_id)
@@ -35,7 +41,7 @@ async def get_deployment(deployment_id: str, clients: ClientsDep) -> s.Deploymen
     return converters.deployment(resp.deployment)
 
 
-@router.delete("/{deployment_id}", response_model=s.DeploymentPublic)
+@router.delete("/{deployment_id}", response_model=s.DeploymentPublic, responses=s.errors(404))
 async def delete_deployment(deployment_id: str, clients: ClientsDep) -> s.DeploymentPublic:
     resp = await clients.deployment.DeleteDeployment(
         deployment_pb2.DeleteDeploymentRequest(deployment_id=deployment_id)
@@ -43,7 +49,9 @@ async def delete_deployment(deployment_id: str, clients: ClientsDep) -> s.Deploy
     return converters.deployment(resp.deployment)
 
 
-@router.post("/{deployment_id}/predict", response_model=s.PredictResponse)
+@router.post(
+    "/{deployment_id}/predict", response_model=s.PredictResponse, responses=s.errors(400, 404)
+)
 async def predict(
     deployment_id: str, body: s.PredictRequest, clients: ClientsDep
 ) -> s.PredictResponse:

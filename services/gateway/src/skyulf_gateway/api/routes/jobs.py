@@ -12,12 +12,30 @@ from skyulf_core.errors import SkyulfError
 from skyulf_gateway import converters
 from skyulf_gateway import schemas as s
 from skyulf_gateway.deps import ClientsDep
+from skyulf_gateway.routing import StrictJsonRoute
 from skyulf_platform.errors import from_rpc_error
 
-router = APIRouter(prefix="/jobs", tags=["jobs"])
+router = APIRouter(prefix="/jobs", tags=["jobs"], route_class=StrictJsonRoute)
+
+# One server-sent event: `event` is the job event's type, `data` the event as JSON.
+_SSE_EVENT = {
+    "type": "object",
+    "required": ["data"],
+    "properties": {
+        "event": {"type": "string"},
+        "id": {"type": "string"},
+        "data": {"type": "string", "contentMediaType": "application/json"},
+        "retry": {"type": "integer"},
+    },
+}
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=s.JobPublic)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=s.JobPublic,
+    responses=s.errors(400, 404, 409),
+)
 async def create_job(body: s.JobCreate, clients: ClientsDep) -> s.JobPublic:
     resp = await clients.pipeline.CreateJob(
         pipeline_pb2.CreateJobRequest(
@@ -29,11 +47,11 @@ async def create_job(body: s.JobCreate, clients: ClientsDep) -> s.JobPublic:
     return converters.job(resp.job)
 
 
-@router.get("", response_model=s.JobList)
+@router.get("", response_model=s.JobList, responses=s.errors(400))
 async def list_jobs(
     clients: ClientsDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=s.INT32_MAX)] = 0,
 ) -> s.JobList:
     resp = await clients.pipeline.ListJobs(
         pipeline_pb2.ListJobsRequest(page_size=limit, offset=offset)
@@ -41,23 +59,35 @@ async def list_jobs(
     return s.JobList(jobs=[converters.job(j) for j in resp.jobs], total=resp.total)
 
 
-@router.get("/{job_id}", response_model=s.JobPublic)
+@router.get("/{job_id}", response_model=s.JobPublic, responses=s.errors(404))
 async def get_job(job_id: str, clients: ClientsDep) -> s.JobPublic:
     resp = await clients.pipeline.GetJob(pipeline_pb2.GetJobRequest(job_id=job_id))
     return converters.job(resp.job)
 
 
-@router.post("/{job_id}/cancel", response_model=s.JobPublic)
+@router.post("/{job_id}/cancel", response_model=s.JobPublic, responses=s.errors(404, 409))
 async def cancel_job(job_id: str, clients: ClientsDep) -> s.JobPublic:
     resp = await clients.pipeline.CancelJob(pipeline_pb2.CancelJobRequest(job_id=job_id))
     return converters.job(resp.job)
 
 
-@router.get("/{job_id}/events", response_class=EventSourceResponse)
+@router.get(
+    "/{job_id}/events",
+    response_class=EventSourceResponse,
+    responses={
+        200: {
+            "description": "A `text/event-stream`, until the job ends.",
+            "content": {"text/event-stream": {"schema": _SSE_EVENT}},
+        },
+        **s.errors(400, 404),
+    },
+)
 async def job_events(
     job_id: str,
     clients: ClientsDep,
-    after: Annotated[int, Query(ge=0, description="only events after this sequence number")] = 0,
+    after: Annotated[
+        int, Query(ge=0, le=s.INT64_MAX, description="only events after this sequence number")
+    ] = 0,
 ) -> EventSourceResponse:
     """Server-sent events: one `progress`/`status` event per job event, ending with the job."""
     # Fail before the stream starts, so an unknown job is a plain 404.

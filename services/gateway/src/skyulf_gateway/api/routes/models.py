@@ -8,15 +8,16 @@ from skyulf.registry.v1 import registry_pb2
 from skyulf_gateway import converters
 from skyulf_gateway import schemas as s
 from skyulf_gateway.deps import ClientsDep
+from skyulf_gateway.routing import StrictJsonRoute
 
-router = APIRouter(prefix="/models", tags=["models"])
+router = APIRouter(prefix="/models", tags=["models"], route_class=StrictJsonRoute)
 
 
-@router.get("", response_model=s.ModelList)
+@router.get("", response_model=s.ModelList, responses=s.errors(400))
 async def list_models(
     clients: ClientsDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=s.INT32_MAX)] = 0,
 ) -> s.ModelList:
     resp = await clients.registry.ListModels(
         registry_pb2.ListModelsRequest(page_size=limit, offset=offset)
@@ -26,7 +27,7 @@ async def list_models(
     )
 
 
-@router.get("/{name}/versions", response_model=s.ModelVersionList)
+@router.get("/{name}/versions", response_model=s.ModelVersionList, responses=s.errors(404))
 async def list_versions(name: str, clients: ClientsDep) -> s.ModelVersionList:
     resp = await clients.registry.ListModelVersions(
         registry_pb2.ListModelVersionsRequest(name=name)
@@ -34,7 +35,11 @@ async def list_versions(name: str, clients: ClientsDep) -> s.ModelVersionList:
     return s.ModelVersionList(versions=[converters.model_version(v) for v in resp.versions])
 
 
-@router.get("/{name}/versions/{version}", response_model=s.ModelVersionPublic)
+@router.get(
+    "/{name}/versions/{version}",
+    response_model=s.ModelVersionPublic,
+    responses=s.errors(400, 404),
+)
 async def get_version(name: str, version: str, clients: ClientsDep) -> s.ModelVersionPublic:
     """`version` is a number or `latest`."""
     number = 0 if version == "latest" else _version_number(version)
@@ -47,7 +52,8 @@ async def get_version(name: str, version: str, clients: ClientsDep) -> s.ModelVe
 def _version_number(version: str) -> int:
     from skyulf_core.errors import InvalidArgument
 
-    if not version.isdigit() or int(version) < 1:
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+    if not (version.isascii() and version.isdigit()) or not 1 <= int(version) <= s.INT32_MAX:
         raise InvalidArgument(
             f"model version must be a positive number or 'latest', not {version!r}",
             details={"field": "version"},
