@@ -84,6 +84,15 @@ def test_mixed_column_is_sent_as_strings() -> None:
     assert infer_request_to_frame(request)["code"].tolist() == ["A1", "7"]
 
 
+def test_number_beyond_float_range_is_refused_naming_the_column() -> None:
+    # JSON integers are unbounded; 10**400 fits no INT64 nor FP64 tensor.
+    with pytest.raises(InvalidArgument, match="'age'") as exc:
+        rows_to_infer_request([{"age": 10**400, "city": "Oslo"}])
+    assert exc.value.details == {"column": "age"}
+    # Beyond int64 but within float range still goes as FP64.
+    assert _input(rows_to_infer_request([{"age": 10**30}]), "age").datatype == "FP64"
+
+
 def test_empty_rows_are_refused() -> None:
     with pytest.raises(InvalidArgument, match="at least one row"):
         rows_to_infer_request([])

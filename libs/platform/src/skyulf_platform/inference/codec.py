@@ -110,7 +110,13 @@ def frame_to_infer_request(
     request.parameters["content_type"].string_param = CONTENT_TYPE
     n = len(frame)
     for name in frame.columns:
-        datatype, values, nulls = _column(frame[name])
+        try:
+            datatype, values, nulls = _column(frame[name])
+        except OverflowError as e:
+            raise InvalidArgument(
+                f"column {name!r} has a number too large to send (beyond a 64-bit float)",
+                details={"column": str(name)},
+            ) from e
         tensor = request.inputs.add(name=str(name), datatype=datatype, shape=[n])
         write_contents(tensor, datatype, values, nulls)
     return request
