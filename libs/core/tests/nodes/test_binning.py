@@ -207,6 +207,9 @@ def test_custom_strategy_bins_the_custom_bins_columns_only(split: Any) -> None:
         ("GeneralBinning", {"columns": ["age"], "custom_labels": {"age": ["a"]}}, "custom_labels", "1 labels"),
         ("GeneralBinning", {"columns": ["age"], "output_suffix": "", "custom_bins": {"age": [0, float("inf")]}}, "custom_bins", "non-finite"),
         ("GeneralBinning", {"columns": ["age"], "output_suffix": "_spend"}, "output_suffix", "already exists"),
+        # Unbounded, 10**12 bins allocated terabytes of edges (a 500 from preview).
+        ("GeneralBinning", {"columns": ["age"], "n_bins": 10**12}, "n_bins", "less than or equal to 10000"),
+        ("KBinsDiscretizer", {"columns": ["age"], "n_bins": 10**12}, "n_bins", "less than or equal to 10000"),
     ],
 )  # fmt: skip
 def test_bad_binning_parameters_are_errors_naming_the_field(

@@ -267,6 +267,15 @@ def test_woe_encoder_refuses_a_target_that_is_not_binary(churn: pd.DataFrame) ->
 # ----------------------------------------------------------------------------- HashEncoder
 
 
+def test_hash_encoder_n_features_is_bounded(split) -> None:
+    # Unbounded, n_features=10**12 made 10**12 column names: the pipeline service was OOM-killed.
+    with pytest.raises(NodeError, match="less than or equal to 1048576") as info:
+        get_node("HashEncoder").fit(
+            split[0], split[1], {"columns": CATS, "n_features": 10**12}, CTX
+        )
+    assert info.value.details["field"] == "n_features"
+
+
 @pytest.mark.parametrize(("n_features", "alternate_sign"), [(8, True), (3, False), (1, True)])
 def test_hash_encoder_matches_feature_hasher(split, n_features: int, alternate_sign: bool) -> None:
     train, _, test, _ = split

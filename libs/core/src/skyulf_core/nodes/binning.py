@@ -171,12 +171,15 @@ def _binning_flow(
     return flowed.without([c for c in binned if c + suffix != c]) if drop_original else flowed
 
 
+# More bins than this is a typo, not a binning; an unbounded count would allocate its edges.
+MAX_BINS = 10_000
+
 # --------------------------------------------------------------------------- GeneralBinning
 
 
 class GeneralBinningParams(ColumnsParams):
     strategy: Literal["equal_width", "equal_frequency", "kmeans", "custom", "kbins"] = "equal_width"
-    n_bins: int = Field(5, ge=2)
+    n_bins: int = Field(5, ge=2, le=MAX_BINS)
     kbins_strategy: KBinsStrategy = "quantile"
     quantile_method: QuantileMethod = "averaged_inverted_cdf"
     label_format: LabelFormat = "ordinal"
@@ -324,7 +327,7 @@ CUSTOM_BINNING: NodeDefinition[CustomBinningParams, CustomBinningRecord] = NodeD
 
 
 class KBinsDiscretizerParams(ColumnsParams):
-    n_bins: int = Field(5, ge=2)
+    n_bins: int = Field(5, ge=2, le=MAX_BINS)
     encode: Literal["ordinal"] = "ordinal"
     strategy: KBinsStrategy = "quantile"
     quantile_method: QuantileMethod = "averaged_inverted_cdf"

@@ -36,7 +36,8 @@ _INT32_MIN = -(2**31)
 
 
 class HashEncoderParams(ColumnsParams):
-    n_features: int = Field(8, ge=1)
+    # FeatureHasher's default; each feature is an output column per input column.
+    n_features: int = Field(8, ge=1, le=2**20)
     alternate_sign: bool = True
 
 
