@@ -1,0 +1,242 @@
+"""Property-based tests of the gateway's OpenAPI document against the running platform.
+
+Schemathesis generates requests for every operation from ``/openapi.json`` (valid ones and ones
+that break the schema) and checks each answer: never a 5xx, the status and body the document
+declares, and every 4xx in the one error envelope. Real ids (a READY dataset, a finished job, a
+registered model, two deployments) are swapped into half of the generated requests so that the
+cases reach the services' code, not only the gateway's 404s. Afterwards the platform must still be
+healthy, with nothing stuck half-done.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import hypothesis
+import pytest
+import schemathesis
+from hypothesis import HealthCheck
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from skyulf_core.errors import ErrorCode
+from skyulf_gateway.app import create_app
+from skyulf_gateway.settings import GatewaySettings
+from skyulf_platform.stack import Ports, Stack
+
+from .helpers import wait_for
+
+pytestmark = pytest.mark.e2e
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+MAX_EXAMPLES = 30
+
+FUZZ_GRAPH: dict[str, Any] = {
+    "nodes": [
+        {
+            "id": "drop",
+            "type": "DropMissingColumns",
+            "params": {"columns": ["customer_id", "signup_date", "lat", "lon"]},
+        },
+        {"id": "split", "type": "TrainTestSplitter", "params": {"target_column": "churned"}},
+        {
+            "id": "impute",
+            "type": "SimpleImputer",
+            "params": {"strategy": "median", "columns": ["age", "income"]},
+        },
+        {"id": "onehot", "type": "OneHotEncoder", "params": {"columns": ["city", "plan_type"]}},
+        {"id": "model", "type": "logistic_regression", "params": {}},
+    ],
+    "edges": [
+        {"source": "drop", "target": "split"},
+        {"source": "split", "target": "impute"},
+        {"source": "impute", "target": "onehot"},
+        {"source": "onehot", "target": "model"},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def fuzz_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A platform of its own (embedded defaults): the fuzzer deletes deployments and uploads
+    junk, which must not leak into the other end-to-end tests."""
+    tmp = tmp_path_factory.mktemp("stack-fuzz")
+    s = Stack(data_dir=tmp / "data", ports=Ports.free(), env={"SKYULF_LOG_FORMAT": "json"})
+    try:
+        with s.running(timeout=150):
+            yield s
+    except Exception:
+        for name in s.procs:
+            print(f"--- {name} log ---\n{s.log_tail(name, 60)}")
+        raise
+    unclean = s.unclean_exits()
+    assert not unclean, {name: s.log_tail(name, 20) for name in unclean}
+
+
+@pytest.fixture(scope="module")
+def fuzz_api(fuzz_stack: Stack) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=f"{fuzz_stack.url}/api/v1", timeout=60.0) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def seeded(fuzz_api: httpx.Client) -> dict[str, str]:
+    """Real ids for the fuzzer: a READY dataset, a finished job, a model, two deployments (one
+    to predict with, one to delete)."""
+    csv = (DATA / "customers_15.csv").read_bytes()
+    resp = fuzz_api.post("/datasets", files={"file": ("customers_15.csv", csv, "text/csv")})
+    assert resp.status_code == 201, resp.text
+    dataset = wait_for(fuzz_api, f"/datasets/{resp.json()['id']}", {"READY", "FAILED"})
+    assert dataset["status"] == "READY", dataset
+    resp = fuzz_api.post(
+        "/jobs", json={"dataset_id": dataset["id"], "graph": FUZZ_GRAPH, "model_name": "fuzz"}
+    )
+    assert resp.status_code == 201, resp.text
+    job = wait_for(fuzz_api, f"/jobs/{resp.json()['id']}", {"SUCCEEDED", "FAILED", "CANCELLED"})
+    assert job["status"] == "SUCCEEDED", job
+    ids = {"dataset_id": dataset["id"], "job_id": job["id"], "name": "fuzz", "version": "1"}
+    for key, name in (("deployment_id", "fuzz-a"), ("doomed_deployment_id", "fuzz-b")):
+        resp = fuzz_api.post("/deployments", json={"model_name": "fuzz", "name": name})
+        assert resp.status_code == 201, resp.text
+        ids[key] = resp.json()["id"]
+    return ids
+
+
+MODEL_INPUTS = ("age", "income", "city", "plan_type")
+
+
+def _model_row(row: Any) -> Any:
+    if not isinstance(row, dict) or not row:
+        return row
+    values = list(row.values())
+    return {col: values[i % len(values)] for i, col in enumerate(MODEL_INPUTS)}
+
+
+def _with_real_ids(case: schemathesis.Case, ids: dict[str, str]) -> schemathesis.Case:
+    """The case with the seeded ids in place of generated ones. Bodies are only touched in
+    positive cases, so that a negative case stays invalid."""
+    case = case.derive()
+    for key in case.path_parameters:
+        if key == "deployment_id" and case.method.upper() == "DELETE":
+            case.path_parameters[key] = ids["doomed_deployment_id"]
+        elif key in ids:
+            case.path_parameters[key] = ids[key]
+    positive = case.meta is not None and case.meta.generation.mode.is_positive
+    if positive and isinstance(case.body, dict):
+        if "dataset_id" in case.body:
+            case.body["dataset_id"] = ids["dataset_id"]
+        if "model_name" in case.body and case.path.endswith("/deployments"):
+            case.body["model_name"] = ids["name"]
+        rows = case.body.get("rows")
+        if case.path.endswith("/predict") and isinstance(rows, list):
+            # The model's own columns, carrying the generated values: reaches the codec and model.
+            case.body["rows"] = [_model_row(row) for row in rows]
+    return case
+
+
+@schemathesis.check
+def error_envelope(ctx: Any, response: schemathesis.Response, case: schemathesis.Case) -> None:
+    """Every 4xx/5xx body is ``{"error": {"code", "message", "details"}}`` with a known code."""
+    if response.status_code < 400:
+        return
+    body = response.json()
+    assert isinstance(body, dict) and set(body) == {"error"}, f"not the error envelope: {body!r}"
+    err = body["error"]
+    assert isinstance(err, dict) and set(err) == {"code", "message", "details"}, err
+    assert err["code"] in {c.value for c in ErrorCode}, f"unknown error code {err['code']!r}"
+    assert isinstance(err["message"], str) and err["message"], "the message is empty"
+    assert isinstance(err["details"], dict), "details is not an object"
+
+
+def _load_schema() -> schemathesis.BaseSchema:
+    """The gateway's OpenAPI document, built by the same code that serves ``/openapi.json`` (the
+    fuzz test checks that the served one is identical). Loaded at collection time so that every
+    operation is a test of its own; schemathesis' fixture-based loader does not run on pytest 9."""
+    config = schemathesis.Config.from_dict(
+        {
+            "seed": 20240601,
+            "generation": {"deterministic": True, "max-examples": MAX_EXAMPLES},
+            "request-timeout": 30,
+        }
+    )
+    return schemathesis.openapi.from_dict(create_app(GatewaySettings()).openapi(), config=config)
+
+
+schema = _load_schema()
+
+
+@pytest.fixture(scope="module")
+def served_schema(fuzz_stack: Stack) -> None:
+    served = httpx.get(f"{fuzz_stack.url}/openapi.json", timeout=10).json()
+    assert served == schema.raw_schema
+
+
+@schema.parametrize()
+@hypothesis.settings(
+    max_examples=MAX_EXAMPLES,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_api_conforms_and_never_fails(
+    case: schemathesis.Case,
+    fuzz_stack: Stack,
+    seeded: dict[str, str],
+    served_schema: None,
+) -> None:
+    # Half of the cases get the real ids, chosen by the case itself so that runs repeat.
+    real_ids = zlib.crc32(repr((case.path_parameters, case.query, case.body)).encode()) % 2 == 0
+    if real_ids:
+        case = _with_real_ids(case, seeded)
+    case.call_and_validate(
+        base_url=fuzz_stack.url,
+        checks=[
+            not_a_server_error,
+            status_code_conformance,
+            content_type_conformance,
+            response_schema_conformance,
+            negative_data_rejection,
+            error_envelope,
+        ],
+    )
+
+
+def test_platform_is_healthy_after_fuzzing(fuzz_stack: Stack, fuzz_api: httpx.Client) -> None:
+    health = httpx.get(f"{fuzz_stack.url}/healthz", timeout=10).json()
+    assert health == {"status": "ok", "services": dict.fromkeys(health["services"], "SERVING")}
+    assert set(health["services"]) == {"ingestion", "pipeline", "registry", "deployment", "advisor"}
+    # No process crashed (and was quietly replaced) along the way.
+    assert all(p.poll() is None for p in fuzz_stack.procs.values())
+
+    def unfinished() -> list[str]:
+        stuck = []
+        for path, key, busy in (
+            ("/datasets", "datasets", {"PENDING"}),
+            ("/jobs", "jobs", {"QUEUED", "RUNNING"}),
+        ):
+            offset = 0
+            while True:
+                page = fuzz_api.get(path, params={"limit": 500, "offset": offset}).json()
+                stuck += [
+                    f"{key[:-1]} {x['id']} {x['status']}" for x in page[key] if x["status"] in busy
+                ]
+                offset += len(page[key])
+                if not page[key] or offset >= page["total"]:
+                    break
+        return stuck
+
+    deadline = time.monotonic() + 60
+    while (stuck := unfinished()) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not stuck, stuck
