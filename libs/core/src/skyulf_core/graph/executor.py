@@ -13,7 +13,7 @@ from skyulf_core.bundle import FittedPipeline, OutputSpec, Signature
 from skyulf_core.bundle.signature import describe_inputs
 from skyulf_core.bundle.target import TargetDecoder, decode_target, target_decoders
 from skyulf_core.errors import Cancelled, InvalidArgument, NodeError
-from skyulf_core.graph.runner import ModelStep, Plan, Step, build_plan, run_steps
+from skyulf_core.graph.runner import ModelStep, Plan, Step, build_plan, guard_memory, run_steps
 from skyulf_core.graph.spec import PipelineGraph, parse_graph
 from skyulf_core.graph.validation import check_graph
 from skyulf_core.metrics import compute_metrics
@@ -115,9 +115,13 @@ def _fit_model(model: ModelStep, train: Split, task: Task) -> tuple[Any, list[st
             node_id=model.node_id,
             node_type=model.definition.id,
         )
+    model.definition.check_rows(model.params, len(matrix), model.node_id)
     estimator = model.definition.build(model.params)
+    target = train.y.to_numpy()
     try:
-        estimator.fit(matrix, train.y.to_numpy())
+        guard_memory(
+            model.node_id, model.definition.id, lambda: estimator.fit(matrix, target), model=True
+        )
     except (ValueError, TypeError) as exc:
         raise NodeError(
             f"node '{model.node_id}' ({model.definition.id}) failed to train: {exc}",
@@ -204,14 +208,12 @@ def train_pipeline(
     estimator, features = _fit_model(model, frames.train, task)
     hooks.poll(len(plan.steps) + 1, "evaluation")
     n_classes = len(encoded.classes or [])
-    metrics = _evaluate(
-        estimator,
-        model,
-        features,
-        {"train_": frames.train, "test_": frames.test, "val_": frames.val},
-        task,
-        n_classes,
-        decoders,
+    parts = {"train_": frames.train, "test_": frames.test, "val_": frames.val}
+    metrics = guard_memory(
+        model.node_id,
+        model.definition.id,
+        lambda: _evaluate(estimator, model, features, parts, task, n_classes, decoders),
+        model=True,
     )
     needed = _needed_inputs(run.records, features)
     signature = Signature(

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 import pandas as pd
 
-from skyulf_core.errors import SkyulfError
+from skyulf_core.errors import NodeError, SkyulfError
 from skyulf_core.graph.spec import PipelineGraph, chain_order
 from skyulf_core.models import ModelDefinition, get_model, is_model
 from skyulf_core.nodes import FittedRecord, NodeContext, NodeDefinition, get_node
@@ -59,6 +60,30 @@ class RunOutput:
     frames: Frames
     # Records needed at inference, in order (train-only nodes and the splitter excluded).
     records: list[FittedRecord] = field(default_factory=list)
+
+
+T = TypeVar("T")
+
+
+def guard_memory(node_id: str, node_type: str, work: Callable[[], T], model: bool = False) -> T:
+    """Run ``work``; a MemoryError in it becomes a NodeError naming the node.
+
+    The parameters are bounded, but their product with the data is not: many rows times many
+    output columns can still exhaust the worker. The error is raised after the ``except`` block
+    so that the MemoryError's traceback, and the partial arrays its frames hold, are freed first.
+    """
+    try:
+        return work()
+    except MemoryError:
+        pass
+    what = "hyperparameters (trees, neighbours, iterations)" if model else "size parameters"
+    raise NodeError(
+        f"node '{node_id}' ({node_type}) ran out of memory; lower its {what} "
+        "or use fewer rows or columns",
+        node_id=node_id,
+        node_type=node_type,
+        details={"reason": "out_of_memory"},
+    )
 
 
 def build_plan(graph: PipelineGraph) -> Plan:
@@ -117,21 +142,29 @@ def run_steps(
         if before is not None:
             before(index, step)
         ctx = NodeContext(node_id=step.node_id, target=plan.target)
-        frames = out.frames
-        definition = step.definition
-        if definition.id == SPLITTER_ID:
-            parts = split_frame(frames.train.X, frames.train.y, step.params, ctx)
-            out.frames = Frames(train=parts.train, test=parts.test, val=parts.val)
-        else:
-            record, train = _fit_train(step, frames.train, ctx)
-            out.frames = replace(frames, train=train)
-            if not definition.train_only:
-                out.records.append(record)
-                for name in ("test", "val"):
-                    part: Split | None = getattr(frames, name)
-                    if part is not None:
-                        applied = _checked(step, *definition.apply(part.X, part.y, record, ctx))
-                        setattr(out.frames, name, applied)
+        out.frames, record = guard_memory(
+            step.node_id, step.definition.id, partial(_run_step, step, out.frames, ctx)
+        )
+        if record is not None:
+            out.records.append(record)
         if after is not None:
             after(step, out.frames)
     return out
+
+
+def _run_step(step: Step, frames: Frames, ctx: NodeContext) -> tuple[Frames, FittedRecord | None]:
+    """One step on every split: the new frames and the record inference needs (if any)."""
+    definition = step.definition
+    if definition.id == SPLITTER_ID:
+        parts = split_frame(frames.train.X, frames.train.y, step.params, ctx)
+        return Frames(train=parts.train, test=parts.test, val=parts.val), None
+    record, train = _fit_train(step, frames.train, ctx)
+    result = replace(frames, train=train)
+    if definition.train_only:
+        return result, None
+    for name in ("test", "val"):
+        part: Split | None = getattr(frames, name)
+        if part is not None:
+            applied = _checked(step, *definition.apply(part.X, part.y, record, ctx))
+            setattr(result, name, applied)
+    return result, record

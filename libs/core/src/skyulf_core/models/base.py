@@ -10,6 +10,20 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sklearn.base import BaseEstimator
 
 from skyulf_core.errors import NodeError
+from skyulf_core.nodes.base import Seed as Seed  # re-exported for the model catalogs
+
+# Upper bounds of the hyperparameters: far beyond any sensible model, low enough that one fit
+# stays within reason on a 2-core worker (an unbounded count ties a worker up for hours or
+# exhausts its memory; a number beyond C integer range fails deep inside scikit-learn).
+MAX_TREES = 5000  # n_estimators of the tree ensembles
+MAX_BOOSTING_ITER = 10_000  # histogram gradient boosting: one (cheap) tree per iteration
+MAX_ITER = 100_000  # solvers whose iteration is one cheap pass (linear models, SGD epochs)
+MAX_NEIGHBORS = 1000
+MAX_DEPTH = 1000  # None is the unlimited depth
+MAX_LEAF_NODES = 100_000  # None is unlimited
+MAX_ROWS = 10**9  # min_samples_*: more rows than a worker holds
+MAX_CV = 20
+MAX_KERNEL_DEGREE = 10  # a polynomial kernel of higher degree overflows to inf
 
 Task = Literal["classification", "regression", "clustering"]
 
@@ -41,6 +55,9 @@ class ModelDefinition(Generic[P]):
     builder: Callable[[P], BaseEstimator] = field(repr=False)
     # Whether the estimator accepts NaN in its features (so the bundle need not reject them).
     allows_nan: bool = False
+    # Parameters that count training rows (k neighbours, folds): a value above the train split's
+    # rows is refused before fitting, naming the field, instead of failing later (at prediction).
+    row_params: tuple[str, ...] = ()
 
     @property
     def params_schema(self) -> dict[str, Any]:
@@ -62,6 +79,20 @@ class ModelDefinition(Generic[P]):
                 node_type=self.id,
                 field=where,
             ) from exc
+
+    def check_rows(self, params: P, n_rows: int, node_id: str | None = None) -> None:
+        """Refuse a row-counting parameter larger than the ``n_rows`` training rows."""
+        who = f"node '{node_id}' ({self.id})" if node_id else f"model {self.id}"
+        for name in self.row_params:
+            value = getattr(params, name)
+            if value > n_rows:
+                raise NodeError(
+                    f"{who}: parameter '{name}' is {value} but the train split has only "
+                    f"{n_rows} rows; lower it",
+                    node_id=node_id,
+                    node_type=self.id,
+                    field=name,
+                )
 
     def build(self, params: P | Mapping[str, Any] | None = None) -> BaseEstimator:
         return self.builder(self.parse_params(params))

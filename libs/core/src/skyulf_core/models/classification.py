@@ -25,7 +25,21 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
-from skyulf_core.models.base import ModelDefinition, ModelParams, sklearn_builder
+from skyulf_core.models.base import (
+    MAX_BOOSTING_ITER,
+    MAX_CV,
+    MAX_DEPTH,
+    MAX_ITER,
+    MAX_KERNEL_DEGREE,
+    MAX_LEAF_NODES,
+    MAX_NEIGHBORS,
+    MAX_ROWS,
+    MAX_TREES,
+    ModelDefinition,
+    ModelParams,
+    Seed,
+    sklearn_builder,
+)
 
 SEED = 42
 ClassWeight = Literal["balanced"] | None
@@ -46,9 +60,9 @@ class LogisticRegressionParams(ModelParams):
     penalty: Literal["l2", "l1", "elasticnet", "none"] = "l2"
     l1_ratio: float | None = Field(None, ge=0, le=1)
     solver: Literal["lbfgs", "liblinear", "newton-cg", "newton-cholesky", "sag", "saga"] = "lbfgs"
-    max_iter: int = Field(1000, ge=1)
+    max_iter: int = Field(1000, ge=1, le=MAX_ITER)
     class_weight: ClassWeight = None
-    random_state: int | None = SEED
+    random_state: Seed | None = SEED
 
     @model_validator(mode="after")
     def _solver_supports_penalty(self) -> LogisticRegressionParams:
@@ -83,7 +97,7 @@ class CalibratedClassifierParams(ModelParams):
         "svc",
     ] = "logistic_regression"
     method: Literal["sigmoid", "isotonic"] = "sigmoid"
-    cv: int = Field(5, ge=2)
+    cv: int = Field(5, ge=2, le=MAX_CV)
 
 
 _CALIBRATION_BASES = {
@@ -102,24 +116,26 @@ def _calibrated(p: CalibratedClassifierParams) -> BaseEstimator:
 
 
 class RandomForestClassifierParams(ModelParams):
-    n_estimators: int = Field(50, ge=1)
-    max_depth: int | None = Field(10, ge=1)
-    min_samples_split: int = Field(5, ge=2)
-    min_samples_leaf: int = Field(2, ge=1)
+    n_estimators: int = Field(50, ge=1, le=MAX_TREES)
+    max_depth: int | None = Field(10, ge=1, le=MAX_DEPTH)
+    min_samples_split: int = Field(5, ge=2, le=MAX_ROWS)
+    min_samples_leaf: int = Field(2, ge=1, le=MAX_ROWS)
     max_features: Literal["sqrt", "log2"] | float | None = "sqrt"
     criterion: Literal["gini", "entropy", "log_loss"] = "gini"
     class_weight: Literal["balanced", "balanced_subsample"] | None = None
-    random_state: int | None = SEED
+    random_state: Seed | None = SEED
 
 
 class SVCParams(ModelParams):
     C: float = Field(1.0, gt=0)
     kernel: Literal["rbf", "linear", "poly", "sigmoid"] = "rbf"
     gamma: Literal["scale", "auto"] | float = "scale"
-    degree: int = Field(3, ge=1)
+    degree: int = Field(
+        3, ge=1, le=MAX_KERNEL_DEGREE, description="poly kernel only; higher overflows"
+    )
     probability: bool = True
     class_weight: ClassWeight = None
-    random_state: int | None = SEED
+    random_state: Seed | None = SEED
 
 
 def _svc(p: SVCParams) -> BaseEstimator:
@@ -136,7 +152,7 @@ def _svc(p: SVCParams) -> BaseEstimator:
 
 
 class KNeighborsClassifierParams(ModelParams):
-    n_neighbors: int = Field(5, ge=1)
+    n_neighbors: int = Field(5, ge=1, le=MAX_NEIGHBORS)
     weights: Literal["uniform", "distance"] = "uniform"
     algorithm: Literal["auto", "ball_tree", "kd_tree", "brute"] = "auto"
     p: float = Field(2, ge=1)
@@ -144,44 +160,44 @@ class KNeighborsClassifierParams(ModelParams):
 
 class DecisionTreeClassifierParams(ModelParams):
     criterion: Literal["gini", "entropy", "log_loss"] = "gini"
-    max_depth: int | None = Field(None, ge=1)
-    min_samples_split: int = Field(2, ge=2)
-    min_samples_leaf: int = Field(1, ge=1)
+    max_depth: int | None = Field(None, ge=1, le=MAX_DEPTH)
+    min_samples_split: int = Field(2, ge=2, le=MAX_ROWS)
+    min_samples_leaf: int = Field(1, ge=1, le=MAX_ROWS)
     class_weight: ClassWeight = None
-    random_state: int | None = SEED
+    random_state: Seed | None = SEED
 
 
 class GradientBoostingClassifierParams(ModelParams):
-    n_estimators: int = Field(100, ge=1)
+    n_estimators: int = Field(100, ge=1, le=MAX_TREES)
     learning_rate: float = Field(0.1, gt=0)
-    max_depth: int | None = Field(3, ge=1)
+    max_depth: int | None = Field(3, ge=1, le=MAX_DEPTH)
     subsample: float = Field(1.0, gt=0, le=1)
-    random_state: int | None = SEED
+    random_state: Seed | None = SEED
 
 
 class AdaBoostClassifierParams(ModelParams):
-    n_estimators: int = Field(50, ge=1)
+    n_estimators: int = Field(50, ge=1, le=MAX_TREES)
     learning_rate: float = Field(1.0, gt=0)
-    random_state: int | None = SEED
+    random_state: Seed | None = SEED
 
 
 class ExtraTreesClassifierParams(ModelParams):
-    n_estimators: int = Field(100, ge=1)
-    max_depth: int | None = Field(None, ge=1)
-    min_samples_split: int = Field(2, ge=2)
-    min_samples_leaf: int = Field(1, ge=1)
+    n_estimators: int = Field(100, ge=1, le=MAX_TREES)
+    max_depth: int | None = Field(None, ge=1, le=MAX_DEPTH)
+    min_samples_split: int = Field(2, ge=2, le=MAX_ROWS)
+    min_samples_leaf: int = Field(1, ge=1, le=MAX_ROWS)
     class_weight: Literal["balanced", "balanced_subsample"] | None = None
-    random_state: int | None = SEED
+    random_state: Seed | None = SEED
 
 
 class HistGradientBoostingClassifierParams(ModelParams):
-    max_iter: int = Field(100, ge=1)
+    max_iter: int = Field(100, ge=1, le=MAX_BOOSTING_ITER)
     learning_rate: float = Field(0.1, gt=0)
-    max_leaf_nodes: int | None = Field(31, ge=2)
-    max_depth: int | None = Field(None, ge=1)
+    max_leaf_nodes: int | None = Field(31, ge=2, le=MAX_LEAF_NODES)
+    max_depth: int | None = Field(None, ge=1, le=MAX_DEPTH)
     l2_regularization: float = Field(0.0, ge=0)
     class_weight: ClassWeight = None
-    random_state: int | None = SEED
+    random_state: Seed | None = SEED
 
 
 class GaussianNBParams(ModelParams):
@@ -193,9 +209,9 @@ class SGDClassifierParams(ModelParams):
     penalty: Literal["l2", "l1", "elasticnet"] = "l2"
     alpha: float = Field(1e-4, gt=0)
     l1_ratio: float = Field(0.15, ge=0, le=1)
-    max_iter: int = Field(1000, ge=1)
+    max_iter: int = Field(1000, ge=1, le=MAX_ITER)
     class_weight: ClassWeight = None
-    random_state: int | None = SEED
+    random_state: Seed | None = SEED
 
 
 class MultinomialNBParams(ModelParams):
@@ -208,7 +224,12 @@ class BernoulliNBParams(ModelParams):
 
 
 def _classifier(
-    id: str, description: str, params: type[ModelParams], builder, allows_nan: bool = False
+    id: str,
+    description: str,
+    params: type[ModelParams],
+    builder,
+    allows_nan: bool = False,
+    row_params: tuple[str, ...] = (),
 ) -> ModelDefinition:
     return ModelDefinition(
         id=id,
@@ -217,6 +238,7 @@ def _classifier(
         params_model=params,
         builder=builder,
         allows_nan=allows_nan,
+        row_params=row_params,
     )
 
 
@@ -232,6 +254,7 @@ MODELS: list[ModelDefinition] = [
         "A base classifier wrapped in cross-validated probability calibration.",
         CalibratedClassifierParams,
         _calibrated,
+        row_params=("cv",),
     ),
     _classifier(
         "random_forest_classifier",
@@ -245,6 +268,7 @@ MODELS: list[ModelDefinition] = [
         "Majority vote of the k nearest training rows.",
         KNeighborsClassifierParams,
         sklearn_builder(KNeighborsClassifier, n_jobs=1),
+        row_params=("n_neighbors",),
     ),
     _classifier(
         "decision_tree_classifier",

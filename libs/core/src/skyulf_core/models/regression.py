@@ -17,7 +17,20 @@ from sklearn.neighbors import KNeighborsRegressor
 from sklearn.svm import SVR
 from sklearn.tree import DecisionTreeRegressor
 
-from skyulf_core.models.base import ModelDefinition, ModelParams, sklearn_builder
+from skyulf_core.models.base import (
+    MAX_BOOSTING_ITER,
+    MAX_DEPTH,
+    MAX_ITER,
+    MAX_KERNEL_DEGREE,
+    MAX_LEAF_NODES,
+    MAX_NEIGHBORS,
+    MAX_ROWS,
+    MAX_TREES,
+    ModelDefinition,
+    ModelParams,
+    Seed,
+    sklearn_builder,
+)
 
 SEED = 42
 
@@ -35,8 +48,8 @@ class RidgeParams(ModelParams):
 class LassoParams(ModelParams):
     alpha: float = Field(1.0, gt=0)
     selection: Literal["cyclic", "random"] = "cyclic"
-    max_iter: int = Field(1000, ge=1)
-    random_state: int | None = SEED
+    max_iter: int = Field(1000, ge=1, le=MAX_ITER)
+    random_state: Seed | None = SEED
 
 
 class ElasticNetParams(LassoParams):
@@ -44,12 +57,12 @@ class ElasticNetParams(LassoParams):
 
 
 class RandomForestRegressorParams(ModelParams):
-    n_estimators: int = Field(50, ge=1)
-    max_depth: int | None = Field(10, ge=1)
-    min_samples_split: int = Field(5, ge=2)
-    min_samples_leaf: int = Field(2, ge=1)
+    n_estimators: int = Field(50, ge=1, le=MAX_TREES)
+    max_depth: int | None = Field(10, ge=1, le=MAX_DEPTH)
+    min_samples_split: int = Field(5, ge=2, le=MAX_ROWS)
+    min_samples_leaf: int = Field(2, ge=1, le=MAX_ROWS)
     max_features: Literal["sqrt", "log2"] | float | None = 1.0
-    random_state: int | None = SEED
+    random_state: Seed | None = SEED
 
 
 class SVRParams(ModelParams):
@@ -57,11 +70,13 @@ class SVRParams(ModelParams):
     kernel: Literal["rbf", "linear", "poly", "sigmoid"] = "rbf"
     gamma: Literal["scale", "auto"] | float = "scale"
     epsilon: float = Field(0.1, ge=0)
-    degree: int = Field(3, ge=1)
+    degree: int = Field(
+        3, ge=1, le=MAX_KERNEL_DEGREE, description="poly kernel only; higher overflows"
+    )
 
 
 class KNeighborsRegressorParams(ModelParams):
-    n_neighbors: int = Field(5, ge=1)
+    n_neighbors: int = Field(5, ge=1, le=MAX_NEIGHBORS)
     weights: Literal["uniform", "distance"] = "uniform"
     algorithm: Literal["auto", "ball_tree", "kd_tree", "brute"] = "auto"
     p: float = Field(2, ge=1)
@@ -71,47 +86,52 @@ class DecisionTreeRegressorParams(ModelParams):
     criterion: Literal["squared_error", "friedman_mse", "absolute_error", "poisson"] = (
         "squared_error"
     )
-    max_depth: int | None = Field(None, ge=1)
-    min_samples_split: int = Field(2, ge=2)
-    min_samples_leaf: int = Field(1, ge=1)
-    random_state: int | None = SEED
+    max_depth: int | None = Field(None, ge=1, le=MAX_DEPTH)
+    min_samples_split: int = Field(2, ge=2, le=MAX_ROWS)
+    min_samples_leaf: int = Field(1, ge=1, le=MAX_ROWS)
+    random_state: Seed | None = SEED
 
 
 class GradientBoostingRegressorParams(ModelParams):
-    n_estimators: int = Field(100, ge=1)
+    n_estimators: int = Field(100, ge=1, le=MAX_TREES)
     learning_rate: float = Field(0.1, gt=0)
-    max_depth: int | None = Field(3, ge=1)
+    max_depth: int | None = Field(3, ge=1, le=MAX_DEPTH)
     subsample: float = Field(1.0, gt=0, le=1)
     loss: Literal["squared_error", "absolute_error", "huber", "quantile"] = "squared_error"
-    random_state: int | None = SEED
+    random_state: Seed | None = SEED
 
 
 class AdaBoostRegressorParams(ModelParams):
-    n_estimators: int = Field(50, ge=1)
+    n_estimators: int = Field(50, ge=1, le=MAX_TREES)
     learning_rate: float = Field(1.0, gt=0)
     loss: Literal["linear", "square", "exponential"] = "linear"
-    random_state: int | None = SEED
+    random_state: Seed | None = SEED
 
 
 class ExtraTreesRegressorParams(ModelParams):
-    n_estimators: int = Field(100, ge=1)
-    max_depth: int | None = Field(None, ge=1)
-    min_samples_split: int = Field(2, ge=2)
-    min_samples_leaf: int = Field(1, ge=1)
-    random_state: int | None = SEED
+    n_estimators: int = Field(100, ge=1, le=MAX_TREES)
+    max_depth: int | None = Field(None, ge=1, le=MAX_DEPTH)
+    min_samples_split: int = Field(2, ge=2, le=MAX_ROWS)
+    min_samples_leaf: int = Field(1, ge=1, le=MAX_ROWS)
+    random_state: Seed | None = SEED
 
 
 class HistGradientBoostingRegressorParams(ModelParams):
-    max_iter: int = Field(100, ge=1)
+    max_iter: int = Field(100, ge=1, le=MAX_BOOSTING_ITER)
     learning_rate: float = Field(0.1, gt=0)
-    max_leaf_nodes: int | None = Field(31, ge=2)
-    max_depth: int | None = Field(None, ge=1)
+    max_leaf_nodes: int | None = Field(31, ge=2, le=MAX_LEAF_NODES)
+    max_depth: int | None = Field(None, ge=1, le=MAX_DEPTH)
     l2_regularization: float = Field(0.0, ge=0)
-    random_state: int | None = SEED
+    random_state: Seed | None = SEED
 
 
 def _regressor(
-    id: str, description: str, params: type[ModelParams], builder, allows_nan: bool = False
+    id: str,
+    description: str,
+    params: type[ModelParams],
+    builder,
+    allows_nan: bool = False,
+    row_params: tuple[str, ...] = (),
 ) -> ModelDefinition:
     return ModelDefinition(
         id=id,
@@ -120,6 +140,7 @@ def _regressor(
         params_model=params,
         builder=builder,
         allows_nan=allows_nan,
+        row_params=row_params,
     )
 
 
@@ -157,6 +178,7 @@ MODELS: list[ModelDefinition] = [
         "Mean of the k nearest training rows.",
         KNeighborsRegressorParams,
         sklearn_builder(KNeighborsRegressor, n_jobs=1),
+        row_params=("n_neighbors",),
     ),
     _regressor(
         "decision_tree_regressor",

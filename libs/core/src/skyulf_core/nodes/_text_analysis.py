@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from skyulf_core.nodes.base import ColumnsParams, NodeParams
@@ -24,13 +24,16 @@ _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 _SPACES = re.compile(r"\s\s+")
 
 Analyzer = Literal["word", "char", "char_wb"]
+# A document of L tokens has about L x n n-grams per length n: longer ones are noise, not features.
+MAX_NGRAM = 10
+NgramLength = Annotated[int, Field(ge=1, le=MAX_NGRAM, description="n-gram length, 1 to 10")]
 
 
 class AnalyzerSettings(NodeParams):
     """How documents become tokens (shared by the text nodes and stored in their records)."""
 
     analyzer: Analyzer = "word"
-    ngram_range: tuple[int, int] = (1, 1)
+    ngram_range: tuple[NgramLength, NgramLength] = (1, 1)
     lowercase: bool = True
     stop_words: Literal["english"] | None = None
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from skyulf_core.errors import NodeError
 
@@ -34,6 +34,10 @@ NodeGroup = Literal[
     "text",
     "geo",
 ]
+
+
+# A random seed as numpy and scikit-learn accept it; outside this range they fail deep inside fit.
+Seed = Annotated[int, Field(ge=0, le=2**32 - 1)]
 
 
 class NodeParams(BaseModel):

@@ -35,7 +35,10 @@ MISSING_NAME = "nan"
 class OneHotEncoderParams(ColumnsParams):
     handle_unknown: Literal["ignore", "error"] = "ignore"
     drop_first: bool = False
-    max_categories: int | None = Field(20, ge=1)
+    # None = no limit; a number beyond the category-type cap is a typo, not a plan.
+    max_categories: int | None = Field(
+        20, ge=1, le=10_000, description="null = no limit; a number is at most 10000"
+    )
     include_missing: bool = False
     drop_original: bool = True
     prefix_separator: str = "_"

@@ -46,7 +46,7 @@ ORDINAL = "OrdinalEncoder"
 
 
 class LabelEncoderParams(ColumnsParams):
-    missing_code: int = Field(-1, lt=0)
+    missing_code: int = Field(-1, ge=-(2**63), lt=0, description="a negative int64 code")
 
 
 class LabelEncoderRecord(FittedRecord):

@@ -57,6 +57,7 @@ from skyulf_core.nodes.base import (
     NodeDefinition,
     P,
     R,
+    Seed,
 )
 
 NODE = "TargetEncoder"
@@ -85,8 +86,9 @@ class CrossFittedDefinition(NodeDefinition[P, R]):
 class TargetEncoderParams(ColumnsParams):
     smooth: Literal["auto"] | Annotated[float, Field(ge=0.0)] = "auto"
     target_type: Literal["auto", "continuous", "binary", "multiclass"] = "auto"
-    cv: int = Field(5, ge=2)
-    random_state: int | None = 42
+    # Each fold refits the encoding on the rest; more than 20 only costs time.
+    cv: int = Field(5, ge=2, le=20, description="cross-fitting folds (at most 20)")
+    random_state: Seed | None = 42
 
 
 class TargetEncodedColumn(BaseModel):

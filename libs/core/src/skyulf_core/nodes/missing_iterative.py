@@ -40,6 +40,7 @@ from skyulf_core.nodes.base import (
     FittedRecord,
     NodeContext,
     NodeDefinition,
+    Seed,
     same_columns,
 )
 from skyulf_core.nodes.columns import resolve_columns
@@ -53,7 +54,7 @@ KNN_NEIGHBORS = 5
 class IterativeImputerParams(ColumnsParams):
     max_iter: int = Field(10, ge=1, le=100)
     estimator: Estimator = "bayesian_ridge"
-    random_state: int | None = 42
+    random_state: Seed | None = 42
 
 
 class _Part(BaseModel):

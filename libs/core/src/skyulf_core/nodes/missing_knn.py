@@ -38,7 +38,8 @@ from skyulf_core.nodes.columns import resolve_columns
 
 
 class KNNImputerParams(ColumnsParams):
-    n_neighbors: int = Field(5, ge=1)
+    # The donors are at most max_fit_rows rows and fewer are used when fewer have a value.
+    n_neighbors: int = Field(5, ge=1, le=1000, description="fewer donors than this use them all")
     weights: Literal["uniform", "distance"] = "uniform"
     max_fit_rows: int = Field(5000, ge=1, le=100_000)
 

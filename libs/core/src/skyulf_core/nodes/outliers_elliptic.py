@@ -31,6 +31,7 @@ from skyulf_core.nodes.base import (
     FittedRecord,
     NodeContext,
     NodeDefinition,
+    Seed,
     same_columns,
 )
 from skyulf_core.nodes.columns import numeric_frame, resolve_columns
@@ -41,7 +42,7 @@ NODE_TYPE = "EllipticEnvelope"
 
 class EllipticEnvelopeParams(ColumnsParams):
     contamination: float = Field(0.01, gt=0.0, le=0.5, description="share of train rows removed")
-    random_state: int | None = 42
+    random_state: Seed | None = 42
 
 
 class EllipticEnvelopeRecord(FittedRecord):

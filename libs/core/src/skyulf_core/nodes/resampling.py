@@ -61,11 +61,14 @@ from skyulf_core.nodes.base import (
     NodeContext,
     NodeDefinition,
     NodeParams,
+    Seed,
     same_columns,
 )
 
 XY = tuple[pd.DataFrame, pd.Series | None]
 Ratio = Annotated[float, Field(gt=0.0, le=1.0)]
+# Neighbour searches cost rows x k; a class larger than k is needed anyway (checked at fit).
+MAX_NEIGHBORS = 1000
 # Methods that copy or drop whole rows and never measure a distance between them.
 _ROW_COPYING = frozenset({"random_over", "random_under_sampling"})
 _CLEANING = frozenset({"tomek_links", "edited_nearest_neighbours"})
@@ -75,7 +78,7 @@ _CLEANING = frozenset({"tomek_links", "edited_nearest_neighbours"})
 
 class _ResamplingParams(NodeParams):
     target_column: str | None = None
-    random_state: int | None = 42
+    random_state: Seed | None = 42
 
 
 class OversamplingParams(_ResamplingParams):
@@ -91,9 +94,11 @@ class OversamplingParams(_ResamplingParams):
     sampling_strategy: (
         Literal["auto", "minority", "not minority", "not majority", "all"] | Ratio
     ) = "auto"
-    k_neighbors: int = Field(5, ge=1)
+    k_neighbors: int = Field(5, ge=1, le=MAX_NEIGHBORS)
     kind: Literal["borderline-1", "borderline-2"] = "borderline-1"
-    m_neighbors: int = Field(10, ge=1, description="borderline_smote and svm_smote")
+    m_neighbors: int = Field(
+        10, ge=1, le=MAX_NEIGHBORS, description="borderline_smote and svm_smote"
+    )
 
 
 class UndersamplingParams(_ResamplingParams):
@@ -103,7 +108,9 @@ class UndersamplingParams(_ResamplingParams):
     sampling_strategy: (
         Literal["auto", "majority", "not minority", "not majority", "all"] | Ratio
     ) = "auto"
-    k_neighbors: int = Field(3, ge=1, description="nearmiss and edited_nearest_neighbours")
+    k_neighbors: int = Field(
+        3, ge=1, le=MAX_NEIGHBORS, description="nearmiss and edited_nearest_neighbours"
+    )
     version: Literal[1, 2, 3] = 1
     kind_sel: Literal["all", "mode"] = "all"
     replacement: bool = False

@@ -41,7 +41,13 @@ from sklearn.feature_selection import (
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
 from skyulf_core.errors import NodeError
-from skyulf_core.nodes.base import ColumnsParams, NodeContext, NodeDefinition, same_columns
+from skyulf_core.nodes.base import (
+    ColumnsParams,
+    NodeContext,
+    NodeDefinition,
+    Seed,
+    same_columns,
+)
 from skyulf_core.nodes.selection import (
     SelectionRecord,
     apply_selection,
@@ -54,6 +60,11 @@ from skyulf_core.nodes.selection import (
 Task = Literal["classification", "regression"]
 ProblemType = Literal["auto", "classification", "regression"]
 _MAX_CLASSES = 20
+# Column counts above the scored columns keep them all, so the cap only refuses typos: it is the
+# widest frame a node can make (a hash encoder's n_features).
+MAX_COLUMNS = 2**20
+# A random forest fit per selection (per step for rfe); 5000 trees is already minutes.
+MAX_TREES = 5000
 
 
 def detect_task(y: pd.Series, problem_type: ProblemType) -> Task:
@@ -151,12 +162,14 @@ class UnivariateSelectionParams(ColumnsParams):
         "generic_univariate_select",
     ] = "select_k_best"
     score_func: ScoreFunc | None = Field(None, description="None = f_classif or f_regression")
-    k: int = Field(10, ge=1, description="more than the scored columns keeps them all")
+    k: int = Field(
+        10, ge=1, le=MAX_COLUMNS, description="more than the scored columns keeps them all"
+    )
     percentile: float = Field(10.0, gt=0.0, le=100.0)
     alpha: float = Field(0.05, gt=0.0, le=1.0)
     mode: Literal["k_best", "percentile", "fpr", "fdr", "fwe"] = "percentile"
     problem_type: ProblemType = "auto"
-    random_state: int | None = 42
+    random_state: Seed | None = 42
 
 
 class UnivariateSelectionRecord(SelectionRecord):
@@ -274,12 +287,16 @@ class ModelBasedSelectionParams(ColumnsParams):
     method: Literal["select_from_model", "rfe"] = "select_from_model"
     estimator: Literal["auto", "random_forest", "logistic_regression", "linear_regression"] = "auto"
     threshold: float | str | None = Field("mean", description='"mean", "median", "1.5*mean", 0.01')
-    max_features: int | None = Field(None, ge=1)
-    n_features_to_select: int | float | None = Field(None, gt=0, description="None = half")
-    step: int | float = Field(1, gt=0)
-    n_estimators: int = Field(100, ge=1, description="trees of the random forest")
+    max_features: int | None = Field(None, ge=1, le=MAX_COLUMNS)
+    n_features_to_select: int | float | None = Field(
+        None, gt=0, le=MAX_COLUMNS, description="None = half"
+    )
+    step: int | float = Field(1, gt=0, le=MAX_COLUMNS)
+    n_estimators: int = Field(
+        100, ge=1, le=MAX_TREES, description="trees of the random forest (at most 5000)"
+    )
     problem_type: ProblemType = "auto"
-    random_state: int | None = 42
+    random_state: Seed | None = 42
 
 
 class ModelBasedSelectionRecord(SelectionRecord):

@@ -22,6 +22,7 @@ from skyulf_core.nodes.base import (
     NodeContext,
     NodeDefinition,
     NodeParams,
+    Seed,
     same_columns,
 )
 
@@ -31,7 +32,7 @@ SPLITTER_ID = "TrainTestSplitter"
 class TrainTestSplitterParams(NodeParams):
     test_size: float = Field(0.2, gt=0.0, lt=1.0)
     validation_size: float = Field(0.0, ge=0.0, lt=1.0)
-    random_state: int | None = 42
+    random_state: Seed | None = 42
     shuffle: bool = True
     stratify: bool = False
     target_column: str | None = None

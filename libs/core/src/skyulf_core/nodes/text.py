@@ -42,7 +42,10 @@ SEPARATOR = "__"
 
 
 class CountVectorizerParams(AnalyzerParams):
-    max_features: int | None = Field(500, ge=1)
+    # The output is dense: None = no cap (scikit-learn's behaviour); a number at most 2**20 columns.
+    max_features: int | None = Field(
+        500, ge=1, le=2**20, description="per column; the output is dense, null = no cap"
+    )
     min_df: int | float = Field(1, ge=0)
     max_df: int | float = Field(1.0, ge=0)
     binary: bool = False

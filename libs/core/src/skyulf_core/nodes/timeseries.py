@@ -28,7 +28,7 @@ Values that are not numbers count as missing in LagFeatures and RollingAggregate
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
 import pandas as pd
@@ -48,11 +48,16 @@ from skyulf_core.nodes.base import (
 from skyulf_core.nodes.columns import resolve_columns
 from skyulf_core.nodes.timeseries_history import HistoryParams, HistoryRecord, ordered_frame
 
+# Rows of history a lag or a window may reach back; beyond it is a typo, not a time series.
+MAX_HISTORY = 10_000
+
 # --------------------------------------------------------------------------- LagFeatures
 
 
 class LagFeaturesParams(HistoryParams):
-    lags: list[int] = Field([1], min_length=1)
+    lags: list[Annotated[int, Field(le=MAX_HISTORY)]] = Field(
+        [1], min_length=1, max_length=1000, description="row offsets, each at most 10000"
+    )
     drop_na: bool = False
 
     @field_validator("lags")
@@ -126,9 +131,9 @@ Aggregation = Literal["mean", "sum", "min", "max", "std", "median"]
 
 
 class RollingAggregateParams(HistoryParams):
-    window: int = Field(3, ge=1)
+    window: int = Field(3, ge=1, le=MAX_HISTORY)
     aggregations: list[Aggregation] = Field(["mean"], min_length=1)
-    min_periods: int = Field(1, ge=1)
+    min_periods: int = Field(1, ge=1, le=MAX_HISTORY)
 
     @model_validator(mode="after")
     def _check_periods(self) -> RollingAggregateParams:
