@@ -3,7 +3,7 @@
 Missing values: a floating tensor (FP16/FP32/FP64) marks a missing element with NaN. Any other
 tensor (BOOL, integers, BYTES) lists the flat positions of its missing elements in the tensor
 parameter ``null_indices``, a JSON string such as ``"[1, 4]"``; the element stored at such a
-position is a placeholder (``false``, ``0`` or ``b""``) and means nothing.
+position is filler (``false``, ``0`` or ``b""``) and carries no meaning.
 """
 
 from __future__ import annotations
