@@ -285,3 +285,16 @@ def test_memory_error_while_fitting_the_model_names_the_model(
         train_pipeline(_graph(chain), churn)
     _assert_names(info.value, "model", "logistic_regression")
     assert "hyperparameters" in info.value.message
+
+
+def test_count_or_fraction_parameters_show_both_limits_to_forms() -> None:
+    schema = get_node("ModelBasedSelection").params_model.model_json_schema()["properties"]
+    for field in ("n_features_to_select", "step"):
+        branches = schema[field]["anyOf"]
+        assert {"type": "integer", "minimum": 1, "maximum": 2**20} in branches
+        assert {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1} in branches
+    parse = get_node("ModelBasedSelection").parse_params
+    assert parse({"step": 0.25}, "n").step == 0.25
+    assert parse({"step": 3.0}, "n").step == 3
+    with pytest.raises(NodeError, match=r"'step'.*fraction"):
+        parse({"step": 1.5}, "n")

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import warnings
 from functools import partial
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
-from pydantic import Field
+from pydantic import AfterValidator, Field, WithJsonSchema
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.feature_selection import (
     RFE,
@@ -283,15 +283,42 @@ an alpha-based method, is an error naming ``score_func``."""
 # --------------------------------------------------------------------------- ModelBasedSelection
 
 
+def _count_or_fraction(value: int | float) -> int | float:
+    if isinstance(value, float) and value >= 1 and value.is_integer():
+        value = int(value)  # 3.0 from a form is the count 3, not a fraction
+    if isinstance(value, int) and not 1 <= value <= MAX_COLUMNS:
+        raise ValueError(
+            f"a count of columns must be at least 1 and less than or equal to {MAX_COLUMNS}"
+        )
+    if isinstance(value, float) and not 0 < value < 1:
+        raise ValueError("a fraction of the columns must be between 0 and 1 (both excluded)")
+    return value
+
+
+# Checked after the union so errors name the field itself; the schema shows a form both limits.
+CountOrFraction = Annotated[
+    int | float,
+    AfterValidator(_count_or_fraction),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "maximum": MAX_COLUMNS},
+                {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
+            ]
+        }
+    ),
+]
+
+
 class ModelBasedSelectionParams(ColumnsParams):
     method: Literal["select_from_model", "rfe"] = "select_from_model"
     estimator: Literal["auto", "random_forest", "logistic_regression", "linear_regression"] = "auto"
     threshold: float | str | None = Field("mean", description='"mean", "median", "1.5*mean", 0.01')
     max_features: int | None = Field(None, ge=1, le=MAX_COLUMNS)
-    n_features_to_select: int | float | None = Field(
-        None, gt=0, le=MAX_COLUMNS, description="None = half"
+    n_features_to_select: CountOrFraction | None = Field(
+        None, description="a count, a fraction of the columns in (0, 1), or None = half"
     )
-    step: int | float = Field(1, gt=0, le=MAX_COLUMNS)
+    step: CountOrFraction = Field(1, description="columns removed per round: a count or a fraction")
     n_estimators: int = Field(
         100, ge=1, le=MAX_TREES, description="trees of the random forest (at most 5000)"
     )
