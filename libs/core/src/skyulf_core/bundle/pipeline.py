@@ -92,8 +92,10 @@ class FittedPipeline:
             model_node_id=model_node_id,
             model_type=model_type,
         )
-        # Nodes that re-encoded the target (a LabelEncoder on it): predictions go back through them.
-        self._target_decoders = target_decoders(records)
+        # Nodes that re-encoded the target (a Label/OrdinalEncoder on it): class predictions go
+        # back through them. A regression model on an ordinal-coded target predicts numbers on
+        # that code scale (0 = the first label of the order), returned as they are.
+        self._target_decoders = target_decoders(records) if task == "classification" else []
 
     def transform(self, df: pd.DataFrame) -> pd.DataFrame:
         """Check and cast the input, then apply every fitted record in order."""

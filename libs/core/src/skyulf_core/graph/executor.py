@@ -1,4 +1,11 @@
-"""train_pipeline: run a validated graph on a dataset and return the fitted, evaluated pipeline."""
+"""train_pipeline: run a validated graph on a dataset and return the fitted, evaluated pipeline.
+
+The target: a classification target is label-coded here (codes 0..k-1 in sorted label order, the
+pipeline's ``classes``) before any node runs; a Label/OrdinalEncoder in target mode may re-encode
+those codes (see :mod:`skyulf_core.bundle.target`) and predictions are decoded back through it.
+A regression target must be numeric — unless an OrdinalEncoder encodes it: the nodes then get the
+raw labels and the model learns the ordinal codes, which its predictions are (not decoded).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +20,15 @@ from skyulf_core.bundle import FittedPipeline, OutputSpec, Signature
 from skyulf_core.bundle.signature import describe_inputs
 from skyulf_core.bundle.target import TargetDecoder, decode_target, target_decoders
 from skyulf_core.errors import Cancelled, InvalidArgument, NodeError
-from skyulf_core.graph.runner import ModelStep, Plan, Step, build_plan, guard_memory, run_steps
+from skyulf_core.graph.runner import (
+    Frames,
+    ModelStep,
+    Plan,
+    Step,
+    build_plan,
+    guard_memory,
+    run_steps,
+)
 from skyulf_core.graph.spec import PipelineGraph, parse_graph
 from skyulf_core.graph.validation import check_graph
 from skyulf_core.metrics import compute_metrics
@@ -21,6 +36,7 @@ from skyulf_core.models.base import Task
 from skyulf_core.models.matrix import feature_matrix
 from skyulf_core.nodes import FittedRecord
 from skyulf_core.nodes.columns import json_scalar
+from skyulf_core.nodes.encoding_ordinal import encodes_target
 from skyulf_core.nodes.splitting import Split
 
 Progress = Callable[[float, str], None]
@@ -80,6 +96,32 @@ def _needed_inputs(records: list[FittedRecord], features: list[str]) -> set[str]
     for record in reversed(records):
         needed = (needed - set(record.created_columns())) | set(record.columns)
     return needed
+
+
+def _numeric_targets(frames: Frames, target: str) -> Frames:
+    """A regression target the nodes encoded (ordinal codes) as float64, checked numeric."""
+
+    def numeric(part: Split | None) -> Split | None:
+        if part is None or part.y is None:
+            return part
+        return Split(part.X, encode_target(part.y, "regression", target).y)
+
+    train = numeric(frames.train)
+    assert train is not None
+    return Frames(train=train, test=numeric(frames.test), val=numeric(frames.val))
+
+
+def _check_decoders(decoders: list[TargetDecoder], model: ModelStep, task: Task) -> None:
+    # Class names (a LabelEncoder's codes) are no scale for a regression model; ordinal codes are.
+    for record in decoders:
+        if task != "classification" and not record.ordered_codes:
+            raise NodeError(
+                f"node '{record.node_id}' ({record.node_type}) encodes the target as class codes, "
+                f"but model '{model.node_id}' ({model.definition.id}) is a {task} model; remove "
+                "it, use an OrdinalEncoder for an ordered target, or pick a classifier",
+                node_id=record.node_id,
+                node_type=record.node_type,
+            )
 
 
 class _Hooks:
@@ -189,22 +231,25 @@ def train_pipeline(
         raise InvalidArgument(
             "the dataset has no rows with a target value", details={"column": target}
         )
-    encoded = encode_target(df[target], task, target)
+    # A regression target encoded by a node reaches the nodes raw and is checked numeric after.
+    node_encoded = task == "regression" and any(
+        encodes_target(s.definition.id, s.params, target) for s in plan.steps
+    )
+    encoded = (
+        EncodedTarget(df[target], None) if node_encoded else encode_target(df[target], task, target)
+    )
     X = df.drop(columns=[target])
     hooks = _Hooks(plan, on_progress, should_cancel)
-    run = run_steps(plan, X, encoded.y, before=hooks.before)
+    run = run_steps(plan, X, encoded.y, before=hooks.before, target_classes=encoded.classes)
     hooks.poll(len(plan.steps), f"model '{model.node_id}' ({model.definition.id})")
     frames = run.frames
     decoders = target_decoders(run.records)
-    if decoders and task != "classification":
-        first = decoders[0]
-        raise NodeError(
-            f"node '{first.node_id}' ({first.node_type}) encodes the target as class codes, but "
-            f"model '{model.node_id}' ({model.definition.id}) is a {task} model; remove it or "
-            "pick a classifier",
-            node_id=first.node_id,
-            node_type=first.node_type,
-        )
+    _check_decoders(decoders, model, task)
+    if node_encoded:
+        frames = _numeric_targets(frames, target)
+    # Only class codes are decoded: a regression model's predictions stay on the ordinal scale.
+    if task != "classification":
+        decoders = []
     estimator, features = _fit_model(model, frames.train, task)
     hooks.poll(len(plan.steps) + 1, "evaluation")
     n_classes = len(encoded.classes or [])

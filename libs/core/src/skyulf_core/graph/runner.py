@@ -7,13 +7,14 @@ to train, test and validation alike, except train-only nodes, which touch the tr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, TypeVar
 
 import pandas as pd
 
+from skyulf_core.bundle.target import relabel
 from skyulf_core.errors import NodeError, SkyulfError
 from skyulf_core.graph.spec import PipelineGraph, chain_order
 from skyulf_core.models import ModelDefinition, get_model, is_model
@@ -135,18 +136,25 @@ def run_steps(
     *,
     before: Callable[[int, Step], None] | None = None,
     after: Callable[[Step, Frames], None] | None = None,
+    target_classes: Sequence[Any] | None = None,
 ) -> RunOutput:
-    """Fit and apply every preprocessing step; ``before``/``after`` hook progress and preview."""
+    """Fit and apply every preprocessing step; ``before``/``after`` hook progress and preview.
+
+    ``target_classes``: the labels of ``y``'s codes when the executor has label-coded it; a node
+    that re-encodes the target gets them (as they stand after the target encoders before it).
+    """
     out = RunOutput(frames=Frames(train=Split(X, y)))
+    labels = None if target_classes is None else tuple(target_classes)
     for index, step in enumerate(plan.steps):
         if before is not None:
             before(index, step)
-        ctx = NodeContext(node_id=step.node_id, target=plan.target)
+        ctx = NodeContext(node_id=step.node_id, target=plan.target, target_classes=labels)
         out.frames, record = guard_memory(
             step.node_id, step.definition.id, partial(_run_step, step, out.frames, ctx)
         )
         if record is not None:
             out.records.append(record)
+            labels = relabel(labels, record)
         if after is not None:
             after(step, out.frames)
     return out

@@ -16,7 +16,7 @@ from skyulf_core.errors import InvalidArgument, NodeError
 from skyulf_core.graph.spec import GraphNode, PipelineGraph, chain_order, parse_graph
 from skyulf_core.models import get_model, is_model
 from skyulf_core.nodes import ColumnSet, NodeDefinition, get_node, node_types
-from skyulf_core.nodes.encoding_ordinal import LABEL_ENCODER, encodes_target_only
+from skyulf_core.nodes.encoding_ordinal import encodes_target
 from skyulf_core.nodes.splitting import SPLITTER_ID
 
 
@@ -229,11 +229,11 @@ class _Checker:
                     )
 
     def _target_only(self, node: GraphNode, splitter: GraphNode) -> bool:
-        """A LabelEncoder on the target alone learns only the label set: allowed before a split."""
+        """A Label/OrdinalEncoder on the target alone learns only the label set: allowed."""
         params, split_params = self.params.get(id(node)), self.params.get(id(splitter))
-        if node.type != LABEL_ENCODER.id or params is None or split_params is None:
+        if params is None or split_params is None:
             return False
-        return encodes_target_only(params, split_params.target_column)
+        return encodes_target(node.type, params, split_params.target_column)
 
     def _columns(self) -> None:
         assert self.columns is not None
@@ -249,8 +249,8 @@ class _Checker:
                 flow = ColumnSet(flow.names, open=True)
                 continue
             for col in getattr(params, "columns", None) or []:
-                if node.type == LABEL_ENCODER.id and encodes_target_only(params, target):
-                    break  # the LabelEncoder's target mode: columns is [target]
+                if encodes_target(node.type, params, target):
+                    break  # a Label/OrdinalEncoder's target mode: columns is [target]
                 if col == target:
                     self.add(
                         "target_as_feature",

@@ -7,6 +7,9 @@ look-up both use), so the applier and the array fast path encode every value ali
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -57,6 +60,20 @@ def array_codes(values: np.ndarray, categories: list[Category]) -> np.ndarray:
     for i, value in enumerate(values.tolist()):
         out[i] = MISSING if is_missing(value) else lookup.get(value, UNKNOWN)
     return out
+
+
+def decode_codes(values: Sequence[Any], classes: Sequence[Any]) -> list[Any]:
+    """Each code's entry in ``classes``; a value that is not one of its codes passes unchanged."""
+    return [
+        classes[int(v)]
+        if isinstance(v, int | float | np.integer | np.floating)
+        and not isinstance(v, bool)
+        and v == v
+        and float(v).is_integer()
+        and 0 <= v < len(classes)
+        else v
+        for v in values
+    ]
 
 
 def check_new_names(

@@ -73,10 +73,16 @@ class FittedRecord(BaseModel):
 
 @dataclass(frozen=True)
 class NodeContext:
-    """Where a node runs: its id in the graph and the target column (never a feature)."""
+    """Where a node runs: its id in the graph and the target column (never a feature).
+
+    ``target_classes``: when training a classifier the executor has label-coded the target, and
+    this is the original label of each code the node's ``y`` holds (``None`` otherwise: ``y``
+    holds the target's own values). Only a node that encodes the target reads it.
+    """
 
     node_id: str
     target: str | None = None
+    target_classes: tuple[Any, ...] | None = None
 
 
 @dataclass(frozen=True)

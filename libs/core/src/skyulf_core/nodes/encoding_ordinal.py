@@ -4,17 +4,25 @@ LabelEncoder equals ``sklearn.preprocessing.LabelEncoder`` on the values it saw:
 0..k-1 in sorted order, int64. Missing and unseen values get ``missing_code`` (negative, so it can
 never be mistaken for a real code). With ``columns`` empty, or only the target, it encodes the
 *target*: the record keeps the classes and :meth:`LabelEncoderRecord.decode_target` maps the
-model's predictions back (the bundle and the executor call it). That mode is the one learning
-node allowed before the TrainTestSplitter (it learns only the label set, which leaks nothing).
+model's predictions back (the bundle and the executor call it, see :mod:`skyulf_core.bundle.target`).
 
 OrdinalEncoder equals ``sklearn.preprocessing.OrdinalEncoder``: float64 codes, categories sorted
 unless ``categories_order`` gives a column's order, missing values stay NaN, unseen values become
 ``unknown_value`` (``None`` = NaN) or, with ``handle_unknown='error'``, an error naming the column.
+With ``columns`` exactly ``[target]`` (or no columns and ``categories_order`` naming only the
+target) it encodes the *target* in the given (or sorted) order of its labels; a training label
+missing from the order is an error naming it. A classifier then learns codes in the user's order
+and its predictions are decoded back to the labels; a regression model learns the codes as numbers
+and predicts numbers on that scale (0 = the first label), which are returned as they are.
+
+An encoder in target mode learns only the label set, which leaks nothing: it is the one learning
+node allowed before the TrainTestSplitter. The executor has label-coded a classification target
+before any node runs, so ``y`` holds its codes; ``NodeContext.target_classes`` gives their labels.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -25,6 +33,7 @@ from skyulf_core.nodes._categories import (
     MISSING,
     Category,
     array_codes,
+    decode_codes,
     observed_categories,
     resolve_categorical,
     series_codes,
@@ -57,21 +66,24 @@ class LabelEncoderRecord(FittedRecord):
     classes: dict[str, list[Category]] = {}
     missing_code: int
 
+    @property
+    def ordered_codes(self) -> bool:
+        return False  # sorted class names: not a scale a regression model may learn
+
     def decode_target(self, codes: np.ndarray) -> np.ndarray:
         """Target codes back to the labels this node saw; other values (missing_code) pass."""
-        values = np.asarray(codes)
-        if not self.encodes_target:
-            return values
-        decoded: list[object] = [
-            self.target_classes[int(v)]
-            if isinstance(v, int | float) and 0 <= v < len(self.target_classes)
-            else v
-            for v in values.tolist()
-        ]
-        # One Python type -> a typed array (int codes stay int64 for the metrics).
-        if len({type(v) for v in decoded}) == 1:
-            return np.asarray(decoded)
-        return np.asarray(decoded, dtype=object)
+        return _decoded(self.encodes_target, codes, self.target_classes)
+
+
+def _decoded(encodes_target: bool, codes: np.ndarray, classes: list[Any]) -> np.ndarray:
+    values = np.asarray(codes)
+    if not encodes_target:
+        return values
+    decoded = decode_codes(values.tolist(), classes)
+    # One Python type -> a typed array (int codes stay int64 for the metrics).
+    if len({type(v) for v in decoded}) == 1:
+        return np.asarray(decoded)
+    return np.asarray(decoded, dtype=object)
 
 
 def encodes_target_only(params: LabelEncoderParams, target: str | None) -> bool:
@@ -79,18 +91,49 @@ def encodes_target_only(params: LabelEncoderParams, target: str | None) -> bool:
     return not params.columns or (target is not None and params.columns == [target])
 
 
+def ordinal_encodes_target(params: OrdinalEncoderParams, target: str | None) -> bool:
+    """True when the OrdinalEncoder encodes the target alone: columns ``[target]``, or no columns
+    and a ``categories_order`` that names only the target."""
+    if target is None:
+        return False
+    if params.columns:
+        return params.columns == [target]
+    return set(params.categories_order or {}) == {target}
+
+
+def encodes_target(node_type: str, params: object, target: str | None) -> bool:
+    """True for a Label/OrdinalEncoder (given its parsed params) that encodes the target alone."""
+    if node_type == LABEL and isinstance(params, LabelEncoderParams):
+        return encodes_target_only(params, target)
+    if node_type == ORDINAL and isinstance(params, OrdinalEncoderParams):
+        return ordinal_encodes_target(params, target)
+    return False
+
+
+def _no_target_error(ctx: NodeContext, node_type: str, what: str) -> NodeError:
+    return NodeError(
+        f"node '{ctx.node_id}' ({node_type}): {what} encodes the target, but there is none; set "
+        "target_column on the TrainTestSplitter or list columns",
+        node_id=ctx.node_id,
+        node_type=node_type,
+        field="columns",
+    )
+
+
+def _target_labels(y: pd.Series, ctx: NodeContext) -> pd.Series:
+    """The target's original labels: ``y`` itself, or its codes' labels when label-coded."""
+    if ctx.target_classes is None:
+        return y
+    labels = decode_codes(y.tolist(), ctx.target_classes)
+    return pd.Series(labels, index=y.index, name=y.name, dtype=object)
+
+
 def _fit_label(
     X: pd.DataFrame, y: pd.Series | None, params: LabelEncoderParams, ctx: NodeContext
 ) -> LabelEncoderRecord:
     if encodes_target_only(params, ctx.target):
         if y is None:
-            raise NodeError(
-                f"node '{ctx.node_id}' ({LABEL}): with no columns it encodes the target, but "
-                "there is none; set target_column on the TrainTestSplitter or list columns",
-                node_id=ctx.node_id,
-                node_type=LABEL,
-                field="columns",
-            )
+            raise _no_target_error(ctx, LABEL, "with no columns it")
         classes = observed_categories(y)
         return LabelEncoderRecord(
             node_id=ctx.node_id,
@@ -163,6 +206,20 @@ class OrdinalEncoderRecord(FittedRecord):
     categories: dict[str, list[Category]]
     handle_unknown: Literal["use_encoded_value", "error"]
     unknown_value: float | None
+    # Target mode: the labels in code order, and the value of the incoming target for each code
+    # (the executor's code of the label; the label itself when the target was not label-coded;
+    # None for a label of the order that the data never holds).
+    encodes_target: bool = False
+    target_categories: list[Category] = []
+    target_classes: list[Category | None] = []
+
+    @property
+    def ordered_codes(self) -> bool:
+        return True  # positions in the user's order: a regression model may learn them
+
+    def decode_target(self, codes: np.ndarray) -> np.ndarray:
+        """Codes (positions in the order) back to the incoming target values; others pass."""
+        return _decoded(self.encodes_target, codes, self.target_classes)
 
 
 def _ordinal_error(ctx: NodeContext, message: str, column: str, field: str) -> NodeError:
@@ -175,7 +232,9 @@ def _ordinal_error(ctx: NodeContext, message: str, column: str, field: str) -> N
     )
 
 
-def _given_order(series: pd.Series, col: str, order: list[Category], ctx: NodeContext) -> None:
+def _given_order(
+    series: pd.Series, col: str, order: list[Category], ctx: NodeContext, what: str = "column"
+) -> None:
     if len(set(order)) != len(order):
         raise _ordinal_error(
             ctx, f"categories_order of '{col}' repeats a value", col, "categories_order"
@@ -185,15 +244,67 @@ def _given_order(series: pd.Series, col: str, order: list[Category], ctx: NodeCo
     if extra:
         raise _ordinal_error(
             ctx,
-            f"column '{col}' has values missing from categories_order: {extra[:5]}",
+            f"{what} '{col}' has values missing from categories_order: {extra[:5]}",
             col,
             "categories_order",
         )
 
 
+def _check_unknown_value(
+    unknown: float | None,
+    params: OrdinalEncoderParams,
+    categories: dict[str, list[Category]],
+    ctx: NodeContext,
+) -> None:
+    if params.handle_unknown != "use_encoded_value" or unknown is None:
+        return
+    for col, cats in categories.items():
+        if float(unknown).is_integer() and 0 <= unknown < len(cats):
+            raise _ordinal_error(
+                ctx,
+                f"unknown_value {unknown} is already the code of a category of '{col}'; "
+                "use a negative value or null",
+                col,
+                "unknown_value",
+            )
+
+
+def _fit_ordinal_target(
+    y: pd.Series | None, params: OrdinalEncoderParams, ctx: NodeContext
+) -> OrdinalEncoderRecord:
+    target = ctx.target
+    assert target is not None
+    if y is None:
+        raise _no_target_error(ctx, ORDINAL, "with columns [target] it")
+    labels = _target_labels(y, ctx)
+    order = (params.categories_order or {}).get(target)
+    if order is not None:
+        _given_order(labels, target, order, ctx, what="target")
+        categories = list(order)
+    else:
+        categories = observed_categories(labels)
+    _check_unknown_value(params.unknown_value, params, {target: categories}, ctx)
+    incoming: list[Category | None] = list(categories)
+    if ctx.target_classes is not None:
+        known = list(ctx.target_classes)
+        incoming = [next((i for i, v in enumerate(known) if v == c), None) for c in categories]
+    unknown = params.unknown_value
+    return OrdinalEncoderRecord(
+        node_id=ctx.node_id,
+        categories={},
+        handle_unknown=params.handle_unknown,
+        unknown_value=None if unknown is None else float(unknown),
+        encodes_target=True,
+        target_categories=categories,
+        target_classes=incoming,
+    )
+
+
 def _fit_ordinal(
     X: pd.DataFrame, y: pd.Series | None, params: OrdinalEncoderParams, ctx: NodeContext
 ) -> OrdinalEncoderRecord:
+    if ordinal_encodes_target(params, ctx.target):
+        return _fit_ordinal_target(y, params, ctx)
     order = params.categories_order or {}
     columns = resolve_categorical(X, params.columns, ctx, ORDINAL)
     if params.columns is None:
@@ -216,16 +327,7 @@ def _fit_ordinal(
             "categories_order",
         )
     unknown = params.unknown_value
-    if params.handle_unknown == "use_encoded_value" and unknown is not None:
-        for col, cats in categories.items():
-            if float(unknown).is_integer() and 0 <= unknown < len(cats):
-                raise _ordinal_error(
-                    ctx,
-                    f"unknown_value {unknown} is already the code of a category of '{col}'; "
-                    "use a negative value or null",
-                    col,
-                    "unknown_value",
-                )
+    _check_unknown_value(unknown, params, categories, ctx)
     return OrdinalEncoderRecord(
         node_id=ctx.node_id,
         columns=columns,
@@ -255,6 +357,13 @@ def _ordinal_values(codes: np.ndarray, col: str, record: OrdinalEncoderRecord) -
 def _apply_ordinal(
     X: pd.DataFrame, y: pd.Series | None, record: OrdinalEncoderRecord, ctx: NodeContext
 ) -> tuple[pd.DataFrame, pd.Series | None]:
+    if record.encodes_target:
+        # At inference there is no target (and no feature to touch): only decoding matters.
+        if y is None:
+            return X, None
+        codes = series_codes(_target_labels(y, ctx), record.target_categories)
+        target = str(ctx.target or y.name)
+        return X, pd.Series(_ordinal_values(codes, target, record), index=y.index, name=y.name)
     encoded = {
         col: _ordinal_values(series_codes(X[col], cats), col, record)
         for col, cats in record.categories.items()
@@ -272,7 +381,8 @@ def _ordinal_arrays(cols: Columns, record: OrdinalEncoderRecord) -> Columns:
 ORDINAL_ENCODER: NodeDefinition[OrdinalEncoderParams, OrdinalEncoderRecord] = NodeDefinition(
     id=ORDINAL,
     group="encoding",
-    description="Maps each category to its position in a sorted or user-given order.",
+    description="Maps each category (or, with columns [target], each target label) to its "
+    "position in a sorted or user-given order.",
     params_model=OrdinalEncoderParams,
     record_model=OrdinalEncoderRecord,
     learns=True,
