@@ -49,7 +49,11 @@ from skyulf_core.nodes.base import (
     NodeDefinition,
     same_columns,
 )
-from skyulf_core.nodes.columns import finite_values, numeric_frame, resolve_columns
+from skyulf_core.nodes.columns import (
+    numeric_frame,
+    observed_finite,
+    resolve_columns,
+)
 
 LabelFormat = Literal["ordinal", "range", "bin_index"]
 _STRATEGIES: dict[str, KBinsStrategy] = {
@@ -110,8 +114,7 @@ def _apply_binning_arrays(cols: Columns, record: BinningRecord) -> Columns:
 
 
 def _column_values(X: pd.DataFrame, col: str, ctx: NodeContext, node_type: str) -> np.ndarray:
-    values = finite_values(X[col])
-    values = values[~np.isnan(values)]
+    values = observed_finite(X[col])
     if values.size == 0:
         raise NodeError(
             f"node '{ctx.node_id}' ({node_type}): column '{col}' has no finite values to learn "

@@ -80,6 +80,33 @@ def finite_values(series: pd.Series) -> np.ndarray:
     return np.where(np.isfinite(values), values, np.nan)
 
 
+def observed_finite(series: pd.Series) -> np.ndarray:
+    """The finite values a statistic is learned from: missing values and ±inf dropped."""
+    values = finite_values(series)
+    return values[~np.isnan(values)]
+
+
+def finite_columns(
+    X: pd.DataFrame, columns: list[str] | None, ctx: NodeContext, node_type: str
+) -> tuple[list[str], list[np.ndarray]]:
+    """The numeric columns a scaler fits on, with their finite values; a column without any
+    finite value is an error naming it."""
+    resolved = resolve_columns(X, columns, ctx, node_type, "numeric")
+    values: list[np.ndarray] = []
+    for col in resolved:
+        finite = observed_finite(X[col])
+        if finite.size == 0:
+            raise NodeError(
+                f"node '{ctx.node_id}' ({node_type}): column '{col}' has no finite values to "
+                "scale; impute or drop it first",
+                node_id=ctx.node_id,
+                node_type=node_type,
+                column=col,
+            )
+        values.append(finite)
+    return resolved, values
+
+
 def numeric_frame(
     X: pd.DataFrame, columns: list[str], ctx: NodeContext, node_type: str
 ) -> np.ndarray:

@@ -27,6 +27,7 @@ from skyulf_core.nodes.columns import (
     finite_values,
     is_numeric,
     json_scalar,
+    observed_finite,
     resolve_columns,
 )
 
@@ -49,8 +50,7 @@ class SimpleImputerRecord(FittedRecord):
 def _most_frequent(series: pd.Series) -> object | None:
     values = series.dropna()
     if is_numeric(series):
-        finite = finite_values(values)
-        values = pd.Series(finite[~np.isnan(finite)])
+        values = pd.Series(observed_finite(values))
     if values.empty:
         return None
     counts = values.value_counts()

@@ -32,14 +32,13 @@ from skyulf_core.nodes.base import (
     NodeParams,
     same_columns,
 )
-from skyulf_core.nodes.columns import finite_values, numeric_frame, resolve_columns
+from skyulf_core.nodes.columns import (
+    numeric_frame,
+    observed_finite,
+    resolve_columns,
+)
 
 XY = tuple[pd.DataFrame, pd.Series | None]
-
-
-def _finite(series: pd.Series) -> np.ndarray:
-    values = finite_values(series)
-    return values[~np.isnan(values)]
 
 
 def _learn_bounds(
@@ -49,7 +48,7 @@ def _learn_bounds(
     lower: list[float | None] = []
     upper: list[float | None] = []
     for col in columns:
-        values = _finite(X[col])
+        values = observed_finite(X[col])
         lo, hi = bounds(values) if values.size else (None, None)
         lower.append(lo)
         upper.append(hi)
@@ -141,7 +140,7 @@ def _fit_zscore(
     means: list[float | None] = []
     stds: list[float | None] = []
     for col in columns:
-        values = _finite(X[col])
+        values = observed_finite(X[col])
         if values.size == 0:
             means.append(None)
             stds.append(None)

@@ -19,7 +19,10 @@ from skyulf_core.nodes.base import (
     NodeDefinition,
     same_columns,
 )
-from skyulf_core.nodes.columns import finite_values, numeric_frame, resolve_columns
+from skyulf_core.nodes.columns import (
+    finite_columns,
+    numeric_frame,
+)
 
 _EPS = float(np.finfo(np.float64).eps)
 
@@ -44,20 +47,10 @@ def _is_constant(var: float, mean: float, n: int) -> bool:
 def _fit_scaler(
     X: pd.DataFrame, y: pd.Series | None, params: StandardScalerParams, ctx: NodeContext
 ) -> StandardScalerRecord:
-    columns = resolve_columns(X, params.columns, ctx, "StandardScaler", "numeric")
+    columns, observed = finite_columns(X, params.columns, ctx, "StandardScaler")
     means: list[float] = []
     scales: list[float] = []
-    for col in columns:
-        values = finite_values(X[col])
-        values = values[~np.isnan(values)]
-        if values.size == 0:
-            raise NodeError(
-                f"node '{ctx.node_id}' (StandardScaler): column '{col}' has no finite values "
-                "to scale; impute or drop it first",
-                node_id=ctx.node_id,
-                node_type="StandardScaler",
-                column=col,
-            )
+    for values in observed:
         mean = float(values.mean())
         var = float(values.var())
         scale = 1.0

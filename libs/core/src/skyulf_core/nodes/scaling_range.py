@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 from pydantic import model_validator
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes._categories import as_floats
 from skyulf_core.nodes.base import (
     Columns,
@@ -26,7 +25,10 @@ from skyulf_core.nodes.base import (
     NodeDefinition,
     same_columns,
 )
-from skyulf_core.nodes.columns import finite_values, numeric_frame, resolve_columns
+from skyulf_core.nodes.columns import (
+    finite_columns,
+    numeric_frame,
+)
 
 _TINY = 10 * float(np.finfo(np.float64).eps)
 
@@ -76,26 +78,6 @@ def _record(
         multipliers=multipliers if multipliers is not None else [1.0] * n,
         offsets=offsets if offsets is not None else [0.0] * n,
     )
-
-
-def _finite_columns(
-    X: pd.DataFrame, columns: list[str] | None, ctx: NodeContext, node_type: str
-) -> tuple[list[str], list[np.ndarray]]:
-    resolved = resolve_columns(X, columns, ctx, node_type, "numeric")
-    values: list[np.ndarray] = []
-    for col in resolved:
-        finite = finite_values(X[col])
-        finite = finite[~np.isnan(finite)]
-        if finite.size == 0:
-            raise NodeError(
-                f"node '{ctx.node_id}' ({node_type}): column '{col}' has no finite values to "
-                "scale; impute or drop it first",
-                node_id=ctx.node_id,
-                node_type=node_type,
-                column=col,
-            )
-        values.append(finite)
-    return resolved, values
 
 
 def _affine_applier(node_type: str) -> Callable[..., tuple[pd.DataFrame, pd.Series | None]]:
@@ -167,7 +149,7 @@ class MinMaxScalerRecord(AffineRecord):
 def _fit_minmax(
     X: pd.DataFrame, y: pd.Series | None, params: MinMaxScalerParams, ctx: NodeContext
 ) -> MinMaxScalerRecord:
-    columns, values = _finite_columns(X, params.columns, ctx, "MinMaxScaler")
+    columns, values = finite_columns(X, params.columns, ctx, "MinMaxScaler")
     low, high = params.feature_range
     muls: list[float] = []
     offs: list[float] = []
@@ -193,7 +175,7 @@ class MaxAbsScalerRecord(AffineRecord):
 def _fit_maxabs(
     X: pd.DataFrame, y: pd.Series | None, params: MaxAbsScalerParams, ctx: NodeContext
 ) -> MaxAbsScalerRecord:
-    columns, values = _finite_columns(X, params.columns, ctx, "MaxAbsScaler")
+    columns, values = finite_columns(X, params.columns, ctx, "MaxAbsScaler")
     scales = [_nonzero(float(np.abs(v).max())) for v in values]
     return _record(MaxAbsScalerRecord, ctx, columns, scales=scales)
 
@@ -221,7 +203,7 @@ class RobustScalerRecord(AffineRecord):
 def _fit_robust(
     X: pd.DataFrame, y: pd.Series | None, params: RobustScalerParams, ctx: NodeContext
 ) -> RobustScalerRecord:
-    columns, values = _finite_columns(X, params.columns, ctx, "RobustScaler")
+    columns, values = finite_columns(X, params.columns, ctx, "RobustScaler")
     centers: list[float] = []
     scales: list[float] = []
     for v in values:
