@@ -115,3 +115,28 @@ def sklearn_builder(
         return estimator(**params.model_dump(), **fixed)
 
     return build
+
+
+def model_definition(task: Task) -> Callable[..., ModelDefinition[Any]]:
+    """``define(id, description, params_model, builder, allows_nan=..., row_params=...)`` for
+    the models of one task."""
+
+    def define(
+        id: str,
+        description: str,
+        params_model: type[Any],
+        builder: Callable[[Any], BaseEstimator],
+        allows_nan: bool = False,
+        row_params: tuple[str, ...] = (),
+    ) -> ModelDefinition[Any]:
+        return ModelDefinition(
+            id=id,
+            task=task,
+            description=description,
+            params_model=params_model,
+            builder=builder,
+            allows_nan=allows_nan,
+            row_params=row_params,
+        )
+
+    return define

@@ -38,6 +38,7 @@ from skyulf_core.models.base import (
     ModelDefinition,
     ModelParams,
     Seed,
+    model_definition,
     sklearn_builder,
 )
 
@@ -223,23 +224,7 @@ class BernoulliNBParams(ModelParams):
     binarize: float | None = 0.0
 
 
-def _classifier(
-    id: str,
-    description: str,
-    params: type[ModelParams],
-    builder,
-    allows_nan: bool = False,
-    row_params: tuple[str, ...] = (),
-) -> ModelDefinition:
-    return ModelDefinition(
-        id=id,
-        task="classification",
-        description=description,
-        params_model=params,
-        builder=builder,
-        allows_nan=allows_nan,
-        row_params=row_params,
-    )
+_classifier = model_definition("classification")
 
 
 MODELS: list[ModelDefinition] = [

@@ -29,6 +29,7 @@ from skyulf_core.models.base import (
     ModelDefinition,
     ModelParams,
     Seed,
+    model_definition,
     sklearn_builder,
 )
 
@@ -125,23 +126,7 @@ class HistGradientBoostingRegressorParams(ModelParams):
     random_state: Seed | None = SEED
 
 
-def _regressor(
-    id: str,
-    description: str,
-    params: type[ModelParams],
-    builder,
-    allows_nan: bool = False,
-    row_params: tuple[str, ...] = (),
-) -> ModelDefinition:
-    return ModelDefinition(
-        id=id,
-        task="regression",
-        description=description,
-        params_model=params,
-        builder=builder,
-        allows_nan=allows_nan,
-        row_params=row_params,
-    )
+_regressor = model_definition("regression")
 
 
 MODELS: list[ModelDefinition] = [
