@@ -14,7 +14,7 @@ export UV_LINK_MODE := copy
 
 FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/package.json frontend/package-lock.json frontend/tsconfig*.json frontend/vite.config.* -type f 2>/dev/null)
 
-.PHONY: help install run test test-fast lint fmt proto proto-check migrate frontend helm browser bench clean
+.PHONY: help install run test test-fast lint fmt proto proto-check client migrate frontend helm browser bench clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -32,8 +32,12 @@ install: $(STAMP) ## create .venv from uv.lock (bytecode compiled)
 	@# machines would otherwise recompile them at every process start). Up-to-date files are skipped.
 	@$(PY) -m compileall -q -j 0 libs/core/src libs/platform/src libs/proto/src services/*/src >/dev/null
 
-frontend/dist/index.html: $(FRONTEND_SRC)
-	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build
+frontend/node_modules/.package-lock.json: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+frontend/dist/index.html: $(FRONTEND_SRC) frontend/node_modules/.package-lock.json
+	cd frontend && npm run build
 	@touch $@
 
 frontend: frontend/dist/index.html ## build the canvas into frontend/dist
@@ -71,6 +75,10 @@ fmt: install ## format the code
 
 proto: install ## regenerate the gRPC stubs from proto/
 	$(PY) scripts/gen_proto.py
+
+client: install frontend/node_modules/.package-lock.json ## regenerate frontend/openapi.json and the web app's typed client from the gateway
+	$(PY) scripts/gen_openapi.py
+	cd frontend && npx --no-install openapi-typescript openapi.json -o src/api/schema.ts
 
 bench: install ## run the benchmarks (see README for the tables)
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -1,8 +1,12 @@
-"""The page in a real browser (Debian's chromium) against the whole platform running as processes.
+"""The web app in a real browser (Debian's chromium) against the whole platform running as
+processes, the way a person uses it: tests/browser/flows/*.mjs, in order, on one page.
 
-tests/browser/smoke.mjs does the clicking and prints a JSON summary; this module starts its own
-embedded stack, runs the script against it and asserts on that summary. Needs `make browser` (and
-the built page, `make frontend`); without them it skips locally and fails under CI=true.
+tests/browser/run.mjs drives the flows and prints a JSON summary; this module starts its own
+embedded stack, runs every flow once, and asserts on the summary: one test per flow, then the
+page-wide checks (no console errors, no failed requests, axe-core finds no serious or critical
+violation, no horizontal scrolling at 1280x800). Each step leaves a screenshot in
+var/browser/<run>/. Needs `make browser` and `make frontend`; without them it skips locally and
+fails under CI=true.
 """
 
 from __future__ import annotations
@@ -20,15 +24,13 @@ import pytest
 
 from skyulf_platform.stack import Ports, Stack
 
-pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
+pytestmark = [pytest.mark.e2e]
 
 REPO = Path(__file__).resolve().parents[2]
 BROWSER_DIR = REPO / "tests" / "browser"
-SCRIPT = BROWSER_DIR / "smoke.mjs"
+FLOWS = sorted(p.stem for p in (BROWSER_DIR / "flows").glob("[0-9][0-9]-*.mjs"))
 CHROMIUM = Path("/usr/bin/chromium")
-CSV = REPO / "tests" / "data" / "customers_15.csv"
-SERVICES = ("ingestion", "pipeline", "registry", "deployment", "advisor")
-SCRIPT_TIMEOUT_S = 90
+RUN_TIMEOUT_S = 600
 
 
 def _missing_prerequisites() -> list[str]:
@@ -45,86 +47,69 @@ def _missing_prerequisites() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def browser_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def summary(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     missing = _missing_prerequisites()
     if missing:
-        message = "the browser test needs " + ", ".join(missing)
+        message = "the browser tests need " + ", ".join(missing)
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
+    out = REPO / "var" / "browser" / time.strftime("%Y%m%d-%H%M%S")
     tmp = tmp_path_factory.mktemp("stack-browser")
-    s = Stack(data_dir=tmp / "data", ports=Ports.free(), env={"SKYULF_LOG_FORMAT": "json"})
-    try:
-        with s.running(timeout=120):
-            yield s
-    except Exception:
-        for name in s.procs:
-            print(f"--- {name} log ---\n{s.log_tail(name, 60)}")
-        raise
+    stack = Stack(data_dir=tmp / "data", ports=Ports.free(), env={"SKYULF_LOG_FORMAT": "json"})
+    with stack.running(timeout=120):
+        env = dict(os.environ, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD="1")
+        cmd = ["node", str(BROWSER_DIR / "run.mjs"), stack.url, str(out), *FLOWS]
+        t0 = time.monotonic()
+        try:
+            proc = subprocess.run(
+                cmd,
+                cwd=BROWSER_DIR,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=RUN_TIMEOUT_S,
+                stdin=subprocess.DEVNULL,
+            )
+        except subprocess.TimeoutExpired as e:
+            pytest.fail(f"the browser flows did not finish in {RUN_TIMEOUT_S}s:\n{e.stderr}")
+        print(f"browser flows took {time.monotonic() - t0:.1f}s; screenshots in {out}")
+        try:
+            result: dict[str, Any] = json.loads(proc.stdout)
+        except json.JSONDecodeError:
+            pytest.fail(
+                f"run.mjs exited {proc.returncode} without a JSON summary\n"
+                f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+            )
+        result["_logs"] = {n: stack.log_tail(n, 30) for n in stack.procs}
+        yield result
 
 
-def _run_smoke(
-    url: str, screenshot: Path
-) -> tuple[dict[str, Any], subprocess.CompletedProcess[str]]:
-    env = dict(os.environ, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD="1")
-    cmd = ["node", str(SCRIPT), url, str(screenshot), "--csv", str(CSV), "--timeout", "60"]
-    try:
-        proc = subprocess.run(
-            cmd,
-            cwd=BROWSER_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=SCRIPT_TIMEOUT_S,
-            stdin=subprocess.DEVNULL,
-        )
-    except subprocess.TimeoutExpired as e:
-        pytest.fail(f"smoke.mjs did not finish in {SCRIPT_TIMEOUT_S}s; stderr:\n{e.stderr}")
-    try:
-        summary: dict[str, Any] = json.loads(proc.stdout)
-    except json.JSONDecodeError:
-        pytest.fail(
-            f"smoke.mjs exited {proc.returncode} without a JSON summary\n"
-            f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
-        )
-    return summary, proc
-
-
-def test_page_in_a_real_browser(browser_stack: Stack, tmp_path: Path) -> None:
-    screenshot = tmp_path / "skyulf.png"
-    t0 = time.monotonic()
-    summary, proc = _run_smoke(browser_stack.url, screenshot)
-    elapsed = time.monotonic() - t0
-    print(f"smoke.mjs took {elapsed:.1f}s; screenshots in {tmp_path}")
-    failed = [c for c in summary["checks"] if not c["ok"]]
-    assert proc.returncode == 0 and summary["ok"], (
-        f"{proc.stderr.strip()}\nfailed checks: {json.dumps(failed, indent=2)}\n"
-        + "\n".join(
-            f"--- {n} log ---\n{browser_stack.log_tail(n, 20)}" for n in browser_stack.procs
-        )
+@pytest.mark.parametrize("flow", FLOWS)
+def test_flow(summary: dict[str, Any], flow: str) -> None:
+    records = {f["name"]: f for f in summary["flows"]}
+    if flow not in records:
+        failed = [f["name"] for f in summary["flows"] if not f["ok"]]
+        pytest.fail(f"{flow} did not run: an earlier flow failed ({', '.join(failed)})")
+    record = records[flow]
+    logs = "\n".join(f"--- {n} ---\n{t}" for n, t in summary["_logs"].items())
+    assert record["ok"], (
+        f"{record['error']}\nsteps: {json.dumps(record['steps'], indent=1)}\n{logs}"
     )
+    for shot in record["screenshots"]:
+        data = Path(shot).read_bytes()
+        assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 5_000, shot
 
-    assert summary["services"] == dict.fromkeys(SERVICES, "SERVING")
-    assert summary["platform_status"] == "ok"
 
-    header = CSV.read_text().splitlines()[0].split(",")
-    dataset = summary["dataset"]
-    assert dataset["status"] == "READY"
-    assert dataset["rows"] == 15
-    assert dataset["columns"] == len(header)
-    assert dataset["column_names"] == header
-
-    nodes = summary["nodes"]
-    assert {"SimpleImputer", "logistic_regression"} <= set(nodes["found"])
-    assert nodes["count"] >= 2 and nodes["count_label"] == f"{nodes['count']} nodes"
-
-    message = summary["bad_upload"]["message"]
-    assert "bad.csv" in message, message
-
+def test_no_console_errors_or_failed_requests(summary: dict[str, Any]) -> None:
     assert summary["console_errors"] == []
     assert summary["failed_requests"] == []
-    assert summary["layout"]["scroll_width"] <= summary["layout"]["client_width"]
 
-    for shot in (summary["screenshot"], summary["error_screenshot"]):
-        data = Path(shot).read_bytes()
-        assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 10_000, shot
+
+def test_accessible_and_no_horizontal_scrolling(summary: dict[str, Any]) -> None:
+    pages = [p for f in summary["flows"] for p in f["axe"]]
+    assert pages, "no flow checked a page with axe-core"
+    bad = [p for p in pages if p["violations"]]
+    assert bad == [], json.dumps(bad, indent=1)
+    wide = [(p["page"], p["overflow"]) for p in pages if p["overflow"] > 0]
+    assert wide == [], f"horizontal scrolling at 1280x800: {wide}"

@@ -174,3 +174,21 @@ async def test_unexpected_failure_is_500_with_the_request_id(client: httpx.Async
         "details": {},
     }
     assert "secret" not in resp.text
+
+
+async def test_web_app_deep_links_open_the_page(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text("<!doctype html><div id=root></div>")
+    (dist / "assets" / "app.js").write_text("console.log(1)")
+    app = create_app(GatewaySettings(data_dir=tmp_path, frontend_dir=dist))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://gw") as c:
+        for path in ("/", "/datasets/abc", "/canvas/123"):
+            resp = await c.get(path)
+            assert resp.status_code == 200 and "id=root" in resp.text, path
+        assert (await c.get("/assets/app.js")).text == "console.log(1)"
+        # A missing asset and an unknown API path stay 404s, never the page.
+        assert (await c.get("/assets/missing.js")).status_code == 404
+        resp = await c.get("/api/v1/nothing-here")
+        assert resp.status_code == 404 and resp.json()["error"]["code"] == "NOT_FOUND"

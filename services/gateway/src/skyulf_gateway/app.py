@@ -12,6 +12,8 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from skyulf_gateway.api.routes import datasets, deployments, health, jobs, models, pipelines
@@ -57,6 +59,20 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             request_id_var.reset(token)
+
+
+class SinglePageApp(StaticFiles):
+    """The built web app: its files, and ``index.html`` for any other path that is not the API's,
+    so a deep link (``/datasets/<id>``) or a reload opens the page the router then draws."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        try:
+            return await super().get_response(path, scope)
+        except StarletteHTTPException as e:
+            api_path = path.split("/", 1)[0] in {"api", "v2", "healthz", "docs", "openapi.json"}
+            if e.status_code != 404 or api_path or "." in path.rsplit("/", 1)[-1]:
+                raise
+            return await super().get_response("index.html", scope)
 
 
 def _without_422(app: FastAPI) -> None:
@@ -111,7 +127,7 @@ def create_app(settings: GatewaySettings, clients: ServiceClients | None = None)
 
     index = settings.frontend_dir / "index.html"
     if index.is_file():
-        app.mount("/", StaticFiles(directory=settings.frontend_dir, html=True), name="frontend")
+        app.mount("/", SinglePageApp(directory=settings.frontend_dir, html=True), name="frontend")
     else:
 
         @app.get("/", response_class=HTMLResponse, include_in_schema=False)

@@ -1,0 +1,3 @@
+export default function CanvasPage() {
+  return <h1>CanvasPage</h1>;
+}

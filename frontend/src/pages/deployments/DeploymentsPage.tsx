@@ -1,0 +1,3 @@
+export default function DeploymentsPage() {
+  return <h1>DeploymentsPage</h1>;
+}
