@@ -135,3 +135,14 @@ def test_canvas_bad_input(api: httpx.Client, dataset: dict[str, Any]) -> None:
         assert resp.status_code == 400 and resp.json()["error"]["details"]["field"] == "limit"
     resp = api.get(f"/datasets/{UNKNOWN}/rows")
     assert resp.status_code == 404
+
+    # A file that passes the upload's sniffing but fails ingestion past its first megabyte: its
+    # rows are a 409 while it is PENDING and once it is FAILED, never a 500.
+    ragged = b"a,b\n" + b"1,2\n" * 300_000 + b"1,2,3,4\n"
+    created = upload(api, "ragged.csv", ragged).json()
+    resp = api.get(f"/datasets/{created['id']}/rows")
+    assert resp.status_code == 409, resp.text
+    assert resp.json()["error"]["details"]["status"] in {"PENDING", "FAILED"}
+    assert wait_for(api, f"/datasets/{created['id']}", {"READY", "FAILED"})["status"] == "FAILED"
+    resp = api.get(f"/datasets/{created['id']}/rows")
+    assert resp.status_code == 409 and resp.json()["error"]["details"]["status"] == "FAILED"
