@@ -204,8 +204,12 @@ export function fitsBranch(value: unknown, branch: JsonSchema): boolean {
       return typeof value === "boolean";
     case "array":
       return Array.isArray(value);
-    case "object":
-      return typeof value === "object" && value !== null && !Array.isArray(value);
+    case "object": {
+      if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+      // A tagged branch (a discriminated union's member) fits only values carrying its tag.
+      const record = value as Record<string, unknown>;
+      return Object.entries(branch.properties ?? {}).every(([key, prop]) => prop.const === undefined || record[key] === prop.const);
+    }
     default:
       return false;
   }
