@@ -17,12 +17,13 @@ describe("ProblemsList", () => {
   it("says there are no problems", () => {
     render(<ProblemsList issues={[]} onSelect={() => {}} />);
     expect(screen.getByText("No problems")).toBeTruthy();
-    expect(screen.getByLabelText("0 problems").textContent).toBe("0");
+    expect(screen.getByRole("heading", { level: 2 }).textContent).toBe("Problems 0problems");
   });
 
   it("groups problems by node with a count, the pipeline's own first", () => {
     render(<ProblemsList issues={issues} onSelect={() => {}} />);
-    expect(screen.getByLabelText("4 problems").textContent).toBe("4");
+    expect(screen.getByTestId("problem-count").textContent).toBe("4");
+    expect(screen.getByRole("heading", { level: 2 }).textContent).toBe("Problems 4problems");
     const groups = screen.getAllByRole("heading", { level: 3 }).map((h) => h.textContent);
     expect(groups).toEqual(["Pipeline", "scale", "split"]);
     const split = screen.getByRole("heading", { level: 3, name: "split" }).closest("li") as HTMLElement;

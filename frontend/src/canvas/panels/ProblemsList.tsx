@@ -30,9 +30,10 @@ export function ProblemsList({ issues, onSelect }: ProblemsListProps) {
     <section className="panel problems" aria-labelledby={titleId}>
       <h2 id={titleId}>
         Problems{" "}
-        <span className={`badge ${count > 0 ? "badge-failed" : "badge-ok"}`} aria-label={`${count} problem${count === 1 ? "" : "s"}`}>
+        <span className={`badge ${count > 0 ? "badge-failed" : "badge-ok"}`} data-testid="problem-count">
           {count}
         </span>
+        <span className="visually-hidden">{count === 1 ? "problem" : "problems"}</span>
       </h2>
       {count === 0 ? (
         <p className="state state-empty">No problems</p>

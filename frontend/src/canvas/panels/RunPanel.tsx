@@ -146,13 +146,15 @@ export function RunPanel({ datasetId, graph, pipelineId, pipelineVersion, modelN
           )}
 
           <h3 id={`${titleId}-log`}>Log</h3>
-          <ol className="run-log" role="log" aria-labelledby={`${titleId}-log`} tabIndex={0}>
-            {progress.log.map((entry) => (
-              <li key={entry.seq} className={entry.type === "failed" || entry.message.includes(": failed") ? "log-bad" : undefined}>
-                <time dateTime={entry.time ?? undefined}>{formatTime(entry.time)}</time> {entry.message}
-              </li>
-            ))}
-          </ol>
+          <div className="run-log" role="log" aria-labelledby={`${titleId}-log`} tabIndex={0}>
+            <ol>
+              {progress.log.map((entry) => (
+                <li key={entry.seq} className={entry.type === "failed" || entry.message.includes(": failed") ? "log-bad" : undefined}>
+                  <time dateTime={entry.time ?? undefined}>{formatTime(entry.time)}</time> {entry.message}
+                </li>
+              ))}
+            </ol>
+          </div>
         </>
       )}
     </section>
