@@ -14,13 +14,7 @@ export interface PreviewPanelProps {
   nodeId: string;
 }
 
-export interface SplitCount {
-  name: string;
-  n_rows: number;
-  n_columns: number;
-}
-
-type NodePreview = Schemas["NodePreviewPublic"] & { splits?: SplitCount[]; warnings?: string[] };
+type NodePreview = Schemas["NodePreviewPublic"];
 
 const PREVIEW_ROWS = 20;
 const DEBOUNCE_MS = 400;
@@ -77,7 +71,7 @@ export function PreviewPanel({ datasetId, graph, nodeId }: PreviewPanelProps) {
     staleTime: 60_000,
     retry: false,
   });
-  const node = preview.data?.nodes.find((n) => n.node_id === nodeId) as NodePreview | undefined;
+  const node: NodePreview | undefined = preview.data?.nodes.find((n) => n.node_id === nodeId);
   const pending = requested !== subgraphJson || preview.isFetching;
 
   return (

@@ -21,7 +21,6 @@ export interface RunPanelProps {
   onJob(job: Schemas["JobPublic"]): void;
 }
 
-type JobCreateBody = Schemas["JobCreate"] & { pipeline_id?: string | null; pipeline_version?: number | null };
 
 function formatTime(time: string | null): string {
   if (time === null) return "";
@@ -46,7 +45,7 @@ export function RunPanel({ datasetId, graph, pipelineId, pipelineVersion, modelN
   const submit = useMutation({
     mutationFn: () => {
       if (datasetId === null) throw new Error("Choose a dataset to train on");
-      const body: JobCreateBody = {
+      const body: Schemas["JobCreate"] = {
         dataset_id: datasetId,
         graph,
         model_name: modelName ?? null,
