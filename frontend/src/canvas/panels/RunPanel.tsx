@@ -28,6 +28,13 @@ function formatTime(time: string | null): string {
   return Number.isNaN(d.getTime()) ? time : d.toLocaleTimeString([], { hour12: false });
 }
 
+/** The job's error, naming the node that failed (from the events, else the error's details). */
+function failureMessage(fromEvents: string | null, job: Schemas["JobPublic"] | undefined): string {
+  const message = fromEvents ?? job?.error?.message ?? "The job failed";
+  const node = job?.error?.details?.node;
+  return typeof node === "string" && node !== "" && !message.includes(node) ? `Node ${node}: ${message}` : message;
+}
+
 /** The metrics worth a glance: test-split ones first, at most six. */
 export function headlineMetrics(metrics: Record<string, number>): [string, number][] {
   const entries = Object.entries(metrics);
@@ -84,7 +91,7 @@ export function RunPanel({ datasetId, graph, pipelineId, pipelineVersion, modelN
   const running = jobId !== null && !progress.finished && streamError === null;
   const job = finished.data;
   const percent = Math.round(progress.progress * 100);
-  const failure = progress.status === "FAILED" ? (progress.error ?? job?.error?.message ?? "The job failed") : null;
+  const failure = progress.status === "FAILED" ? failureMessage(progress.error, job) : null;
 
   return (
     <section className="panel run-panel" aria-labelledby={titleId}>
