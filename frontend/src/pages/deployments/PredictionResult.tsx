@@ -14,9 +14,9 @@ export function probabilityChart(probabilities: Record<string, number>) {
     option: {
       grid: { left: 16, right: 24, top: 10, bottom: 30, containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      xAxis: { type: "value", min: 0, max: 1, name: "probability" },
+      xAxis: { type: "value", min: 0, max: 1 },
       yAxis: { type: "category", data: entries.map(([label]) => label).reverse() },
-      series: [{ type: "bar", name: "probability", data: entries.map(([, p]) => p).reverse(), label: { show: true, position: "right", formatter: "{c}" } }],
+      series: [{ type: "bar", name: "probability", data: entries.map(([, p]) => Number(p.toFixed(4))).reverse(), label: { show: true, position: "right" } }],
     },
   };
 }

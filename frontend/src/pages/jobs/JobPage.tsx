@@ -1,5 +1,8 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMemo } from "react";
 import { Link, useParams } from "react-router";
+import { metricsChart } from "../../charts/metrics";
+import { Chart } from "../../components/Chart";
 import { client, unwrap } from "../../api/client";
 import { MetricsTable } from "../../components/MetricsTable";
 import { ErrorState, Loading } from "../../components/States";
@@ -13,6 +16,7 @@ export default function JobPage() {
   const { jobId = "" } = useParams();
   const queryClient = useQueryClient();
   const job = useJob(jobId);
+  const chart = useMemo(() => metricsChart(job.data?.metrics), [job.data?.metrics]);
   const cancel = useMutation({
     mutationFn: () => unwrap(client.POST("/api/v1/jobs/{job_id}/cancel", { params: { path: { job_id: jobId } } })),
     onSettled: () => queryClient.invalidateQueries({ queryKey: ["jobs"] }),
@@ -91,7 +95,10 @@ export default function JobPage() {
         {results.length > 1 ? (
           <ResultsCompare results={results} />
         ) : (
-          <MetricsTable metrics={j.metrics} caption="Metrics by split" />
+          <div className="grid-2">
+            <MetricsTable metrics={j.metrics} caption="Metrics by split" />
+            {chart !== null && <Chart title={chart.title} summary={chart.summary} option={chart.option} height={240} />}
+          </div>
         )}
       </section>
       {j.status === "SUCCEEDED" && <EvaluationView path={`/api/v1/jobs/${encodeURIComponent(j.id)}/evaluation`} showMetrics={results.length > 1} />}

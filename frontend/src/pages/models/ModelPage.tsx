@@ -75,7 +75,7 @@ export default function ModelPage() {
                       />
                     </td>
                     <td>
-                      <button type="button" className="link-button" onClick={() => setDetail(v.version)} aria-label={`Show version ${v.version}`}>
+                      <button type="button" className="link-button" onClick={() => setDetail(v.version)}>
                         v{v.version}
                       </button>
                     </td>
