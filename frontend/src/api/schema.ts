@@ -338,6 +338,42 @@ export interface components {
              */
             file: string;
         };
+        /** ColumnProfilePublic */
+        ColumnProfilePublic: {
+            /** Dtype */
+            dtype: string;
+            histogram?: components["schemas"]["HistogramPublic"] | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "numeric" | "categorical" | "text" | "datetime" | "boolean" | "id";
+            /** Max */
+            max?: number | string | null;
+            /** Mean */
+            mean?: number | null;
+            /** Median */
+            median?: number | null;
+            /** Min */
+            min?: number | string | null;
+            /** Missing Count */
+            missing_count: number;
+            /** Missing Ratio */
+            missing_ratio: number;
+            /** Name */
+            name: string;
+            /** Skew */
+            skew?: number | null;
+            /** Std */
+            std?: number | null;
+            /**
+             * Top Values
+             * @default []
+             */
+            top_values: components["schemas"]["ValueCountPublic"][];
+            /** Unique Count */
+            unique_count: number;
+        };
         /** ColumnPublic */
         ColumnPublic: {
             /** Dtype */
@@ -345,12 +381,45 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** DataAlertPublic */
+        DataAlertPublic: {
+            /** Column */
+            column: string | null;
+            /** Kind */
+            kind: string;
+            /** Message */
+            message: string;
+            /**
+             * Severity
+             * @enum {string}
+             */
+            severity: "info" | "warning" | "critical";
+        };
         /** DatasetList */
         DatasetList: {
             /** Datasets */
             datasets: components["schemas"]["DatasetPublic"][];
             /** Total */
             total: number;
+        };
+        /**
+         * DatasetProfilePublic
+         * @description Per-column statistics and data-quality alerts, as ingestion computed them.
+         */
+        DatasetProfilePublic: {
+            /**
+             * Alerts
+             * @default []
+             */
+            alerts: components["schemas"]["DataAlertPublic"][];
+            /** Columns */
+            columns: components["schemas"]["ColumnProfilePublic"][];
+            /** Duplicate Rows */
+            duplicate_rows: number;
+            /** N Columns */
+            n_columns: number;
+            /** N Rows */
+            n_rows: number;
         };
         /** DatasetPublic */
         DatasetPublic: {
@@ -472,6 +541,13 @@ export interface components {
              * @enum {string}
              */
             status: "ok" | "degraded";
+        };
+        /** HistogramPublic */
+        HistogramPublic: {
+            /** Counts */
+            counts: number[];
+            /** Edges */
+            edges: number[];
         };
         /** JobCreate */
         JobCreate: {
@@ -708,6 +784,13 @@ export interface components {
             /** Valid */
             valid: boolean;
         };
+        /** ValueCountPublic */
+        ValueCountPublic: {
+            /** Count */
+            count: number;
+            /** Value */
+            value: string | number | boolean | null;
+        };
     };
     responses: never;
     parameters: never;
@@ -868,9 +951,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DatasetProfilePublic"];
                 };
             };
             /** @description Something the request names does not exist. */
