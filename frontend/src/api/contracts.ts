@@ -1,68 +1,15 @@
-// Response shapes the gateway's OpenAPI document does not type (free-form JSON bodies) or does
-// not serve yet, as agreed in the REST contracts. Routes missing from schema.ts are read with
+// Names for the response shapes the pages share: those the gateway's OpenAPI document types come
+// from schema.ts; those it leaves free-form (signature) or does not serve yet (evaluation, job
+// results) follow the REST contracts. Routes missing from schema.ts are read with
 // getJson(), which reports errors exactly as the typed client does (ApiError with the server's
 // message).
 
-import { ApiError, errorMessage, toApiError } from "./client";
+import { ApiError, errorMessage, toApiError, type Schemas } from "./client";
 
-export interface HistogramData {
-  edges: number[];
-  counts: number[];
-}
-
-export interface ColumnProfile {
-  name: string;
-  dtype: string;
-  kind: "numeric" | "categorical" | "text" | "datetime" | "boolean" | "id";
-  missing_count: number;
-  missing_ratio: number;
-  unique_count: number;
-  min?: number | string | null;
-  max?: number | string | null;
-  mean?: number | null;
-  std?: number | null;
-  median?: number | null;
-  skew?: number | null;
-  top_values?: { value: string | number | boolean | null; count: number }[];
-  histogram?: HistogramData | null;
-}
-
-export interface DataAlert {
-  kind: string;
-  column: string | null;
-  severity: "info" | "warning" | "critical";
-  message: string;
-}
-
-export interface DatasetProfile {
-  n_rows: number;
-  n_columns: number;
-  duplicate_rows: number;
-  columns: ColumnProfile[];
-  alerts: DataAlert[];
-}
-
-/** GET /datasets/{id}/profile answers the profile itself or wraps it as {dataset_id, profile}. */
-export function asProfile(body: unknown): DatasetProfile {
-  const inner = typeof body === "object" && body !== null && "profile" in body ? (body as { profile: unknown }).profile : body;
-  const p = (inner ?? {}) as Partial<DatasetProfile>;
-  return {
-    n_rows: p.n_rows ?? 0,
-    n_columns: p.n_columns ?? 0,
-    duplicate_rows: p.duplicate_rows ?? 0,
-    columns: p.columns ?? [],
-    alerts: p.alerts ?? [],
-  };
-}
-
-export interface DatasetRows {
-  dataset_id: string;
-  offset: number;
-  limit: number;
-  total: number;
-  columns: { name: string; dtype: string }[];
-  rows: Record<string, unknown>[];
-}
+export type HistogramData = Schemas["HistogramPublic"];
+export type ColumnProfile = Schemas["ColumnProfilePublic"];
+export type DataAlert = Schemas["DataAlertPublic"];
+export type DatasetProfile = Schemas["DatasetProfilePublic"];
 
 export type Curve = { label: string };
 

@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { client, unwrap } from "../../api/client";
-import { asProfile, type ColumnProfile } from "../../api/contracts";
+import type { ColumnProfile } from "../../api/contracts";
 import { columnChart, missingChart } from "../../charts/profile";
 import { Chart } from "../../components/Chart";
 import { Empty, ErrorState, Loading } from "../../components/States";
@@ -36,16 +36,15 @@ export function ProfileView({ datasetId }: { datasetId: string }) {
   const [all, setAll] = useState(false);
   const profile = useQuery({
     queryKey: ["datasets", datasetId, "profile"],
-    queryFn: async () =>
-      asProfile(await unwrap(client.GET("/api/v1/datasets/{dataset_id}/profile", { params: { path: { dataset_id: datasetId } } }))),
+    queryFn: () => unwrap(client.GET("/api/v1/datasets/{dataset_id}/profile", { params: { path: { dataset_id: datasetId } } })),
   });
   const missing = useMemo(() => (profile.data ? missingChart(profile.data.columns) : null), [profile.data]);
   if (profile.isPending) return <Loading what="profile" />;
   if (profile.isError) return <ErrorState title="Could not read the profile" error={profile.error} />;
   const p = profile.data;
   const shown = all ? p.columns : p.columns.slice(0, FIRST_COLUMNS);
-  const order = { critical: 0, warning: 1, info: 2 } as const;
-  const alerts = [...p.alerts].sort((a, b) => order[a.severity] - order[b.severity]);
+  const order: Record<string, number> = { critical: 0, warning: 1, info: 2 };
+  const alerts = [...p.alerts].sort((a, b) => (order[a.severity] ?? 3) - (order[b.severity] ?? 3));
   return (
     <>
       <section className="panel" aria-labelledby="alerts-title">

@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { getJson, type DatasetRows } from "../../api/contracts";
+import { client, unwrap } from "../../api/client";
 import { Empty, ErrorState, Loading } from "../../components/States";
 import { formatCell } from "../../lib/format";
 
@@ -13,7 +13,9 @@ export function RowsTable({ datasetId, totalRows }: { datasetId: string; totalRo
   const rows = useQuery({
     queryKey: ["datasets", datasetId, "rows", offset, limit],
     queryFn: ({ signal }) =>
-      getJson<DatasetRows>(`/api/v1/datasets/${encodeURIComponent(datasetId)}/rows?offset=${offset}&limit=${limit}`, signal),
+      unwrap(
+        client.GET("/api/v1/datasets/{dataset_id}/rows", { params: { path: { dataset_id: datasetId }, query: { offset, limit } }, signal }),
+      ),
     placeholderData: keepPreviousData,
   });
   const total = rows.data?.total ?? totalRows;

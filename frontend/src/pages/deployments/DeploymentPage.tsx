@@ -2,7 +2,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { client, unwrap } from "../../api/client";
-import { asSignature, getJson, type DatasetRows } from "../../api/contracts";
+import { asSignature } from "../../api/contracts";
 import { Empty, ErrorState, Loading } from "../../components/States";
 import { StatusBadge } from "../../components/StatusBadge";
 import { formatDate } from "../../lib/format";
@@ -25,7 +25,10 @@ export default function DeploymentPage() {
   const example = useQuery({
     queryKey: ["datasets", datasetId, "rows", 0, 1],
     enabled: datasetId !== undefined,
-    queryFn: ({ signal }) => getJson<DatasetRows>(`/api/v1/datasets/${encodeURIComponent(datasetId ?? "")}/rows?offset=0&limit=1`, signal),
+    queryFn: ({ signal }) =>
+      unwrap(
+        client.GET("/api/v1/datasets/{dataset_id}/rows", { params: { path: { dataset_id: datasetId ?? "" }, query: { offset: 0, limit: 1 } }, signal }),
+      ),
     retry: false,
   });
   const exampleRow = example.data?.rows[0] ?? null;
