@@ -38,7 +38,10 @@ function inputs(v: ModelVersion): string {
 }
 
 function CompareTable({ a, b }: { a: ModelVersion; b: ModelVersion }) {
-  const metricKeys = sortBySplit([...new Set([...Object.keys(a.metrics), ...Object.keys(b.metrics)])]);
+  // Test metrics first: they are the ones to choose a version by.
+  const metricKeys = sortBySplit([...new Set([...Object.keys(a.metrics), ...Object.keys(b.metrics)])]).sort(
+    (x, y) => Number(splitOfKey(y).split === "test") - Number(splitOfKey(x).split === "test"),
+  );
   const pa = modelParams(a) ?? {};
   const pb = modelParams(b) ?? {};
   const paramKeys = [...new Set([...Object.keys(pa), ...Object.keys(pb)])].sort();

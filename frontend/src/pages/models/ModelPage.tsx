@@ -3,8 +3,10 @@ import { Link, useNavigate, useParams } from "react-router";
 import { MetricsTable } from "../../components/MetricsTable";
 import { Empty, ErrorState, Loading } from "../../components/States";
 import { formatDate, formatNumber } from "../../lib/format";
-import { splitOfKey } from "../../lib/metrics";
 import { useDeploy, useVersions } from "./queries";
+
+/** The test metrics the versions table shows (at most two, in this order of preference). */
+const TABLE_METRICS = ["test_accuracy", "test_f1", "test_roc_auc", "test_r2", "test_rmse", "test_mae", "test_silhouette"];
 
 export default function ModelPage() {
   const { modelName = "" } = useParams();
@@ -16,7 +18,8 @@ export default function ModelPage() {
   if (versions.isPending) return <Loading what="model versions" />;
   if (versions.isError) return <ErrorState title={`Could not open model ${modelName}`} error={versions.error} />;
   const list = [...versions.data.versions].sort((a, b) => b.version - a.version);
-  const testKeys = [...new Set(list.flatMap((v) => Object.keys(v.metrics)))].filter((k) => splitOfKey(k).split === "test").slice(0, 4);
+  const present = new Set(list.flatMap((v) => Object.keys(v.metrics)));
+  const testKeys = TABLE_METRICS.filter((k) => present.has(k)).slice(0, 2);
   const shown = list.find((v) => v.version === detail) ?? list[0];
   const toggle = (version: number) =>
     setSelected((s) => (s.includes(version) ? s.filter((x) => x !== version) : [...s, version].slice(-2)));
@@ -52,10 +55,9 @@ export default function ModelPage() {
                   <th scope="col">Compare</th>
                   <th scope="col">Version</th>
                   <th scope="col">Model type</th>
-                  <th scope="col">Task</th>
                   {testKeys.map((k) => (
                     <th scope="col" className="num" key={k}>
-                      {k}
+                      {k.replace("_", " ")}
                     </th>
                   ))}
                   <th scope="col">Created</th>
@@ -80,7 +82,6 @@ export default function ModelPage() {
                       </button>
                     </td>
                     <td>{v.model_type}</td>
-                    <td>{v.task}</td>
                     {testKeys.map((k) => (
                       <td className="num" key={k}>
                         {formatNumber(v.metrics[k])}

@@ -7,6 +7,7 @@ export type ModelVersion = Schemas["ModelVersionPublic"];
 export function useVersions(name: string) {
   return useQuery({
     queryKey: ["models", name, "versions"],
+    enabled: name !== "",
     queryFn: () => unwrap(client.GET("/api/v1/models/{name}/versions", { params: { path: { name } } })),
   });
 }
