@@ -43,6 +43,10 @@ EXPECTED_IDS = {
     "xgboost_regressor",
     "lgbm_classifier",
     "lgbm_regressor",
+    "voting_classifier",
+    "voting_regressor",
+    "stacking_classifier",
+    "stacking_regressor",
 }
 
 
