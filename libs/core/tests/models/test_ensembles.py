@@ -59,7 +59,7 @@ def test_defaults_build() -> None:
 def test_invalid_bases_name_the_field(params: dict[str, Any], message: str) -> None:
     with pytest.raises(NodeError, match=message) as info:
         get_model("voting_classifier").parse_params(params, "vote")
-    assert info.value.details["field"].startswith(("base_models", "weights"))
+    assert info.value.details["field"].startswith(("base_models", "weights", "voting"))
 
 
 @pytest.mark.parametrize("model_id", ["voting_classifier", "stacking_classifier"])
