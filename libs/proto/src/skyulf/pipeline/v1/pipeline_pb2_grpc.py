@@ -75,6 +75,11 @@ class PipelineServiceStub:
                 request_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.WatchJobRequest.SerializeToString,
                 response_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.WatchJobResponse.FromString,
                 _registered_method=True)
+        self.GetJobEvaluation = channel.unary_unary(
+                '/skyulf.pipeline.v1.PipelineService/GetJobEvaluation',
+                request_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.GetJobEvaluationRequest.SerializeToString,
+                response_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.GetJobEvaluationResponse.FromString,
+                _registered_method=True)
 
 
 class PipelineServiceServicer:
@@ -130,6 +135,13 @@ class PipelineServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetJobEvaluation(self, request, context):
+        """The evaluation data of a SUCCEEDED job's models (FAILED_PRECONDITION before that).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PipelineServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -172,6 +184,11 @@ def add_PipelineServiceServicer_to_server(servicer, server):
                     servicer.WatchJob,
                     request_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.WatchJobRequest.FromString,
                     response_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.WatchJobResponse.SerializeToString,
+            ),
+            'GetJobEvaluation': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetJobEvaluation,
+                    request_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.GetJobEvaluationRequest.FromString,
+                    response_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.GetJobEvaluationResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -391,6 +408,33 @@ class PipelineService:
             '/skyulf.pipeline.v1.PipelineService/WatchJob',
             skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.WatchJobRequest.SerializeToString,
             skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.WatchJobResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetJobEvaluation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.pipeline.v1.PipelineService/GetJobEvaluation',
+            skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.GetJobEvaluationRequest.SerializeToString,
+            skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.GetJobEvaluationResponse.FromString,
             options,
             channel_credentials,
             insecure,

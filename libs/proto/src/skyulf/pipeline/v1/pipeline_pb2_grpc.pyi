@@ -42,6 +42,8 @@ class PipelineServiceStub:
     CancelJob: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.CancelJobRequest, _pipeline_pb2.CancelJobResponse]
     WatchJob: _grpc.UnaryStreamMultiCallable[_pipeline_pb2.WatchJobRequest, _pipeline_pb2.WatchJobResponse]
     """Streams the job's events from after_seq on, ending once the job is finished."""
+    GetJobEvaluation: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.GetJobEvaluationRequest, _pipeline_pb2.GetJobEvaluationResponse]
+    """The evaluation data of a SUCCEEDED job's models (FAILED_PRECONDITION before that)."""
 
 @_typing.type_check_only
 class PipelineServiceAsyncStub(PipelineServiceStub):
@@ -57,6 +59,8 @@ class PipelineServiceAsyncStub(PipelineServiceStub):
     CancelJob: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.CancelJobRequest, _pipeline_pb2.CancelJobResponse]  # type: ignore[assignment]
     WatchJob: _aio.UnaryStreamMultiCallable[_pipeline_pb2.WatchJobRequest, _pipeline_pb2.WatchJobResponse]  # type: ignore[assignment]
     """Streams the job's events from after_seq on, ending once the job is finished."""
+    GetJobEvaluation: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.GetJobEvaluationRequest, _pipeline_pb2.GetJobEvaluationResponse]  # type: ignore[assignment]
+    """The evaluation data of a SUCCEEDED job's models (FAILED_PRECONDITION before that)."""
 
 class PipelineServiceServicer(metaclass=_abc_1.ABCMeta):
     """Owns pipeline graphs, training jobs and tuning studies."""
@@ -117,5 +121,13 @@ class PipelineServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_abc.Iterator[_pipeline_pb2.WatchJobResponse], _abc.AsyncIterator[_pipeline_pb2.WatchJobResponse]]:
         """Streams the job's events from after_seq on, ending once the job is finished."""
+
+    @_abc_1.abstractmethod
+    def GetJobEvaluation(
+        self,
+        request: _pipeline_pb2.GetJobEvaluationRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_pipeline_pb2.GetJobEvaluationResponse, _abc.Awaitable[_pipeline_pb2.GetJobEvaluationResponse]]:
+        """The evaluation data of a SUCCEEDED job's models (FAILED_PRECONDITION before that)."""
 
 def add_PipelineServiceServicer_to_server(servicer: PipelineServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
