@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
-import { ApiError } from "../../api/client";
-import { getJson, type Evaluation, type ModelEvaluation } from "../../api/contracts";
+import { ApiError, client, unwrap } from "../../api/client";
+import type { ModelEvaluation } from "../../api/contracts";
 import { evaluationCharts } from "../../charts/evaluation";
 import { Chart } from "../../components/Chart";
 import { MetricsTable } from "../../components/MetricsTable";
@@ -11,7 +11,7 @@ import { formatNumber } from "../../lib/format";
 /** The model's metrics flattened back to `split_name` keys, for MetricsTable. */
 export function flatMetrics(m: ModelEvaluation["metrics"]): Record<string, number> {
   const flat: Record<string, number> = {};
-  for (const [split, values] of Object.entries(m ?? {})) {
+  for (const [split, values] of Object.entries(m)) {
     for (const [name, v] of Object.entries(values ?? {})) flat[`${split}_${name}`] = v;
   }
   return flat;
@@ -77,10 +77,10 @@ function ModelEvaluationView({ model, showMetrics }: { model: ModelEvaluation; s
  * Every kind of evaluation data each model of the job has, as charts. A gateway without the
  * evaluation route (404) leaves the metrics table alone on the page.
  */
-export function EvaluationView({ path, showMetrics }: { path: string; showMetrics: boolean }) {
+export function EvaluationView({ jobId, showMetrics }: { jobId: string; showMetrics: boolean }) {
   const evaluation = useQuery({
-    queryKey: ["evaluation", path],
-    queryFn: ({ signal }) => getJson<Evaluation>(path, signal),
+    queryKey: ["jobs", jobId, "evaluation"],
+    queryFn: ({ signal }) => unwrap(client.GET("/api/v1/jobs/{job_id}/evaluation", { params: { path: { job_id: jobId } }, signal })),
     staleTime: Infinity,
   });
   if (evaluation.isPending) return <Loading what="evaluation" />;

@@ -101,7 +101,7 @@ export default function JobPage() {
           </div>
         )}
       </section>
-      {j.status === "SUCCEEDED" && <EvaluationView path={`/api/v1/jobs/${encodeURIComponent(j.id)}/evaluation`} showMetrics={results.length > 1} />}
+      {j.status === "SUCCEEDED" && <EvaluationView jobId={j.id} showMetrics={results.length > 1} />}
     </div>
   );
 }
