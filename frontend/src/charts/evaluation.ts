@@ -28,7 +28,7 @@ export function confusionChart(e: ModelEvaluation): ChartSpec | null {
       grid: { ...GRID, right: 80 },
       tooltip: { position: "top" },
       xAxis: { type: "category", name: "predicted", nameLocation: "middle", nameGap: 28, data: cm.labels, splitArea: { show: true } },
-      yAxis: { type: "category", name: "actual", data: cm.labels, inverse: true, splitArea: { show: true } },
+      yAxis: { type: "category", name: "actual", nameLocation: "middle", nameGap: 36, data: cm.labels, inverse: true, splitArea: { show: true } },
       visualMap: { min: 0, max: Math.max(max, 1), calculable: false, orient: "vertical", right: 0, top: "middle", itemHeight: 120 },
       series: [{ type: "heatmap", name: "count", data, label: { show: true } }],
     },
@@ -147,7 +147,7 @@ export function importancesChart(e: ModelEvaluation, limit = 15): ChartSpec | nu
     option: {
       grid: { ...GRID, left: 16 },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      xAxis: { type: "value", name: "importance" },
+      xAxis: { type: "value" },
       yAxis: { type: "category", data: top.map((t) => t.feature).reverse(), axisLabel: { width: 140, overflow: "truncate" } },
       series: [{ type: "bar", name: "importance", data: top.map((t) => t.value).reverse() }],
     },
