@@ -42,7 +42,8 @@ export function formatNumber(value: unknown, digits = 4): string {
 
 export function formatCell(value: unknown): string {
   if (value === null || value === undefined) return "";
-  if (typeof value === "number") return formatNumber(value);
+  // Data cells keep integers as they are (no digit grouping: ids and codes read wrong with it).
+  if (typeof value === "number") return Number.isInteger(value) ? String(value) : formatNumber(value);
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
 }

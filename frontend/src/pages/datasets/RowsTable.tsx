@@ -46,7 +46,7 @@ export function RowsTable({ datasetId, totalRows }: { datasetId: string; totalRo
       {rows.data !== undefined && rows.data.rows.length === 0 && <Empty>This dataset has no rows.</Empty>}
       {rows.data !== undefined && rows.data.rows.length > 0 && (
         <>
-          <div className="table-scroll" tabIndex={0} role="region" aria-label="Dataset rows">
+          <div className="table-scroll rows-scroll" tabIndex={0} role="region" aria-label="Dataset rows">
             <table className="data-table compact" aria-describedby="rows-range">
               <thead>
                 <tr>
