@@ -28,7 +28,7 @@ export function columnChart(col: ColumnProfile): ChartSpec | null {
     option: {
       grid: { ...GRID, left: 16 },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      xAxis: { type: "value", name: "rows" },
+      xAxis: { type: "value" },
       yAxis: { type: "category", data: [...labels].reverse(), axisLabel: { width: 110, overflow: "truncate" } },
       series: [{ type: "bar", name: "rows", data: top.map((t) => t.count).reverse() }],
     },

@@ -9,13 +9,14 @@ import { ErrorState, Loading } from "../../components/States";
 import { StatusBadge } from "../../components/StatusBadge";
 import { formatDate, formatDuration } from "../../lib/format";
 import { EvaluationView } from "./EvaluationView";
-import { ACTIVE, useJob } from "./queries";
+import { ACTIVE, useDatasetNames, useJob } from "./queries";
 import { ResultsCompare } from "./ResultsCompare";
 
 export default function JobPage() {
   const { jobId = "" } = useParams();
   const queryClient = useQueryClient();
   const job = useJob(jobId);
+  const names = useDatasetNames();
   const chart = useMemo(() => metricsChart(job.data?.metrics), [job.data?.metrics]);
   const cancel = useMutation({
     mutationFn: () => unwrap(client.POST("/api/v1/jobs/{job_id}/cancel", { params: { path: { job_id: jobId } } })),
@@ -48,7 +49,7 @@ export default function JobPage() {
         <div>
           <dt>Dataset</dt>
           <dd>
-            <Link to={`/datasets/${j.dataset_id}`}>{j.dataset_id.slice(0, 8)}</Link>
+            <Link to={`/datasets/${j.dataset_id}`}>{names.get(j.dataset_id) ?? j.dataset_id.slice(0, 8)}</Link>
           </dd>
         </div>
         <div>
