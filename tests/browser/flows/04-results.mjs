@@ -36,12 +36,13 @@ export default async function results(ctx) {
     await page.getByRole("img", { name: /^Metrics by split\./ }).waitFor();
     const pipeline = page.getByRole("link", { name: "Open pipeline (read-only)" });
     expect((await pipeline.getAttribute("href")) === `/canvas?job=${state.jobId}`, "the pipeline link opens the canvas read-only");
-    // Evaluation charts (confusion matrix, ROC, ...) when the gateway serves GET /jobs/{id}/evaluation.
-    await page.getByText(/^Loading evaluation/).waitFor({ state: "detached", timeout: 30_000 });
+    // The evaluation data (GET /jobs/{id}/evaluation) of a classifier: confusion matrix and curves.
+    const confusion = page.getByRole("img", { name: /^Confusion matrix \(test\)\. 2 classes/ });
+    await confusion.waitFor({ timeout: 30_000 });
+    await page.getByRole("img", { name: /^ROC curve\. Area under the curve/ }).waitFor();
     const charts = await page.locator(".chart-canvas svg").count();
-    expect(charts >= 1, `at least one chart (${charts})`);
-    const confusion = page.getByRole("img", { name: /^Confusion matrix/ });
-    if ((await confusion.count()) > 0) await confusion.first().scrollIntoViewIfNeeded();
+    expect(charts >= 4, `the metrics and evaluation charts are drawn (${charts})`);
+    await confusion.scrollIntoViewIfNeeded();
   });
   await axe("Job");
 }

@@ -29,6 +29,8 @@ export default async function registry(ctx) {
     expect((await pipeline.getAttribute("href")) === `/canvas?job=${state.jobId}`, "lineage opens the pipeline read-only");
     await page.getByRole("button", { name: `Deploy version ${v}` }).waitFor();
     await page.getByRole("table", { name: `Metrics of version ${v} by split` }).waitFor();
+    // The version's evaluation (GET /models/{name}/versions/{version}/evaluation) as charts.
+    await page.getByRole("img", { name: /^Confusion matrix/ }).waitFor({ timeout: 30_000 });
   });
   await axe("Model");
 

@@ -74,13 +74,23 @@ function ModelEvaluationView({ model, showMetrics }: { model: ModelEvaluation; s
 }
 
 /**
- * Every kind of evaluation data each model of the job has, as charts. A gateway without the
+ * Every kind of evaluation data each model of a job (or a model version) has, as charts. A gateway without the
  * evaluation route (404) leaves the metrics table alone on the page.
  */
-export function EvaluationView({ jobId, showMetrics }: { jobId: string; showMetrics: boolean }) {
+export type EvaluationSource = { jobId: string } | { modelName: string; version: number };
+
+export function EvaluationView({ source, showMetrics }: { source: EvaluationSource; showMetrics: boolean }) {
   const evaluation = useQuery({
-    queryKey: ["jobs", jobId, "evaluation"],
-    queryFn: ({ signal }) => unwrap(client.GET("/api/v1/jobs/{job_id}/evaluation", { params: { path: { job_id: jobId } }, signal })),
+    queryKey: "jobId" in source ? ["jobs", source.jobId, "evaluation"] : ["models", source.modelName, "versions", source.version, "evaluation"],
+    queryFn: ({ signal }) =>
+      unwrap(
+        "jobId" in source
+          ? client.GET("/api/v1/jobs/{job_id}/evaluation", { params: { path: { job_id: source.jobId } }, signal })
+          : client.GET("/api/v1/models/{name}/versions/{version}/evaluation", {
+              params: { path: { name: source.modelName, version: String(source.version) } },
+              signal,
+            }),
+      ),
     staleTime: Infinity,
   });
   if (evaluation.isPending) return <Loading what="evaluation" />;

@@ -102,7 +102,7 @@ export default function JobPage() {
           </div>
         )}
       </section>
-      {j.status === "SUCCEEDED" && <EvaluationView jobId={j.id} showMetrics={results.length > 1} />}
+      {j.status === "SUCCEEDED" && <EvaluationView source={{ jobId: j.id }} showMetrics={results.length > 1} />}
     </div>
   );
 }

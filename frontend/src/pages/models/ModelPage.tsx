@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { MetricsTable } from "../../components/MetricsTable";
+import { EvaluationView } from "../jobs/EvaluationView";
 import { Empty, ErrorState, Loading } from "../../components/States";
 import { formatDate, formatNumber } from "../../lib/format";
 import { useDeploy, useVersions } from "./queries";
@@ -127,6 +128,7 @@ export default function ModelPage() {
           <MetricsTable metrics={shown.metrics} caption={`Metrics of version ${shown.version} by split`} />
         </section>
       )}
+      {shown !== undefined && <EvaluationView key={shown.version} source={{ modelName, version: shown.version }} showMetrics={false} />}
     </div>
   );
 }
