@@ -1,10 +1,10 @@
 // Upload the churn CSV through the file input, watch the progress bar, follow the dataset to
 // READY, page through its rows and read its profile (charts and alerts).
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-export default async function dataset({ page, url, state, data, step, axe, expect, expectConsoleError }) {
+export default async function dataset({ page, url, state, data, step, shot, axe, expect, expectConsoleError }) {
   await step("open the datasets page", async () => {
     await page.goto(`${url}/datasets`, { waitUntil: "networkidle" });
     await page.getByRole("heading", { level: 1, name: "Datasets" }).waitFor();
@@ -20,6 +20,35 @@ export default async function dataset({ page, url, state, data, step, axe, expec
       const alert = page.getByRole("alert").filter({ hasText: "not-a-table.csv" });
       await alert.waitFor({ timeout: 30_000 });
     });
+  });
+
+  await step("a large upload's progress bar moves", async () => {
+    // ~0.5 MB of churn rows through a throttled uplink (512 KB/s) : Chromium network emulation; the bar is sampled.
+    const [header, ...lines] = readFileSync(`${data}/churn_300.csv`, "utf8").trim().split("\n");
+    const big = join(tmpdir(), "churn_large.csv");
+    writeFileSync(big, [header, ...Array.from({ length: 25 }, () => lines).flat()].join("\n") + "\n");
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 512 * 1024 });
+    try {
+      await page.getByLabel("CSV file").setInputFiles(big);
+      await page.getByRole("button", { name: "Upload" }).click();
+      const bar = page.getByRole("progressbar", { name: "Uploading churn_large.csv" });
+      const seen = new Set();
+      for (let i = 0; i < 40 && !/\/datasets\/[^/]+$/.test(page.url()); i += 1) {
+        const value = await bar.getAttribute("value", { timeout: 1000 }).catch(() => null);
+        if (value !== null) seen.add(Number(value));
+        if (seen.size === 2) await shot("upload-progress-moving");
+        await page.waitForTimeout(150);
+      }
+      const between = [...seen].filter((v) => v > 0 && v < 100);
+      expect(between.length >= 2, `the bar moved through several values (${[...seen].sort((a, b) => a - b).join(", ")})`);
+    } finally {
+      await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+      await cdp.detach();
+    }
+    await page.waitForURL(/\/datasets\/[^/]+$/, { timeout: 60_000 });
+    await page.locator(".page-head .badge", { hasText: "READY" }).waitFor({ timeout: 60_000 });
+    await page.goto(`${url}/datasets`, { waitUntil: "networkidle" });
   });
 
   await step("upload churn_300.csv with a progress bar", async () => {
