@@ -23,7 +23,8 @@ export default async function dataset({ page, url, state, data, step, shot, axe,
   });
 
   await step("a large upload's progress bar moves", async () => {
-    // ~0.5 MB of churn rows through a throttled uplink (512 KB/s) : Chromium network emulation; the bar is sampled.
+    // ~0.5 MB of churn rows through an uplink throttled to 512 KB/s (Chromium network emulation),
+    // the bar sampled while it uploads.
     const [header, ...lines] = readFileSync(`${data}/churn_300.csv`, "utf8").trim().split("\n");
     const big = join(tmpdir(), "churn_large.csv");
     writeFileSync(big, [header, ...Array.from({ length: 25 }, () => lines).flat()].join("\n") + "\n");
