@@ -17,15 +17,12 @@ export default async function deployPredict(ctx) {
     const form = page.getByRole("form", { name: "Prediction input" });
     await form.waitFor({ timeout: 30_000 });
     const example = firstCsvRow(`${data}/churn_300.csv`);
-    for (const name of ["age", "income", "city", "plan_type", "monthly_spend"]) {
-      const field = form.getByLabel(name, { exact: true });
-      await field.waitFor();
-      // Prefilled from the dataset's first row when the gateway serves the rows; else typed in.
-      if ((await field.inputValue()) === "") await field.fill(example[name]);
-    }
     const age = form.getByLabel("age", { exact: true });
+    await age.waitFor();
     expect((await age.getAttribute("type")) === "number", "a numeric column is a number field");
-    expect((await form.getByLabel("city", { exact: true }).getAttribute("type")) === "text", "a text column is a text field");
+    expect((await age.inputValue()) === String(Number(example.age)), "prefilled from the dataset's first row");
+    const city = form.getByLabel("city", { exact: true });
+    expect((await city.getAttribute("type")) === "text", "a text column is a text field");
     for (const field of await form.locator("input").all()) {
       if ((await field.inputValue()) === "") {
         const name = (await field.getAttribute("id")).replace(/^input-/, "");
@@ -66,4 +63,22 @@ export default async function deployPredict(ctx) {
     await row.getByRole("button", { name: /^Undeploy / }).waitFor();
   });
   await axe("Deployments");
+
+  await step("deploy through the pickers, then undeploy it", async () => {
+    await page.getByRole("combobox", { name: "Model" }).selectOption(state.modelName);
+    const version = page.getByRole("combobox", { name: "Version" });
+    await version.locator(`option[value="${state.modelVersion}"]`).waitFor({ state: "attached" });
+    await version.selectOption(String(state.modelVersion));
+    await page.getByRole("textbox", { name: "Endpoint name" }).fill("churn-second");
+    await page.getByRole("button", { name: "Deploy", exact: true }).click();
+    await page.waitForURL((u) => /\/deployments\/[^/]+$/.test(u.pathname) && !u.pathname.endsWith(state.deploymentId));
+    await page.getByRole("heading", { level: 1, name: "churn-second" }).waitFor();
+    await page.getByRole("button", { name: "Undeploy churn-second" }).click();
+    await page.getByRole("button", { name: "Yes, undeploy" }).click();
+    await page.waitForURL(/\/deployments$/);
+    // An undeployed endpoint leaves the list.
+    await page.getByRole("link", { name: "churn-second" }).waitFor({ state: "detached" });
+    const first = page.locator("tr", { has: page.locator(`a[href="/deployments/${state.deploymentId}"]`) });
+    expect((await first.textContent()).includes("ACTIVE"), "the first endpoint stays ACTIVE");
+  });
 }
