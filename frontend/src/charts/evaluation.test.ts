@@ -152,7 +152,7 @@ describe("evaluation option builders", () => {
 
 describe("metrics and profile option builders", () => {
   it("metrics by split: bars for the metrics in [-1, 1], one series per split", () => {
-    const o = metricsChart({ train_accuracy: 0.9, test_accuracy: 0.8, test_rmse: 12.5 })?.option as Opt;
+    const o = metricsChart({ train_accuracy: 0.9, test_accuracy: 0.8, test_rmse: 12.5, test_log_loss: 0.4 })?.option as Opt;
     expect(o.xAxis.data).toEqual(["accuracy"]);
     expect(o.series.map((s: Opt) => [s.name, s.data])).toEqual([
       ["train", [0.9]],

@@ -47,7 +47,9 @@ export function Chart({ title, summary, option, height = 260, testId }: ChartPro
   useEffect(() => {
     const el = ref.current;
     if (el === null) return;
-    const instance = echarts.init(el, null, { renderer: "svg" });
+    // ECharts' built-in dark theme when the app is dark (the colours follow prefers-color-scheme).
+    const dark = window.matchMedia?.("(prefers-color-scheme: dark)").matches ?? false;
+    const instance = echarts.init(el, dark ? "dark" : null, { renderer: "svg" });
     chart.current = instance;
     const observer = new ResizeObserver(() => instance.resize());
     observer.observe(el);
@@ -59,7 +61,7 @@ export function Chart({ title, summary, option, height = 260, testId }: ChartPro
   }, []);
 
   useEffect(() => {
-    chart.current?.setOption({ animation: false, ...option }, { notMerge: true });
+    chart.current?.setOption({ animation: false, backgroundColor: "transparent", ...option }, { notMerge: true });
   }, [option]);
 
   return (
