@@ -18,9 +18,10 @@ import pandas as pd
 
 from skyulf_core.bundle import FittedPipeline, OutputSpec, Signature
 from skyulf_core.bundle.signature import describe_inputs
-from skyulf_core.bundle.target import TargetDecoder, decode_target, target_decoders
+from skyulf_core.bundle.target import TargetDecoder, decode_target, relabel, target_decoders
 from skyulf_core.errors import Cancelled, InvalidArgument, NodeError
 from skyulf_core.evaluation import ModelEvaluation, Predictor, evaluate_model
+from skyulf_core.graph.cross_validation import CvResult, cross_validate
 from skyulf_core.graph.runner import (
     Frames,
     ModelStep,
@@ -35,10 +36,11 @@ from skyulf_core.graph.validation import check_graph
 from skyulf_core.metrics import compute_metrics
 from skyulf_core.models.base import Task
 from skyulf_core.models.matrix import feature_matrix
+from skyulf_core.models.training import parse_training
 from skyulf_core.nodes import FittedRecord
 from skyulf_core.nodes.columns import json_scalar
 from skyulf_core.nodes.encoding_ordinal import encodes_target
-from skyulf_core.nodes.splitting import Split
+from skyulf_core.nodes.splitting import SPLITTER_ID, Split
 
 Progress = Callable[[float, str], None]
 
@@ -243,6 +245,54 @@ def _evaluation(
     )
 
 
+def _cross_validation(
+    graph: PipelineGraph,
+    plan: Plan,
+    model: ModelStep,
+    split_train: Split,
+    records: list[FittedRecord],
+    classes: list[Any] | None,
+    node_encoded: bool,
+    hooks: _Hooks,
+) -> CvResult | None:
+    """Cross-validate the model node when its params ask for it (see cross_validation)."""
+    node = next(n for n in graph.nodes if n.id == model.node_id)
+    settings = parse_training(node.params, model.node_id, model.definition.id)
+    if not settings.cv_enabled:
+        return None
+    task, target = model.definition.task, plan.target
+    after = [s.definition.id for s in plan.steps].index(SPLITTER_ID) + 1
+    # Labels of the codes as the nodes before the split left them (a target encoder there).
+    labels = None if classes is None else tuple(classes)
+    before_split = {s.node_id for s in plan.steps[:after]}
+    for record in records:
+        if record.node_id in before_split:
+            labels = relabel(labels, record)
+
+    def score(train: Split, held_out: Split, records: list[FittedRecord]) -> dict[str, float]:
+        decoders = target_decoders(records) if task == "classification" else []
+        if node_encoded:
+            assert target is not None
+            frames = _numeric_targets(Frames(train=train, test=held_out), target)
+            train, held_out = frames.train, frames.test or held_out
+        estimator, features = _fit_model(model, train, task)
+        parts: dict[str, Split | None] = {"": held_out}
+        return _evaluate(estimator, model, features, parts, task, len(classes or []), decoders)
+
+    return cross_validate(
+        plan.steps[after:],
+        split_train,
+        settings,
+        score,
+        task=task,
+        target=target,
+        labels=labels,
+        node_id=model.node_id,
+        model_type=model.definition.id,
+        before_fold=lambda i: hooks.poll(len(plan.steps), f"cross-validation fold {i + 1}"),
+    )
+
+
 def train_pipeline(
     graph: PipelineGraph | dict[str, Any],
     df: pd.DataFrame,
@@ -274,7 +324,20 @@ def train_pipeline(
     )
     X = df.drop(columns=[target])
     hooks = _Hooks(plan, on_progress, should_cancel)
-    run = run_steps(plan, X, encoded.y, before=hooks.before, target_classes=encoded.classes)
+    at_split: dict[str, Split] = {}
+
+    def keep_split(step: Step, frames: Frames) -> None:
+        if step.definition.id == SPLITTER_ID:
+            at_split["train"] = frames.train  # the folds of cross-validation cut these rows
+
+    run = run_steps(
+        plan,
+        X,
+        encoded.y,
+        before=hooks.before,
+        after=keep_split,
+        target_classes=encoded.classes,
+    )
     hooks.poll(len(plan.steps), f"model '{model.node_id}' ({model.definition.id})")
     frames = run.frames
     decoders = target_decoders(run.records)
@@ -294,6 +357,11 @@ def train_pipeline(
         lambda: _evaluate(estimator, model, features, parts, task, n_classes, decoders),
         model=True,
     )
+    cv = _cross_validation(
+        graph, plan, model, at_split["train"], run.records, encoded.classes, node_encoded, hooks
+    )
+    if cv is not None:
+        metrics |= cv.job_metrics()
     evaluation = guard_memory(
         model.node_id,
         model.definition.id,
@@ -302,6 +370,8 @@ def train_pipeline(
         ),
         model=True,
     )
+    if cv is not None:
+        evaluation.cv = cv.evaluation()
     needed = _needed_inputs(run.records, features)
     signature = Signature(
         inputs=describe_inputs(X, [str(c) for c in X.columns if c in needed]),

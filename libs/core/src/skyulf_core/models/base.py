@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sklearn.base import BaseEstimator
 
 from skyulf_core.errors import NodeError
+from skyulf_core.models.training import parse_training, split_training
 from skyulf_core.nodes.base import Seed as Seed  # re-exported for the model catalogs
 
 # Upper bounds of the hyperparameters: far beyond any sensible model, low enough that one fit
@@ -67,8 +68,12 @@ class ModelDefinition(Generic[P]):
         """Validate hyperparameters; the error names the node (when known) and the field."""
         if isinstance(raw, self.params_model):
             return raw
+        # The node's training settings (cross-validation) are checked, then set aside.
+        values = dict(raw or {})
+        parse_training(values, node_id, self.id)
+        hyper, _ = split_training(values)
         try:
-            return self.params_model.model_validate(dict(raw or {}))
+            return self.params_model.model_validate(hyper)
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"]) or "params"
