@@ -11,6 +11,7 @@ from sklearn import metrics as skm
 
 from skyulf_core.bundle.target import TargetDecoder, decode_target
 from skyulf_core.evaluation import curves
+from skyulf_core.evaluation.clusters import cluster_summary
 from skyulf_core.evaluation.importance import native_importances, permutation_importances
 from skyulf_core.evaluation.regression import residuals
 from skyulf_core.evaluation.schema import (
@@ -92,6 +93,7 @@ def evaluate_model(
     test_matrix: np.ndarray | None,
     y_test: np.ndarray | None,
     classes: Sequence[Any] | None = None,
+    train_matrix: np.ndarray | None = None,
 ) -> ModelEvaluation:
     """Confusion matrix and curves (classification) or residuals (regression) on the test rows,
     plus feature importances. ``y_test`` is in the executor's code space (class codes)."""
@@ -116,6 +118,8 @@ def evaluate_model(
     elif has_test and task == "regression":
         assert test_matrix is not None and y_test is not None
         out.residuals = residuals(y_test, predictor.predict(test_matrix))
+    if task == "clustering" and train_matrix is not None and len(train_matrix) > 0:
+        out.clusters = cluster_summary(predictor.estimator, train_matrix, features)
     if task != "clustering":
         out.feature_importances = _importances(
             predictor, task, features, test_matrix if has_test else None, y_test

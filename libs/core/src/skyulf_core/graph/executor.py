@@ -20,7 +20,7 @@ from skyulf_core.bundle import FittedPipeline, OutputSpec, Signature
 from skyulf_core.bundle.signature import describe_inputs
 from skyulf_core.bundle.target import TargetDecoder, decode_target, relabel, target_decoders
 from skyulf_core.errors import Cancelled, InvalidArgument, NodeError
-from skyulf_core.evaluation import ModelEvaluation, Predictor, evaluate_model
+from skyulf_core.evaluation import ModelEvaluation, Predictor, cluster_scores, evaluate_model
 from skyulf_core.graph.cross_validation import CvResult, cross_validate
 from skyulf_core.graph.runner import (
     Frames,
@@ -43,6 +43,7 @@ from skyulf_core.nodes.encoding_ordinal import encodes_target
 from skyulf_core.nodes.splitting import SPLITTER_ID, Split
 
 Progress = Callable[[float, str], None]
+CLUSTER_OUTPUT = "cluster"  # the output's name when a clustering model predicts cluster ids
 
 
 @dataclass
@@ -50,7 +51,7 @@ class TrainResult:
     fitted: FittedPipeline
     metrics: dict[str, float]
     task: Task
-    target: str
+    target: str | None
     model_type: str
     n_train: int
     n_test: int
@@ -61,7 +62,7 @@ class TrainResult:
 
 @dataclass(frozen=True)
 class EncodedTarget:
-    y: pd.Series
+    y: pd.Series | None
     classes: list[Any] | None
 
 
@@ -91,6 +92,18 @@ def encode_target(y: pd.Series, task: Task, target: str) -> EncodedTarget:
         uniques, codes = np.unique(y.astype(str).to_numpy(), return_inverse=True)
     classes = [json_scalar(v) for v in uniques]
     return EncodedTarget(pd.Series(codes.astype("int64"), index=y.index, name=y.name), classes)
+
+
+def _rows_with_target(df: pd.DataFrame, target: str) -> tuple[pd.DataFrame, int]:
+    """The rows with a target value, and how many were dropped; none left is an error."""
+    missing = df[target].isna()
+    if missing.any():
+        df = df.loc[~missing]
+    if len(df) == 0:
+        raise InvalidArgument(
+            "the dataset has no rows with a target value", details={"column": target}
+        )
+    return df, int(missing.sum())
 
 
 def _needed_inputs(records: list[FittedRecord], features: list[str]) -> set[str]:
@@ -153,8 +166,7 @@ def _fit_model(model: ModelStep, train: Split, task: Task) -> tuple[Any, list[st
         node_id=model.node_id,
         model_type=model.definition.id,
     )
-    assert train.y is not None
-    if task == "classification" and train.y.nunique() < 2:
+    if task == "classification" and train.y is not None and train.y.nunique() < 2:
         raise NodeError(
             f"node '{model.node_id}' ({model.definition.id}): the train split has a single "
             "class; a classifier needs at least two",
@@ -163,11 +175,10 @@ def _fit_model(model: ModelStep, train: Split, task: Task) -> tuple[Any, list[st
         )
     model.definition.check_rows(model.params, len(matrix), model.node_id)
     estimator = model.definition.build(model.params)
-    target = train.y.to_numpy()
+    # Clustering models learn from the features alone.
+    args = (matrix,) if train.y is None or task == "clustering" else (matrix, train.y.to_numpy())
     try:
-        guard_memory(
-            model.node_id, model.definition.id, lambda: estimator.fit(matrix, target), model=True
-        )
+        guard_memory(model.node_id, model.definition.id, lambda: estimator.fit(*args), model=True)
     except (ValueError, TypeError) as exc:
         raise NodeError(
             f"node '{model.node_id}' ({model.definition.id}) failed to train: {exc}",
@@ -192,7 +203,7 @@ def _evaluate(
     if model_classes is not None:
         model_classes = decode_target(decoders, model_classes)
     for prefix, part in parts.items():
-        if part is None or part.y is None or len(part.X) == 0:
+        if part is None or (part.y is None and task != "clustering") or len(part.X) == 0:
             continue
         matrix = feature_matrix(
             part.X,
@@ -201,6 +212,10 @@ def _evaluate(
             node_id=model.node_id,
             model_type=model.definition.id,
         )
+        if task == "clustering":
+            metrics.update(cluster_scores(estimator, matrix, prefix))
+            continue
+        assert part.y is not None
         pred = decode_target(decoders, estimator.predict(matrix))
         proba = None
         if task == "classification" and hasattr(estimator, "predict_proba"):
@@ -217,21 +232,27 @@ def _evaluation(
     estimator: Any,
     model: ModelStep,
     features: list[str],
+    train: Split,
     test: Split | None,
     metrics: dict[str, float],
     classes: list[Any] | None,
     decoders: list[TargetDecoder],
 ) -> ModelEvaluation:
-    matrix = y_test = None
-    if test is not None and test.y is not None and len(test.X) > 0:
-        matrix = feature_matrix(
-            test.X,
+    task = model.definition.task
+
+    def matrix_of(part: Split) -> np.ndarray:
+        return feature_matrix(
+            part.X,
             features,
             allows_nan=model.definition.allows_nan,
             node_id=model.node_id,
             model_type=model.definition.id,
         )
-        y_test = decode_target(decoders, test.y.to_numpy())
+
+    matrix = y_test = None
+    if test is not None and len(test.X) > 0 and (test.y is not None or task == "clustering"):
+        matrix = matrix_of(test)
+        y_test = None if test.y is None else decode_target(decoders, test.y.to_numpy())
     return evaluate_model(
         Predictor(estimator, len(classes or []), decoders),
         task=model.definition.task,
@@ -242,6 +263,7 @@ def _evaluation(
         test_matrix=matrix,
         y_test=y_test,
         classes=classes,
+        train_matrix=matrix_of(train) if task == "clustering" else None,
     )
 
 
@@ -304,25 +326,28 @@ def train_pipeline(
     graph = parse_graph(graph)
     check_graph(graph, [str(c) for c in df.columns])
     plan = build_plan(graph)
-    assert plan.model is not None and plan.target is not None
+    assert plan.model is not None
     model, target, task = plan.model, plan.target, plan.model.definition.task
     warnings: list[str] = []
-    missing_target = df[target].isna()
-    if missing_target.any():
-        warnings.append(f"dropped {int(missing_target.sum())} rows with no '{target}' value")
-        df = df.loc[~missing_target]
-    if len(df) == 0:
-        raise InvalidArgument(
-            "the dataset has no rows with a target value", details={"column": target}
+    node_encoded = False
+    if target is None:  # a clustering model: no target (validation refuses it elsewhere)
+        encoded = EncodedTarget(None, None)
+        X = df
+    else:
+        df, dropped = _rows_with_target(df, target)
+        if dropped:
+            warnings.append(f"dropped {dropped} rows with no '{target}' value")
+        # A regression target encoded by a node reaches the nodes raw and is checked numeric
+        # after.
+        node_encoded = task == "regression" and any(
+            encodes_target(s.definition.id, s.params, target) for s in plan.steps
         )
-    # A regression target encoded by a node reaches the nodes raw and is checked numeric after.
-    node_encoded = task == "regression" and any(
-        encodes_target(s.definition.id, s.params, target) for s in plan.steps
-    )
-    encoded = (
-        EncodedTarget(df[target], None) if node_encoded else encode_target(df[target], task, target)
-    )
-    X = df.drop(columns=[target])
+        encoded = (
+            EncodedTarget(df[target], None)
+            if node_encoded
+            else encode_target(df[target], task, target)
+        )
+        X = df.drop(columns=[target])
     hooks = _Hooks(plan, on_progress, should_cancel)
     at_split: dict[str, Split] = {}
 
@@ -342,7 +367,7 @@ def train_pipeline(
     frames = run.frames
     decoders = target_decoders(run.records)
     _check_decoders(decoders, model, task)
-    if node_encoded:
+    if node_encoded and target is not None:
         frames = _numeric_targets(frames, target)
     # Only class codes are decoded: a regression model's predictions stay on the ordinal scale.
     if task != "classification":
@@ -366,7 +391,14 @@ def train_pipeline(
         model.node_id,
         model.definition.id,
         lambda: _evaluation(
-            estimator, model, features, frames.test, metrics, encoded.classes, decoders
+            estimator,
+            model,
+            features,
+            frames.train,
+            frames.test,
+            metrics,
+            encoded.classes,
+            decoders,
         ),
         model=True,
     )
@@ -376,7 +408,7 @@ def train_pipeline(
     signature = Signature(
         inputs=describe_inputs(X, [str(c) for c in X.columns if c in needed]),
         output=OutputSpec(
-            name=target,
+            name=target or CLUSTER_OUTPUT,
             task=task,
             classes=encoded.classes,
             probabilities=task == "classification" and hasattr(estimator, "predict_proba"),
