@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sklearn.base import BaseEstimator
 
 from skyulf_core.errors import NodeError
+from skyulf_core.models.search_spaces import annotate
 from skyulf_core.models.training import parse_training, split_training
 from skyulf_core.nodes.base import Seed as Seed  # re-exported for the model catalogs
 
@@ -62,7 +63,8 @@ class ModelDefinition(Generic[P]):
 
     @property
     def params_schema(self) -> dict[str, Any]:
-        return self.params_model.model_json_schema()
+        """JSON Schema of the hyperparameters, tunable ones marked with their search spaces."""
+        return annotate(self.id, self.params_model.model_json_schema())
 
     def parse_params(self, raw: P | Mapping[str, Any] | None, node_id: str | None = None) -> P:
         """Validate hyperparameters; the error names the node (when known) and the field."""
