@@ -136,3 +136,14 @@ def test_bad_settings_name_the_field(
     with pytest.raises((NodeError, InvalidArgument)) as info:
         train_pipeline(graph, df)
     assert info.value.details["field"] == field
+
+
+def test_the_model_schema_offers_the_cv_settings() -> None:
+    from skyulf_core.models import get_model
+
+    props = get_model("xgboost_classifier").params_schema["properties"]
+    assert props["cv_type"]["x-group"] == "training"
+    assert "nested_cv" in props["cv_type"]["enum"]
+    assert props["cv_folds"]["maximum"] == 20 and "x-tunable" not in props["cv_folds"]
+    built = get_model("xgboost_classifier").parse_params({"cv_enabled": True, "n_estimators": 5})
+    assert "cv_enabled" not in built.model_dump()  # settings, not hyperparameters

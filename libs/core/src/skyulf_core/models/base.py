@@ -11,7 +11,7 @@ from sklearn.base import BaseEstimator
 
 from skyulf_core.errors import NodeError
 from skyulf_core.models.search_spaces import annotate
-from skyulf_core.models.training import parse_training, split_training
+from skyulf_core.models.training import parse_training, split_training, training_properties
 from skyulf_core.nodes.base import Seed as Seed  # re-exported for the model catalogs
 
 # Upper bounds of the hyperparameters: far beyond any sensible model, low enough that one fit
@@ -63,8 +63,11 @@ class ModelDefinition(Generic[P]):
 
     @property
     def params_schema(self) -> dict[str, Any]:
-        """JSON Schema of the hyperparameters, tunable ones marked with their search spaces."""
-        return annotate(self.id, self.params_model.model_json_schema())
+        """JSON Schema of the node's params: the hyperparameters (tunable ones marked with their
+        search spaces), then the training settings (cross-validation), in group "training"."""
+        schema = annotate(self.id, self.params_model.model_json_schema())
+        schema.setdefault("properties", {}).update(training_properties())
+        return schema
 
     def parse_params(self, raw: P | Mapping[str, Any] | None, node_id: str | None = None) -> P:
         """Validate hyperparameters; the error names the node (when known) and the field."""

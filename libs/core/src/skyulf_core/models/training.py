@@ -42,6 +42,12 @@ class CrossValidationSettings(BaseModel):
 TRAINING_KEYS = frozenset(CrossValidationSettings.model_fields)
 
 
+def training_properties() -> dict[str, Any]:
+    """The settings' JSON Schema properties, each marked ``"x-group": "training"``."""
+    schema = CrossValidationSettings.model_json_schema()
+    return {name: {**prop, "x-group": "training"} for name, prop in schema["properties"].items()}
+
+
 def split_training(raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """``(hyperparameters, training settings)`` of a model node's params."""
     hyper = {k: v for k, v in raw.items() if k not in TRAINING_KEYS}
