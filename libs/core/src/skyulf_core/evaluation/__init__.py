@@ -2,7 +2,12 @@
 split, served with a job and with each registered model version."""
 
 from skyulf_core.evaluation.clusters import cluster_scores
-from skyulf_core.evaluation.evaluate import Predictor, evaluate_model, split_metrics
+from skyulf_core.evaluation.evaluate import (
+    Predictor,
+    evaluate_model,
+    evaluate_splits,
+    split_metrics,
+)
 from skyulf_core.evaluation.schema import JobEvaluation, ModelEvaluation
 
 __all__ = [
@@ -11,5 +16,6 @@ __all__ = [
     "Predictor",
     "cluster_scores",
     "evaluate_model",
+    "evaluate_splits",
     "split_metrics",
 ]

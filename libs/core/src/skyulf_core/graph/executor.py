@@ -20,7 +20,7 @@ from skyulf_core.bundle import FittedPipeline, OutputSpec, Signature
 from skyulf_core.bundle.signature import describe_inputs
 from skyulf_core.bundle.target import TargetDecoder, decode_target, relabel, target_decoders
 from skyulf_core.errors import Cancelled, InvalidArgument, NodeError
-from skyulf_core.evaluation import ModelEvaluation, Predictor, cluster_scores, evaluate_model
+from skyulf_core.evaluation import ModelEvaluation, Predictor, cluster_scores, evaluate_splits
 from skyulf_core.graph.cross_validation import CvResult, cross_validate
 from skyulf_core.graph.runner import (
     Frames,
@@ -228,45 +228,6 @@ def _evaluate(
     return metrics
 
 
-def _evaluation(
-    estimator: Any,
-    model: ModelStep,
-    features: list[str],
-    train: Split,
-    test: Split | None,
-    metrics: dict[str, float],
-    classes: list[Any] | None,
-    decoders: list[TargetDecoder],
-) -> ModelEvaluation:
-    task = model.definition.task
-
-    def matrix_of(part: Split) -> np.ndarray:
-        return feature_matrix(
-            part.X,
-            features,
-            allows_nan=model.definition.allows_nan,
-            node_id=model.node_id,
-            model_type=model.definition.id,
-        )
-
-    matrix = y_test = None
-    if test is not None and len(test.X) > 0 and (test.y is not None or task == "clustering"):
-        matrix = matrix_of(test)
-        y_test = None if test.y is None else decode_target(decoders, test.y.to_numpy())
-    return evaluate_model(
-        Predictor(estimator, len(classes or []), decoders),
-        task=model.definition.task,
-        node_id=model.node_id,
-        model_type=model.definition.id,
-        features=features,
-        metrics=metrics,
-        test_matrix=matrix,
-        y_test=y_test,
-        classes=classes,
-        train_matrix=matrix_of(train) if task == "clustering" else None,
-    )
-
-
 def _cross_validation(
     graph: PipelineGraph,
     plan: Plan,
@@ -390,15 +351,15 @@ def train_pipeline(
     evaluation = guard_memory(
         model.node_id,
         model.definition.id,
-        lambda: _evaluation(
-            estimator,
-            model,
+        lambda: evaluate_splits(
+            Predictor(estimator, len(encoded.classes or []), decoders),
+            model.definition,
+            model.node_id,
             features,
             frames.train,
             frames.test,
             metrics,
             encoded.classes,
-            decoders,
         ),
         model=True,
     )
