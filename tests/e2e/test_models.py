@@ -86,6 +86,25 @@ def test_clustering_job_records_cluster_sizes(api: httpx.Client, dataset: dict[s
     assert sum(s["size"] for s in sizes) == 225
     assert len(model["clusters"]["centroids"]["values"]) == 4
 
+    # Deployed, the model answers each row with its cluster id.
+    deployment = api.post("/deployments", json={"model_name": "churn-segments", "model_version": 1})
+    assert deployment.status_code == 201, deployment.text
+    rows = [
+        {
+            "age": 30.0,
+            "income": 40000.0,
+            "tenure_months": 5,
+            "city": "Phoenix",
+            "plan_type": "basic",
+            "monthly_spend": 20.0,
+            "churned": 0,
+        }
+    ] * 2
+    resp = api.post(f"/deployments/{deployment.json()['id']}/predict", json={"rows": rows})
+    assert resp.status_code == 200, resp.text
+    predictions = resp.json()["predictions"]
+    assert len(predictions) == 2 and predictions[0] == predictions[1] in {0, 1, 2, 3}
+
 
 def test_evaluation_of_an_unknown_job_is_not_found(api: httpx.Client) -> None:
     resp = api.get("/jobs/00000000-0000-4000-8000-000000000000/evaluation")
