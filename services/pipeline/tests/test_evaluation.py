@@ -10,6 +10,7 @@ import grpc
 import pytest
 
 from skyulf.pipeline.v1 import pipeline_pb2
+from skyulf_core.models import model_catalog
 from skyulf_pipeline.evaluations import evaluation_key
 from skyulf_pipeline.models import JobStatus
 from skyulf_platform.errors import from_rpc_error
@@ -57,3 +58,45 @@ async def test_an_unfinished_job_has_no_evaluation_yet(harness: Any) -> None:
         await _evaluation(harness, job.id)
     assert info.value.code() == grpc.StatusCode.FAILED_PRECONDITION
     assert "QUEUED" in from_rpc_error(info.value).message
+
+
+def _graph_for(model_type: str, task: str, slice_graph: dict[str, Any]) -> dict[str, Any]:
+    """The slice graph around ``model_type``: churned is the target of a classifier, monthly
+    spend that of a regressor, and a clustering model gets no target."""
+    nodes = slice_graph["nodes"]
+    split, scale, model = nodes[0]["params"], nodes[3]["params"], nodes[-1]
+    model.update(type=model_type, params={})
+    if task == "regression":
+        split.update(target_column="monthly_spend", stratify=False)
+        scale["columns"] = ["age", "income", "tenure_months"]
+    elif task == "clustering":
+        split.update(target_column=None, stratify=False)
+    if model_type == "multinomial_nb":  # counts: no negative (scaled) features
+        slice_graph["nodes"] = [n for n in nodes if n["id"] != "scale"]
+        slice_graph["edges"] = [
+            {"source": "split", "target": "impute"},
+            {"source": "impute", "target": "onehot"},
+            {"source": "onehot", "target": "model"},
+        ]
+    return slice_graph
+
+
+EVIDENCE = {
+    "classification": "confusion_matrix",
+    "regression": "residuals",
+    "clustering": "clusters",
+}
+
+
+@pytest.mark.parametrize("model", model_catalog(), ids=lambda m: m.id)
+async def test_every_model_trains_through_a_job_with_its_evaluation(
+    harness: Any, slice_graph: dict[str, Any], model: Any
+) -> None:
+    graph = _graph_for(model.id, model.task, slice_graph)
+    job = await harness.create(graph)
+    done = await harness.run(job.id)
+    assert done.status == JobStatus.SUCCEEDED, done.error
+    [entry] = (await _evaluation(harness, job.id))["models"]
+    assert (entry["model_type"], entry["task"]) == (model.id, model.task)
+    assert entry["metrics"]["test"], "no test metrics"
+    assert entry[EVIDENCE[model.task]] is not None

@@ -47,6 +47,10 @@ EXPECTED_IDS = {
     "voting_regressor",
     "stacking_classifier",
     "stacking_regressor",
+    "kmeans",
+    "minibatch_kmeans",
+    "gaussian_mixture",
+    "birch",
 }
 
 

@@ -54,6 +54,10 @@ def test_defaults_build() -> None:
             "no probabilities",
         ),
         ({"base_models": [{"model_type": "svc"}] * 2, "weights": [1.0]}, "weights"),
+        (
+            {"base_models": [{"model_type": "svc", "params": {"cv_enabled": True}}] * 2},
+            "setting of the ensemble",
+        ),
     ],
 )
 def test_invalid_bases_name_the_field(params: dict[str, Any], message: str) -> None:

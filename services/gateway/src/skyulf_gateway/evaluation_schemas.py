@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class ConfusionMatrixPublic(BaseModel):
@@ -99,7 +99,8 @@ class CrossValidationPublic(BaseModel):
 class SplitMetricsPublic(BaseModel):
     train: dict[str, float]
     test: dict[str, float]
-    validation: dict[str, float] | None = None
+    # Absent (not null) when the pipeline has no validation split.
+    validation: dict[str, float] | None = Field(None, exclude_if=lambda v: v is None)
 
 
 class ModelEvaluationPublic(BaseModel):

@@ -11,6 +11,7 @@ from sklearn import metrics as skm
 
 from skyulf_core.bundle.target import TargetDecoder, decode_target
 from skyulf_core.evaluation import curves
+from skyulf_core.evaluation.clusters import cluster_summary
 from skyulf_core.evaluation.importance import native_importances, permutation_importances
 from skyulf_core.evaluation.regression import residuals
 from skyulf_core.evaluation.schema import (
@@ -19,6 +20,9 @@ from skyulf_core.evaluation.schema import (
     SplitMetrics,
     Task,
 )
+from skyulf_core.models.base import ModelDefinition
+from skyulf_core.models.matrix import feature_matrix
+from skyulf_core.nodes.splitting import Split
 
 # The executor's metric prefixes and the evaluation's split names.
 SPLIT_PREFIXES = {"train_": "train", "test_": "test", "val_": "validation"}
@@ -92,6 +96,7 @@ def evaluate_model(
     test_matrix: np.ndarray | None,
     y_test: np.ndarray | None,
     classes: Sequence[Any] | None = None,
+    train_matrix: np.ndarray | None = None,
 ) -> ModelEvaluation:
     """Confusion matrix and curves (classification) or residuals (regression) on the test rows,
     plus feature importances. ``y_test`` is in the executor's code space (class codes)."""
@@ -116,8 +121,52 @@ def evaluate_model(
     elif has_test and task == "regression":
         assert test_matrix is not None and y_test is not None
         out.residuals = residuals(y_test, predictor.predict(test_matrix))
+    if task == "clustering" and train_matrix is not None and len(train_matrix) > 0:
+        out.clusters = cluster_summary(predictor.estimator, train_matrix, features)
     if task != "clustering":
         out.feature_importances = _importances(
             predictor, task, features, test_matrix if has_test else None, y_test
         )
     return out
+
+
+def evaluate_splits(
+    predictor: Predictor,
+    definition: ModelDefinition,
+    node_id: str,
+    features: list[str],
+    train: Split,
+    test: Split | None,
+    metrics: Mapping[str, float],
+    classes: Sequence[Any] | None,
+) -> ModelEvaluation:
+    """:func:`evaluate_model` on a trained model node's splits as the chain left them (targets
+    in the executor's code space, decoded through ``predictor.decoders``)."""
+    task = definition.task
+
+    def matrix_of(part: Split) -> np.ndarray:
+        return feature_matrix(
+            part.X,
+            features,
+            allows_nan=definition.allows_nan,
+            node_id=node_id,
+            model_type=definition.id,
+        )
+
+    matrix = y_test = None
+    if test is not None and len(test.X) > 0 and (test.y is not None or task == "clustering"):
+        matrix = matrix_of(test)
+        if test.y is not None:
+            y_test = decode_target(predictor.decoders, test.y.to_numpy())
+    return evaluate_model(
+        predictor,
+        task=task,
+        node_id=node_id,
+        model_type=definition.id,
+        features=features,
+        metrics=metrics,
+        test_matrix=matrix,
+        y_test=y_test,
+        classes=classes,
+        train_matrix=matrix_of(train) if task == "clustering" else None,
+    )

@@ -26,6 +26,7 @@ from skyulf_core.models.base import (
     Task,
     model_definition,
 )
+from skyulf_core.models.training import TRAINING_KEYS
 
 MAX_BASE_MODELS = 10
 ENSEMBLE_IDS = frozenset(
@@ -45,6 +46,11 @@ def _checked(choice: BaseModelChoice, task: Task, where: str) -> BaseModelChoice
         raise ValueError(f"{where}: unknown model type '{choice.model_type}'")
     if choice.model_type in ENSEMBLE_IDS:
         raise ValueError(f"{where}: an ensemble cannot contain another ensemble")
+    settings = sorted(TRAINING_KEYS & set(choice.params))
+    if settings:
+        raise ValueError(
+            f"{where}: {settings[0]} is a setting of the ensemble's node, not of a base"
+        )
     definition = get_model(choice.model_type)
     if definition.task != task:
         raise ValueError(
