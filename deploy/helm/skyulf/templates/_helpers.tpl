@@ -148,15 +148,27 @@ set, when a required one is missing.
 {{- end }}
 {{- end }}
 
+{{/* host:port of the Redis broker. */}}
+{{- define "skyulf.brokerAddress" -}}
+{{- if .Values.redis.enabled }}
+{{- printf "%s:6379" (include "skyulf.componentName" (list . "redis")) }}
+{{- else }}
+{{- printf "%s:%v" (required "externalRedis.host is required when redis.enabled is false" .Values.externalRedis.host) (int .Values.externalRedis.port) }}
+{{- end }}
+{{- end }}
+
+{{- define "skyulf.brokerDatabase" -}}
+{{- if .Values.redis.enabled }}0{{ else }}{{ int .Values.externalRedis.db }}{{ end }}
+{{- end }}
+
+{{- define "skyulf.brokerTls" -}}
+{{- if and (not .Values.redis.enabled) .Values.externalRedis.tls }}true{{ else }}false{{ end }}
+{{- end }}
+
 {{- define "skyulf.brokerUrl" -}}
 {{- $auth := ternary ":$(REDIS_PASSWORD)@" "" (eq (include "skyulf.redisAuth" .) "true") }}
-{{- if .Values.redis.enabled }}
-{{- printf "redis://%s%s:6379/0" $auth (include "skyulf.componentName" (list . "redis")) }}
-{{- else }}
-{{- $r := .Values.externalRedis }}
-{{- $host := required "externalRedis.host is required when redis.enabled is false" $r.host }}
-{{- printf "%s://%s%s:%v/%v" (ternary "rediss" "redis" $r.tls) $auth $host (int $r.port) (int $r.db) }}
-{{- end }}
+{{- $scheme := ternary "rediss" "redis" (eq (include "skyulf.brokerTls" .) "true") }}
+{{- printf "%s://%s%s/%s" $scheme $auth (include "skyulf.brokerAddress" .) (include "skyulf.brokerDatabase" .) }}
 {{- end }}
 
 {{- define "skyulf.s3EndpointUrl" -}}
@@ -218,6 +230,8 @@ set, when a required one is missing.
 {{- end }}
 - name: SKYULF_BROKER_URL
   value: {{ include "skyulf.brokerUrl" . | quote }}
+- name: SKYULF_BROKER_VISIBILITY_TIMEOUT
+  value: {{ .Values.broker.visibilityTimeoutSeconds | quote }}
 - name: SKYULF_ARTIFACT_URL
   value: {{ include "skyulf.artifactUrl" . | quote }}
 {{- with include "skyulf.s3EndpointUrl" . }}
@@ -270,8 +284,14 @@ checksum/secret: {{ include "skyulf.secretData" . | sha256sum }}
 {{- end }}
 {{- end }}
 
-{{/* Pod-level fields shared by every Skyulf pod. */}}
+{{/*
+Pod-level fields shared by every Skyulf pod. Usage: include "skyulf.podCommon" (list $ $component)
+where $component's own nodeSelector, tolerations and affinity, when set, replace the global ones.
+*/}}
 {{- define "skyulf.podCommon" -}}
+{{- $root := index . 0 }}
+{{- $own := index . 1 | default dict }}
+{{- with $root }}
 serviceAccountName: {{ include "skyulf.serviceAccountName" . }}
 automountServiceAccountToken: false
 {{- /* Service links would inject SKYULF_*_PORT variables that collide with the settings prefix. */}}
@@ -282,15 +302,15 @@ securityContext:
 imagePullSecrets:
   {{- toYaml . | nindent 2 }}
 {{- end }}
-{{- with .Values.nodeSelector }}
+{{- with $own.nodeSelector | default .Values.nodeSelector }}
 nodeSelector:
   {{- toYaml . | nindent 2 }}
 {{- end }}
-{{- with .Values.tolerations }}
+{{- with $own.tolerations | default .Values.tolerations }}
 tolerations:
   {{- toYaml . | nindent 2 }}
 {{- end }}
-{{- with .Values.affinity }}
+{{- with $own.affinity | default .Values.affinity }}
 affinity:
   {{- toYaml . | nindent 2 }}
 {{- end }}
@@ -298,6 +318,7 @@ volumes:
   - name: tmp
     emptyDir:
       sizeLimit: {{ .Values.tmpSizeLimit }}
+{{- end }}
 {{- end }}
 
 {{/* Container fields shared by every Skyulf container (image, security, /tmp). */}}

@@ -56,6 +56,15 @@ class PlatformSettings(BaseSettings):
     advisor_addr: str = f"127.0.0.1:{DEFAULT_PORTS['advisor']}"
     predictor_addr: str = f"127.0.0.1:{DEFAULT_PORTS['predictor_grpc']}"
 
+    # Celery limits, set per worker Deployment by the Helm chart. A task gets
+    # SoftTimeLimitExceeded after task_soft_time_limit seconds and is killed after
+    # task_time_limit; None leaves them unlimited. The Redis broker hands a task that has not
+    # been acknowledged after broker_visibility_timeout seconds to another worker, so it must
+    # exceed every queue's task_time_limit.
+    task_soft_time_limit: int | None = None
+    task_time_limit: int | None = None
+    broker_visibility_timeout: int = 3600
+
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "json"
     # Largest dataset upload accepted, in bytes.

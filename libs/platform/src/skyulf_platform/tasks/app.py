@@ -47,6 +47,21 @@ def create_celery_app(settings: PlatformSettings, *, include_tasks: bool = True)
     )
     if broker.startswith(("redis://", "rediss://")):
         # Kombu's SQLAlchemy transport hands transport options to create_engine(), so these are
-        # for Redis only: an unacknowledged task comes back after an hour.
-        app.conf.broker_transport_options = {"visibility_timeout": 3600}
+        # for Redis only: an unacknowledged task comes back after the visibility timeout.
+        app.conf.broker_transport_options = {
+            "visibility_timeout": settings.broker_visibility_timeout
+        }
+    _apply_deployment_limits(app, settings)
     return app
+
+
+# --- Limits a deployment sets per worker (SKYULF_TASK_*_TIME_LIMIT) -----------------------------
+
+
+def _apply_deployment_limits(app: Celery, settings: PlatformSettings) -> None:
+    """The worker-wide time limits the deployment gives this worker's queue; a task's own
+    ``time_limit``/``soft_time_limit`` still wins."""
+    if settings.task_time_limit is not None:
+        app.conf.task_time_limit = settings.task_time_limit
+    if settings.task_soft_time_limit is not None:
+        app.conf.task_soft_time_limit = settings.task_soft_time_limit
