@@ -34,6 +34,8 @@ SECRETS = {
     "redis": "redispass-8a2f61e0",
     "s3_user": "minio-user-5d03",
     "s3_password": "minio-pass-93b7c2aa",
+    "minio_root": "minio-root-7e21",
+    "minio_root_password": "minio-root-pass-1f9c44d0",
     "signing": "signing-key-0f7d1c2b9e8a4f3d6b5c7e9a1d2f4b6c",
 }
 
@@ -42,7 +44,14 @@ SECRET_VALUES: dict[str, Any] = {
     "secrets": {"bundleSigningKey": SECRETS["signing"]},
     "postgresql": {"auth": {"password": SECRETS["database"]}},
     "redis": {"auth": {"password": SECRETS["redis"]}},
-    "minio": {"auth": {"rootUser": SECRETS["s3_user"], "rootPassword": SECRETS["s3_password"]}},
+    "minio": {
+        "auth": {
+            "rootUser": SECRETS["minio_root"],
+            "rootPassword": SECRETS["minio_root_password"],
+            "accessKey": SECRETS["s3_user"],
+            "secretKey": SECRETS["s3_password"],
+        }
+    },
 }
 
 EXTERNAL_VALUES: dict[str, Any] = {

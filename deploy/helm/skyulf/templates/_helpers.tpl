@@ -75,6 +75,8 @@ global.allowInsecureDefaults. The signing key is also refused by value without t
 database-password: skyulf-insecure-database-password
 s3-access-key: skyulf-insecure-access-key
 s3-secret-key: skyulf-insecure-secret-key
+minio-root-user: skyulf-insecure-minio-root
+minio-root-password: skyulf-insecure-minio-root-password
 redis-password: skyulf-insecure-redis-password
 bundle-signing-key: skyulf-insecure-bundle-signing-key-do-not-use
 {{- end }}
@@ -105,8 +107,10 @@ set, when a required one is missing.
 {{- $_ := set $wanted "database-password" (list $v.externalDatabase.password "externalDatabase.password") }}
 {{- end }}
 {{- if $v.minio.enabled }}
-{{- $_ := set $wanted "s3-access-key" (list $v.minio.auth.rootUser "minio.auth.rootUser") }}
-{{- $_ := set $wanted "s3-secret-key" (list $v.minio.auth.rootPassword "minio.auth.rootPassword") }}
+{{- $_ := set $wanted "minio-root-user" (list $v.minio.auth.rootUser "minio.auth.rootUser") }}
+{{- $_ := set $wanted "minio-root-password" (list $v.minio.auth.rootPassword "minio.auth.rootPassword") }}
+{{- $_ := set $wanted "s3-access-key" (list $v.minio.auth.accessKey "minio.auth.accessKey") }}
+{{- $_ := set $wanted "s3-secret-key" (list $v.minio.auth.secretKey "minio.auth.secretKey") }}
 {{- else if or $v.externalS3.accessKey $v.externalS3.secretKey }}
 {{- $_ := set $wanted "s3-access-key" (list $v.externalS3.accessKey "externalS3.accessKey") }}
 {{- $_ := set $wanted "s3-secret-key" (list $v.externalS3.secretKey "externalS3.secretKey") }}
@@ -338,4 +342,76 @@ allowPrivilegeEscalation: false
 readOnlyRootFilesystem: true
 capabilities:
   drop: ["ALL"]
+{{- end }}
+
+
+{{/*
+Init containers that bring the schemas a pod uses to head before it starts: wait for the
+database, then `python -m skyulf_<svc> migrate` for each service named. Concurrent runs are
+safe (each upgrade holds a PostgreSQL advisory lock), so every replica runs them; a pod's main
+container, and with it its readiness, only starts once its schema is there, on a first install
+(in-chart or external database) and on every upgrade alike.
+Usage: include "skyulf.migrationInit" (list $ (list "ingestion"))
+*/}}
+{{- define "skyulf.migrationInit" -}}
+{{- $root := index . 0 }}
+{{- $services := index . 1 }}
+{{- if and $root.Values.migrations.enabled $services }}
+{{- $dbPort := ternary 5432 (int $root.Values.externalDatabase.port) $root.Values.postgresql.enabled }}
+- name: wait-for-database
+  {{- include "skyulf.containerCommon" $root | nindent 2 }}
+  command:
+    - python
+    - -c
+    - |
+      import socket, sys, time
+      host, port = sys.argv[1], int(sys.argv[2])
+      while True:
+          try:
+              socket.create_connection((host, port), timeout=3).close()
+              break
+          except OSError as exc:
+              print(f"waiting for {host}:{port}: {exc}", flush=True)
+              time.sleep(3)
+    - {{ include "skyulf.databaseHost" $root | quote }}
+    - {{ $dbPort | quote }}
+  resources:
+    requests: {cpu: 10m, memory: 32Mi}
+    limits: {memory: 64Mi}
+{{- range $svc := $services }}
+- name: migrate-{{ $svc }}
+  {{- include "skyulf.containerCommon" $root | nindent 2 }}
+  command: ["python", "-m", "skyulf_{{ $svc }}", "migrate"]
+  env:
+    {{- include "skyulf.env" $root | nindent 4 }}
+  {{- with $root.Values.migrations.resources }}
+  resources:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* The services whose tables a queue's tasks use (their schemas are migrated first). */}}
+{{- define "skyulf.queueSchemas" -}}
+ingest: [ingestion]
+train: [pipeline]
+tune: [pipeline]
+{{- end }}
+
+{{/* A dependency's image: repository:tag, plus @digest when one is given (then the digest wins). */}}
+{{- define "skyulf.dependencyImage" -}}
+{{- if .digest }}
+{{- printf "%s:%s@%s" .repository .tag .digest }}
+{{- else }}
+{{- printf "%s:%s" .repository .tag }}
+{{- end }}
+{{- end }}
+
+{{/* imagePullSecrets for any pod, the dependencies' included. */}}
+{{- define "skyulf.imagePullSecrets" -}}
+{{- with .Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
 {{- end }}
