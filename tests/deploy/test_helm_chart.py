@@ -103,18 +103,6 @@ def test_image_defaults_to_app_version(helm: Path, tmp_path: Path) -> None:
     )
 
 
-def test_grpc_services_use_native_grpc_probes(default: Rendered) -> None:
-    for name, port in GRPC_SERVICES.items():
-        deployment = default.get("Deployment", f"skyulf-{name}")
-        container = pod_spec(deployment)["containers"][0]
-        assert container["command"] == ["python", "-m", f"skyulf_{name}", "serve"]
-        assert env_of(container)["SKYULF_GRPC_PORT"]["value"] == str(port)
-        for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
-            assert container[probe] == {**container[probe], "grpc": {"port": port}}, (name, probe)
-        service = default.get("Service", f"skyulf-{name}")
-        assert service["spec"]["ports"][0]["port"] == port
-
-
 def test_gateway_and_predictor_use_http_probes(default: Rendered) -> None:
     gateway = pod_spec(default.get("Deployment", "skyulf-gateway"))["containers"][0]
     assert gateway["command"] == ["python", "-m", "skyulf_gateway", "serve"]

@@ -1,7 +1,10 @@
 """``serve()``: the one way a Skyulf gRPC service runs.
 
-It adds health (``grpc.health.v1``: NOT_SERVING until the service's dependency checks pass, then
-re-checked periodically), reflection, the request-id and error-mapping interceptors, and a graceful
+It adds health (``grpc.health.v1``) under two kinds of names. Readiness: ``""`` and each service's
+full name are NOT_SERVING until the service's dependency checks pass, then re-checked
+periodically. Liveness: :data:`LIVENESS_SERVICE` is SERVING as long as the process answers,
+whatever its dependencies do, so a database blip takes pods out of rotation without restarting
+them all. Also reflection, the request-id and error-mapping interceptors, and a graceful
 stop on SIGTERM/SIGINT that lets in-flight calls finish.
 """
 
@@ -21,6 +24,9 @@ from skyulf_platform.grpc.client import CHANNEL_OPTIONS
 from skyulf_platform.grpc.interceptors import ErrorMappingInterceptor
 
 log = logging.getLogger(__name__)
+
+LIVENESS_SERVICE = "liveness"
+"""The health service name a liveness probe asks for: process-only, never dependency-gated."""
 
 HealthCheck = Callable[[], Awaitable[None]]
 """Raises when a dependency does not answer."""
@@ -96,6 +102,7 @@ async def start_server(
     names = [b.service_name for b in bindings]
     for name in ["", *names]:
         health_servicer.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
+    health_servicer.set(LIVENESS_SERVICE, health_pb2.HealthCheckResponse.SERVING)
     reflection.enable_server_reflection(
         [
             *names,
