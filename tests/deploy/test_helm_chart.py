@@ -69,6 +69,7 @@ def test_default_install_has_every_part(default: Rendered) -> None:
     assert {
         "skyulf-gateway",
         "skyulf-predictor",
+        "skyulf-predictor-headless",
         "skyulf-postgresql",
         "skyulf-minio",
     } <= default.names("Service")
@@ -194,8 +195,10 @@ def test_platform_env_points_at_the_in_cluster_services(default: Rendered) -> No
     assert env["SKYULF_ENV"]["value"] == "production"
     assert env["SKYULF_HOST"]["value"] == "0.0.0.0"
     for name, port in GRPC_SERVICES.items():
-        assert env[f"SKYULF_{name.upper()}_ADDR"]["value"] == f"skyulf-{name}:{port}"
-    assert env["SKYULF_PREDICTOR_ADDR"]["value"] == "skyulf-predictor:8081"
+        assert (
+            env[f"SKYULF_{name.upper()}_ADDR"]["value"] == f"dns:///skyulf-{name}-headless:{port}"
+        )
+    assert env["SKYULF_PREDICTOR_ADDR"]["value"] == "dns:///skyulf-predictor-headless:8081"
     for key in (
         "SKYULF_BUNDLE_SIGNING_KEY",
         "SKYULF_S3_ACCESS_KEY",

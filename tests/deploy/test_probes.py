@@ -26,8 +26,6 @@ def test_grpc_services_probe_liveness_and_readiness_apart(default: Rendered) -> 
             )
         # The overall status ("" service), which follows the dependency checks.
         assert container["readinessProbe"]["grpc"] == {"port": port}, name
-        service = default.get("Service", f"skyulf-{name}")
-        assert service["spec"]["ports"][0]["port"] == port
 
 
 def test_http_processes_are_live_without_their_backends(default: Rendered) -> None:

@@ -23,6 +23,11 @@
 {{- printf "%s-%s" (include "skyulf.fullname" $root | trunc 45 | trimSuffix "-") (index . 1) | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
+{{/* Name of a component's headless Service. Usage: include "skyulf.headlessName" (list $ "registry") */}}
+{{- define "skyulf.headlessName" -}}
+{{- printf "%s-headless" (include "skyulf.componentName" . | trunc 54 | trimSuffix "-") }}
+{{- end }}
+
 {{- define "skyulf.chart" -}}
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{- end }}
@@ -267,12 +272,13 @@ set, when a required one is missing.
     secretKeyRef:
       name: {{ $secret }}
       key: bundle-signing-key
+{{- /* dns:/// targets on headless Services: clients resolve every pod and balance round-robin. */}}
 {{- range $name, $svc := .Values.services }}
 - name: SKYULF_{{ upper $name }}_ADDR
-  value: {{ printf "%s:%v" (include "skyulf.componentName" (list $ $name)) (int $svc.port) | quote }}
+  value: {{ printf "dns:///%s:%v" (include "skyulf.headlessName" (list $ $name)) (int $svc.port) | quote }}
 {{- end }}
 - name: SKYULF_PREDICTOR_ADDR
-  value: {{ printf "%s:%v" (include "skyulf.componentName" (list . "predictor")) (int .Values.predictor.grpcPort) | quote }}
+  value: {{ printf "dns:///%s:%v" (include "skyulf.headlessName" (list . "predictor")) (int .Values.predictor.grpcPort) | quote }}
 {{- with .Values.extraEnv }}
 {{ toYaml . }}
 {{- end }}

@@ -20,13 +20,25 @@ from grpc import aio
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from skyulf_platform.grpc.client import CHANNEL_OPTIONS
+from skyulf_platform.grpc.client import MESSAGE_OPTIONS
 from skyulf_platform.grpc.interceptors import ErrorMappingInterceptor
 
 log = logging.getLogger(__name__)
 
 LIVENESS_SERVICE = "liveness"
 """The health service name a liveness probe asks for: process-only, never dependency-gated."""
+
+MAX_CONNECTION_AGE_S = 60.0
+"""After this long the server asks a client to stop using a connection (HTTP/2 GOAWAY), so
+round-robin clients re-resolve and reach replicas added since. Calls in flight on it, such as a
+long WatchJob stream, run to their end: no grace limit is set."""
+
+SERVER_OPTIONS = [
+    *MESSAGE_OPTIONS,
+    ("grpc.max_connection_age_ms", int(MAX_CONNECTION_AGE_S * 1000)),
+    # Clients ping every 30 s during calls (grpc.keepalive_time_ms); accept that.
+    ("grpc.http2.min_ping_interval_without_data_ms", 20_000),
+]
 
 HealthCheck = Callable[[], Awaitable[None]]
 """Raises when a dependency does not answer."""
@@ -94,7 +106,7 @@ async def start_server(
     checks: Sequence[HealthCheck] = (),
     check_interval: float = 5.0,
 ) -> RunningServer:
-    server = aio.server(interceptors=[ErrorMappingInterceptor()], options=CHANNEL_OPTIONS)
+    server = aio.server(interceptors=[ErrorMappingInterceptor()], options=SERVER_OPTIONS)
     for b in bindings:
         b.add_to_server(b.servicer, server)
     health_servicer = health.HealthServicer(experimental_non_blocking=True)
