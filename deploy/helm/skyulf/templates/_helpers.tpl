@@ -421,3 +421,65 @@ imagePullSecrets:
   {{- toYaml . | nindent 2 }}
 {{- end }}
 {{- end }}
+
+{{/*
+Who may reach what: destination component -> the components that call it (from), peers given in
+values (extraFrom), whether any source may (anyone), and its ports. Only the in-chart
+dependencies that are enabled appear.
+*/}}
+{{- define "skyulf.networkMatrix" -}}
+{{- $np := .Values.networkPolicy }}
+{{- $workers := list }}
+{{- range $queue, $w := .Values.workers.queues }}{{ if $w.enabled }}{{ $workers = append $workers (printf "worker-%s" $queue) }}{{ end }}{{ end }}
+{{- $s := .Values.services }}
+gateway:
+  {{- if $np.gatewayFrom }}
+  extraFrom: {{ toYaml $np.gatewayFrom | nindent 4 }}
+  {{- else }}
+  anyone: true
+  {{- end }}
+  ports: [{{ .Values.gateway.port }}]
+ingestion:
+  from: {{ concat (list "gateway" "pipeline" "advisor") $workers | toJson }}
+  ports: [{{ $s.ingestion.port }}]
+pipeline:
+  from: ["gateway"]
+  ports: [{{ $s.pipeline.port }}]
+registry:
+  from: {{ concat (list "gateway" "deployment" "predictor") $workers | toJson }}
+  ports: [{{ $s.registry.port }}]
+deployment:
+  from: ["gateway", "predictor"]
+  ports: [{{ $s.deployment.port }}]
+advisor:
+  from: ["gateway"]
+  ports: [{{ $s.advisor.port }}]
+predictor:
+  from: ["gateway", "deployment"]
+  {{- with $np.predictorFrom }}
+  extraFrom: {{ toYaml . | nindent 4 }}
+  {{- end }}
+  ports: [{{ .Values.predictor.httpPort }}, {{ .Values.predictor.grpcPort }}]
+{{- if .Values.postgresql.enabled }}
+postgresql:
+  from: {{ concat (list "ingestion" "pipeline" "registry" "deployment") $workers | toJson }}
+  ports: [5432]
+{{- end }}
+{{- if .Values.redis.enabled }}
+redis:
+  from: {{ concat (list "ingestion" "pipeline") $workers | toJson }}
+  {{- $redisFrom := $np.redisFrom }}
+  {{- if and .Values.keda.enabled $np.kedaNamespace }}
+  {{- $redisFrom = append $redisFrom (dict "namespaceSelector" (dict "matchLabels" (dict "kubernetes.io/metadata.name" $np.kedaNamespace))) }}
+  {{- end }}
+  {{- with $redisFrom }}
+  extraFrom: {{ toYaml . | nindent 4 }}
+  {{- end }}
+  ports: [6379]
+{{- end }}
+{{- if .Values.minio.enabled }}
+minio:
+  from: {{ concat (list "ingestion" "pipeline" "predictor") $workers | toJson }}
+  ports: [9000]
+{{- end }}
+{{- end }}
