@@ -217,6 +217,14 @@ set, when a required one is missing.
 - name: SKYULF_MAX_UPLOAD_BYTES
   value: {{ . | int64 | toString | quote }}
 {{- end }}
+{{- if include "skyulf.hasCaBundle" . }}
+- name: SKYULF_CA_BUNDLE
+  value: /etc/skyulf/ca/ca.crt
+- name: PGSSLROOTCERT
+  value: /etc/skyulf/ca/ca.crt
+- name: AWS_CA_BUNDLE
+  value: /etc/skyulf/ca/ca.crt
+{{- end }}
 - name: PYTHONUNBUFFERED
   value: "1"
 - name: PYTHONDONTWRITEBYTECODE
@@ -328,7 +336,32 @@ volumes:
   - name: tmp
     emptyDir:
       sizeLimit: {{ .Values.tmpSizeLimit }}
+  {{- include "skyulf.extraVolumes" . | nindent 2 }}
 {{- end }}
+{{- end }}
+
+{{/* The CA bundle volume and the user's extra volumes (a list, possibly empty). */}}
+{{- define "skyulf.extraVolumes" -}}
+{{- with .Values.caBundle }}
+{{- if .configMap }}
+- name: ca-bundle
+  configMap:
+    name: {{ .configMap }}
+    items: [{key: {{ .key | quote }}, path: ca.crt}]
+{{- else if .secret }}
+- name: ca-bundle
+  secret:
+    secretName: {{ .secret }}
+    items: [{key: {{ .key | quote }}, path: ca.crt}]
+{{- end }}
+{{- end }}
+{{- with .Values.extraVolumes }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{- define "skyulf.hasCaBundle" -}}
+{{- if or .Values.caBundle.configMap .Values.caBundle.secret }}true{{ end }}
 {{- end }}
 
 {{/* Container fields shared by every Skyulf container (image, security, /tmp). */}}
@@ -340,6 +373,14 @@ securityContext:
 volumeMounts:
   - name: tmp
     mountPath: /tmp
+  {{- if include "skyulf.hasCaBundle" . }}
+  - name: ca-bundle
+    mountPath: /etc/skyulf/ca
+    readOnly: true
+  {{- end }}
+  {{- with .Values.extraVolumeMounts }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
 {{- end }}
 
 {{/* Security context for the in-chart dependencies, which run as their image's own user. */}}

@@ -64,6 +64,10 @@ class PlatformSettings(BaseSettings):
     task_soft_time_limit: int | None = None
     task_time_limit: int | None = None
     broker_visibility_timeout: int = 3600
+    # PEM file of the certificate authorities trusted for TLS to the broker (rediss://, whose
+    # certificate is always verified). PostgreSQL and S3 clients read theirs from PGSSLROOTCERT
+    # and AWS_CA_BUNDLE, which the Helm chart points at the same mounted file.
+    ca_bundle: Path | None = None
 
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "json"

@@ -7,6 +7,8 @@ are not kept in Celery: tasks write them to the owning service's tables.
 
 from __future__ import annotations
 
+import ssl
+
 from celery import Celery
 from kombu import Queue
 
@@ -52,10 +54,21 @@ def create_celery_app(settings: PlatformSettings, *, include_tasks: bool = True)
             "visibility_timeout": settings.broker_visibility_timeout
         }
     _apply_deployment_limits(app, settings)
+    _apply_broker_tls(app, settings)
     return app
 
 
-# --- Limits a deployment sets per worker (SKYULF_TASK_*_TIME_LIMIT) -----------------------------
+# --- What a deployment sets per worker: time limits (SKYULF_TASK_*_TIME_LIMIT), broker TLS ------
+
+
+def _apply_broker_tls(app: Celery, settings: PlatformSettings) -> None:
+    """rediss:// always verifies the server's certificate, against SKYULF_CA_BUNDLE when given
+    (a private CA), else the system's trust store."""
+    if settings.resolved_broker_url().startswith("rediss://"):
+        tls: dict[str, object] = {"ssl_cert_reqs": ssl.CERT_REQUIRED}
+        if settings.ca_bundle is not None:
+            tls["ssl_ca_certs"] = str(settings.ca_bundle)
+        app.conf.broker_use_ssl = tls
 
 
 def _apply_deployment_limits(app: Celery, settings: PlatformSettings) -> None:
