@@ -69,6 +69,9 @@ class PlatformSettings(BaseSettings):
     # and AWS_CA_BUNDLE, which the Helm chart points at the same mounted file.
     ca_bundle: Path | None = None
 
+    # Port of the Prometheus /metrics endpoint; None turns it off, 0 picks a free port.
+    metrics_port: int | None = None
+
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "json"
     # Largest dataset upload accepted, in bytes.

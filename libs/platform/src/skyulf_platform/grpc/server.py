@@ -22,6 +22,7 @@ from grpc_reflection.v1alpha import reflection
 
 from skyulf_platform.grpc.client import MESSAGE_OPTIONS
 from skyulf_platform.grpc.interceptors import ErrorMappingInterceptor
+from skyulf_platform.metrics.grpc import MetricsInterceptor
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,9 @@ async def start_server(
     checks: Sequence[HealthCheck] = (),
     check_interval: float = 5.0,
 ) -> RunningServer:
-    server = aio.server(interceptors=[ErrorMappingInterceptor()], options=SERVER_OPTIONS)
+    server = aio.server(
+        interceptors=[MetricsInterceptor(), ErrorMappingInterceptor()], options=SERVER_OPTIONS
+    )
     for b in bindings:
         b.add_to_server(b.servicer, server)
     health_servicer = health.HealthServicer(experimental_non_blocking=True)
