@@ -49,8 +49,8 @@ def test_every_manifest_is_valid_kubernetes(
     assert rendered.docs
     errors = []
     for doc in rendered.docs:
-        if doc["apiVersion"].startswith("keda.sh/"):
-            continue  # a CRD: checked in test_worker_scaling
+        if doc["apiVersion"].startswith(("keda.sh/", "monitoring.coreos.com/")):
+            continue  # CRDs: checked in test_worker_scaling and test_metrics_chart
         try:
             kubernetes_validate.validate(doc, KUBE_VERSION, strict=True)
         except kubernetes_validate.ValidationError as e:
@@ -117,6 +117,7 @@ def test_gateway_and_predictor_use_http_probes(default: Rendered) -> None:
     assert {p["name"]: p["containerPort"] for p in predictor["ports"]} == {
         "http": 8080,
         "grpc": 8081,
+        "metrics": 9090,
     }
 
 

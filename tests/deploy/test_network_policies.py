@@ -113,7 +113,12 @@ def matrix(rendered: Rendered) -> set[tuple[str, str, int]]:
 
 
 def _expected(
-    *, gateway_from: set[str], keda: bool, ports: dict[str, list[int]]
+    *,
+    gateway_from: set[str],
+    keda: bool,
+    ports: dict[str, list[int]],
+    everyone: set[str],
+    metrics_from: set[str] | None = None,
 ) -> set[tuple[str, str, int]]:
     callers = {
         "gateway": gateway_from,
@@ -127,10 +132,16 @@ def _expected(
         "redis": {"ingestion", "pipeline", *WORKERS} | ({"keda-operator"} if keda else set()),
         "minio": {"ingestion", "pipeline", "predictor", *WORKERS},
     }
-    return {
+    paths = {
         (src, dst, port) for dst, srcs in callers.items() for src in srcs for port in ports[dst]
     }
+    # Every Skyulf process serves metrics; the default admits any scraper on that port only.
+    scrapers = everyone if metrics_from is None else metrics_from
+    skyulf = {"gateway", *SERVICES, "predictor", *WORKERS}
+    return paths | {(src, dst, METRICS) for dst in skyulf for src in scrapers}
 
+
+METRICS = 9090
 
 PORTS = {
     "gateway": [8000],
@@ -149,7 +160,7 @@ PORTS = {
 def test_the_rendered_policies_allow_exactly_the_platforms_calls(default: Rendered) -> None:
     everyone = {s.name for s in _sources(default)}
     got = matrix(default)
-    want = _expected(gateway_from=everyone, keda=False, ports=PORTS)
+    want = _expected(gateway_from=everyone, keda=False, ports=PORTS, everyone=everyone)
     assert got - want == set(), "open but not needed"
     assert want - got == set(), "needed but closed"
 
@@ -160,13 +171,20 @@ def test_keda_reads_redis_and_the_gateway_admits_only_the_ingress(
     ingress_ns = {
         "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}
     }
+    # Only the ingress controller's namespace scrapes here, to tell the rule apart.
     values = merged(
         merged(SECRET_VALUES, example_values("keda")),
-        {"networkPolicy": {"gatewayFrom": [ingress_ns]}},
+        {"networkPolicy": {"gatewayFrom": [ingress_ns]}, "metrics": {"from": [ingress_ns]}},
     )
     rendered = render(helm, values, tmp_path)
     got = matrix(rendered)
-    want = _expected(gateway_from={"ingress-controller"}, keda=True, ports=PORTS)
+    want = _expected(
+        gateway_from={"ingress-controller"},
+        keda=True,
+        ports=PORTS,
+        everyone={s.name for s in _sources(rendered)},
+        metrics_from={"ingress-controller"},
+    )
     assert got - want == set(), "open but not needed"
     assert want - got == set(), "needed but closed"
 
@@ -176,7 +194,7 @@ def test_every_release_pod_is_isolated(default: Rendered) -> None:
     for name, (labels, ports) in _pods(default).items():
         if name == "gateway":
             continue
-        for port in ports:
+        for port in ports - {METRICS}:
             assert not reachable(default, stranger, labels, port), (name, port)
 
 

@@ -225,6 +225,10 @@ set, when a required one is missing.
 - name: AWS_CA_BUNDLE
   value: /etc/skyulf/ca/ca.crt
 {{- end }}
+{{- if .Values.metrics.enabled }}
+- name: SKYULF_METRICS_PORT
+  value: {{ .Values.metrics.port | quote }}
+{{- end }}
 - name: PYTHONUNBUFFERED
   value: "1"
 - name: PYTHONDONTWRITEBYTECODE
@@ -297,8 +301,22 @@ set, when a required one is missing.
 {{- if not .Values.secrets.existingSecret -}}
 checksum/secret: {{ include "skyulf.secretData" . | sha256sum }}
 {{- end }}
+{{- if and .Values.metrics.enabled (not .Values.metrics.podMonitor.enabled) }}
+prometheus.io/scrape: "true"
+prometheus.io/port: {{ .Values.metrics.port | quote }}
+prometheus.io/path: /metrics
+{{- end }}
 {{- with .Values.podAnnotations }}
 {{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* The metrics container port (a ports list item), when metrics are on. */}}
+{{- define "skyulf.metricsPort" -}}
+{{- if .Values.metrics.enabled }}
+- name: metrics
+  containerPort: {{ .Values.metrics.port }}
+  protocol: TCP
 {{- end }}
 {{- end }}
 
@@ -473,7 +491,13 @@ dependencies that are enabled appear.
 {{- $workers := list }}
 {{- range $queue, $w := .Values.workers.queues }}{{ if $w.enabled }}{{ $workers = append $workers (printf "worker-%s" $queue) }}{{ end }}{{ end }}
 {{- $s := .Values.services }}
+{{- range $workers }}
+{{ . }}:
+  metrics: true
+  ports: []
+{{- end }}
 gateway:
+  metrics: true
   {{- if $np.gatewayFrom }}
   extraFrom: {{ toYaml $np.gatewayFrom | nindent 4 }}
   {{- else }}
@@ -481,21 +505,27 @@ gateway:
   {{- end }}
   ports: [{{ .Values.gateway.port }}]
 ingestion:
+  metrics: true
   from: {{ concat (list "gateway" "pipeline" "advisor") $workers | toJson }}
   ports: [{{ $s.ingestion.port }}]
 pipeline:
+  metrics: true
   from: ["gateway"]
   ports: [{{ $s.pipeline.port }}]
 registry:
+  metrics: true
   from: {{ concat (list "gateway" "deployment" "predictor") $workers | toJson }}
   ports: [{{ $s.registry.port }}]
 deployment:
+  metrics: true
   from: ["gateway", "predictor"]
   ports: [{{ $s.deployment.port }}]
 advisor:
+  metrics: true
   from: ["gateway"]
   ports: [{{ $s.advisor.port }}]
 predictor:
+  metrics: true
   from: ["gateway", "deployment"]
   {{- with $np.predictorFrom }}
   extraFrom: {{ toYaml . | nindent 4 }}
