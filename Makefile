@@ -14,7 +14,7 @@ export UV_LINK_MODE := copy
 
 FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/package.json frontend/package-lock.json frontend/tsconfig*.json frontend/vite.config.* -type f 2>/dev/null)
 
-.PHONY: help install run test test-fast lint fmt proto proto-check migrate frontend helm browser bench clean
+.PHONY: help install run run-scaled test test-fast lint fmt proto proto-check migrate frontend helm browser bench clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -51,6 +51,11 @@ migrate: install ## upgrade every service's database
 
 run: install frontend ## set up and start the whole platform on embedded defaults
 	$(PY) -m skyulf_platform.stack
+
+N ?= 2
+M ?= 2
+run-scaled: install frontend ## the platform on real PostgreSQL, Redis and S3 with N workers and M prediction servers (N=2 M=2)
+	$(PY) -m skyulf_platform.testing.real_stack --workers $(N) --predictors $(M)
 
 test: install frontend helm browser ## set up and run the whole test suite (lint included)
 	$(MAKE) --no-print-directory lint
