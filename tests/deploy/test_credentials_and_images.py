@@ -93,3 +93,13 @@ def test_a_dependency_digest_pins_the_exact_image(helm: Path, tmp_path: Path) ->
     values = merged(SECRET_VALUES, {"redis": {"image": {"digest": digest}}})
     redis = render(helm, values, tmp_path).get("Deployment", "skyulf-redis")
     assert pod_spec(redis)["containers"][0]["image"].endswith(f"@{digest}")
+
+
+def test_the_gateway_can_run_its_slim_image(helm: Path, tmp_path: Path) -> None:
+    values = merged(SECRET_VALUES, {"gateway": {"image": {"repository": "skyulf/gateway"}}})
+    rendered = render(helm, values, tmp_path)
+    gateway = pod_spec(rendered.get("Deployment", "skyulf-gateway"))["containers"][0]
+    assert gateway["image"] == "skyulf/gateway:9.9.9-test"
+    # Everything else keeps the full image.
+    registry = pod_spec(rendered.get("Deployment", "skyulf-registry"))["containers"][0]
+    assert registry["image"] == "skyulf/skyulf:9.9.9-test"

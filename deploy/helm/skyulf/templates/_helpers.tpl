@@ -66,6 +66,20 @@ app.kubernetes.io/component: {{ index . 1 }}
 {{- end }}
 {{- end }}
 
+{{/* The gateway's image: gateway.image when its repository is set (the slim `gateway` build
+target), the Skyulf image otherwise. */}}
+{{- define "skyulf.gatewayImage" -}}
+{{- with .Values.gateway.image }}
+{{- if and .repository .digest }}
+{{- printf "%s@%s" .repository .digest }}
+{{- else if .repository }}
+{{- printf "%s:%s" .repository (default (default $.Chart.AppVersion $.Values.image.tag) .tag) }}
+{{- else }}
+{{- include "skyulf.image" $ }}
+{{- end }}
+{{- end }}
+{{- end }}
+
 {{/* Secrets ----------------------------------------------------------------------------- */}}
 
 {{- define "skyulf.secretName" -}}
@@ -385,6 +399,11 @@ volumes:
 {{/* Container fields shared by every Skyulf container (image, security, /tmp). */}}
 {{- define "skyulf.containerCommon" -}}
 image: {{ include "skyulf.image" . | quote }}
+{{ include "skyulf.containerRest" . }}
+{{- end }}
+
+{{/* containerCommon without the image (the gateway names its own). */}}
+{{- define "skyulf.containerRest" -}}
 imagePullPolicy: {{ .Values.image.pullPolicy }}
 securityContext:
   {{- toYaml .Values.securityContext | nindent 2 }}
