@@ -30,7 +30,7 @@ $(STAMP): uv.lock pyproject.toml $(wildcard libs/*/pyproject.toml services/*/pyp
 install: $(STAMP) ## create .venv from uv.lock (bytecode compiled)
 	@# Our own packages are editable installs: compile them too (PYTHONDONTWRITEBYTECODE=1
 	@# machines would otherwise recompile them at every process start). Up-to-date files are skipped.
-	@$(PY) -m compileall -q -j 0 libs/core/src libs/platform/src libs/proto/src services/*/src >/dev/null
+	@$(PY) -m compileall -q -j 0 libs/core/src libs/errors/src libs/platform/src libs/proto/src services/*/src >/dev/null
 
 frontend/dist/index.html: $(FRONTEND_SRC)
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build
@@ -68,7 +68,7 @@ test-fast: install ## unit tests only (no end-to-end processes)
 lint: install ## ruff and mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy libs/core/src libs/platform/src services/*/src
+	$(VENV)/bin/mypy libs/core/src libs/errors/src libs/platform/src services/*/src
 
 fmt: install ## format the code
 	$(VENV)/bin/ruff check --fix .

@@ -10,7 +10,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from skyulf.advisor.v1 import advisor_pb2, advisor_pb2_grpc
-from skyulf_core.errors import ErrorCode, NotFound
+from skyulf_errors import ErrorCode, NotFound
 from skyulf_platform.errors import from_rpc_error
 from skyulf_platform.grpc.client import aio_channel
 from skyulf_platform.grpc.server import LIVENESS_SERVICE, ServiceBinding, start_server

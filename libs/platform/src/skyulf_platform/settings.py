@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from skyulf_core.errors import FailedPrecondition
+from skyulf_errors import FailedPrecondition
 
 DEFAULT_PORTS: dict[str, int] = {
     "ingestion": 50051,

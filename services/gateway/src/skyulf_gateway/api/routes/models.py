@@ -50,7 +50,7 @@ async def get_version(name: str, version: str, clients: ClientsDep) -> s.ModelVe
 
 
 def _version_number(version: str) -> int:
-    from skyulf_core.errors import InvalidArgument
+    from skyulf_errors import InvalidArgument
 
     # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
     if not (version.isascii() and version.isdigit()) or not 1 <= int(version) <= s.INT32_MAX:
