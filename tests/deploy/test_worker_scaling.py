@@ -142,7 +142,8 @@ def test_keda_scales_each_queue_on_its_redis_list(keda: Rendered) -> None:
         # Celery's Redis transport keeps a queue's waiting tasks in a list named after it.
         assert meta["listName"] == queue
         assert meta["listLength"] == str(wanted["targetQueueDepth"])
-        assert meta["address"] == "skyulf-redis:6379"
+        # Resolvable from KEDA's own namespace.
+        assert meta["address"] == "skyulf-redis.ml.svc:6379"
         assert meta["databaseIndex"] == "0"
         assert meta["enableTLS"] == "false"
         # KEDA resolves passwordFromEnv from the scale target's container: it must be there.

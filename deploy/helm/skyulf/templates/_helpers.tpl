@@ -180,6 +180,15 @@ set, when a required one is missing.
 {{- end }}
 {{- end }}
 
+{{/* host:port of the broker as seen from another namespace. */}}
+{{- define "skyulf.brokerAddressFromAnywhere" -}}
+{{- if .Values.redis.enabled }}
+{{- printf "%s.%s.svc:6379" (include "skyulf.componentName" (list . "redis")) .Release.Namespace }}
+{{- else }}
+{{- include "skyulf.brokerAddress" . }}
+{{- end }}
+{{- end }}
+
 {{- define "skyulf.brokerDatabase" -}}
 {{- if .Values.redis.enabled }}0{{ else }}{{ int .Values.externalRedis.db }}{{ end }}
 {{- end }}
