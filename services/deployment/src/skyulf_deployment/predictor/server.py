@@ -27,6 +27,7 @@ from skyulf_platform.grpc.client import aio_channel
 from skyulf_platform.grpc.server import RunningServer, ServiceBinding, start_server
 from skyulf_platform.metrics import serve_metrics
 from skyulf_platform.metrics.http import MetricsMiddleware
+from skyulf_platform.metrics.models import report_loaded_models
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,7 @@ async def start_predictor(settings: PredictorSettings) -> RunningPredictor:
         BundleLoader(store, settings.signing_key()),
         ttl_seconds=settings.deployment_ttl_seconds,
     )
+    report_loaded_models(models.loaded)
     checks = [
         peer_check(deployment, DEPLOYMENT_SERVICE, "deployment"),
         peer_check(registry, REGISTRY_SERVICE, "registry"),
