@@ -14,7 +14,7 @@ export UV_LINK_MODE := copy
 
 FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/package.json frontend/package-lock.json frontend/tsconfig*.json frontend/vite.config.* -type f 2>/dev/null)
 
-.PHONY: help install run test test-fast lint fmt proto proto-check client migrate frontend helm browser bench clean
+.PHONY: help install run run-scaled test test-fast lint fmt proto proto-check client migrate frontend helm browser bench clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -30,7 +30,7 @@ $(STAMP): uv.lock pyproject.toml $(wildcard libs/*/pyproject.toml services/*/pyp
 install: $(STAMP) ## create .venv from uv.lock (bytecode compiled)
 	@# Our own packages are editable installs: compile them too (PYTHONDONTWRITEBYTECODE=1
 	@# machines would otherwise recompile them at every process start). Up-to-date files are skipped.
-	@$(PY) -m compileall -q -j 0 libs/core/src libs/platform/src libs/proto/src services/*/src >/dev/null
+	@$(PY) -m compileall -q -j 0 libs/core/src libs/errors/src libs/platform/src libs/proto/src services/*/src >/dev/null
 
 frontend/node_modules/.package-lock.json: frontend/package.json frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
@@ -56,6 +56,11 @@ migrate: install ## upgrade every service's database
 run: install frontend ## set up and start the whole platform on embedded defaults
 	$(PY) -m skyulf_platform.stack
 
+N ?= 2
+M ?= 2
+run-scaled: install frontend ## the platform on real PostgreSQL, Redis and S3 with N workers and M prediction servers (N=2 M=2)
+	$(PY) -m skyulf_platform.testing.real_stack --workers $(N) --predictors $(M)
+
 test: install frontend helm browser ## set up and run the whole test suite (lint included)
 	$(MAKE) --no-print-directory lint
 	cd frontend && npm test --silent
@@ -67,7 +72,7 @@ test-fast: install ## unit tests only (no end-to-end processes)
 lint: install ## ruff and mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy libs/core/src libs/platform/src services/*/src
+	$(VENV)/bin/mypy libs/core/src libs/errors/src libs/platform/src services/*/src
 
 fmt: install ## format the code
 	$(VENV)/bin/ruff check --fix .

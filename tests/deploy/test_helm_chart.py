@@ -1,201 +1,47 @@
 """The Helm chart renders, passes `helm lint`, and every manifest is valid Kubernetes.
 
 Rendering is offline: `helm template` plus kubernetes-validate's bundled OpenAPI schemas.
-helm comes from tools/bin/helm, installed by scripts/install-helm.sh when missing.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import kubernetes_validate
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[2]
-CHART = REPO / "deploy" / "helm" / "skyulf"
-HELM = REPO / "tools" / "bin" / "helm"
-INSTALL_HELM = REPO / "scripts" / "install-helm.sh"
-KUBE_VERSION = "1.33.0"
-
-GRPC_SERVICES = {
-    "ingestion": 50051,
-    "pipeline": 50052,
-    "registry": 50053,
-    "deployment": 50054,
-    "advisor": 50055,
-}
-QUEUES = ("ingest", "train", "tune")
-WORKLOAD_KINDS = {"Deployment", "StatefulSet", "Job"}
-
-# Distinctive values, so a leak into any rendered field other than the Secret is findable.
-SECRETS = {
-    "database": "pgpass-4c1e9b7d",
-    "redis": "redispass-8a2f61e0",
-    "s3_user": "minio-user-5d03",
-    "s3_password": "minio-pass-93b7c2aa",
-    "signing": "signing-key-0f7d1c2b9e8a4f3d6b5c7e9a1d2f4b6c",
-}
-
-SECRET_VALUES: dict[str, Any] = {
-    "image": {"tag": "9.9.9-test"},
-    "secrets": {"bundleSigningKey": SECRETS["signing"]},
-    "postgresql": {"auth": {"password": SECRETS["database"]}},
-    "redis": {"auth": {"password": SECRETS["redis"]}},
-    "minio": {"auth": {"rootUser": SECRETS["s3_user"], "rootPassword": SECRETS["s3_password"]}},
-}
-
-EXTERNAL_VALUES: dict[str, Any] = {
-    "image": {"tag": "9.9.9-test"},
-    "secrets": {"bundleSigningKey": SECRETS["signing"]},
-    "postgresql": {"enabled": False},
-    "redis": {"enabled": False},
-    "minio": {"enabled": False},
-    "externalDatabase": {
-        "host": "db.example.internal",
-        "port": 6432,
-        "password": SECRETS["database"],
-        "sslmode": "require",
-    },
-    "externalRedis": {"host": "redis.example.internal", "auth": True, "password": SECRETS["redis"]},
-    "externalS3": {
-        "endpointUrl": "https://s3.example.internal",
-        "accessKey": SECRETS["s3_user"],
-        "secretKey": SECRETS["s3_password"],
-    },
-    "artifacts": {"bucket": "ml-artifacts", "prefix": "skyulf/prod", "region": "eu-west-1"},
-}
-
-
-# --- helm -------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def helm() -> Path:
-    """A working helm binary; installed on first use. Under CI a missing helm fails, never skips."""
-    if not _helm_runs():
-        result = subprocess.run(
-            ["bash", str(INSTALL_HELM)], capture_output=True, text=True, timeout=300, check=False
-        )
-        if result.returncode != 0 or not _helm_runs():
-            reason = f"could not install helm:\n{result.stdout}\n{result.stderr}"
-            if os.environ.get("CI") == "true":
-                pytest.fail(reason)
-            pytest.skip(reason)
-    return HELM
-
-
-def _helm_runs() -> bool:
-    if not HELM.exists():
-        return False
-    try:
-        subprocess.run(
-            [str(HELM), "version", "--short"], capture_output=True, timeout=30, check=True
-        )
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return True
-
-
-def _run_helm(
-    helm: Path, command: str, values: dict[str, Any], tmp_path: Path, *extra: str
-) -> subprocess.CompletedProcess[str]:
-    values_file = tmp_path / f"values-{command}.yaml"
-    values_file.write_text(yaml.safe_dump(values))
-    args = [str(helm), command]
-    if command == "template":
-        args += ["skyulf", str(CHART), "--namespace", "ml", "--kube-version", KUBE_VERSION]
-    else:
-        args += [str(CHART)]
-    args += ["--values", str(values_file), *extra]
-    return subprocess.run(args, capture_output=True, text=True, timeout=60, check=False)
-
-
-class Rendered:
-    """The manifests of one `helm template` run, with look-ups by kind and name."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.docs: list[dict[str, Any]] = [d for d in yaml.safe_load_all(text) if d]
-
-    def of_kind(self, kind: str) -> list[dict[str, Any]]:
-        return [d for d in self.docs if d["kind"] == kind]
-
-    def get(self, kind: str, name: str) -> dict[str, Any]:
-        matches = [d for d in self.of_kind(kind) if d["metadata"]["name"] == name]
-        assert matches, f"no {kind} named {name}; have {self.names(kind)}"
-        return matches[0]
-
-    def names(self, kind: str) -> set[str]:
-        return {d["metadata"]["name"] for d in self.of_kind(kind)}
-
-    def workloads(self) -> list[dict[str, Any]]:
-        return [d for d in self.docs if d["kind"] in WORKLOAD_KINDS]
-
-
-def render(helm: Path, values: dict[str, Any], tmp_path: Path) -> Rendered:
-    result = _run_helm(helm, "template", values, tmp_path)
-    assert result.returncode == 0, result.stderr
-    return Rendered(result.stdout)
-
-
-def pod_spec(workload: dict[str, Any]) -> dict[str, Any]:
-    spec: dict[str, Any] = workload["spec"]["template"]["spec"]
-    return spec
-
-
-def containers(workload: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    spec = pod_spec(workload)
-    yield from spec.get("initContainers", [])
-    yield from spec["containers"]
-
-
-def env_of(container: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {e["name"]: e for e in container.get("env", [])}
-
-
-# --- rendered sets ----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def default(helm: Path, tmp_path_factory: pytest.TempPathFactory) -> Rendered:
-    """Chart defaults with only the required secrets given."""
-    return render(helm, SECRET_VALUES, tmp_path_factory.mktemp("default"))
-
-
-@pytest.fixture(scope="module")
-def external(helm: Path, tmp_path_factory: pytest.TempPathFactory) -> Rendered:
-    return render(helm, EXTERNAL_VALUES, tmp_path_factory.mktemp("external"))
-
-
-@pytest.fixture(scope="module")
-def with_ingress(helm: Path, tmp_path_factory: pytest.TempPathFactory) -> Rendered:
-    values = {
-        **SECRET_VALUES,
-        "ingress": {
-            "enabled": True,
-            "className": "nginx",
-            "hosts": [{"host": "ml.example.org", "paths": [{"path": "/", "pathType": "Prefix"}]}],
-            "tls": [{"secretName": "ml-tls", "hosts": ["ml.example.org"]}],
-        },
-        "workers": {"queues": {"train": {"autoscaling": {"enabled": True, "maxReplicas": 6}}}},
-    }
-    return render(helm, values, tmp_path_factory.mktemp("ingress"))
-
+from .chart import (
+    CHART,
+    EXTERNAL_VALUES,
+    GRPC_SERVICES,
+    KUBE_VERSION,
+    QUEUES,
+    SECRET_VALUES,
+    SECRETS,
+    Rendered,
+    containers,
+    env_of,
+    example_values,
+    merged,
+    pod_spec,
+    render,
+    run_helm,
+)
 
 # --- lint and schema validity -----------------------------------------------------------------
 
 
-def test_helm_lint_passes(helm: Path, tmp_path: Path) -> None:
-    result = _run_helm(helm, "lint", SECRET_VALUES, tmp_path, "--strict")
+@pytest.mark.parametrize("example", [None, "keda", "production"])
+def test_helm_lint_passes(helm: Path, tmp_path: Path, example: str | None) -> None:
+    values = SECRET_VALUES if example is None else merged(SECRET_VALUES, example_values(example))
+    result = run_helm(helm, "lint", values, tmp_path, "--strict")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("rendered_set", ["default", "external", "with_ingress"])
+@pytest.mark.parametrize(
+    "rendered_set", ["default", "external", "with_ingress", "keda", "production"]
+)
 def test_every_manifest_is_valid_kubernetes(
     rendered_set: str, request: pytest.FixtureRequest
 ) -> None:
@@ -203,6 +49,8 @@ def test_every_manifest_is_valid_kubernetes(
     assert rendered.docs
     errors = []
     for doc in rendered.docs:
+        if doc["apiVersion"].startswith(("keda.sh/", "monitoring.coreos.com/")):
+            continue  # CRDs: checked in test_worker_scaling and test_metrics_chart
         try:
             kubernetes_validate.validate(doc, KUBE_VERSION, strict=True)
         except kubernetes_validate.ValidationError as e:
@@ -221,6 +69,7 @@ def test_default_install_has_every_part(default: Rendered) -> None:
     assert {
         "skyulf-gateway",
         "skyulf-predictor",
+        "skyulf-predictor-headless",
         "skyulf-postgresql",
         "skyulf-minio",
     } <= default.names("Service")
@@ -234,10 +83,10 @@ def test_workload_images(default: Rendered) -> None:
         for c in containers(w)
     }
     dependencies = {
-        ("skyulf-postgresql", "postgresql"): "postgres:16",
-        ("skyulf-redis", "redis"): "redis:7",
+        ("skyulf-postgresql", "postgresql"): "postgres:16.",
+        ("skyulf-redis", "redis"): "redis:7.",
         ("skyulf-minio", "minio"): "minio/minio:RELEASE.",
-        ("skyulf-minio-bucket", "create-bucket"): "minio/mc:RELEASE.",
+        ("skyulf-minio", "provision"): "minio/mc:RELEASE.",
     }
     for key, image in images.items():
         expected = dependencies.get(key, "skyulf/skyulf:9.9.9-test")
@@ -255,18 +104,6 @@ def test_image_defaults_to_app_version(helm: Path, tmp_path: Path) -> None:
     )
 
 
-def test_grpc_services_use_native_grpc_probes(default: Rendered) -> None:
-    for name, port in GRPC_SERVICES.items():
-        deployment = default.get("Deployment", f"skyulf-{name}")
-        container = pod_spec(deployment)["containers"][0]
-        assert container["command"] == ["python", "-m", f"skyulf_{name}", "serve"]
-        assert env_of(container)["SKYULF_GRPC_PORT"]["value"] == str(port)
-        for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
-            assert container[probe] == {**container[probe], "grpc": {"port": port}}, (name, probe)
-        service = default.get("Service", f"skyulf-{name}")
-        assert service["spec"]["ports"][0]["port"] == port
-
-
 def test_gateway_and_predictor_use_http_probes(default: Rendered) -> None:
     gateway = pod_spec(default.get("Deployment", "skyulf-gateway"))["containers"][0]
     assert gateway["command"] == ["python", "-m", "skyulf_gateway", "serve"]
@@ -280,6 +117,7 @@ def test_gateway_and_predictor_use_http_probes(default: Rendered) -> None:
     assert {p["name"]: p["containerPort"] for p in predictor["ports"]} == {
         "http": 8080,
         "grpc": 8081,
+        "metrics": 9090,
     }
 
 
@@ -316,34 +154,9 @@ def test_each_queue_has_its_worker(default: Rendered, with_ingress: Rendered) ->
     assert hpa["spec"]["maxReplicas"] == 6
 
 
-def test_migrations_run_as_hooks_for_each_database_owner(
-    default: Rendered, external: Rendered
-) -> None:
-    for svc in ("ingestion", "pipeline", "registry", "deployment"):
-        job = default.get("Job", f"skyulf-migrate-{svc}")
-        assert pod_spec(job)["containers"][0]["command"] == [
-            "python",
-            "-m",
-            f"skyulf_{svc}",
-            "migrate",
-        ]
-        # The in-chart database and Secret only exist once the release is installed.
-        assert job["metadata"]["annotations"]["helm.sh/hook"] == "post-install,pre-upgrade"
-        assert (
-            "pre-upgrade"
-            in external.get("Job", f"skyulf-migrate-{svc}")["metadata"]["annotations"][
-                "helm.sh/hook"
-            ]
-        )
-
-
-def test_migrations_run_pre_install_when_database_and_secret_preexist(
-    helm: Path, tmp_path: Path
-) -> None:
+def test_a_named_secret_replaces_the_charts_own(helm: Path, tmp_path: Path) -> None:
     values = {**EXTERNAL_VALUES, "secrets": {"existingSecret": "skyulf-prod"}}
     rendered = render(helm, values, tmp_path)
-    job = rendered.get("Job", "skyulf-migrate-registry")
-    assert job["metadata"]["annotations"]["helm.sh/hook"] == "pre-install,pre-upgrade"
     assert not rendered.of_kind("Secret"), "the chart must not create a Secret when one is named"
     refs = {
         e["valueFrom"]["secretKeyRef"]["name"]
@@ -358,7 +171,10 @@ def test_migrations_run_pre_install_when_database_and_secret_preexist(
 def test_no_secret_value_outside_the_secret(default: Rendered, external: Rendered) -> None:
     for rendered in (default, external):
         secret = rendered.get("Secret", "skyulf-secrets")
-        assert set(SECRETS.values()) <= set(secret["stringData"].values())
+        expected = set(SECRETS.values())
+        if rendered is external:  # no in-chart MinIO, so no root user
+            expected -= {SECRETS["minio_root"], SECRETS["minio_root_password"]}
+        assert expected <= set(secret["stringData"].values())
         for doc in rendered.docs:
             if doc["kind"] == "Secret":
                 continue
@@ -380,8 +196,10 @@ def test_platform_env_points_at_the_in_cluster_services(default: Rendered) -> No
     assert env["SKYULF_ENV"]["value"] == "production"
     assert env["SKYULF_HOST"]["value"] == "0.0.0.0"
     for name, port in GRPC_SERVICES.items():
-        assert env[f"SKYULF_{name.upper()}_ADDR"]["value"] == f"skyulf-{name}:{port}"
-    assert env["SKYULF_PREDICTOR_ADDR"]["value"] == "skyulf-predictor:8081"
+        assert (
+            env[f"SKYULF_{name.upper()}_ADDR"]["value"] == f"dns:///skyulf-{name}-headless:{port}"
+        )
+    assert env["SKYULF_PREDICTOR_ADDR"]["value"] == "dns:///skyulf-predictor-headless:8081"
     for key in (
         "SKYULF_BUNDLE_SIGNING_KEY",
         "SKYULF_S3_ACCESS_KEY",
@@ -444,27 +262,27 @@ def test_pods_run_locked_down(default: Rendered) -> None:
 
 def test_schema_rejects_negative_replicas(helm: Path, tmp_path: Path) -> None:
     values = {**SECRET_VALUES, "services": {"registry": {"replicas": -1}}}
-    result = _run_helm(helm, "template", values, tmp_path)
+    result = run_helm(helm, "template", values, tmp_path)
     assert result.returncode != 0
     assert "services.registry.replicas" in result.stderr
 
 
 def test_schema_rejects_unknown_queue(helm: Path, tmp_path: Path) -> None:
     values = {**SECRET_VALUES, "workers": {"queues": {"predict": {"enabled": True}}}}
-    result = _run_helm(helm, "template", values, tmp_path)
+    result = run_helm(helm, "template", values, tmp_path)
     assert result.returncode != 0
     assert "predict" in result.stderr
 
 
 def test_refuses_to_render_without_a_signing_key(helm: Path, tmp_path: Path) -> None:
-    result = _run_helm(helm, "template", {}, tmp_path)
+    result = run_helm(helm, "template", {}, tmp_path)
     assert result.returncode != 0
     assert "secrets.bundleSigningKey is required" in result.stderr
 
 
 def test_refuses_a_short_signing_key(helm: Path, tmp_path: Path) -> None:
     values = {**SECRET_VALUES, "secrets": {"bundleSigningKey": "too-short"}}
-    result = _run_helm(helm, "template", values, tmp_path)
+    result = run_helm(helm, "template", values, tmp_path)
     assert result.returncode != 0
     assert "bundleSigningKey" in result.stderr
 
@@ -475,13 +293,13 @@ def test_insecure_defaults_render_only_when_asked(helm: Path, tmp_path: Path) ->
     assert secret["bundle-signing-key"].startswith("skyulf-insecure-")
     # The development signing key is refused by value, not only when empty.
     values = {**SECRET_VALUES, "secrets": {"bundleSigningKey": secret["bundle-signing-key"]}}
-    result = _run_helm(helm, "template", values, tmp_path)
+    result = run_helm(helm, "template", values, tmp_path)
     assert result.returncode != 0
     assert "publicly known development value" in result.stderr
 
 
 def test_predictor_hpa_needs_a_cpu_request(helm: Path, tmp_path: Path) -> None:
     values = {**SECRET_VALUES, "predictor": {"resources": {"requests": {"cpu": None}}}}
-    result = _run_helm(helm, "template", values, tmp_path)
+    result = run_helm(helm, "template", values, tmp_path)
     assert result.returncode != 0
     assert "predictor.resources.requests.cpu is required" in result.stderr

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from skyulf_core.errors import DataLoss, InvalidArgument, NotFound
+from skyulf_errors import DataLoss, InvalidArgument, NotFound
 from skyulf_platform.artifacts import ArtifactStore, open_store
 from skyulf_platform.artifacts.base import file_sha256, sha256_hex
 from skyulf_platform.artifacts.s3 import MIB, S3ArtifactStore

@@ -3,7 +3,7 @@ from __future__ import annotations
 import grpc
 import pytest
 
-from skyulf_core.errors import ErrorCode, NotFound, SkyulfError
+from skyulf_errors import ErrorCode, NotFound, SkyulfError
 from skyulf_platform.errors import GRPC_STATUS, HTTP_STATUS, error_trailer, from_rpc_error
 
 

@@ -10,10 +10,10 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from skyulf.advisor.v1 import advisor_pb2, advisor_pb2_grpc
-from skyulf_core.errors import ErrorCode, NotFound
+from skyulf_errors import ErrorCode, NotFound
 from skyulf_platform.errors import from_rpc_error
 from skyulf_platform.grpc.client import aio_channel
-from skyulf_platform.grpc.server import ServiceBinding, start_server
+from skyulf_platform.grpc.server import LIVENESS_SERVICE, ServiceBinding, start_server
 from skyulf_platform.logs import request_id_var
 
 SERVICE = "skyulf.advisor.v1.AdvisorService"
@@ -102,6 +102,25 @@ async def test_health_is_serving_only_once_checks_pass() -> None:
                     break
                 await asyncio.sleep(0.1)
             assert resp.status == health_pb2.HealthCheckResponse.SERVING
+    finally:
+        await running.stop(0)
+
+
+async def test_liveness_does_not_follow_the_dependencies() -> None:
+    """A failing dependency takes the service out of readiness, never out of liveness."""
+
+    async def database() -> None:
+        raise RuntimeError("database down")
+
+    running = await _start(checks=[database])
+    try:
+        async with aio_channel(f"127.0.0.1:{running.port}") as ch:
+            health = health_pb2_grpc.HealthStub(ch)
+            await asyncio.sleep(0.3)
+            ready = await health.Check(health_pb2.HealthCheckRequest(service=""))
+            assert ready.status == health_pb2.HealthCheckResponse.NOT_SERVING
+            live = await health.Check(health_pb2.HealthCheckRequest(service=LIVENESS_SERVICE))
+            assert live.status == health_pb2.HealthCheckResponse.SERVING
     finally:
         await running.stop(0)
 

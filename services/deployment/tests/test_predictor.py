@@ -9,6 +9,7 @@ import grpc
 import httpx
 import pandas as pd
 import pytest
+from prometheus_client import REGISTRY
 
 from inference import grpc_predict_v2_pb2 as ipb
 from inference import grpc_predict_v2_pb2_grpc
@@ -173,6 +174,8 @@ async def test_concurrent_first_requests_load_once(
     replies = await asyncio.gather(*(_rest_infer(stack, "churn", rows) for _ in range(6)))
     assert [r.status_code for r in replies] == [200] * 6
     assert stack.predictor.models.loads == 1
+    assert stack.predictor.models.loaded() == 1
+    assert REGISTRY.get_sample_value("skyulf_predictor_loaded_models") == 1
 
 
 async def test_redeploy_is_picked_up_and_delete_stops_serving(

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from skyulf.ingestion.v1 import ingestion_pb2, ingestion_pb2_grpc
-from skyulf_core.errors import InvalidArgument, NotFound
+from skyulf_errors import InvalidArgument, NotFound
 from skyulf_gateway.app import create_app
 from skyulf_gateway.clients import ServiceClients
 from skyulf_gateway.settings import GatewaySettings

@@ -7,8 +7,8 @@ import pytest
 from skyulf_ingestion import tasks
 from skyulf_ingestion.service import IngestionService, raw_key
 from skyulf_ingestion.settings import IngestionSettings
-from skyulf_ingestion.wiring import build_service, celery_enqueue
-from skyulf_platform.tasks.app import INGEST_DATASET, create_celery_app
+from skyulf_ingestion.wiring import INGEST_DATASET, build_service, celery_enqueue
+from skyulf_platform.tasks.app import create_celery_app
 
 
 @pytest.fixture

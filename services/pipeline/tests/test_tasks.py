@@ -12,8 +12,8 @@ import pytest
 from skyulf_pipeline import runner
 from skyulf_pipeline.models import JobStatus
 from skyulf_pipeline.settings import PipelineSettings
-from skyulf_pipeline.tasks import train
-from skyulf_platform.tasks.app import TRAIN_PIPELINE, create_celery_app
+from skyulf_pipeline.tasks import TRAIN_PIPELINE, train
+from skyulf_platform.tasks.app import create_celery_app
 
 
 @pytest.fixture

@@ -23,6 +23,11 @@
 {{- printf "%s-%s" (include "skyulf.fullname" $root | trunc 45 | trimSuffix "-") (index . 1) | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
+{{/* Name of a component's headless Service. Usage: include "skyulf.headlessName" (list $ "registry") */}}
+{{- define "skyulf.headlessName" -}}
+{{- printf "%s-headless" (include "skyulf.componentName" . | trunc 54 | trimSuffix "-") }}
+{{- end }}
+
 {{- define "skyulf.chart" -}}
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{- end }}
@@ -61,6 +66,20 @@ app.kubernetes.io/component: {{ index . 1 }}
 {{- end }}
 {{- end }}
 
+{{/* The gateway's image: gateway.image when its repository is set (the slim `gateway` build
+target), the Skyulf image otherwise. */}}
+{{- define "skyulf.gatewayImage" -}}
+{{- with .Values.gateway.image }}
+{{- if and .repository .digest }}
+{{- printf "%s@%s" .repository .digest }}
+{{- else if .repository }}
+{{- printf "%s:%s" .repository (default (default $.Chart.AppVersion $.Values.image.tag) .tag) }}
+{{- else }}
+{{- include "skyulf.image" $ }}
+{{- end }}
+{{- end }}
+{{- end }}
+
 {{/* Secrets ----------------------------------------------------------------------------- */}}
 
 {{- define "skyulf.secretName" -}}
@@ -75,6 +94,8 @@ global.allowInsecureDefaults. The signing key is also refused by value without t
 database-password: skyulf-insecure-database-password
 s3-access-key: skyulf-insecure-access-key
 s3-secret-key: skyulf-insecure-secret-key
+minio-root-user: skyulf-insecure-minio-root
+minio-root-password: skyulf-insecure-minio-root-password
 redis-password: skyulf-insecure-redis-password
 bundle-signing-key: skyulf-insecure-bundle-signing-key-do-not-use
 {{- end }}
@@ -105,8 +126,10 @@ set, when a required one is missing.
 {{- $_ := set $wanted "database-password" (list $v.externalDatabase.password "externalDatabase.password") }}
 {{- end }}
 {{- if $v.minio.enabled }}
-{{- $_ := set $wanted "s3-access-key" (list $v.minio.auth.rootUser "minio.auth.rootUser") }}
-{{- $_ := set $wanted "s3-secret-key" (list $v.minio.auth.rootPassword "minio.auth.rootPassword") }}
+{{- $_ := set $wanted "minio-root-user" (list $v.minio.auth.rootUser "minio.auth.rootUser") }}
+{{- $_ := set $wanted "minio-root-password" (list $v.minio.auth.rootPassword "minio.auth.rootPassword") }}
+{{- $_ := set $wanted "s3-access-key" (list $v.minio.auth.accessKey "minio.auth.accessKey") }}
+{{- $_ := set $wanted "s3-secret-key" (list $v.minio.auth.secretKey "minio.auth.secretKey") }}
 {{- else if or $v.externalS3.accessKey $v.externalS3.secretKey }}
 {{- $_ := set $wanted "s3-access-key" (list $v.externalS3.accessKey "externalS3.accessKey") }}
 {{- $_ := set $wanted "s3-secret-key" (list $v.externalS3.secretKey "externalS3.secretKey") }}
@@ -148,15 +171,36 @@ set, when a required one is missing.
 {{- end }}
 {{- end }}
 
+{{/* host:port of the Redis broker. */}}
+{{- define "skyulf.brokerAddress" -}}
+{{- if .Values.redis.enabled }}
+{{- printf "%s:6379" (include "skyulf.componentName" (list . "redis")) }}
+{{- else }}
+{{- printf "%s:%v" (required "externalRedis.host is required when redis.enabled is false" .Values.externalRedis.host) (int .Values.externalRedis.port) }}
+{{- end }}
+{{- end }}
+
+{{/* host:port of the broker as seen from another namespace. */}}
+{{- define "skyulf.brokerAddressFromAnywhere" -}}
+{{- if .Values.redis.enabled }}
+{{- printf "%s.%s.svc:6379" (include "skyulf.componentName" (list . "redis")) .Release.Namespace }}
+{{- else }}
+{{- include "skyulf.brokerAddress" . }}
+{{- end }}
+{{- end }}
+
+{{- define "skyulf.brokerDatabase" -}}
+{{- if .Values.redis.enabled }}0{{ else }}{{ int .Values.externalRedis.db }}{{ end }}
+{{- end }}
+
+{{- define "skyulf.brokerTls" -}}
+{{- if and (not .Values.redis.enabled) .Values.externalRedis.tls }}true{{ else }}false{{ end }}
+{{- end }}
+
 {{- define "skyulf.brokerUrl" -}}
 {{- $auth := ternary ":$(REDIS_PASSWORD)@" "" (eq (include "skyulf.redisAuth" .) "true") }}
-{{- if .Values.redis.enabled }}
-{{- printf "redis://%s%s:6379/0" $auth (include "skyulf.componentName" (list . "redis")) }}
-{{- else }}
-{{- $r := .Values.externalRedis }}
-{{- $host := required "externalRedis.host is required when redis.enabled is false" $r.host }}
-{{- printf "%s://%s%s:%v/%v" (ternary "rediss" "redis" $r.tls) $auth $host (int $r.port) (int $r.db) }}
-{{- end }}
+{{- $scheme := ternary "rediss" "redis" (eq (include "skyulf.brokerTls" .) "true") }}
+{{- printf "%s://%s%s/%s" $scheme $auth (include "skyulf.brokerAddress" .) (include "skyulf.brokerDatabase" .) }}
 {{- end }}
 
 {{- define "skyulf.s3EndpointUrl" -}}
@@ -196,6 +240,18 @@ set, when a required one is missing.
 - name: SKYULF_MAX_UPLOAD_BYTES
   value: {{ . | int64 | toString | quote }}
 {{- end }}
+{{- if include "skyulf.hasCaBundle" . }}
+- name: SKYULF_CA_BUNDLE
+  value: /etc/skyulf/ca/ca.crt
+- name: PGSSLROOTCERT
+  value: /etc/skyulf/ca/ca.crt
+- name: AWS_CA_BUNDLE
+  value: /etc/skyulf/ca/ca.crt
+{{- end }}
+{{- if .Values.metrics.enabled }}
+- name: SKYULF_METRICS_PORT
+  value: {{ .Values.metrics.port | quote }}
+{{- end }}
 - name: PYTHONUNBUFFERED
   value: "1"
 - name: PYTHONDONTWRITEBYTECODE
@@ -218,6 +274,8 @@ set, when a required one is missing.
 {{- end }}
 - name: SKYULF_BROKER_URL
   value: {{ include "skyulf.brokerUrl" . | quote }}
+- name: SKYULF_BROKER_VISIBILITY_TIMEOUT
+  value: {{ .Values.broker.visibilityTimeoutSeconds | quote }}
 - name: SKYULF_ARTIFACT_URL
   value: {{ include "skyulf.artifactUrl" . | quote }}
 {{- with include "skyulf.s3EndpointUrl" . }}
@@ -249,12 +307,13 @@ set, when a required one is missing.
     secretKeyRef:
       name: {{ $secret }}
       key: bundle-signing-key
+{{- /* dns:/// targets on headless Services: clients resolve every pod and balance round-robin. */}}
 {{- range $name, $svc := .Values.services }}
 - name: SKYULF_{{ upper $name }}_ADDR
-  value: {{ printf "%s:%v" (include "skyulf.componentName" (list $ $name)) (int $svc.port) | quote }}
+  value: {{ printf "dns:///%s:%v" (include "skyulf.headlessName" (list $ $name)) (int $svc.port) | quote }}
 {{- end }}
 - name: SKYULF_PREDICTOR_ADDR
-  value: {{ printf "%s:%v" (include "skyulf.componentName" (list . "predictor")) (int .Values.predictor.grpcPort) | quote }}
+  value: {{ printf "dns:///%s:%v" (include "skyulf.headlessName" (list . "predictor")) (int .Values.predictor.grpcPort) | quote }}
 {{- with .Values.extraEnv }}
 {{ toYaml . }}
 {{- end }}
@@ -265,13 +324,33 @@ set, when a required one is missing.
 {{- if not .Values.secrets.existingSecret -}}
 checksum/secret: {{ include "skyulf.secretData" . | sha256sum }}
 {{- end }}
+{{- if and .Values.metrics.enabled (not .Values.metrics.podMonitor.enabled) }}
+prometheus.io/scrape: "true"
+prometheus.io/port: {{ .Values.metrics.port | quote }}
+prometheus.io/path: /metrics
+{{- end }}
 {{- with .Values.podAnnotations }}
 {{ toYaml . }}
 {{- end }}
 {{- end }}
 
-{{/* Pod-level fields shared by every Skyulf pod. */}}
+{{/* The metrics container port (a ports list item), when metrics are on. */}}
+{{- define "skyulf.metricsPort" -}}
+{{- if .Values.metrics.enabled }}
+- name: metrics
+  containerPort: {{ .Values.metrics.port }}
+  protocol: TCP
+{{- end }}
+{{- end }}
+
+{{/*
+Pod-level fields shared by every Skyulf pod. Usage: include "skyulf.podCommon" (list $ $component)
+where $component's own nodeSelector, tolerations and affinity, when set, replace the global ones.
+*/}}
 {{- define "skyulf.podCommon" -}}
+{{- $root := index . 0 }}
+{{- $own := index . 1 | default dict }}
+{{- with $root }}
 serviceAccountName: {{ include "skyulf.serviceAccountName" . }}
 automountServiceAccountToken: false
 {{- /* Service links would inject SKYULF_*_PORT variables that collide with the settings prefix. */}}
@@ -282,15 +361,15 @@ securityContext:
 imagePullSecrets:
   {{- toYaml . | nindent 2 }}
 {{- end }}
-{{- with .Values.nodeSelector }}
+{{- with $own.nodeSelector | default .Values.nodeSelector }}
 nodeSelector:
   {{- toYaml . | nindent 2 }}
 {{- end }}
-{{- with .Values.tolerations }}
+{{- with $own.tolerations | default .Values.tolerations }}
 tolerations:
   {{- toYaml . | nindent 2 }}
 {{- end }}
-{{- with .Values.affinity }}
+{{- with $own.affinity | default .Values.affinity }}
 affinity:
   {{- toYaml . | nindent 2 }}
 {{- end }}
@@ -298,17 +377,56 @@ volumes:
   - name: tmp
     emptyDir:
       sizeLimit: {{ .Values.tmpSizeLimit }}
+  {{- include "skyulf.extraVolumes" . | nindent 2 }}
+{{- end }}
+{{- end }}
+
+{{/* The CA bundle volume and the user's extra volumes (a list, possibly empty). */}}
+{{- define "skyulf.extraVolumes" -}}
+{{- with .Values.caBundle }}
+{{- if .configMap }}
+- name: ca-bundle
+  configMap:
+    name: {{ .configMap }}
+    items: [{key: {{ .key | quote }}, path: ca.crt}]
+{{- else if .secret }}
+- name: ca-bundle
+  secret:
+    secretName: {{ .secret }}
+    items: [{key: {{ .key | quote }}, path: ca.crt}]
+{{- end }}
+{{- end }}
+{{- with .Values.extraVolumes }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{- define "skyulf.hasCaBundle" -}}
+{{- if or .Values.caBundle.configMap .Values.caBundle.secret }}true{{ end }}
 {{- end }}
 
 {{/* Container fields shared by every Skyulf container (image, security, /tmp). */}}
 {{- define "skyulf.containerCommon" -}}
 image: {{ include "skyulf.image" . | quote }}
+{{ include "skyulf.containerRest" . }}
+{{- end }}
+
+{{/* containerCommon without the image (the gateway names its own). */}}
+{{- define "skyulf.containerRest" -}}
 imagePullPolicy: {{ .Values.image.pullPolicy }}
 securityContext:
   {{- toYaml .Values.securityContext | nindent 2 }}
 volumeMounts:
   - name: tmp
     mountPath: /tmp
+  {{- if include "skyulf.hasCaBundle" . }}
+  - name: ca-bundle
+    mountPath: /etc/skyulf/ca
+    readOnly: true
+  {{- end }}
+  {{- with .Values.extraVolumeMounts }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
 {{- end }}
 
 {{/* Security context for the in-chart dependencies, which run as their image's own user. */}}
@@ -317,4 +435,150 @@ allowPrivilegeEscalation: false
 readOnlyRootFilesystem: true
 capabilities:
   drop: ["ALL"]
+{{- end }}
+
+
+{{/*
+Init containers that bring the schemas a pod uses to head before it starts: wait for the
+database, then `python -m skyulf_<svc> migrate` for each service named. Concurrent runs are
+safe (each upgrade holds a PostgreSQL advisory lock), so every replica runs them; a pod's main
+container, and with it its readiness, only starts once its schema is there, on a first install
+(in-chart or external database) and on every upgrade alike.
+Usage: include "skyulf.migrationInit" (list $ (list "ingestion"))
+*/}}
+{{- define "skyulf.migrationInit" -}}
+{{- $root := index . 0 }}
+{{- $services := index . 1 }}
+{{- if and $root.Values.migrations.enabled $services }}
+{{- $dbPort := ternary 5432 (int $root.Values.externalDatabase.port) $root.Values.postgresql.enabled }}
+- name: wait-for-database
+  {{- include "skyulf.containerCommon" $root | nindent 2 }}
+  command:
+    - python
+    - -c
+    - |
+      import socket, sys, time
+      host, port = sys.argv[1], int(sys.argv[2])
+      while True:
+          try:
+              socket.create_connection((host, port), timeout=3).close()
+              break
+          except OSError as exc:
+              print(f"waiting for {host}:{port}: {exc}", flush=True)
+              time.sleep(3)
+    - {{ include "skyulf.databaseHost" $root | quote }}
+    - {{ $dbPort | quote }}
+  resources:
+    requests: {cpu: 10m, memory: 32Mi}
+    limits: {memory: 64Mi}
+{{- range $svc := $services }}
+- name: migrate-{{ $svc }}
+  {{- include "skyulf.containerCommon" $root | nindent 2 }}
+  command: ["python", "-m", "skyulf_{{ $svc }}", "migrate"]
+  env:
+    {{- include "skyulf.env" $root | nindent 4 }}
+  {{- with $root.Values.migrations.resources }}
+  resources:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* The services whose tables a queue's tasks use (their schemas are migrated first). */}}
+{{- define "skyulf.queueSchemas" -}}
+ingest: [ingestion]
+train: [pipeline]
+tune: [pipeline]
+{{- end }}
+
+{{/* A dependency's image: repository:tag, plus @digest when one is given (then the digest wins). */}}
+{{- define "skyulf.dependencyImage" -}}
+{{- if .digest }}
+{{- printf "%s:%s@%s" .repository .tag .digest }}
+{{- else }}
+{{- printf "%s:%s" .repository .tag }}
+{{- end }}
+{{- end }}
+
+{{/* imagePullSecrets for any pod, the dependencies' included. */}}
+{{- define "skyulf.imagePullSecrets" -}}
+{{- with .Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+
+{{/*
+Who may reach what: destination component -> the components that call it (from), peers given in
+values (extraFrom), whether any source may (anyone), and its ports. Only the in-chart
+dependencies that are enabled appear.
+*/}}
+{{- define "skyulf.networkMatrix" -}}
+{{- $np := .Values.networkPolicy }}
+{{- $workers := list }}
+{{- range $queue, $w := .Values.workers.queues }}{{ if $w.enabled }}{{ $workers = append $workers (printf "worker-%s" $queue) }}{{ end }}{{ end }}
+{{- $s := .Values.services }}
+{{- range $workers }}
+{{ . }}:
+  metrics: true
+  ports: []
+{{- end }}
+gateway:
+  metrics: true
+  {{- if $np.gatewayFrom }}
+  extraFrom: {{ toYaml $np.gatewayFrom | nindent 4 }}
+  {{- else }}
+  anyone: true
+  {{- end }}
+  ports: [{{ .Values.gateway.port }}]
+ingestion:
+  metrics: true
+  from: {{ concat (list "gateway" "pipeline" "advisor") $workers | toJson }}
+  ports: [{{ $s.ingestion.port }}]
+pipeline:
+  metrics: true
+  from: ["gateway"]
+  ports: [{{ $s.pipeline.port }}]
+registry:
+  metrics: true
+  from: {{ concat (list "gateway" "deployment" "predictor") $workers | toJson }}
+  ports: [{{ $s.registry.port }}]
+deployment:
+  metrics: true
+  from: ["gateway", "predictor"]
+  ports: [{{ $s.deployment.port }}]
+advisor:
+  metrics: true
+  from: ["gateway"]
+  ports: [{{ $s.advisor.port }}]
+predictor:
+  metrics: true
+  from: ["gateway", "deployment"]
+  {{- with $np.predictorFrom }}
+  extraFrom: {{ toYaml . | nindent 4 }}
+  {{- end }}
+  ports: [{{ .Values.predictor.httpPort }}, {{ .Values.predictor.grpcPort }}]
+{{- if .Values.postgresql.enabled }}
+postgresql:
+  from: {{ concat (list "ingestion" "pipeline" "registry" "deployment") $workers | toJson }}
+  ports: [5432]
+{{- end }}
+{{- if .Values.redis.enabled }}
+redis:
+  from: {{ concat (list "ingestion" "pipeline") $workers | toJson }}
+  {{- $redisFrom := $np.redisFrom }}
+  {{- if and .Values.keda.enabled $np.kedaNamespace }}
+  {{- $redisFrom = append $redisFrom (dict "namespaceSelector" (dict "matchLabels" (dict "kubernetes.io/metadata.name" $np.kedaNamespace))) }}
+  {{- end }}
+  {{- with $redisFrom }}
+  extraFrom: {{ toYaml . | nindent 4 }}
+  {{- end }}
+  ports: [6379]
+{{- end }}
+{{- if .Values.minio.enabled }}
+minio:
+  from: {{ concat (list "ingestion" "pipeline" "predictor") $workers | toJson }}
+  ports: [9000]
+{{- end }}
 {{- end }}

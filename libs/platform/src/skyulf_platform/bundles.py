@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel
 
-from skyulf_core.errors import DataLoss, InvalidArgument
+from skyulf_errors import DataLoss, InvalidArgument
 from skyulf_platform.artifacts.base import ArtifactStore, sha256_hex
 
 FORMAT = "skyulf-bundle/1"

@@ -12,7 +12,7 @@ from typing import Any
 
 import grpc
 
-from skyulf_core.errors import ErrorCode, SkyulfError
+from skyulf_errors import ErrorCode, SkyulfError
 
 ERROR_TRAILER = "skyulf-error-bin"
 

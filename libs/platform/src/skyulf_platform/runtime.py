@@ -12,6 +12,7 @@ from pathlib import Path
 from skyulf_platform.db.migrations import upgrade
 from skyulf_platform.grpc.server import HealthCheck, ServiceBinding, serve_forever
 from skyulf_platform.logs import configure_logging
+from skyulf_platform.metrics import serve_metrics
 from skyulf_platform.settings import PlatformSettings
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ def service_main(
             return
 
     async def run() -> None:
+        serve_metrics(settings)
         assembly = await assemble(settings)
         await serve_forever(
             assembly.bindings,

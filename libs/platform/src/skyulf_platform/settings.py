@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from skyulf_core.errors import FailedPrecondition
+from skyulf_errors import FailedPrecondition
 
 DEFAULT_PORTS: dict[str, int] = {
     "ingestion": 50051,
@@ -55,6 +55,22 @@ class PlatformSettings(BaseSettings):
     deployment_addr: str = f"127.0.0.1:{DEFAULT_PORTS['deployment']}"
     advisor_addr: str = f"127.0.0.1:{DEFAULT_PORTS['advisor']}"
     predictor_addr: str = f"127.0.0.1:{DEFAULT_PORTS['predictor_grpc']}"
+
+    # Celery limits, set per worker Deployment by the Helm chart. A task gets
+    # SoftTimeLimitExceeded after task_soft_time_limit seconds and is killed after
+    # task_time_limit; None leaves them unlimited. The Redis broker hands a task that has not
+    # been acknowledged after broker_visibility_timeout seconds to another worker, so it must
+    # exceed every queue's task_time_limit.
+    task_soft_time_limit: int | None = None
+    task_time_limit: int | None = None
+    broker_visibility_timeout: int = 3600
+    # PEM file of the certificate authorities trusted for TLS to the broker (rediss://, whose
+    # certificate is always verified). PostgreSQL and S3 clients read theirs from PGSSLROOTCERT
+    # and AWS_CA_BUNDLE, which the Helm chart points at the same mounted file.
+    ca_bundle: Path | None = None
+
+    # Port of the Prometheus /metrics endpoint; None turns it off, 0 picks a free port.
+    metrics_port: int | None = None
 
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "json"

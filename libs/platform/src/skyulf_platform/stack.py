@@ -1,6 +1,7 @@
 """Run the whole platform as local processes: ``python -m skyulf_platform.stack``.
 
-Every service, one Celery worker, one prediction server and the gateway, each in its own process
+Every service, Celery workers (one by default, ``--workers N``), prediction servers (one by default,
+``--predictors M``, behind one round-robin gRPC target) and the gateway, each in its own process
 on 127.0.0.1, on the embedded defaults (SQLite files, an artifact folder and a SQLite-backed
 broker under one data dir) unless ``SKYULF_DATABASE_URL`` / ``SKYULF_BROKER_URL`` /
 ``SKYULF_ARTIFACT_URL`` point elsewhere. ``make run`` and the end-to-end tests both use this.
@@ -70,6 +71,17 @@ class Stack:
     # How each process was started, so that a crashed one can be started again.
     specs: dict[str, tuple[list[str], dict[str, str]]] = field(default_factory=dict)
     restarts: dict[str, int] = field(default_factory=dict)
+    # Scale-out: worker processes, and prediction servers (the first on ports.predictor_*).
+    workers: int = 1
+    predictors: int = 1
+    # (REST, gRPC, metrics) ports of every prediction server, first one included.
+    predictor_ports: list[tuple[int, int, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.predictor_ports:
+            first = (self.ports.predictor_http, self.ports.predictor_grpc, free_port())
+            extra = [(free_port(), free_port(), free_port()) for _ in range(self.predictors - 1)]
+            self.predictor_ports = [first, *extra]
 
     @property
     def url(self) -> str:
@@ -86,7 +98,13 @@ class Stack:
         env.setdefault("SKYULF_HOST", "127.0.0.1")
         for svc, port in self.ports.grpc.items():
             env[f"SKYULF_{svc.upper()}_ADDR"] = f"127.0.0.1:{port}"
-        env["SKYULF_PREDICTOR_ADDR"] = f"127.0.0.1:{self.ports.predictor_grpc}"
+        # One target naming every prediction server: the channel balances round-robin.
+        grpc_ports = [g for _, g, _ in self.predictor_ports]
+        env["SKYULF_PREDICTOR_ADDR"] = (
+            f"127.0.0.1:{grpc_ports[0]}"
+            if len(grpc_ports) == 1
+            else "ipv4:" + ",".join(f"127.0.0.1:{p}" for p in grpc_ports)
+        )
         env.setdefault("PYTHONUNBUFFERED", "1")
         return env
 
@@ -130,15 +148,19 @@ class Stack:
         self.migrate()
         for svc, port in self.ports.grpc.items():
             self._spawn(svc, ["-m", f"skyulf_{svc}", "serve"], {"SKYULF_GRPC_PORT": str(port)})
-        self._spawn("worker", ["-m", "skyulf_platform.tasks.worker"], {})
-        self._spawn(
-            "predictor",
-            ["-m", "skyulf_deployment", "predictor"],
-            {
-                "SKYULF_HTTP_PORT": str(self.ports.predictor_http),
-                "SKYULF_GRPC_PORT": str(self.ports.predictor_grpc),
-            },
-        )
+        for i in range(self.workers):
+            name = "worker" if i == 0 else f"worker-{i + 1}"
+            self._spawn(name, ["-m", "skyulf_platform.tasks.worker"], {})
+        for i, (http, grpc, metrics) in enumerate(self.predictor_ports):
+            self._spawn(
+                "predictor" if i == 0 else f"predictor-{i + 1}",
+                ["-m", "skyulf_deployment", "predictor"],
+                {
+                    "SKYULF_HTTP_PORT": str(http),
+                    "SKYULF_GRPC_PORT": str(grpc),
+                    "SKYULF_METRICS_PORT": str(metrics),
+                },
+            )
         self._spawn(
             "gateway",
             ["-m", "skyulf_gateway", "serve"],
@@ -153,10 +175,13 @@ class Stack:
                 self._check_alive()
                 try:
                     health = client.get(f"{self.url}/healthz").json()
-                    ready = client.get(f"{self.predictor_url}/v2/health/ready").status_code
-                    if health.get("status") == "ok" and ready == 200:
+                    ready = [
+                        client.get(f"http://127.0.0.1:{http}/v2/health/ready").status_code
+                        for http, _, _ in self.predictor_ports
+                    ]
+                    if health.get("status") == "ok" and set(ready) == {200}:
                         return
-                    last = f"gateway: {health}, predictor ready: {ready}"
+                    last = f"gateway: {health}, predictors ready: {ready}"
                 except (httpx.HTTPError, ValueError) as e:
                     last = str(e)
                 time.sleep(0.5)
@@ -234,8 +259,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--data-dir", type=Path, default=Path(os.environ.get("SKYULF_DATA_DIR", ".skyulf"))
     )
+    parser.add_argument("--workers", type=int, default=1, help="Celery worker processes")
+    parser.add_argument("--predictors", type=int, default=1, help="prediction servers")
     ns = parser.parse_args(argv)
-    stack = Stack(data_dir=ns.data_dir.resolve())
+    stack = Stack(data_dir=ns.data_dir.resolve(), workers=ns.workers, predictors=ns.predictors)
     stop_requested = False
 
     def _stop(*_: object) -> None:
@@ -253,10 +280,10 @@ def main(argv: list[str] | None = None) -> int:
         stack.stop()
         return 1
     print(f"\nSkyulf is running at {stack.url}  (API docs: {stack.url}/docs)", flush=True)
-    print(
-        f"Prediction server: {stack.predictor_url}/v2"
-        f"  (gRPC 127.0.0.1:{stack.ports.predictor_grpc})"
-    )
+    for http, grpc, _ in stack.predictor_ports:
+        print(f"Prediction server: http://127.0.0.1:{http}/v2  (gRPC 127.0.0.1:{grpc})")
+    if stack.workers > 1:
+        print(f"Workers: {stack.workers} processes", flush=True)
     print("Press Ctrl-C to stop.", flush=True)
     try:
         while not stop_requested:

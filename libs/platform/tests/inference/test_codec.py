@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from inference import grpc_predict_v2_pb2 as pb
-from skyulf_core.errors import InvalidArgument
+from skyulf_errors import InvalidArgument
 from skyulf_platform.inference.codec import (
     DecodedPrediction,
     infer_request_from_json,

@@ -9,6 +9,7 @@ import uvicorn
 from skyulf_gateway.app import create_app
 from skyulf_gateway.settings import get_settings
 from skyulf_platform.logs import configure_logging
+from skyulf_platform.metrics import serve_metrics
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -18,6 +19,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.parse_args(argv)
     settings = get_settings()
     configure_logging("gateway", settings.log_level, settings.log_format)
+    serve_metrics(settings)
     uvicorn.run(
         create_app(settings),
         host=settings.host,

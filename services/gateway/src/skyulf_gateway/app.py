@@ -21,6 +21,7 @@ from skyulf_gateway.clients import ServiceClients
 from skyulf_gateway.errors import REQUEST_ID_SCOPE_KEY, install_error_handlers
 from skyulf_gateway.settings import GatewaySettings
 from skyulf_platform.logs import new_request_id, request_id_var
+from skyulf_platform.metrics.http import MetricsMiddleware
 
 API_PREFIX = "/api/v1"
 
@@ -117,6 +118,7 @@ def create_app(settings: GatewaySettings, clients: ServiceClients | None = None)
     install_error_handlers(app)
 
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(MetricsMiddleware, name="gateway")
 
     api = APIRouter(prefix=API_PREFIX)
     for module in (datasets, pipelines, jobs, models, deployments):

@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from skyulf_core.errors import ErrorCode, SkyulfError
+from skyulf_errors import ErrorCode, SkyulfError
 from skyulf_platform.errors import HTTP_STATUS, from_rpc_error
 from skyulf_platform.logs import request_id_var
 

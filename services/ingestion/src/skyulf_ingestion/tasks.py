@@ -9,8 +9,7 @@ from celery import shared_task
 from skyulf_core.errors import Unavailable
 from skyulf_ingestion.service import IngestionService
 from skyulf_ingestion.settings import get_settings
-from skyulf_ingestion.wiring import build_service
-from skyulf_platform.tasks.app import INGEST_DATASET
+from skyulf_ingestion.wiring import INGEST_DATASET, build_service
 
 
 @cache

@@ -8,7 +8,10 @@ from skyulf_platform.artifacts import open_store
 from skyulf_platform.db.engine import make_engine
 from skyulf_platform.db.uow import UnitOfWork
 from skyulf_platform.settings import PlatformSettings
-from skyulf_platform.tasks.app import INGEST_DATASET, create_celery_app
+from skyulf_platform.tasks.app import create_celery_app
+
+# The ingest task's name: the contract between this service and the workers that run it.
+INGEST_DATASET = "skyulf.ingestion.ingest_dataset"
 
 
 def celery_enqueue(settings: PlatformSettings) -> Enqueue:

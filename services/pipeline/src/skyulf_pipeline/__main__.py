@@ -15,6 +15,7 @@ from skyulf_pipeline.saved import SavedPipelineService
 from skyulf_pipeline.saved_repository import SavedPipelineRepository
 from skyulf_pipeline.service import Enqueue, PipelineService
 from skyulf_pipeline.settings import PipelineSettings, get_settings
+from skyulf_pipeline.tasks import TRAIN_PIPELINE
 from skyulf_platform.artifacts import open_store
 from skyulf_platform.checks import artifact_store_check, database_check, peer_check
 from skyulf_platform.db.engine import make_engine
@@ -23,7 +24,7 @@ from skyulf_platform.grpc.client import aio_channel
 from skyulf_platform.grpc.server import ServiceBinding
 from skyulf_platform.runtime import Assembly, service_main
 from skyulf_platform.settings import PlatformSettings
-from skyulf_platform.tasks.app import TRAIN_PIPELINE, create_celery_app
+from skyulf_platform.tasks.app import create_celery_app
 
 log = logging.getLogger(__name__)
 

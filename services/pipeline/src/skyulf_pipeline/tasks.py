@@ -8,9 +8,11 @@ from celery import shared_task
 
 from skyulf_core.errors import NotFound
 from skyulf_pipeline.runner import run_training_job
-from skyulf_platform.tasks.app import TRAIN_PIPELINE
 
 log = logging.getLogger(__name__)
+
+# The training task's name: the contract between this service and the workers that run it.
+TRAIN_PIPELINE = "skyulf.pipeline.train"
 
 
 @shared_task(name=TRAIN_PIPELINE)

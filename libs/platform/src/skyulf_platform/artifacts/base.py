@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from skyulf_core.errors import DataLoss, InvalidArgument
+from skyulf_errors import DataLoss, InvalidArgument
 
 
 class ArtifactRef(BaseModel):

@@ -7,7 +7,7 @@ from urllib.parse import unquote, urlparse
 
 from pydantic import SecretStr
 
-from skyulf_core.errors import InvalidArgument
+from skyulf_errors import InvalidArgument
 from skyulf_platform.artifacts.base import ArtifactStore
 from skyulf_platform.settings import PlatformSettings
 

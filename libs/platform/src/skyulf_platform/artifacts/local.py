@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from skyulf_core.errors import NotFound, Unavailable
+from skyulf_errors import NotFound, Unavailable
 from skyulf_platform.artifacts.base import CHUNK_BYTES, ArtifactStore
 
 

@@ -12,7 +12,7 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from skyulf_core.errors import NotFound, Unavailable
+from skyulf_errors import NotFound, Unavailable
 from skyulf_platform.artifacts.base import CHUNK_BYTES, ArtifactStore, file_sha256
 
 MIB = 1024 * 1024

@@ -3,15 +3,20 @@
 Every service keeps its migrations in ``<package>/migrations`` and its own version table
 (``alembic_version_<service>``), so several services can share one PostgreSQL database without
 touching each other's tables.
+
+On PostgreSQL an upgrade holds a transaction-scoped advisory lock per version table, so every
+replica of a service may run ``migrate`` at start: the first one upgrades, the others wait for it
+and then find the schema at head.
 """
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import MetaData
+from sqlalchemy import Connection, MetaData, text
 
 
 def alembic_config(migrations_dir: Path, url: str, service: str) -> Config:
@@ -58,5 +63,13 @@ def run_env(target_metadata: MetaData) -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            _lock(connection, version_table)
             context.run_migrations()
     engine.dispose()
+
+
+def _lock(connection: Connection, version_table: str) -> None:
+    """Serialise concurrent upgrades of one service's schema (PostgreSQL only)."""
+    if connection.dialect.name == "postgresql":
+        key = zlib.crc32(version_table.encode())
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from skyulf_core.errors import AlreadyExists, SkyulfError, Unavailable
+from skyulf_errors import AlreadyExists, SkyulfError, Unavailable
 
 
 class UnitOfWork:

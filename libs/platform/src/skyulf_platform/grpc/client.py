@@ -1,8 +1,16 @@
-"""gRPC channels to other Skyulf services, and the one place their errors are rebuilt."""
+"""gRPC channels to other Skyulf services, and the one place their errors are rebuilt.
+
+Every channel balances its calls round-robin over all the addresses its target resolves to.
+Give a ``dns:///name:port`` target that resolves to every replica (a headless Kubernetes
+Service) and calls spread over all pods; servers close connections after a maximum age
+(:data:`skyulf_platform.grpc.server.MAX_CONNECTION_AGE_S`), so clients re-resolve and pick up
+the replicas an autoscaler added. A plain ``host:port`` target works as before.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterator
 
 import grpc
@@ -14,10 +22,19 @@ from skyulf_platform.logs import request_id_var
 
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 
-CHANNEL_OPTIONS = [
+MESSAGE_OPTIONS = [
     ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
     ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+]
+
+SERVICE_CONFIG: dict[str, object] = {"loadBalancingConfig": [{"round_robin": {}}]}
+
+CHANNEL_OPTIONS = [
+    *MESSAGE_OPTIONS,
     ("grpc.keepalive_time_ms", 30_000),
+    ("grpc.service_config", json.dumps(SERVICE_CONFIG)),
+    # Re-resolve the target at most this often when connections drop (new or gone replicas).
+    ("grpc.dns_min_time_between_resolutions_ms", 5_000),
 ]
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import grpc
 from grpc import aio
 
-from skyulf_core.errors import ErrorCode, SkyulfError
+from skyulf_errors import ErrorCode, SkyulfError
 from skyulf_platform.errors import GRPC_STATUS, error_trailer, from_rpc_error
 from skyulf_platform.logs import new_request_id, request_id_var
 

@@ -1,7 +1,10 @@
 """``serve()``: the one way a Skyulf gRPC service runs.
 
-It adds health (``grpc.health.v1``: NOT_SERVING until the service's dependency checks pass, then
-re-checked periodically), reflection, the request-id and error-mapping interceptors, and a graceful
+It adds health (``grpc.health.v1``) under two kinds of names. Readiness: ``""`` and each service's
+full name are NOT_SERVING until the service's dependency checks pass, then re-checked
+periodically. Liveness: :data:`LIVENESS_SERVICE` is SERVING as long as the process answers,
+whatever its dependencies do, so a database blip takes pods out of rotation without restarting
+them all. Also reflection, the request-id and error-mapping interceptors, and a graceful
 stop on SIGTERM/SIGINT that lets in-flight calls finish.
 """
 
@@ -17,10 +20,26 @@ from grpc import aio
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from skyulf_platform.grpc.client import CHANNEL_OPTIONS
+from skyulf_platform.grpc.client import MESSAGE_OPTIONS
 from skyulf_platform.grpc.interceptors import ErrorMappingInterceptor
+from skyulf_platform.metrics.grpc import MetricsInterceptor
 
 log = logging.getLogger(__name__)
+
+LIVENESS_SERVICE = "liveness"
+"""The health service name a liveness probe asks for: process-only, never dependency-gated."""
+
+MAX_CONNECTION_AGE_S = 60.0
+"""After this long the server asks a client to stop using a connection (HTTP/2 GOAWAY), so
+round-robin clients re-resolve and reach replicas added since. Calls in flight on it, such as a
+long WatchJob stream, run to their end: no grace limit is set."""
+
+SERVER_OPTIONS = [
+    *MESSAGE_OPTIONS,
+    ("grpc.max_connection_age_ms", int(MAX_CONNECTION_AGE_S * 1000)),
+    # Clients ping every 30 s during calls (grpc.keepalive_time_ms); accept that.
+    ("grpc.http2.min_ping_interval_without_data_ms", 20_000),
+]
 
 HealthCheck = Callable[[], Awaitable[None]]
 """Raises when a dependency does not answer."""
@@ -88,7 +107,9 @@ async def start_server(
     checks: Sequence[HealthCheck] = (),
     check_interval: float = 5.0,
 ) -> RunningServer:
-    server = aio.server(interceptors=[ErrorMappingInterceptor()], options=CHANNEL_OPTIONS)
+    server = aio.server(
+        interceptors=[MetricsInterceptor(), ErrorMappingInterceptor()], options=SERVER_OPTIONS
+    )
     for b in bindings:
         b.add_to_server(b.servicer, server)
     health_servicer = health.HealthServicer(experimental_non_blocking=True)
@@ -96,6 +117,7 @@ async def start_server(
     names = [b.service_name for b in bindings]
     for name in ["", *names]:
         health_servicer.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
+    health_servicer.set(LIVENESS_SERVICE, health_pb2.HealthCheckResponse.SERVING)
     reflection.enable_server_reflection(
         [
             *names,

@@ -22,7 +22,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from inference import grpc_predict_v2_pb2 as pb
-from skyulf_core.errors import InvalidArgument
+from skyulf_errors import InvalidArgument
 from skyulf_platform.inference.rest import (
     infer_request_from_json,
     infer_request_to_json,

@@ -19,7 +19,7 @@ import numpy as np
 from google.protobuf.message import Message
 
 from inference import grpc_predict_v2_pb2 as pb
-from skyulf_core.errors import InvalidArgument
+from skyulf_errors import InvalidArgument
 
 NULL_INDICES = "null_indices"
 

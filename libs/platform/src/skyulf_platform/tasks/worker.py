@@ -13,6 +13,7 @@ from typing import Any
 from celery import Celery
 
 from skyulf_platform.logs import configure_logging
+from skyulf_platform.metrics.tasks import instrument_worker
 from skyulf_platform.settings import PlatformSettings
 from skyulf_platform.tasks.app import QUEUES, create_celery_app
 
@@ -21,7 +22,9 @@ from skyulf_platform.tasks.app import QUEUES, create_celery_app
 def build_app() -> Celery:
     settings = PlatformSettings(service_name="worker")
     configure_logging("worker", settings.log_level, settings.log_format)
-    return create_celery_app(settings)
+    app = create_celery_app(settings)
+    instrument_worker(app, settings, QUEUES)
+    return app
 
 
 def __getattr__(name: str) -> Any:

@@ -77,6 +77,12 @@ class ModelRepository:
         self._refs: dict[str, tuple[ModelRef, float]] = {}
         self._models: dict[tuple[str, int], asyncio.Task[FittedPipeline]] = {}
 
+    def loaded(self) -> int:
+        """How many model versions are loaded and ready to predict (a metrics gauge)."""
+        return sum(
+            1 for t in self._models.values() if t.done() and not t.cancelled() and not t.exception()
+        )
+
     async def get(self, name: str, version: str = "") -> LoadedModel:
         if not name:
             raise NotFound("no model name given", details={"model": name})

@@ -25,6 +25,9 @@ from skyulf_platform.artifacts import open_store
 from skyulf_platform.checks import artifact_store_check, peer_check
 from skyulf_platform.grpc.client import aio_channel
 from skyulf_platform.grpc.server import RunningServer, ServiceBinding, start_server
+from skyulf_platform.metrics import serve_metrics
+from skyulf_platform.metrics.http import MetricsMiddleware
+from skyulf_platform.metrics.models import report_loaded_models
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +80,7 @@ async def start_predictor(settings: PredictorSettings) -> RunningPredictor:
         BundleLoader(store, settings.signing_key()),
         ttl_seconds=settings.deployment_ttl_seconds,
     )
+    report_loaded_models(models.loaded)
     checks = [
         peer_check(deployment, DEPLOYMENT_SERVICE, "deployment"),
         peer_check(registry, REGISTRY_SERVICE, "registry"),
@@ -95,8 +99,10 @@ async def start_predictor(settings: PredictorSettings) -> RunningPredictor:
         port=settings.port(),
         checks=checks,
     )
+    app = create_app(dataplane)
+    app.add_middleware(MetricsMiddleware, name="predictor")
     config = uvicorn.Config(
-        create_app(dataplane),
+        app,
         host=settings.host,
         port=settings.rest_port(),
         log_config=None,
@@ -118,6 +124,7 @@ async def start_predictor(settings: PredictorSettings) -> RunningPredictor:
 
 
 async def serve(settings: PredictorSettings) -> None:
+    serve_metrics(settings)
     running = await start_predictor(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

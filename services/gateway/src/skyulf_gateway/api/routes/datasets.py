@@ -7,7 +7,7 @@ from fastapi import APIRouter, File, Query, UploadFile, status
 
 from skyulf.advisor.v1 import advisor_pb2
 from skyulf.ingestion.v1 import ingestion_pb2
-from skyulf_core.errors import InvalidArgument
+from skyulf_errors import InvalidArgument
 from skyulf_gateway import converters
 from skyulf_gateway import schemas as s
 from skyulf_gateway.deps import ClientsDep, SettingsDep

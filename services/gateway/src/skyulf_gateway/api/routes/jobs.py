@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, status
 from sse_starlette.sse import EventSourceResponse
 
 from skyulf.pipeline.v1 import pipeline_pb2
-from skyulf_core.errors import SkyulfError
+from skyulf_errors import SkyulfError
 from skyulf_gateway import converters
 from skyulf_gateway import schemas as s
 from skyulf_gateway.deps import ClientsDep

@@ -72,7 +72,7 @@ async def version_evaluation(name: str, version: str, clients: ClientsDep) -> Ev
 
 
 def _version_number(version: str) -> int:
-    from skyulf_core.errors import InvalidArgument
+    from skyulf_errors import InvalidArgument
 
     # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
     if not (version.isascii() and version.isdigit()) or not 1 <= int(version) <= s.INT32_MAX:
