@@ -1,4 +1,8 @@
-"""train_pipeline: run a validated graph on a dataset and return the fitted, evaluated pipeline.
+"""train_pipeline: run a validated graph on a dataset and return the fitted, evaluated pipelines.
+
+The preprocessing nodes run once each (a trunk shared by several models is fitted once); then
+every model node trains on what reaches it and is evaluated, and gets its own bundle holding only
+the records on its own path (see :mod:`skyulf_core.graph.paths`).
 
 The target: a classification target is label-coded here (codes 0..k-1 in sorted label order, the
 pipeline's ``classes``) before any node runs; a Label/OrdinalEncoder in target mode may re-encode
@@ -20,10 +24,12 @@ from skyulf_core.bundle import FittedPipeline, OutputSpec, Signature
 from skyulf_core.bundle.signature import describe_inputs
 from skyulf_core.bundle.target import TargetDecoder, decode_target, target_decoders
 from skyulf_core.errors import Cancelled, InvalidArgument, NodeError
+from skyulf_core.graph.paths import model_chain, needed_inputs
 from skyulf_core.graph.runner import (
     Frames,
     ModelStep,
     Plan,
+    RunOutput,
     Step,
     build_plan,
     guard_memory,
@@ -34,7 +40,6 @@ from skyulf_core.graph.validation import check_graph
 from skyulf_core.metrics import compute_metrics
 from skyulf_core.models.base import Task
 from skyulf_core.models.matrix import feature_matrix
-from skyulf_core.nodes import FittedRecord
 from skyulf_core.nodes.columns import json_scalar
 from skyulf_core.nodes.encoding_ordinal import encodes_target
 from skyulf_core.nodes.splitting import Split
@@ -43,7 +48,23 @@ Progress = Callable[[float, str], None]
 
 
 @dataclass
+class ModelResult:
+    """One model node's outcome: its bundle and its metrics."""
+
+    node_id: str
+    fitted: FittedPipeline
+    metrics: dict[str, float]
+    task: Task
+    model_type: str
+    n_train: int
+    n_test: int
+    n_val: int
+
+
+@dataclass
 class TrainResult:
+    """Every model's result in ``models`` (graph order); the other fields are the first's."""
+
     fitted: FittedPipeline
     metrics: dict[str, float]
     task: Task
@@ -53,6 +74,7 @@ class TrainResult:
     n_test: int
     n_val: int
     warnings: list[str] = field(default_factory=list)
+    models: list[ModelResult] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -89,15 +111,6 @@ def encode_target(y: pd.Series, task: Task, target: str) -> EncodedTarget:
     return EncodedTarget(pd.Series(codes.astype("int64"), index=y.index, name=y.name), classes)
 
 
-def _needed_inputs(records: list[FittedRecord], features: list[str]) -> set[str]:
-    # Walk back from the model: a column is needed if a record reads it, or it reaches the
-    # model untouched; columns a record creates are not inputs.
-    needed = set(features)
-    for record in reversed(records):
-        needed = (needed - set(record.created_columns())) | set(record.columns)
-    return needed
-
-
 def _numeric_targets(frames: Frames, target: str) -> Frames:
     """A regression target the nodes encoded (ordinal codes) as float64, checked numeric."""
 
@@ -126,7 +139,7 @@ def _check_decoders(decoders: list[TargetDecoder], model: ModelStep, task: Task)
 
 class _Hooks:
     def __init__(self, plan: Plan, on_progress: Progress | None, should_cancel: Any) -> None:
-        self.total = len(plan.steps) + 2
+        self.total = len(plan.steps) + 2 * len(plan.models)
         self.on_progress = on_progress
         self.should_cancel = should_cancel
 
@@ -216,12 +229,12 @@ def train_pipeline(
     on_progress: Progress | None = None,
     should_cancel: Callable[[], bool] | None = None,
 ) -> TrainResult:
-    """Fit every node on the train split, train the model, evaluate on each split."""
+    """Fit every node on the train split, train each model, evaluate each on every split."""
     graph = parse_graph(graph)
     check_graph(graph, [str(c) for c in df.columns])
     plan = build_plan(graph)
-    assert plan.model is not None and plan.target is not None
-    model, target, task = plan.model, plan.target, plan.model.definition.task
+    assert plan.models and plan.target is not None
+    target, task = plan.target, plan.models[0].definition.task
     warnings: list[str] = []
     missing_target = df[target].isna()
     if missing_target.any():
@@ -241,57 +254,92 @@ def train_pipeline(
     X = df.drop(columns=[target])
     hooks = _Hooks(plan, on_progress, should_cancel)
     run = run_steps(plan, X, encoded.y, before=hooks.before, target_classes=encoded.classes)
-    hooks.poll(len(plan.steps), f"model '{model.node_id}' ({model.definition.id})")
-    frames = run.frames
-    decoders = target_decoders(run.records)
-    _check_decoders(decoders, model, task)
-    if node_encoded:
-        frames = _numeric_targets(frames, target)
-    # Only class codes are decoded: a regression model's predictions stay on the ordinal scale.
-    if task != "classification":
-        decoders = []
-    estimator, features = _fit_model(model, frames.train, task)
-    hooks.poll(len(plan.steps) + 1, "evaluation")
-    n_classes = len(encoded.classes or [])
-    parts = {"train_": frames.train, "test_": frames.test, "val_": frames.val}
-    metrics = guard_memory(
-        model.node_id,
-        model.definition.id,
-        lambda: _evaluate(estimator, model, features, parts, task, n_classes, decoders),
-        model=True,
-    )
-    needed = _needed_inputs(run.records, features)
-    signature = Signature(
-        inputs=describe_inputs(X, [str(c) for c in X.columns if c in needed]),
-        output=OutputSpec(
-            name=target,
-            task=task,
-            classes=encoded.classes,
-            probabilities=task == "classification" and hasattr(estimator, "predict_proba"),
-        ),
-    )
-    fitted = FittedPipeline(
-        records=run.records,
-        model=estimator,
-        model_type=model.definition.id,
-        model_node_id=model.node_id,
-        model_params=model.params.model_dump(mode="json"),
-        task=task,
-        target=target,
-        classes=encoded.classes,
-        feature_columns=features,
-        signature=signature,
-    )
+    context = _TrainContext(plan, run, X, target, encoded, node_encoded, hooks)
+    models = [context.train(index, model) for index, model in enumerate(plan.models)]
     if on_progress is not None:
         on_progress(1.0, "done")
+    first = models[0]
     return TrainResult(
-        fitted=fitted,
-        metrics=metrics,
-        task=task,
+        fitted=first.fitted,
+        metrics=first.metrics,
+        task=first.task,
         target=target,
-        model_type=model.definition.id,
-        n_train=len(frames.train.X),
-        n_test=len(frames.test.X) if frames.test else 0,
-        n_val=len(frames.val.X) if frames.val else 0,
+        model_type=first.model_type,
+        n_train=first.n_train,
+        n_test=first.n_test,
+        n_val=first.n_val,
         warnings=warnings,
+        models=models,
     )
+
+
+@dataclass
+class _TrainContext:
+    """What every model node of one run shares: the run, the raw features and the target."""
+
+    plan: Plan
+    run: RunOutput
+    X: pd.DataFrame
+    target: str
+    encoded: EncodedTarget
+    node_encoded: bool
+    hooks: _Hooks
+
+    def train(self, index: int, model: ModelStep) -> ModelResult:
+        """Train and evaluate one model node on the output of its own path."""
+        task = model.definition.task
+        steps = len(self.plan.steps) + 2 * index
+        self.hooks.poll(steps, f"model '{model.node_id}' ({model.definition.id})")
+        chain = model_chain(self.plan, self.run, model)
+        frames = self.run.model_inputs[model.node_id]
+        decoders = target_decoders(chain.records)
+        _check_decoders(decoders, model, task)
+        if self.node_encoded:
+            frames = _numeric_targets(frames, self.target)
+        # Only class codes are decoded: a regression model's predictions stay on the ordinal scale.
+        if task != "classification":
+            decoders = []
+        estimator, features = _fit_model(model, frames.train, task)
+        self.hooks.poll(steps + 1, f"evaluation of '{model.node_id}'")
+        n_classes = len(self.encoded.classes or [])
+        parts = {"train_": frames.train, "test_": frames.test, "val_": frames.val}
+        metrics = guard_memory(
+            model.node_id,
+            model.definition.id,
+            lambda: _evaluate(estimator, model, features, parts, task, n_classes, decoders),
+            model=True,
+        )
+        needed = needed_inputs(chain.records, chain.inputs, features)
+        X = self.X
+        signature = Signature(
+            inputs=describe_inputs(X, [str(c) for c in X.columns if c in needed]),
+            output=OutputSpec(
+                name=self.target,
+                task=task,
+                classes=self.encoded.classes,
+                probabilities=task == "classification" and hasattr(estimator, "predict_proba"),
+            ),
+        )
+        fitted = FittedPipeline(
+            records=chain.records,
+            record_inputs=chain.inputs,
+            model=estimator,
+            model_type=model.definition.id,
+            model_node_id=model.node_id,
+            model_params=model.params.model_dump(mode="json"),
+            task=task,
+            target=self.target,
+            classes=self.encoded.classes,
+            feature_columns=features,
+            signature=signature,
+        )
+        return ModelResult(
+            node_id=model.node_id,
+            fitted=fitted,
+            metrics=metrics,
+            task=task,
+            model_type=model.definition.id,
+            n_train=len(frames.train.X),
+            n_test=len(frames.test.X) if frames.test else 0,
+            n_val=len(frames.val.X) if frames.val else 0,
+        )
