@@ -119,6 +119,18 @@ def job(j: pipeline_pb2.Job) -> s.JobPublic:
         created_at=_ts(j, "created_at"),
         started_at=_ts(j, "started_at"),
         finished_at=_ts(j, "finished_at"),
+        results=[
+            s.ModelResultPublic(
+                node_id=r.node_id,
+                model_type=r.model_type,
+                model_name=r.model_name,
+                model_version=r.model_version or None,
+                metrics=dict(r.metrics),
+            )
+            for r in j.results
+        ],
+        attempts=j.attempts,
+        retry_of=j.retry_of or None,
     )
 
 

@@ -140,6 +140,16 @@ class JobCreate(BaseModel):
 JobStatus = Literal["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED", "UNSPECIFIED"]
 
 
+class ModelResultPublic(BaseModel):
+    """One model node of the job's graph: where it is registered and how it scored."""
+
+    node_id: str
+    model_type: str
+    model_name: str
+    model_version: int | None
+    metrics: dict[str, float]
+
+
 class JobPublic(BaseModel):
     id: str
     kind: str
@@ -154,6 +164,11 @@ class JobPublic(BaseModel):
     created_at: datetime | None
     started_at: datetime | None
     finished_at: datetime | None
+    # One entry per model node (a branching graph trains several); model_name, model_version
+    # and metrics above describe the first.
+    results: list[ModelResultPublic] = []
+    attempts: int = 0
+    retry_of: str | None = None
 
 
 class JobList(BaseModel):

@@ -24,6 +24,7 @@ from skyulf_core.bundle import FittedPipeline, OutputSpec, Signature
 from skyulf_core.bundle.signature import describe_inputs
 from skyulf_core.bundle.target import TargetDecoder, decode_target, target_decoders
 from skyulf_core.errors import Cancelled, InvalidArgument, NodeError
+from skyulf_core.graph.isolation import FitCrashed, run_in_child
 from skyulf_core.graph.paths import model_chain, needed_inputs
 from skyulf_core.graph.runner import (
     Frames,
@@ -152,8 +153,32 @@ class _Hooks:
     def before(self, index: int, step: Step) -> None:
         self.poll(index, f"node '{step.node_id}' ({step.definition.id})")
 
+    def cancelled(self) -> bool:
+        return self.should_cancel is not None and bool(self.should_cancel())
 
-def _fit_model(model: ModelStep, train: Split, task: Task) -> tuple[Any, list[str]]:
+
+FitRunner = Callable[[Callable[[], Any]], Any]
+
+
+def _fit_estimator(model: ModelStep, fit: Callable[[], Any], runner: FitRunner | None) -> Any:
+    if runner is None:
+        return fit()
+    try:
+        return runner(fit)
+    except FitCrashed as exc:
+        raise NodeError(
+            f"node '{model.node_id}' ({model.definition.id}): the process fitting it was killed "
+            f"(signal {exc.signal}), most likely out of memory; lower its hyperparameters "
+            "(trees, neighbours, iterations) or use fewer rows or columns",
+            node_id=model.node_id,
+            node_type=model.definition.id,
+            details={"reason": "out_of_memory"},
+        ) from exc
+
+
+def _fit_model(
+    model: ModelStep, train: Split, task: Task, runner: FitRunner | None = None
+) -> tuple[Any, list[str]]:
     features = [str(c) for c in train.X.columns]
     matrix = feature_matrix(
         train.X,
@@ -174,8 +199,11 @@ def _fit_model(model: ModelStep, train: Split, task: Task) -> tuple[Any, list[st
     estimator = model.definition.build(model.params)
     target = train.y.to_numpy()
     try:
-        guard_memory(
-            model.node_id, model.definition.id, lambda: estimator.fit(matrix, target), model=True
+        estimator = guard_memory(
+            model.node_id,
+            model.definition.id,
+            lambda: _fit_estimator(model, lambda: estimator.fit(matrix, target), runner),
+            model=True,
         )
     except (ValueError, TypeError) as exc:
         raise NodeError(
@@ -228,8 +256,13 @@ def train_pipeline(
     *,
     on_progress: Progress | None = None,
     should_cancel: Callable[[], bool] | None = None,
+    isolate_fit: bool = False,
 ) -> TrainResult:
-    """Fit every node on the train split, train each model, evaluate each on every split."""
+    """Fit every node on the train split, train each model, evaluate each on every split.
+
+    ``isolate_fit``: fit each model in a child process (see :mod:`skyulf_core.graph.isolation`)
+    so that ``should_cancel`` stops a fit in progress, not only between nodes.
+    """
     graph = parse_graph(graph)
     check_graph(graph, [str(c) for c in df.columns])
     plan = build_plan(graph)
@@ -254,7 +287,10 @@ def train_pipeline(
     X = df.drop(columns=[target])
     hooks = _Hooks(plan, on_progress, should_cancel)
     run = run_steps(plan, X, encoded.y, before=hooks.before, target_classes=encoded.classes)
-    context = _TrainContext(plan, run, X, target, encoded, node_encoded, hooks)
+    runner: FitRunner | None = None
+    if isolate_fit:
+        runner = lambda work: run_in_child(work, hooks.cancelled)  # noqa: E731
+    context = _TrainContext(plan, run, X, target, encoded, node_encoded, hooks, runner)
     models = [context.train(index, model) for index, model in enumerate(plan.models)]
     if on_progress is not None:
         on_progress(1.0, "done")
@@ -284,6 +320,7 @@ class _TrainContext:
     encoded: EncodedTarget
     node_encoded: bool
     hooks: _Hooks
+    runner: FitRunner | None = None
 
     def train(self, index: int, model: ModelStep) -> ModelResult:
         """Train and evaluate one model node on the output of its own path."""
@@ -299,7 +336,7 @@ class _TrainContext:
         # Only class codes are decoded: a regression model's predictions stay on the ordinal scale.
         if task != "classification":
             decoders = []
-        estimator, features = _fit_model(model, frames.train, task)
+        estimator, features = _fit_model(model, frames.train, task, self.runner)
         self.hooks.poll(steps + 1, f"evaluation of '{model.node_id}'")
         n_classes = len(self.encoded.classes or [])
         parts = {"train_": frames.train, "test_": frames.test, "val_": frames.val}

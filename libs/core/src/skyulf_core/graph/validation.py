@@ -314,7 +314,7 @@ class _Checker:
             inputs = [flows[p] for p in self._parents[node.id] if p in flows]
             flow = inputs[0] if inputs else start
             if node.type not in self.known_nodes:
-                if is_model(node.type):
+                if is_model(node.type) and not self.partial:
                     self._model_inputs(node, flow)
                 continue
             params = self.params.get(id(node))

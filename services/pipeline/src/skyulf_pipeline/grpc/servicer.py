@@ -56,8 +56,18 @@ class PipelineServicer(pipeline_pb2_grpc.PipelineServiceServicer):
     ) -> pipeline_pb2.CreateJobResponse:
         graph = conv.graph_from_proto(request.graph)
         dataset = await self.ingestion.get_dataset(request.dataset_id)
-        job = await asyncio.to_thread(self.service.create_job, dataset, graph, request.model_name)
+        job = await asyncio.to_thread(
+            self.service.create_job, dataset, graph, request.model_name, request.idempotency_key
+        )
         return pipeline_pb2.CreateJobResponse(job=conv.job_to_proto(job))
+
+    async def RetryJob(
+        self, request: pipeline_pb2.RetryJobRequest, context: aio.ServicerContext
+    ) -> pipeline_pb2.RetryJobResponse:
+        failed = await asyncio.to_thread(self.service.get_job, request.job_id)
+        dataset = await self.ingestion.get_dataset(failed.dataset_id)
+        job = await asyncio.to_thread(self.service.retry_job, failed, dataset)
+        return pipeline_pb2.RetryJobResponse(job=conv.job_to_proto(job))
 
     async def GetJob(
         self, request: pipeline_pb2.GetJobRequest, context: aio.ServicerContext

@@ -26,7 +26,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from skyulf.common.v1 import common_pb2 as skyulf_dot_common_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!skyulf/pipeline/v1/pipeline.proto\x12\x12skyulf.pipeline.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dskyulf/common/v1/common.proto\"z\n\x08NodeInfo\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05group\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x0e\n\x06learns\x18\x04 \x01(\x08\x12\x12\n\ntrain_only\x18\x05 \x01(\x08\x12\x1a\n\x12params_schema_json\x18\x06 \x01(\t\"\x12\n\x10ListNodesRequest\"@\n\x11ListNodesResponse\x12+\n\x05nodes\x18\x01 \x03(\x0b\x32\x1c.skyulf.pipeline.v1.NodeInfo\"M\n\nGraphIssue\x12\x0f\n\x07node_id\x18\x01 \x01(\t\x12\r\n\x05\x66ield\x18\x02 \x01(\t\x12\x0e\n\x06\x63olumn\x18\x03 \x01(\t\x12\x0f\n\x07message\x18\x04 \x01(\t\"]\n\x17ValidatePipelineRequest\x12.\n\x05graph\x18\x01 \x01(\x0b\x32\x1f.skyulf.common.v1.PipelineGraph\x12\x12\n\ndataset_id\x18\x02 \x01(\t\"Y\n\x18ValidatePipelineResponse\x12\r\n\x05valid\x18\x01 \x01(\x08\x12.\n\x06\x65rrors\x18\x02 \x03(\x0b\x32\x1e.skyulf.pipeline.v1.GraphIssue\"\x7f\n\x0bNodePreview\x12\x0f\n\x07node_id\x18\x01 \x01(\t\x12\x11\n\tnode_type\x18\x02 \x01(\t\x12\x0e\n\x06n_rows\x18\x03 \x01(\x03\x12)\n\x07\x63olumns\x18\x04 \x03(\x0b\x32\x18.skyulf.common.v1.Column\x12\x11\n\trows_json\x18\x05 \x01(\t\"j\n\x16PreviewPipelineRequest\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12.\n\x05graph\x18\x02 \x01(\x0b\x32\x1f.skyulf.common.v1.PipelineGraph\x12\x0c\n\x04rows\x18\x03 \x01(\x05\"I\n\x17PreviewPipelineResponse\x12.\n\x05nodes\x18\x01 \x03(\x0b\x32\x1f.skyulf.pipeline.v1.NodePreview\"?\n\x08JobError\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x14\n\x0c\x64\x65tails_json\x18\x03 \x01(\t\"\x85\x04\n\x03Job\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\ndataset_id\x18\x02 \x01(\t\x12-\n\x06status\x18\x03 \x01(\x0e\x32\x1d.skyulf.pipeline.v1.JobStatus\x12\x10\n\x08progress\x18\x04 \x01(\x01\x12\x0f\n\x07message\x18\x05 \x01(\t\x12\x35\n\x07metrics\x18\x06 \x03(\x0b\x32$.skyulf.pipeline.v1.Job.MetricsEntry\x12\x12\n\nmodel_name\x18\x07 \x01(\t\x12\x15\n\rmodel_version\x18\x08 \x01(\x05\x12+\n\x05\x65rror\x18\t \x01(\x0b\x32\x1c.skyulf.pipeline.v1.JobError\x12.\n\x05graph\x18\n \x01(\x0b\x32\x1f.skyulf.common.v1.PipelineGraph\x12.\n\ncreated_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nstarted_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x66inished_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04kind\x18\x0e \x01(\t\x1a.\n\x0cMetricsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\"j\n\x10\x43reateJobRequest\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12.\n\x05graph\x18\x02 \x01(\x0b\x32\x1f.skyulf.common.v1.PipelineGraph\x12\x12\n\nmodel_name\x18\x03 \x01(\t\"9\n\x11\x43reateJobResponse\x12$\n\x03job\x18\x01 \x01(\x0b\x32\x17.skyulf.pipeline.v1.Job\"\x1f\n\rGetJobRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"6\n\x0eGetJobResponse\x12$\n\x03job\x18\x01 \x01(\x0b\x32\x17.skyulf.pipeline.v1.Job\"4\n\x0fListJobsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x0e\n\x06offset\x18\x02 \x01(\x05\"H\n\x10ListJobsResponse\x12%\n\x04jobs\x18\x01 \x03(\x0b\x32\x17.skyulf.pipeline.v1.Job\x12\r\n\x05total\x18\x02 \x01(\x05\"\"\n\x10\x43\x61ncelJobRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"9\n\x11\x43\x61ncelJobResponse\x12$\n\x03job\x18\x01 \x01(\x0b\x32\x17.skyulf.pipeline.v1.Job\"4\n\x0fWatchJobRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x11\n\tafter_seq\x18\x02 \x01(\x03\"\xb9\x01\n\x10WatchJobResponse\x12\x0b\n\x03seq\x18\x01 \x01(\x03\x12\x0e\n\x06job_id\x18\x02 \x01(\t\x12\x0c\n\x04type\x18\x03 \x01(\t\x12-\n\x06status\x18\x04 \x01(\x0e\x32\x1d.skyulf.pipeline.v1.JobStatus\x12\x10\n\x08progress\x18\x05 \x01(\x01\x12\x0f\n\x07message\x18\x06 \x01(\t\x12(\n\x04time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp*\xa1\x01\n\tJobStatus\x12\x1a\n\x16JOB_STATUS_UNSPECIFIED\x10\x00\x12\x15\n\x11JOB_STATUS_QUEUED\x10\x01\x12\x16\n\x12JOB_STATUS_RUNNING\x10\x02\x12\x18\n\x14JOB_STATUS_SUCCEEDED\x10\x03\x12\x15\n\x11JOB_STATUS_FAILED\x10\x04\x12\x18\n\x14JOB_STATUS_CANCELLED\x10\x05\x32\xfb\x05\n\x0fPipelineService\x12X\n\tListNodes\x12$.skyulf.pipeline.v1.ListNodesRequest\x1a%.skyulf.pipeline.v1.ListNodesResponse\x12m\n\x10ValidatePipeline\x12+.skyulf.pipeline.v1.ValidatePipelineRequest\x1a,.skyulf.pipeline.v1.ValidatePipelineResponse\x12j\n\x0fPreviewPipeline\x12*.skyulf.pipeline.v1.PreviewPipelineRequest\x1a+.skyulf.pipeline.v1.PreviewPipelineResponse\x12X\n\tCreateJob\x12$.skyulf.pipeline.v1.CreateJobRequest\x1a%.skyulf.pipeline.v1.CreateJobResponse\x12O\n\x06GetJob\x12!.skyulf.pipeline.v1.GetJobRequest\x1a\".skyulf.pipeline.v1.GetJobResponse\x12U\n\x08ListJobs\x12#.skyulf.pipeline.v1.ListJobsRequest\x1a$.skyulf.pipeline.v1.ListJobsResponse\x12X\n\tCancelJob\x12$.skyulf.pipeline.v1.CancelJobRequest\x1a%.skyulf.pipeline.v1.CancelJobResponse\x12W\n\x08WatchJob\x12#.skyulf.pipeline.v1.WatchJobRequest\x1a$.skyulf.pipeline.v1.WatchJobResponse0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!skyulf/pipeline/v1/pipeline.proto\x12\x12skyulf.pipeline.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dskyulf/common/v1/common.proto\"z\n\x08NodeInfo\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05group\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x0e\n\x06learns\x18\x04 \x01(\x08\x12\x12\n\ntrain_only\x18\x05 \x01(\x08\x12\x1a\n\x12params_schema_json\x18\x06 \x01(\t\"\x12\n\x10ListNodesRequest\"@\n\x11ListNodesResponse\x12+\n\x05nodes\x18\x01 \x03(\x0b\x32\x1c.skyulf.pipeline.v1.NodeInfo\"M\n\nGraphIssue\x12\x0f\n\x07node_id\x18\x01 \x01(\t\x12\r\n\x05\x66ield\x18\x02 \x01(\t\x12\x0e\n\x06\x63olumn\x18\x03 \x01(\t\x12\x0f\n\x07message\x18\x04 \x01(\t\"]\n\x17ValidatePipelineRequest\x12.\n\x05graph\x18\x01 \x01(\x0b\x32\x1f.skyulf.common.v1.PipelineGraph\x12\x12\n\ndataset_id\x18\x02 \x01(\t\"Y\n\x18ValidatePipelineResponse\x12\r\n\x05valid\x18\x01 \x01(\x08\x12.\n\x06\x65rrors\x18\x02 \x03(\x0b\x32\x1e.skyulf.pipeline.v1.GraphIssue\"\x7f\n\x0bNodePreview\x12\x0f\n\x07node_id\x18\x01 \x01(\t\x12\x11\n\tnode_type\x18\x02 \x01(\t\x12\x0e\n\x06n_rows\x18\x03 \x01(\x03\x12)\n\x07\x63olumns\x18\x04 \x03(\x0b\x32\x18.skyulf.common.v1.Column\x12\x11\n\trows_json\x18\x05 \x01(\t\"j\n\x16PreviewPipelineRequest\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12.\n\x05graph\x18\x02 \x01(\x0b\x32\x1f.skyulf.common.v1.PipelineGraph\x12\x0c\n\x04rows\x18\x03 \x01(\x05\"I\n\x17PreviewPipelineResponse\x12.\n\x05nodes\x18\x01 \x03(\x0b\x32\x1f.skyulf.pipeline.v1.NodePreview\"?\n\x08JobError\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x14\n\x0c\x64\x65tails_json\x18\x03 \x01(\t\"\xdb\x04\n\x03Job\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\ndataset_id\x18\x02 \x01(\t\x12-\n\x06status\x18\x03 \x01(\x0e\x32\x1d.skyulf.pipeline.v1.JobStatus\x12\x10\n\x08progress\x18\x04 \x01(\x01\x12\x0f\n\x07message\x18\x05 \x01(\t\x12\x35\n\x07metrics\x18\x06 \x03(\x0b\x32$.skyulf.pipeline.v1.Job.MetricsEntry\x12\x12\n\nmodel_name\x18\x07 \x01(\t\x12\x15\n\rmodel_version\x18\x08 \x01(\x05\x12+\n\x05\x65rror\x18\t \x01(\x0b\x32\x1c.skyulf.pipeline.v1.JobError\x12.\n\x05graph\x18\n \x01(\x0b\x32\x1f.skyulf.common.v1.PipelineGraph\x12.\n\ncreated_at\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nstarted_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x66inished_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04kind\x18\x0e \x01(\t\x12\x30\n\x07results\x18\x1e \x03(\x0b\x32\x1f.skyulf.pipeline.v1.ModelResult\x12\x10\n\x08\x61ttempts\x18\x1f \x01(\x05\x12\x10\n\x08retry_of\x18  \x01(\t\x1a.\n\x0cMetricsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\"\xcc\x01\n\x0bModelResult\x12\x0f\n\x07node_id\x18\x01 \x01(\t\x12\x12\n\nmodel_type\x18\x02 \x01(\t\x12\x12\n\nmodel_name\x18\x03 \x01(\t\x12\x15\n\rmodel_version\x18\x04 \x01(\x05\x12=\n\x07metrics\x18\x05 \x03(\x0b\x32,.skyulf.pipeline.v1.ModelResult.MetricsEntry\x1a.\n\x0cMetricsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\"\x83\x01\n\x10\x43reateJobRequest\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12.\n\x05graph\x18\x02 \x01(\x0b\x32\x1f.skyulf.common.v1.PipelineGraph\x12\x12\n\nmodel_name\x18\x03 \x01(\t\x12\x17\n\x0fidempotency_key\x18\n \x01(\t\"9\n\x11\x43reateJobResponse\x12$\n\x03job\x18\x01 \x01(\x0b\x32\x17.skyulf.pipeline.v1.Job\"\x1f\n\rGetJobRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"6\n\x0eGetJobResponse\x12$\n\x03job\x18\x01 \x01(\x0b\x32\x17.skyulf.pipeline.v1.Job\"4\n\x0fListJobsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x0e\n\x06offset\x18\x02 \x01(\x05\"H\n\x10ListJobsResponse\x12%\n\x04jobs\x18\x01 \x03(\x0b\x32\x17.skyulf.pipeline.v1.Job\x12\r\n\x05total\x18\x02 \x01(\x05\"\"\n\x10\x43\x61ncelJobRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"9\n\x11\x43\x61ncelJobResponse\x12$\n\x03job\x18\x01 \x01(\x0b\x32\x17.skyulf.pipeline.v1.Job\"!\n\x0fRetryJobRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"8\n\x10RetryJobResponse\x12$\n\x03job\x18\x01 \x01(\x0b\x32\x17.skyulf.pipeline.v1.Job\"W\n\x15\x45xportPipelineRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12.\n\x05graph\x18\x02 \x01(\x0b\x32\x1f.skyulf.common.v1.PipelineGraph\":\n\x16\x45xportPipelineResponse\x12\x0e\n\x06script\x18\x01 \x01(\t\x12\x10\n\x08\x66ilename\x18\x02 \x01(\t\",\n\x15ImportPipelineRequest\x12\x13\n\x0b\x63onfig_json\x18\x01 \x01(\t\"Z\n\x16ImportPipelineResponse\x12.\n\x05graph\x18\x01 \x01(\x0b\x32\x1f.skyulf.common.v1.PipelineGraph\x12\x10\n\x08warnings\x18\x02 \x03(\t\"4\n\x0fWatchJobRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x11\n\tafter_seq\x18\x02 \x01(\x03\"\xb9\x01\n\x10WatchJobResponse\x12\x0b\n\x03seq\x18\x01 \x01(\x03\x12\x0e\n\x06job_id\x18\x02 \x01(\t\x12\x0c\n\x04type\x18\x03 \x01(\t\x12-\n\x06status\x18\x04 \x01(\x0e\x32\x1d.skyulf.pipeline.v1.JobStatus\x12\x10\n\x08progress\x18\x05 \x01(\x01\x12\x0f\n\x07message\x18\x06 \x01(\t\x12(\n\x04time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp*\xa1\x01\n\tJobStatus\x12\x1a\n\x16JOB_STATUS_UNSPECIFIED\x10\x00\x12\x15\n\x11JOB_STATUS_QUEUED\x10\x01\x12\x16\n\x12JOB_STATUS_RUNNING\x10\x02\x12\x18\n\x14JOB_STATUS_SUCCEEDED\x10\x03\x12\x15\n\x11JOB_STATUS_FAILED\x10\x04\x12\x18\n\x14JOB_STATUS_CANCELLED\x10\x05\x32\xa4\x08\n\x0fPipelineService\x12X\n\tListNodes\x12$.skyulf.pipeline.v1.ListNodesRequest\x1a%.skyulf.pipeline.v1.ListNodesResponse\x12m\n\x10ValidatePipeline\x12+.skyulf.pipeline.v1.ValidatePipelineRequest\x1a,.skyulf.pipeline.v1.ValidatePipelineResponse\x12j\n\x0fPreviewPipeline\x12*.skyulf.pipeline.v1.PreviewPipelineRequest\x1a+.skyulf.pipeline.v1.PreviewPipelineResponse\x12X\n\tCreateJob\x12$.skyulf.pipeline.v1.CreateJobRequest\x1a%.skyulf.pipeline.v1.CreateJobResponse\x12O\n\x06GetJob\x12!.skyulf.pipeline.v1.GetJobRequest\x1a\".skyulf.pipeline.v1.GetJobResponse\x12U\n\x08ListJobs\x12#.skyulf.pipeline.v1.ListJobsRequest\x1a$.skyulf.pipeline.v1.ListJobsResponse\x12X\n\tCancelJob\x12$.skyulf.pipeline.v1.CancelJobRequest\x1a%.skyulf.pipeline.v1.CancelJobResponse\x12U\n\x08RetryJob\x12#.skyulf.pipeline.v1.RetryJobRequest\x1a$.skyulf.pipeline.v1.RetryJobResponse\x12g\n\x0e\x45xportPipeline\x12).skyulf.pipeline.v1.ExportPipelineRequest\x1a*.skyulf.pipeline.v1.ExportPipelineResponse\x12g\n\x0eImportPipeline\x12).skyulf.pipeline.v1.ImportPipelineRequest\x1a*.skyulf.pipeline.v1.ImportPipelineResponse\x12W\n\x08WatchJob\x12#.skyulf.pipeline.v1.WatchJobRequest\x1a$.skyulf.pipeline.v1.WatchJobResponse0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,8 +35,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_JOB_METRICSENTRY']._loaded_options = None
   _globals['_JOB_METRICSENTRY']._serialized_options = b'8\001'
-  _globals['_JOBSTATUS']._serialized_start=2215
-  _globals['_JOBSTATUS']._serialized_end=2376
+  _globals['_MODELRESULT_METRICSENTRY']._loaded_options = None
+  _globals['_MODELRESULT_METRICSENTRY']._serialized_options = b'8\001'
+  _globals['_JOBSTATUS']._serialized_start=2914
+  _globals['_JOBSTATUS']._serialized_end=3075
   _globals['_NODEINFO']._serialized_start=121
   _globals['_NODEINFO']._serialized_end=243
   _globals['_LISTNODESREQUEST']._serialized_start=245
@@ -58,29 +60,45 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_JOBERROR']._serialized_start=908
   _globals['_JOBERROR']._serialized_end=971
   _globals['_JOB']._serialized_start=974
-  _globals['_JOB']._serialized_end=1491
-  _globals['_JOB_METRICSENTRY']._serialized_start=1445
-  _globals['_JOB_METRICSENTRY']._serialized_end=1491
-  _globals['_CREATEJOBREQUEST']._serialized_start=1493
-  _globals['_CREATEJOBREQUEST']._serialized_end=1599
-  _globals['_CREATEJOBRESPONSE']._serialized_start=1601
-  _globals['_CREATEJOBRESPONSE']._serialized_end=1658
-  _globals['_GETJOBREQUEST']._serialized_start=1660
-  _globals['_GETJOBREQUEST']._serialized_end=1691
-  _globals['_GETJOBRESPONSE']._serialized_start=1693
-  _globals['_GETJOBRESPONSE']._serialized_end=1747
-  _globals['_LISTJOBSREQUEST']._serialized_start=1749
-  _globals['_LISTJOBSREQUEST']._serialized_end=1801
-  _globals['_LISTJOBSRESPONSE']._serialized_start=1803
-  _globals['_LISTJOBSRESPONSE']._serialized_end=1875
-  _globals['_CANCELJOBREQUEST']._serialized_start=1877
-  _globals['_CANCELJOBREQUEST']._serialized_end=1911
-  _globals['_CANCELJOBRESPONSE']._serialized_start=1913
-  _globals['_CANCELJOBRESPONSE']._serialized_end=1970
-  _globals['_WATCHJOBREQUEST']._serialized_start=1972
-  _globals['_WATCHJOBREQUEST']._serialized_end=2024
-  _globals['_WATCHJOBRESPONSE']._serialized_start=2027
-  _globals['_WATCHJOBRESPONSE']._serialized_end=2212
-  _globals['_PIPELINESERVICE']._serialized_start=2379
-  _globals['_PIPELINESERVICE']._serialized_end=3142
+  _globals['_JOB']._serialized_end=1577
+  _globals['_JOB_METRICSENTRY']._serialized_start=1531
+  _globals['_JOB_METRICSENTRY']._serialized_end=1577
+  _globals['_MODELRESULT']._serialized_start=1580
+  _globals['_MODELRESULT']._serialized_end=1784
+  _globals['_MODELRESULT_METRICSENTRY']._serialized_start=1531
+  _globals['_MODELRESULT_METRICSENTRY']._serialized_end=1577
+  _globals['_CREATEJOBREQUEST']._serialized_start=1787
+  _globals['_CREATEJOBREQUEST']._serialized_end=1918
+  _globals['_CREATEJOBRESPONSE']._serialized_start=1920
+  _globals['_CREATEJOBRESPONSE']._serialized_end=1977
+  _globals['_GETJOBREQUEST']._serialized_start=1979
+  _globals['_GETJOBREQUEST']._serialized_end=2010
+  _globals['_GETJOBRESPONSE']._serialized_start=2012
+  _globals['_GETJOBRESPONSE']._serialized_end=2066
+  _globals['_LISTJOBSREQUEST']._serialized_start=2068
+  _globals['_LISTJOBSREQUEST']._serialized_end=2120
+  _globals['_LISTJOBSRESPONSE']._serialized_start=2122
+  _globals['_LISTJOBSRESPONSE']._serialized_end=2194
+  _globals['_CANCELJOBREQUEST']._serialized_start=2196
+  _globals['_CANCELJOBREQUEST']._serialized_end=2230
+  _globals['_CANCELJOBRESPONSE']._serialized_start=2232
+  _globals['_CANCELJOBRESPONSE']._serialized_end=2289
+  _globals['_RETRYJOBREQUEST']._serialized_start=2291
+  _globals['_RETRYJOBREQUEST']._serialized_end=2324
+  _globals['_RETRYJOBRESPONSE']._serialized_start=2326
+  _globals['_RETRYJOBRESPONSE']._serialized_end=2382
+  _globals['_EXPORTPIPELINEREQUEST']._serialized_start=2384
+  _globals['_EXPORTPIPELINEREQUEST']._serialized_end=2471
+  _globals['_EXPORTPIPELINERESPONSE']._serialized_start=2473
+  _globals['_EXPORTPIPELINERESPONSE']._serialized_end=2531
+  _globals['_IMPORTPIPELINEREQUEST']._serialized_start=2533
+  _globals['_IMPORTPIPELINEREQUEST']._serialized_end=2577
+  _globals['_IMPORTPIPELINERESPONSE']._serialized_start=2579
+  _globals['_IMPORTPIPELINERESPONSE']._serialized_end=2669
+  _globals['_WATCHJOBREQUEST']._serialized_start=2671
+  _globals['_WATCHJOBREQUEST']._serialized_end=2723
+  _globals['_WATCHJOBRESPONSE']._serialized_start=2726
+  _globals['_WATCHJOBRESPONSE']._serialized_end=2911
+  _globals['_PIPELINESERVICE']._serialized_start=3078
+  _globals['_PIPELINESERVICE']._serialized_end=4138
 # @@protoc_insertion_point(module_scope)

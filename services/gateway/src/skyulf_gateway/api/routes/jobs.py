@@ -4,7 +4,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Header, Query, status
 from sse_starlette.sse import EventSourceResponse
 
 from skyulf.pipeline.v1 import pipeline_pb2
@@ -36,12 +36,25 @@ _SSE_EVENT = {
     response_model=s.JobPublic,
     responses=s.errors(400, 404, 409),
 )
-async def create_job(body: s.JobCreate, clients: ClientsDep) -> s.JobPublic:
+async def create_job(
+    body: s.JobCreate,
+    clients: ClientsDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            max_length=255,
+            description="the same key with the same body returns the same job; with another "
+            "body, 409",
+        ),
+    ] = None,
+) -> s.JobPublic:
     resp = await clients.pipeline.CreateJob(
         pipeline_pb2.CreateJobRequest(
             dataset_id=body.dataset_id,
             graph=converters.graph_to_proto(body.graph),
             model_name=body.model_name or "",
+            idempotency_key=idempotency_key or "",
         )
     )
     return converters.job(resp.job)
@@ -68,6 +81,18 @@ async def get_job(job_id: str, clients: ClientsDep) -> s.JobPublic:
 @router.post("/{job_id}/cancel", response_model=s.JobPublic, responses=s.errors(404, 409))
 async def cancel_job(job_id: str, clients: ClientsDep) -> s.JobPublic:
     resp = await clients.pipeline.CancelJob(pipeline_pb2.CancelJobRequest(job_id=job_id))
+    return converters.job(resp.job)
+
+
+@router.post(
+    "/{job_id}/retry",
+    status_code=status.HTTP_201_CREATED,
+    response_model=s.JobPublic,
+    responses=s.errors(404, 409),
+)
+async def retry_job(job_id: str, clients: ClientsDep) -> s.JobPublic:
+    """A new job from the stored graph of a FAILED or CANCELLED job."""
+    resp = await clients.pipeline.RetryJob(pipeline_pb2.RetryJobRequest(job_id=job_id))
     return converters.job(resp.job)
 
 
