@@ -96,6 +96,15 @@ class PipelineGraphIn(BaseModel):
     edges: list[GraphEdgeIn] = Field(default_factory=list)
 
 
+class ExportRequest(BaseModel):
+    graph: PipelineGraphIn
+
+
+class ImportedPipelinePublic(BaseModel):
+    graph: PipelineGraphIn
+    warnings: list[str]
+
+
 class ValidateRequest(BaseModel):
     graph: PipelineGraphIn
     dataset_id: str | None = None

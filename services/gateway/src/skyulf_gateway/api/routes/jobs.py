@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, status
+from fastapi.responses import Response
 from sse_starlette.sse import EventSourceResponse
 
 from skyulf.pipeline.v1 import pipeline_pb2
@@ -94,6 +95,17 @@ async def retry_job(job_id: str, clients: ClientsDep) -> s.JobPublic:
     """A new job from the stored graph of a FAILED or CANCELLED job."""
     resp = await clients.pipeline.RetryJob(pipeline_pb2.RetryJobRequest(job_id=job_id))
     return converters.job(resp.job)
+
+
+@router.get(
+    "/{job_id}/export.py",
+    response_class=Response,
+    responses={**converters.SCRIPT_RESPONSE, **s.errors(404)},
+)
+async def export_job(job_id: str, clients: ClientsDep) -> Response:
+    """The job's graph as a runnable Python script on skyulf_core."""
+    resp = await clients.pipeline.ExportPipeline(pipeline_pb2.ExportPipelineRequest(job_id=job_id))
+    return converters.script(resp)
 
 
 @router.get(

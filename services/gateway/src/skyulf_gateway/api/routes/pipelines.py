@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+import json
+
+from fastapi import APIRouter, Body
+from fastapi.responses import Response
 
 from skyulf.pipeline.v1 import pipeline_pb2
 from skyulf_gateway import converters
@@ -39,3 +42,32 @@ async def preview_pipeline(body: s.PreviewRequest, clients: ClientsDep) -> s.Pre
         )
     )
     return converters.preview(resp)
+
+
+@router.post(
+    "/pipelines/export",
+    response_class=Response,
+    responses={**converters.SCRIPT_RESPONSE, **s.errors(400)},
+)
+async def export_pipeline(body: s.ExportRequest, clients: ClientsDep) -> Response:
+    """The graph as a runnable Python script on skyulf_core (load a CSV, fit, evaluate, save)."""
+    resp = await clients.pipeline.ExportPipeline(
+        pipeline_pb2.ExportPipelineRequest(graph=converters.graph_to_proto(body.graph))
+    )
+    return converters.script(resp)
+
+
+@router.post("/pipelines/import", response_model=s.ImportedPipelinePublic, responses=s.errors(400))
+async def import_pipeline(
+    clients: ClientsDep,
+    config: s.JsonObject = Body(  # noqa: B008 - FastAPI's way to take a free-form body
+        description="a pipeline saved by the original Skyulf: nodes with node_id, step_type, "
+        "params (and inputs); training steps carry model_type and target_column"
+    ),
+) -> s.ImportedPipelinePublic:
+    resp = await clients.pipeline.ImportPipeline(
+        pipeline_pb2.ImportPipelineRequest(config_json=json.dumps(config))
+    )
+    return s.ImportedPipelinePublic(
+        graph=converters.graph_from_proto(resp.graph), warnings=list(resp.warnings)
+    )
