@@ -21,8 +21,7 @@ SAVED = Path(__file__).parents[3] / "libs" / "core" / "tests" / "data" / "origin
 
 def _same(a: dict[str, float], b: dict[str, float]) -> bool:
     return a.keys() == b.keys() and all(
-        (math.isnan(a[k]) and math.isnan(b[k])) or a[k] == pytest.approx(b[k], rel=1e-12)
-        for k in a
+        (math.isnan(a[k]) and math.isnan(b[k])) or a[k] == pytest.approx(b[k], rel=1e-12) for k in a
     )
 
 
