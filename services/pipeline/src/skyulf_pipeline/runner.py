@@ -16,9 +16,6 @@ returns, and every final change holds only while the job is RUNNING.
 from __future__ import annotations
 
 import logging
-import os
-import threading
-import time
 from datetime import timedelta
 from functools import cache
 from typing import Any
@@ -27,7 +24,6 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from skyulf_core.errors import (
     Cancelled,
-    DeadlineExceeded,
     ErrorCode,
     FailedPrecondition,
     SkyulfError,
@@ -37,6 +33,7 @@ from skyulf_core.graph import PipelineGraph
 from skyulf_core.graph.executor import ModelResult as TrainedModel
 from skyulf_core.graph.executor import TrainResult, train_pipeline
 from skyulf_pipeline.datasets import load_frame
+from skyulf_pipeline.liveness import CancelProbe, Deadline, Heartbeat
 from skyulf_pipeline.models import Job, JobChange, JobError, JobStatus, ModelResult
 from skyulf_pipeline.peers import IngestionClient, RegistryClient
 from skyulf_pipeline.repository import JobRepository
@@ -54,120 +51,12 @@ log = logging.getLogger(__name__)
 TRAINING_SHARE = 0.9
 
 
-class CancelProbe:
-    """``should_cancel`` for the executor: reads the job's flag at most every ``interval`` s."""
-
-    def __init__(self, jobs: JobRepository, job_id: str, interval: float) -> None:
-        self.jobs = jobs
-        self.job_id = job_id
-        self.interval = interval
-        self._last = 0.0
-        self._value = False
-
-    def __call__(self) -> bool:
-        now = time.monotonic()
-        if not self._value and now - self._last >= self.interval:
-            self._last = now
-            self._value = self.jobs.cancel_requested(self.job_id)
-        return self._value
-
-
-class Heartbeat:
-    """Writes the job's ``heartbeat_at`` every ``interval`` seconds from a daemon thread.
-
-    The pipeline service fails a RUNNING job whose heartbeat goes stale (its worker died). Once
-    the job is no longer RUNNING (it finished, or was failed as stale while this worker stalled)
-    the beating stops and ``lost`` turns true, which stops the training early.
-    """
-
-    def __init__(
-        self, jobs: JobRepository, job_id: str, interval: float, attempt: int | None = None
-    ) -> None:
-        self.jobs = jobs
-        self.job_id = job_id
-        self.interval = interval
-        self.attempt = attempt
-        self.lost = False
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._beat, name=f"heartbeat-{job_id}", daemon=True)
-
-    def __enter__(self) -> Heartbeat:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=max(self.interval, 5.0))
-
-    def _beat(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                alive = self.jobs.heartbeat(self.job_id, self.attempt)
-            except Exception:
-                # A database hiccup: the next beat may get through before the job goes stale.
-                log.warning(
-                    "could not record the heartbeat of job %s",
-                    self.job_id,
-                    exc_info=True,
-                    extra={"job_id": self.job_id},
-                )
-                continue
-            if not alive:
-                self.lost = True
-                return
-
-
 def numeric_metrics(metrics: dict[str, Any]) -> dict[str, float]:
     return {
         k: float(v)
         for k, v in metrics.items()
         if isinstance(v, int | float) and not isinstance(v, bool)
     }
-
-
-class Deadline:
-    """The queue's time limits for one attempt: past ``soft`` the training stops (checked with
-    the cancel flag); past ``hard`` a watchdog fails the job and ends the worker process, which
-    is stuck where no check reaches (the broker then has the task, and the job is finished)."""
-
-    def __init__(self, runner: TrainingRunner, job: Job, soft: float, hard: float) -> None:
-        self.runner = runner
-        self.job_id = job.id
-        self.attempt = job.attempts
-        self.soft = soft
-        self.hard = hard
-        self._start = time.monotonic()
-        self._timer = threading.Timer(hard, self._hard_stop)
-        self._timer.daemon = True
-
-    def __enter__(self) -> Deadline:
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._timer.cancel()
-
-    @property
-    def passed(self) -> bool:
-        return time.monotonic() - self._start > self.soft
-
-    def error(self) -> DeadlineExceeded:
-        return DeadlineExceeded(
-            f"job {self.job_id} ran longer than the train queue's time limit ({self.soft:g}s)",
-            details={"job_id": self.job_id, "limit_seconds": self.soft},
-        )
-
-    def _hard_stop(self) -> None:
-        message = f"job {self.job_id} passed the train queue's hard time limit ({self.hard:g}s)"
-        log.error(message, extra={"job_id": self.job_id})
-        try:
-            self.runner._fail(
-                self.job_id,
-                self.attempt,
-                JobError(code=ErrorCode.DEADLINE_EXCEEDED.value, message=message),
-            )
-        finally:
-            os._exit(1)
 
 
 class TrainingRunner:
@@ -225,7 +114,9 @@ class TrainingRunner:
         soft, hard = self.time_limits
         with (
             Heartbeat(self.jobs, job_id, self.heartbeat_seconds, started.attempts) as heartbeat,
-            Deadline(self, started, soft, hard) as deadline,
+            Deadline(
+                started, soft, hard, lambda error: self._fail(job_id, started.attempts, error)
+            ) as deadline,
         ):
             return self._run_started(started, heartbeat, deadline)
 

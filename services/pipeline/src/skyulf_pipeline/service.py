@@ -6,18 +6,14 @@ its asyncio channel, so nothing here blocks on the network except the task broke
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-import re
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import PurePosixPath
 from typing import Any
 
 from skyulf_core.errors import AlreadyExists, FailedPrecondition, InvalidArgument, Unavailable
 from skyulf_core.graph import PipelineGraph, ValidationReport, preview_pipeline, validate_graph
-from skyulf_core.models import is_model, model_catalog
+from skyulf_core.models import model_catalog
 from skyulf_core.nodes import node_catalog
 from skyulf_pipeline.datasets import load_frame, require_ready
 from skyulf_pipeline.models import (
@@ -35,6 +31,12 @@ from skyulf_pipeline.models import (
 )
 from skyulf_pipeline.previews import preview_entry
 from skyulf_pipeline.repository import JobRepository
+from skyulf_pipeline.submission import (
+    IDEMPOTENCY_HEADER,
+    MODEL_NAME,
+    model_results,
+    request_digest,
+)
 from skyulf_platform.artifacts.base import ArtifactStore
 from skyulf_platform.db.base import utcnow
 
@@ -43,71 +45,10 @@ log = logging.getLogger(__name__)
 Enqueue = Callable[[str], None]
 # Deletes the model versions a job registered (the registry's DeleteJobVersions).
 WithdrawVersions = Callable[[str], object]
-IDEMPOTENCY_HEADER = "Idempotency-Key"
 
-MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
-_DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".json", ".jsonl", ".xlsx", ".xls")
 MAX_PAGE = 500
 DEFAULT_PAGE = 50
 MAX_PREVIEW_ROWS = 200
-
-
-def _name_part(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("._-")
-
-
-def default_model_name(dataset_name: str, model_type: str) -> str:
-    """``<dataset name>-<model type>`` reduced to what the registry accepts as a name."""
-    stem = dataset_name
-    suffix = PurePosixPath(stem).suffix
-    if suffix.lower() in _DATA_SUFFIXES:
-        stem = stem[: -len(suffix)]
-    model = _name_part(model_type)[:64] or "model"
-    stem = _name_part(stem)[: 127 - len(model)].rstrip("._-")
-    name = f"{stem}-{model}" if stem else model
-    return name if MODEL_NAME.match(name) else f"model-{model}"
-
-
-def model_type_of(graph: PipelineGraph) -> str:
-    for node in graph.nodes:
-        if is_model(node.type):
-            return node.type
-    raise InvalidArgument("the pipeline has no model node", details={"field": "graph"})
-
-
-def model_results(graph: PipelineGraph, model_name: str, dataset_name: str) -> list[ModelResult]:
-    """The name each model node registers under, in graph order.
-
-    One model: ``model_name`` (default ``<dataset>-<model type>``). Several: each gets its node
-    id appended (``<model_name>-<node id>``, default ``<dataset>-<node id>``).
-    """
-    models = [n for n in graph.nodes if is_model(n.type)]
-    if not models:
-        raise InvalidArgument("the pipeline has no model node", details={"field": "graph"})
-    if len(models) == 1:
-        name = model_name or default_model_name(dataset_name, models[0].type)
-        return [ModelResult(node_id=models[0].id, model_type=models[0].type, model_name=name)]
-    results = []
-    for node in models:
-        if model_name:
-            name = f"{model_name[: 126 - len(_name_part(node.id)[:64])]}-{_name_part(node.id)[:64]}"
-            if not MODEL_NAME.match(name):
-                name = default_model_name(model_name, node.id)
-        else:
-            name = default_model_name(dataset_name, node.id)
-        results.append(ModelResult(node_id=node.id, model_type=node.type, model_name=name))
-    return results
-
-
-def request_digest(dataset_id: str, graph: PipelineGraph, model_name: str) -> str:
-    """SHA-256 of a job request in canonical JSON: what an Idempotency-Key is bound to."""
-    body = {
-        "dataset_id": dataset_id,
-        "graph": graph.model_dump(mode="json", exclude_none=True),
-        "model_name": model_name,
-    }
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def issues_of(report: ValidationReport) -> list[Issue]:
