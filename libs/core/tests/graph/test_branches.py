@@ -258,3 +258,22 @@ def test_models_of_one_pipeline_share_the_task(churn: pd.DataFrame) -> None:
     g["nodes"][-1]["type"] = "linear_regression"
     with pytest.raises(InvalidArgument, match="classification model"):
         train_pipeline(g, churn)
+
+
+def test_preview_shows_every_node_of_a_branching_graph(churn: pd.DataFrame) -> None:
+    from skyulf_core.graph import preview_pipeline
+
+    previews = preview_pipeline(merged_graph("suffix"), churn, rows=3)
+    by_id = {p.node_id: p for p in previews}
+    assert set(by_id) == {
+        "drop",
+        "split",
+        "impute_num",
+        "impute_cat",
+        "scale",
+        "num",
+        "cat",
+        "join",
+    }
+    assert "city" not in by_id["num"].columns and "city_Phoenix" in by_id["cat"].columns
+    assert {"age_1", "age_2"} <= set(by_id["join"].columns)
