@@ -17,17 +17,16 @@ from typing import Any
 from pydantic import BaseModel
 
 from skyulf_core.errors import InvalidArgument, NodeError
-from skyulf_core.graph.columns import dataset_flow, node_flow, non_numeric
+from skyulf_core.graph.column_checks import ColumnChecks
 from skyulf_core.graph.spec import (
     GraphNode,
     PipelineGraph,
     ancestors,
     parents_of,
     parse_graph,
-    topological_order,
 )
 from skyulf_core.models import get_model, is_model
-from skyulf_core.nodes import ColumnSet, NodeDefinition, get_node, node_types
+from skyulf_core.nodes import get_node, node_types
 from skyulf_core.nodes.encoding_ordinal import encodes_target
 from skyulf_core.nodes.splitting import SPLITTER_ID
 
@@ -45,7 +44,7 @@ class ValidationReport(BaseModel):
     errors: list[GraphIssue]
 
 
-class _Checker:
+class _Checker(ColumnChecks):
     def __init__(
         self,
         graph: PipelineGraph,
@@ -302,94 +301,6 @@ class _Checker:
         if params is None or split_params is None:
             return False
         return encodes_target(node.type, params, split_params.target_column)
-
-    def _columns(self) -> None:
-        """Columns (and their kinds) along every path, in run order, into every model."""
-        assert self.columns is not None
-        order = topological_order(self.graph)
-        target = self._target(order)
-        start = dataset_flow(self.columns, target, self.dtypes)
-        flows: dict[str, ColumnSet] = {}
-        for node in order:
-            inputs = [flows[p] for p in self._parents[node.id] if p in flows]
-            flow = inputs[0] if inputs else start
-            if node.type not in self.known_nodes:
-                if is_model(node.type) and not self.partial:
-                    self._model_inputs(node, flow)
-                continue
-            params = self.params.get(id(node))
-            definition: NodeDefinition = get_node(node.type)
-            if params is None:
-                flows[node.id] = ColumnSet(flow.names, open=True)
-                continue
-            for col in getattr(params, "columns", None) or []:
-                if encodes_target(node.type, params, target):
-                    break  # a Label/OrdinalEncoder's target mode: columns is [target]
-                if col == target:
-                    self.add(
-                        "target_as_feature",
-                        f"node '{node.id}' ({node.type}) lists the target '{col}' in columns",
-                        node_id=node.id,
-                        field="columns",
-                        column=col,
-                    )
-                elif not any(f.may_contain(col) for f in inputs or [start]):
-                    self.add(
-                        "unknown_column",
-                        f"node '{node.id}' ({node.type}): column '{col}' "
-                        "is not in the data at this point",
-                        node_id=node.id,
-                        field="columns",
-                        column=col,
-                    )
-            if definition.fan_in is not None:
-                flows[node.id] = self._joined(node, definition, params, inputs or [start])
-            else:
-                flows[node.id] = node_flow(definition, params, flow)
-
-    def _joined(
-        self, node: GraphNode, definition: NodeDefinition, params: Any, inputs: list[ColumnSet]
-    ) -> ColumnSet:
-        assert definition.fan_in is not None
-        try:
-            return definition.fan_in.column_flow(inputs, params)
-        except NodeError as exc:
-            self.add(
-                "column_clash",
-                exc.message,
-                node_id=node.id,
-                field=exc.details.get("field"),
-                column=exc.details.get("column"),
-            )
-            return ColumnSet(inputs[0].names, open=True)
-
-    def _model_inputs(self, model: GraphNode, flow: ColumnSet) -> None:
-        for column, kind in non_numeric(flow):
-            self.add(
-                "non_numeric_feature",
-                f"column '{column}' reaches model '{model.id}' ({model.type}) as {kind}; a model "
-                "takes numbers: encode it (e.g. OneHotEncoder) or drop it before the model",
-                node_id=model.id,
-                field="edges",
-                column=column,
-            )
-
-    def _target(self, order: list[Any]) -> str | None:
-        assert self.columns is not None
-        for node in order:
-            params = self.params.get(id(node))
-            if node.type == SPLITTER_ID and params is not None and params.target_column:
-                if params.target_column not in self.columns:
-                    self.add(
-                        "unknown_column",
-                        f"node '{node.id}' ({SPLITTER_ID}): target column "
-                        f"'{params.target_column}' is not in the dataset",
-                        node_id=node.id,
-                        field="target_column",
-                        column=params.target_column,
-                    )
-                return str(params.target_column)
-        return None
 
 
 def validate_graph(
