@@ -3,8 +3,11 @@ a three-model branching graph trained through the gateway."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +24,8 @@ from .helpers import SLICE_GRAPH, upload, wait_for
 from .test_worker_loss import _csv, _graph
 
 pytestmark = pytest.mark.e2e
+
+DATA = Path(__file__).resolve().parents[2] / "libs" / "core" / "tests" / "data"
 
 MAX_ATTEMPTS = 2
 WORKER = ["-m", "skyulf_platform.tasks.worker"]
@@ -86,6 +91,12 @@ def test_a_cancel_during_a_long_fit_takes_effect_in_seconds(
     assert done["status"] == "CANCELLED", done
     assert took < 5.0, took
     print(f"cancel during the fit took effect in {took:.2f}s")
+    # A cancelled job can be retried from its stored graph: a new job.
+    retry = api.post(f"/jobs/{job['id']}/retry")
+    assert retry.status_code == 201, retry.text
+    assert retry.json()["retry_of"] == job["id"] and retry.json()["id"] != job["id"]
+    api.post(f"/jobs/{retry.json()['id']}/cancel")
+    wait_for(api, f"/jobs/{retry.json()['id']}", {"CANCELLED", "SUCCEEDED", "FAILED"}, 60)
 
 
 def test_a_second_delivery_while_the_first_attempt_is_alive_does_not_run(
@@ -147,7 +158,7 @@ def test_a_job_whose_worker_is_killed_repeatedly_fails_after_the_attempt_limit(
 
 
 def test_a_three_model_branching_graph_trains_through_the_gateway(
-    api: httpx.Client, churn_csv: bytes
+    api: httpx.Client, churn_csv: bytes, tmp_path: Path
 ) -> None:
     created = upload(api, "churn.csv", churn_csv).json()
     dataset = wait_for(api, f"/datasets/{created['id']}", {"READY", "FAILED"})
@@ -183,3 +194,30 @@ def test_a_three_model_branching_graph_trains_through_the_gateway(
         version = api.get(f"/models/{result['model_name']}/versions/1").json()
         assert version["model_type"] == result["model_type"]
         assert version["metrics"]["test_accuracy"] == result["metrics"]["test_accuracy"]
+
+    # The job's pipeline, exported as a script, reproduces every model's metrics from the CSV.
+    export = api.get(f"/jobs/{job['id']}/export.py")
+    assert export.status_code == 200 and export.headers["content-type"].startswith("text/x-python")
+    script, csv = tmp_path / "pipeline.py", tmp_path / "churn.csv"
+    script.write_text(export.text)
+    csv.write_bytes(churn_csv)
+    run = subprocess.run(
+        [sys.executable, str(script), str(csv), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    exported = json.loads((tmp_path / "out" / "metrics.json").read_text())
+    for result in results:
+        assert exported[result["node_id"]]["metrics"] == pytest.approx(result["metrics"])
+    # A pipeline saved by the original Skyulf comes back as a graph the platform validates.
+    saved = json.loads((DATA / "original_pipeline.json").read_text())
+    imported = api.post("/pipelines/import", json=saved)
+    assert imported.status_code == 200, imported.text
+    check = api.post(
+        "/pipelines/validate",
+        json={"graph": imported.json()["graph"], "dataset_id": dataset["id"]},
+    )
+    assert check.json() == {"valid": True, "errors": []}
