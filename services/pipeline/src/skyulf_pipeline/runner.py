@@ -51,6 +51,10 @@ log = logging.getLogger(__name__)
 TRAINING_SHARE = 0.9
 
 
+def job_error(error: SkyulfError) -> JobError:
+    return JobError(code=error.code.value, message=error.message, details=error.details)
+
+
 def numeric_metrics(metrics: dict[str, Any]) -> dict[str, float]:
     return {
         k: float(v)
@@ -134,7 +138,7 @@ class TrainingRunner:
             change=JobChange(
                 status=JobStatus.FAILED,
                 message=error.message,
-                error=JobError(code=error.code.value, message=error.message, details=error.details),
+                error=job_error(error),
                 finished_at=utcnow(),
             ),
             event_type="failed",
@@ -152,28 +156,16 @@ class TrainingRunner:
             return self._train(started, heartbeat, deadline)
         except Cancelled as e:
             if deadline.passed:
-                error = deadline.error()
-                return self._fail(
-                    job_id,
-                    attempt,
-                    JobError(code=error.code.value, message=error.message, details=error.details),
-                )
+                return self._fail(job_id, attempt, job_error(deadline.error()))
             return self._finish(
                 job_id, attempt, JobStatus.CANCELLED, "cancelled", message=e.message
             )
         except SoftTimeLimitExceeded:
             # Celery's own soft limit (prefork pools), the same limit the deadline checks.
-            error = deadline.error()
-            return self._fail(
-                job_id,
-                attempt,
-                JobError(code=error.code.value, message=error.message, details=error.details),
-            )
+            return self._fail(job_id, attempt, job_error(deadline.error()))
         except SkyulfError as e:
             log.info("job %s failed: %s", job_id, e.message, extra={"job_id": job_id})
-            return self._fail(
-                job_id, attempt, JobError(code=e.code.value, message=e.message, details=e.details)
-            )
+            return self._fail(job_id, attempt, job_error(e))
         except Exception:
             log.exception("job %s failed with an internal error", job_id, extra={"job_id": job_id})
             return self._fail(
