@@ -51,6 +51,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "SKYULF_JOB_HEARTBEAT_SECONDS": "0.5",
         "SKYULF_JOB_STALE_SECONDS": "3",
         "SKYULF_JOB_REAP_INTERVAL_SECONDS": "0.5",
+        # One attempt: the first silent worker fails the job (test_job_attempts.py covers more).
+        "SKYULF_JOB_MAX_ATTEMPTS": "1",
     }
     s = Stack(data_dir=tmp / "data", ports=Ports.free(), env=env)
     with s.running(timeout=150):

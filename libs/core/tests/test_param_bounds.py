@@ -31,6 +31,7 @@ EXEMPT: dict[tuple[str, str], str] = {
     ("ValueReplacement", "value"): "a value written into the data, not a size",
     ("SimpleImputer", "fill_value"): "a value written into the data, not a size",
     ("OrdinalEncoder", "categories_order{}[]"): "a category value, not a size",
+    ("Casting", "categories{}[]"): "a category value, not a size",
     ("OrdinalEncoder", "unknown_value"): "the code written for unseen values (stored as float)",
     **{
         (vec, df): "a document-count threshold: larger only prunes more words, at no cost"

@@ -127,24 +127,40 @@ class FakeIngestion(ingestion_pb2_grpc.IngestionServiceServicer):
 
 
 class FakeRegistry(registry_pb2_grpc.RegistryServiceServicer):
-    """Records registrations; idempotent on the job id, like the real registry."""
+    """Records registrations; idempotent on the job's model node, like the real registry."""
 
     def __init__(self) -> None:
         self.calls: list[registry_pb2.CreateModelVersionRequest] = []
-        self.by_job: dict[str, registry_pb2.ModelVersion] = {}
+        self.by_job: dict[tuple[str, str], registry_pb2.ModelVersion] = {}
         self.latest: dict[str, int] = {}
+        self.deleted: list[str] = []
 
     async def CreateModelVersion(
         self, request: registry_pb2.CreateModelVersionRequest, context: aio.ServicerContext
     ) -> registry_pb2.CreateModelVersionResponse:
         self.calls.append(request)
-        existing = self.by_job.get(request.lineage.job_id)
+        key = (request.lineage.job_id, request.lineage.node_id)
+        existing = self.by_job.get(key)
         if existing is None:
             version = self.latest.get(request.name, 0) + 1
             self.latest[request.name] = version
-            existing = registry_pb2.ModelVersion(name=request.name, version=version)
-            self.by_job[request.lineage.job_id] = existing
+            existing = registry_pb2.ModelVersion(
+                name=request.name,
+                version=version,
+                bundle_uri=request.bundle_uri,
+                bundle_checksum=request.bundle_checksum,
+                metrics=request.metrics,
+            )
+            self.by_job[key] = existing
         return registry_pb2.CreateModelVersionResponse(model_version=existing)
+
+    async def DeleteJobVersions(
+        self, request: registry_pb2.DeleteJobVersionsRequest, context: aio.ServicerContext
+    ) -> registry_pb2.DeleteJobVersionsResponse:
+        gone = [key for key in self.by_job if key[0] == request.job_id]
+        if gone:
+            self.deleted.append(request.job_id)
+        return registry_pb2.DeleteJobVersionsResponse(versions=[self.by_job.pop(k) for k in gone])
 
 
 @dataclass

@@ -38,11 +38,26 @@ async def test_valid_slice_graph_against_the_dataset(
 ) -> None:
     resp = await harness.stub.ValidatePipeline(
         pipeline_pb2.ValidatePipelineRequest(
-            graph=harness.graph_proto(slice_graph), dataset_id=harness.churn_id
+            graph=harness.graph_proto(slice_graph), dataset_id=harness.trainable_id
         )
     )
     assert resp.valid, [e.message for e in resp.errors]
     assert list(resp.errors) == []
+
+
+async def test_a_text_column_reaching_the_model_is_reported(
+    harness: Any, slice_graph: dict[str, Any]
+) -> None:
+    # The full churn dataset keeps signup_date, a text column the graph never encodes or drops:
+    # the types flow with the columns, so validation names it before any job fails on it.
+    resp = await harness.stub.ValidatePipeline(
+        pipeline_pb2.ValidatePipelineRequest(
+            graph=harness.graph_proto(slice_graph), dataset_id=harness.churn_id
+        )
+    )
+    assert not resp.valid
+    assert [(e.node_id, e.column) for e in resp.errors] == [("model", "signup_date")]
+    assert "reaches model 'model'" in resp.errors[0].message
 
 
 async def test_scaler_before_the_split_is_reported_as_leakage(harness: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import grpc
 import polars as pl
 import pytest
 
@@ -22,9 +23,26 @@ async def _collect(stream: Any) -> list[Any]:
     return [e async for e in stream]
 
 
-async def test_leftover_text_column_fails_naming_the_model_node_and_column(harness: Any) -> None:
+def _stored(harness: Any, graph: dict[str, Any], dataset_id: str) -> Any:
+    """A queued job written straight to the table: what the worker meets when the data's types
+    were not known at submission (submission refuses what validation already sees)."""
+    return harness.jobs.create(
+        dataset_id=dataset_id, graph=graph, model_name="churn-model", event_message="queued"
+    )
+
+
+async def test_leftover_text_column_is_refused_at_submission(harness: Any) -> None:
+    with pytest.raises(grpc.aio.AioRpcError) as info:
+        await harness.create(dataset_id=harness.churn_id)
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "signup_date" in info.value.details() and "'model'" in info.value.details()
+
+
+async def test_leftover_text_column_fails_naming_the_model_node_and_column(
+    harness: Any, slice_graph: dict[str, Any]
+) -> None:
     # The full churn data keeps signup_date, which no node of the slice graph handles.
-    job = await harness.create(dataset_id=harness.churn_id)
+    job = _stored(harness, slice_graph, harness.churn_id)
     done = await harness.run(job.id)
     assert done.status == JobStatus.FAILED
     assert done.error is not None
@@ -45,7 +63,7 @@ async def test_fit_time_error_in_a_node_names_that_node(
     # when the scaler is fitted.
     slice_graph["nodes"][3]["params"]["columns"] = ["age", "plan_type"]
     slice_graph["nodes"][2]["params"]["columns"] = ["city"]
-    job = await harness.create(slice_graph)
+    job = _stored(harness, slice_graph, harness.trainable_id)
     done = await harness.run(job.id)
     assert done.status == JobStatus.FAILED
     assert done.error is not None

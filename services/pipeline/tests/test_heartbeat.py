@@ -107,11 +107,11 @@ async def test_a_database_hiccup_does_not_stop_the_heartbeat(
     real = harness.jobs.heartbeat
     calls = {"n": 0}
 
-    def flaky(job_id: str) -> bool:
+    def flaky(job_id: str, attempt: int | None = None) -> bool:
         calls["n"] += 1
         if calls["n"] <= 2:
             raise OSError("database is restarting")
-        return real(job_id)
+        return real(job_id, attempt)
 
     monkeypatch.setattr(harness.jobs, "heartbeat", flaky)
     seen: list[datetime | None] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import timedelta
 from typing import Any
 
 import grpc
@@ -14,6 +15,7 @@ from skyulf.ingestion.v1 import ingestion_pb2
 from skyulf.pipeline.v1 import pipeline_pb2
 from skyulf_pipeline.models import JobChange, JobStatus
 from skyulf_platform.bundles import read_bundle
+from skyulf_platform.db.base import utcnow
 from skyulf_platform.errors import from_rpc_error
 
 MISSING = "00000000-0000-4000-8000-000000000000"
@@ -81,17 +83,34 @@ async def test_a_redelivered_task_does_not_register_twice(harness: Any) -> None:
     assert len(harness.registry.calls) == 1
 
 
-async def test_a_task_for_a_job_left_running_runs_it_again(harness: Any) -> None:
-    job = await harness.create()
+def _left_running(harness: Any, job_id: str, silent_for: float) -> None:
+    """The job as a worker leaves it: RUNNING, its last heartbeat ``silent_for`` seconds ago."""
     harness.jobs.change(
-        job.id,
+        job_id,
         when=[JobStatus.QUEUED],
-        change=JobChange(status=JobStatus.RUNNING),
+        change=JobChange(
+            status=JobStatus.RUNNING, heartbeat_at=utcnow() - timedelta(seconds=silent_for)
+        ),
         event_type="started",
     )
+
+
+async def test_a_task_for_a_job_whose_worker_went_silent_runs_it_again(harness: Any) -> None:
+    job = await harness.create()
+    _left_running(harness, job.id, silent_for=3600)
     done = await harness.run(job.id)
     assert done.status == JobStatus.SUCCEEDED
     assert done.model_version == 1
+    assert done.attempts == 1
+
+
+async def test_a_second_delivery_while_the_worker_is_alive_does_not_run(harness: Any) -> None:
+    job = await harness.create()
+    _left_running(harness, job.id, silent_for=1)
+    again = await harness.run(job.id)
+    assert again.status == JobStatus.RUNNING
+    assert again.attempts == 0
+    assert harness.registry.calls == []
 
 
 async def test_explicit_model_name_is_used_and_checked(harness: Any) -> None:
@@ -114,7 +133,8 @@ async def test_invalid_graph_is_refused_with_every_issue(
     assert "impute" in info.value.details() and "agee" in info.value.details()
     err = from_rpc_error(info.value)
     assert err.details["node"] == "impute"
-    assert {i["column"] for i in err.details["issues"]} == {"agee", "cty"}
+    # The misspelt column leaves plan_type un-encoded: it would reach the model as text.
+    assert {i["column"] for i in err.details["issues"]} == {"agee", "cty", "plan_type"}
     assert harness.enqueued.job_ids == []
     listed = await harness.stub.ListJobs(pipeline_pb2.ListJobsRequest())
     assert listed.total == 0
@@ -161,12 +181,7 @@ async def test_cancel_a_queued_job_then_its_task_does_nothing(harness: Any) -> N
 
 async def test_cancel_a_running_job_stops_it_at_a_node_boundary(harness: Any) -> None:
     job = await harness.create()
-    harness.jobs.change(
-        job.id,
-        when=[JobStatus.QUEUED],
-        change=JobChange(status=JobStatus.RUNNING),
-        event_type="started",
-    )
+    _left_running(harness, job.id, silent_for=3600)
     resp = await harness.stub.CancelJob(pipeline_pb2.CancelJobRequest(job_id=job.id))
     assert resp.job.status == pipeline_pb2.JOB_STATUS_RUNNING
     assert harness.jobs.get(job.id).cancel_requested

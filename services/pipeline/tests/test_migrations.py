@@ -101,3 +101,31 @@ def test_downgrade_from_head_on_sqlite(tmp_path: Path, revision: str) -> None:
         assert ("pipeline_jobs" in tables) is (revision == "0001")
     finally:
         engine.dispose()
+
+
+def _attempts_round_trip(url: str) -> None:
+    upgrade(MIGRATIONS, url, "pipeline", "0002")
+    engine = make_engine(url)
+    try:
+        _insert_job(engine)
+        upgrade(MIGRATIONS, url, "pipeline", "0004")
+        assert {"attempts", "idempotency_key", "request_sha256", "retry_of", "results"} <= (
+            _columns(engine)
+        )
+        with engine.connect() as conn:
+            assert conn.scalar(sa.text("SELECT attempts FROM pipeline_jobs")) == 0
+            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        assert [d for d in diff if "alembic_version" not in str(d)] == []
+        command.downgrade(alembic_config(MIGRATIONS, url, "pipeline"), "0002")
+        assert "attempts" not in _columns(engine)
+        assert _counts(engine) == (1, 1)
+    finally:
+        engine.dispose()
+
+
+def test_attempts_migration_round_trip_on_sqlite(tmp_path: Path) -> None:
+    _attempts_round_trip(f"sqlite:///{tmp_path / 'pipeline.db'}")
+
+
+def test_attempts_migration_round_trip_on_postgresql(fresh_postgres_url: str) -> None:
+    _attempts_round_trip(fresh_postgres_url)

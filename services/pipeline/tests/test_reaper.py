@@ -1,4 +1,8 @@
-"""The reaper: a RUNNING job whose worker stopped beating is failed, once, and stays failed."""
+"""The reaper: a RUNNING job whose worker stopped beating is failed, once, and stays failed.
+
+These tests are of a job at its attempt limit (``max_attempts=1``); below it the job is queued
+again (see test_attempts.py).
+"""
 
 from __future__ import annotations
 
@@ -46,7 +50,7 @@ def _job(jobs: JobRepository, status: JobStatus = JobStatus.RUNNING, **times: da
 
 @pytest.fixture
 def service(jobs: JobRepository, store: LocalArtifactStore) -> PipelineService:
-    return PipelineService(jobs, store, lambda job_id: None)
+    return PipelineService(jobs, store, lambda job_id: None, max_attempts=1)
 
 
 def ago(seconds: float) -> datetime:
@@ -66,8 +70,8 @@ def test_a_silent_running_job_is_failed_as_unavailable_with_a_terminal_event(
     assert job.finished_at is not None
     assert job.error is not None and job.error.code == "UNAVAILABLE"
     assert job.error.message == (
-        f"the worker running job {job_id} stopped responding (no heartbeat for 10m); "
-        "run the job again"
+        f"the worker running job {job_id} stopped responding (no heartbeat for 10m) "
+        "on attempt 1 of 1 (SKYULF_JOB_MAX_ATTEMPTS); run the job again"
     )
     assert job.message == job.error.message
     assert job.error.details["job_id"] == job_id
@@ -123,7 +127,7 @@ def test_only_running_jobs_are_reaped(service: PipelineService, jobs: JobReposit
 def test_a_heartbeat_between_the_sweep_and_the_update_wins(jobs: JobRepository) -> None:
     job_id = _job(jobs, started_at=ago(600), heartbeat_at=ago(600))
     cutoff = ago(STALE)
-    assert [j for j, _ in jobs.silent_running(cutoff)] == [job_id]
+    assert [j for j, *_ in jobs.silent_running(cutoff)] == [job_id]
     assert jobs.heartbeat(job_id)  # the worker was only slow
     failed = jobs.change(
         job_id,
@@ -183,6 +187,7 @@ def _reaped_midway(harness: Any) -> Any:
 async def test_a_worker_finishing_after_its_job_was_reaped_leaves_it_failed(
     harness: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    harness.service.max_attempts = 1
     # The heartbeat is too slow to notice: training finishes and tries to record success.
     monkeypatch.setattr(runner_module, "train_pipeline", _reaped_midway(harness))
     job = await harness.create()
@@ -200,6 +205,7 @@ async def test_a_worker_finishing_after_its_job_was_reaped_leaves_it_failed(
 async def test_a_worker_whose_heartbeat_finds_its_job_reaped_stops_training(
     harness: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    harness.service.max_attempts = 1
     harness.runner.heartbeat_seconds = 0.05
     monkeypatch.setattr(runner_module, "train_pipeline", _reaped_midway(harness))
     job = await harness.create()
@@ -210,6 +216,7 @@ async def test_a_worker_whose_heartbeat_finds_its_job_reaped_stops_training(
 
 
 async def test_a_redelivered_task_for_a_reaped_job_is_left_alone(harness: Any) -> None:
+    harness.service.max_attempts = 1
     job = await harness.create()
     harness.jobs.change(
         job.id,
@@ -226,6 +233,7 @@ async def test_a_redelivered_task_for_a_reaped_job_is_left_alone(harness: Any) -
 
 
 async def test_watch_job_ends_when_the_job_is_reaped(harness: Any) -> None:
+    harness.service.max_attempts = 1
     job = await harness.create()
     harness.jobs.change(
         job.id,
@@ -258,6 +266,7 @@ async def test_the_served_process_reaps_and_stops_reaping_on_shutdown(tmp_path: 
         job_heartbeat_seconds=0.05,
         job_stale_seconds=1.0,
         job_reap_interval_seconds=0.05,
+        job_max_attempts=1,
     )
     migrate(settings, MIGRATIONS)
     engine = make_engine(settings.resolved_database_url())

@@ -12,7 +12,7 @@ from skyulf_core.errors import NotFound
 from skyulf_pipeline.db.tables import Base
 from skyulf_pipeline.models import JobChange, JobStatus
 from skyulf_pipeline.repository import JobRepository
-from skyulf_pipeline.service import default_model_name
+from skyulf_pipeline.submission import default_model_name
 
 
 def _running(jobs: JobRepository) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from skyulf_core.errors import AlreadyExists, InvalidArgument, NotFound
+from skyulf_registry.models import Lineage, NewModelVersion
 from skyulf_registry.service import RegistryService
 
 
@@ -96,3 +97,32 @@ def test_list_models_pages(service: RegistryService, new_version: Any) -> None:
     assert [m.name for m in service.list_models(page_size=2, offset=2).models] == ["c"]
     with pytest.raises(InvalidArgument, match="offset"):
         service.list_models(offset=-1)
+
+
+def test_a_job_registers_one_version_per_model_node_and_withdraws_them(
+    service: RegistryService,
+) -> None:
+    def new(name: str, node: str, checksum: str) -> NewModelVersion:
+        return NewModelVersion(
+            name=name,
+            task="classification",
+            model_type="svc",
+            bundle_uri=f"file:///models/{name}/job-1/attempt-1",
+            bundle_checksum=checksum,
+            lineage=Lineage(job_id="job-1", node_id=node),
+        )
+
+    a = service.create_model_version(new("churn-a", "a", "a" * 64))
+    b = service.create_model_version(new("churn-b", "b", "b" * 64))
+    assert (a.version, b.version, b.lineage.node_id) == (1, 1, "b")
+    # A later attempt's bundle (another checksum) does not replace the registered version.
+    again = service.create_model_version(new("churn-a", "a", "c" * 64))
+    assert again == a and again.bundle_checksum == "a" * 64
+    deleted = service.delete_job_versions("job-1")
+    assert sorted(v.name for v in deleted) == ["churn-a", "churn-b"]
+    assert service.list_model_versions("churn-a") == []
+    # A withdrawn version's number is never given again.
+    later = service.create_model_version(
+        new("churn-a", "a", "d" * 64).model_copy(update={"lineage": Lineage(job_id="job-2")})
+    )
+    assert later.version == 2

@@ -186,3 +186,56 @@ def test_preview_of_an_unfinished_graph(churn: pd.DataFrame, chain) -> None:
     assert preview.n_rows == 40
     missing_rows = [r for r in preview.rows if r["age"] is None]
     assert missing_rows and all(r["age_was_missing"] == 1 for r in missing_rows)
+
+
+def test_a_fit_in_a_child_process_gives_the_same_model(churn: pd.DataFrame, churn_graph) -> None:
+    inline = train_pipeline(churn_graph("random_forest_classifier"), churn)
+    isolated = train_pipeline(
+        churn_graph("random_forest_classifier"),
+        churn,
+        should_cancel=lambda: False,
+        isolate_fit=True,
+    )
+    assert isolated.metrics == inline.metrics
+
+
+def test_a_cancel_stops_a_fit_in_progress(churn: pd.DataFrame, chain) -> None:
+    import time
+
+    big = pd.concat([churn] * 40, ignore_index=True)
+    graph = chain(
+        ("drop", "DropMissingColumns", {"columns": ["customer_id", "signup_date", "city"]}),
+        ("split", "TrainTestSplitter", {"target_column": "churned"}),
+        ("impute", "SimpleImputer", {"strategy": "most_frequent"}),
+        ("encode", "OneHotEncoder", {"columns": ["plan_type"]}),
+        ("model", "random_forest_classifier", {"n_estimators": 2000, "min_samples_split": 2}),
+    )
+    started: list[float] = []
+
+    def should_cancel() -> bool:
+        # Let every node run; once the fit has been going for a second, cancel.
+        if not started:
+            started.append(time.monotonic())
+        return time.monotonic() - started[0] > 1.0
+
+    t0 = time.monotonic()
+    with pytest.raises(Cancelled, match="during the fit"):
+        train_pipeline(graph, big, should_cancel=should_cancel, isolate_fit=True)
+    # The fit alone would take far longer; the cancel lands within a poll of being asked.
+    assert time.monotonic() - t0 < 4.0
+
+
+def test_a_killed_fit_process_names_the_model(churn: pd.DataFrame, churn_graph) -> None:
+    import os
+    import signal
+
+    from skyulf_core.graph import isolation
+
+    def killed(work, should_cancel):  # type: ignore[no-untyped-def]
+        return isolation.run_in_child(lambda: os.kill(os.getpid(), signal.SIGKILL), should_cancel)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("skyulf_core.graph.executor.run_in_child", killed)
+        with pytest.raises(NodeError, match=r"node 'model'.*killed \(signal 9\)") as info:
+            train_pipeline(churn_graph(), churn, should_cancel=lambda: False, isolate_fit=True)
+    assert info.value.details["reason"] == "out_of_memory"

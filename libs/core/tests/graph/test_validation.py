@@ -62,13 +62,22 @@ def test_pure_cycle_is_detected(chain) -> None:
     assert _codes(graph)["cycle"].node_id in {"a", "b"}
 
 
-def test_branch_names_the_node(chain) -> None:
+def test_branch_leading_to_no_model_names_the_node(chain) -> None:
     graph = chain(SPLIT, ("imp", "SimpleImputer", {}), MODEL)
     graph["nodes"].append({"id": "other", "type": "StandardScaler", "params": {}})
     graph["edges"].append({"source": "split", "target": "other"})
+    issue = _codes(graph)["dead_end"]
+    assert issue.node_id == "other"
+    assert "leads to no model" in issue.message
+    assert validate_graph(graph, COLUMNS, partial=True).valid
+
+
+def test_two_inputs_need_a_merge(chain) -> None:
+    graph = chain(SPLIT, ("a", "SimpleImputer", {}), ("b", "StandardScaler", {}), MODEL)
+    graph["edges"].append({"source": "split", "target": "b"})
     issue = _codes(graph)["branch"]
-    assert issue.node_id == "split"
-    assert "more than one outgoing edge" in issue.message
+    assert issue.node_id == "b"
+    assert "merge" in issue.message
 
 
 def test_unknown_node_type(chain) -> None:
@@ -157,8 +166,11 @@ def test_model_node_rules(chain) -> None:
     assert "no_model" in _codes(chain(SPLIT, ("imp", "SimpleImputer", {})))
     not_last = _codes(chain(SPLIT, MODEL, ("imp", "SimpleImputer", {})))["model_not_terminal"]
     assert not_last.node_id == "model"
-    two = _codes(chain(SPLIT, MODEL, ("model2", "svc", {})))["multiple_models"]
-    assert two.node_id == "model2"
+    graph = chain(SPLIT, MODEL)
+    graph["nodes"].append({"id": "reg", "type": "linear_regression", "params": {}})
+    graph["edges"].append({"source": "split", "target": "reg"})
+    mixed = _codes(graph)["mixed_tasks"]
+    assert mixed.node_id == "reg" and "regression" in mixed.message
 
 
 def test_leakage_guard_names_the_learning_node(chain) -> None:
@@ -171,13 +183,15 @@ def test_leakage_guard_names_the_learning_node(chain) -> None:
     )
     report = validate_graph(graph, COLUMNS)
     leaks = [i for i in report.errors if i.code == "leakage"]
-    assert [i.node_id for i in leaks] == ["impute"]
-    assert "SimpleImputer" in leaks[0].message and "'split'" in leaks[0].message
+    # DropMissingColumns without columns learns which columns are sparse: it leaks too.
+    assert [i.node_id for i in leaks] == ["drop", "impute"]
+    assert "SimpleImputer" in leaks[1].message and "'split'" in leaks[1].message
 
 
 def test_stateless_nodes_before_the_split_are_allowed(chain) -> None:
     graph = chain(
-        ("drop", "DropMissingColumns", {}),
+        ("drop", "DropMissingColumns", {"columns": ["customer_id"]}),
+        ("cast", "Casting", {"column_types": {"age": "float", "income": "float64"}}),
         ("flag", "MissingIndicator", {}),
         SPLIT,
         ("scale", "StandardScaler", {}),

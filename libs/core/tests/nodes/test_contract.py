@@ -253,3 +253,57 @@ def test_unknown_categories_at_apply_are_defined_behaviour(type_id: str, train_t
         return
     if not definition.train_only:
         assert len(out) == len(unseen)
+
+
+# ---------------------------------------------------------------------------- fan-in nodes
+# A node with several inputs (merge) also goes through its fan-in entry points: fitted on two
+# inputs over the train rows that share a column, applied to the same two inputs of unseen rows.
+
+FAN_IN_IDS = [t for t in NODE_IDS if get_node(t).fan_in is not None]
+
+
+def test_merge_is_the_fan_in_node() -> None:
+    assert FAN_IN_IDS == ["merge"]
+
+
+def _inputs(X: pd.DataFrame) -> list[pd.DataFrame]:
+    return [X[["age", "income", "city"]], X[["income", "tenure_months"]]]
+
+
+@pytest.mark.parametrize("type_id", FAN_IN_IDS)
+def test_fan_in_fit_apply_and_json_round_trip(type_id: str, train_test: Any) -> None:
+    X, _, X_test, _ = train_test
+    definition = get_node(type_id)
+    record = definition.fit_inputs(_inputs(X), CONTRACT_PARAMS[type_id], CTX)
+    out = definition.apply_inputs(_inputs(X_test), record, CTX)
+    assert len(out) == len(X_test) and out.index.equals(X_test.index)
+    assert not out.columns.duplicated().any()
+    reloaded = definition.load_record(json.loads(record.model_dump_json()))
+    pd.testing.assert_frame_equal(out, definition.apply_inputs(_inputs(X_test), reloaded, CTX))
+    one = definition.apply_inputs(_inputs(X_test.iloc[[3]]), record, CTX)
+    pd.testing.assert_frame_equal(one, out.iloc[[3]])
+    for col in record.created_columns():
+        assert col in out.columns
+
+
+@pytest.mark.parametrize("type_id", FAN_IN_IDS)
+def test_fan_in_errors_name_node_and_column(type_id: str, train_test: Any) -> None:
+    X, _, X_test, _ = train_test
+    definition = get_node(type_id)
+    with pytest.raises(NodeError, match=r"node 'n1'.*not been fitted"):
+        definition.apply_inputs(_inputs(X_test), None, CTX)
+    with pytest.raises(NodeError, match=r"n1.*no rows"):
+        definition.fit_inputs(_inputs(X.iloc[:0]), CONTRACT_PARAMS[type_id], CTX)
+    record = definition.fit_inputs(_inputs(X), CONTRACT_PARAMS[type_id], CTX)
+    gone = record.columns[0]
+    parts = [p.drop(columns=[gone]) for p in _inputs(X_test)]
+    with pytest.raises(NodeError, match=f"node 'n1'.*'{gone}'") as info:
+        definition.apply_inputs(parts, record, CTX)
+    assert info.value.details["column"] == gone
+
+
+@pytest.mark.parametrize("type_id", [t for t in NODE_IDS if get_node(t).fan_in is None])
+def test_one_input_nodes_refuse_several_inputs(type_id: str, train_test: Any) -> None:
+    X, _, _, _ = train_test
+    with pytest.raises(NodeError, match="takes one input"):
+        get_node(type_id).fit_inputs(_inputs(X), CONTRACT_PARAMS[type_id], CTX)

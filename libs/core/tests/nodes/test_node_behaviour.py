@@ -129,10 +129,17 @@ def test_missing_indicator_flags_columns_with_missing(churn: pd.DataFrame) -> No
 def test_drop_missing_columns_threshold_and_list(churn: pd.DataFrame) -> None:
     X = churn.drop(columns=["churned"]).assign(sparse=[1.0] + [np.nan] * 299)
     node = get_node("DropMissingColumns")
-    record = node.fit(X, None, {"columns": ["customer_id"]}, CTX)
-    assert record.dropped == ["customer_id", "sparse"]
+    # Listed columns are exactly what is dropped: nothing is learned from the rows.
+    listed = node.fit(X, None, {"columns": ["customer_id"]}, CTX)
+    assert listed.dropped == ["customer_id"]
+    assert not node.learns_with(node.parse_params({"columns": ["customer_id"]}, "n1"))
+    # With none listed, the share rule learns which columns are sparse.
+    record = node.fit(X, None, {}, CTX)
+    assert record.dropped == ["sparse"]
+    assert node.learns_with(node.parse_params({}, "n1"))
+    assert not node.learns_with(node.parse_params({"threshold": 0}, "n1"))
     out, _ = node.apply(X, None, record, CTX)
-    assert "sparse" not in out.columns and "customer_id" not in out.columns
+    assert "sparse" not in out.columns and "customer_id" in out.columns
     # Dropped columns need not be present at prediction time.
     out, _ = node.apply(X.drop(columns=["sparse"]).iloc[:1], None, record, CTX)
     assert "age" in out.columns

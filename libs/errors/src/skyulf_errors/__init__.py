@@ -76,6 +76,10 @@ class Unavailable(SkyulfError):
     code = ErrorCode.UNAVAILABLE
 
 
+class DeadlineExceeded(SkyulfError):
+    code = ErrorCode.DEADLINE_EXCEEDED
+
+
 class DataLoss(SkyulfError):
     code = ErrorCode.DATA_LOSS
 

@@ -28,6 +28,10 @@ DEFAULT_PORTS: dict[str, int] = {
 }
 
 
+# Seconds after which Redis hands an unacknowledged task to another worker.
+DEFAULT_VISIBILITY_TIMEOUT = 3600
+
+
 class PlatformSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SKYULF_", extra="ignore")
 
@@ -63,7 +67,7 @@ class PlatformSettings(BaseSettings):
     # exceed every queue's task_time_limit.
     task_soft_time_limit: int | None = None
     task_time_limit: int | None = None
-    broker_visibility_timeout: int = 3600
+    broker_visibility_timeout: int = DEFAULT_VISIBILITY_TIMEOUT
     # PEM file of the certificate authorities trusted for TLS to the broker (rediss://, whose
     # certificate is always verified). PostgreSQL and S3 clients read theirs from PGSSLROOTCERT
     # and AWS_CA_BUNDLE, which the Helm chart points at the same mounted file.

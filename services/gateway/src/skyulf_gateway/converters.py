@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from fastapi.responses import Response
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from skyulf.advisor.v1 import advisor_pb2
@@ -39,6 +40,30 @@ def graph_to_proto(graph: s.PipelineGraphIn) -> common_pb2.PipelineGraph:
             for n in graph.nodes
         ],
         edges=[common_pb2.GraphEdge(source=e.source, target=e.target) for e in graph.edges],
+    )
+
+
+SCRIPT_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"description": "A Python script.", "content": {"text/x-python": {}}}
+}
+
+
+def script(resp: pipeline_pb2.ExportPipelineResponse) -> Response:
+    """An exported pipeline as a downloadable ``.py`` file."""
+    return Response(
+        content=resp.script,
+        media_type="text/x-python",
+        headers={"Content-Disposition": f'attachment; filename="{resp.filename}"'},
+    )
+
+
+def graph_from_proto(graph: common_pb2.PipelineGraph) -> s.PipelineGraphIn:
+    return s.PipelineGraphIn(
+        nodes=[
+            s.GraphNodeIn(id=n.id, type=n.type, params=_json(n.params_json) or {})
+            for n in graph.nodes
+        ],
+        edges=[s.GraphEdgeIn(source=e.source, target=e.target) for e in graph.edges],
     )
 
 
@@ -130,6 +155,18 @@ def job(j: pipeline_pb2.Job) -> s.JobPublic:
         finished_at=_ts(j, "finished_at"),
         pipeline_id=j.pipeline_id or None,
         pipeline_version=j.pipeline_version or None,
+        results=[
+            s.ModelResultPublic(
+                node_id=r.node_id,
+                model_type=r.model_type,
+                model_name=r.model_name,
+                model_version=r.model_version or None,
+                metrics=dict(r.metrics),
+            )
+            for r in j.results
+        ],
+        attempts=j.attempts,
+        retry_of=j.retry_of or None,
     )
 
 
@@ -199,15 +236,6 @@ def recommendation(r: advisor_pb2.Recommendation) -> s.RecommendationPublic:
         columns=list(r.columns),
         severity=r.severity,
         node=node,
-    )
-
-
-def graph_from_proto(g: common_pb2.PipelineGraph) -> s.PipelineGraphIn:
-    return s.PipelineGraphIn(
-        nodes=[
-            s.GraphNodeIn(id=n.id, type=n.type, params=_json(n.params_json) or {}) for n in g.nodes
-        ],
-        edges=[s.GraphEdgeIn(source=e.source, target=e.target) for e in g.edges],
     )
 
 

@@ -143,6 +143,15 @@ class PipelineGraphIn(BaseModel):
     edges: list[GraphEdgeIn] = Field(default_factory=list)
 
 
+class ExportRequest(BaseModel):
+    graph: PipelineGraphIn
+
+
+class ImportedPipelinePublic(BaseModel):
+    graph: PipelineGraphIn
+    warnings: list[str]
+
+
 class ValidateRequest(BaseModel):
     graph: PipelineGraphIn
     dataset_id: str | None = None
@@ -201,6 +210,16 @@ class JobCreate(BaseModel):
 JobStatus = Literal["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED", "UNSPECIFIED"]
 
 
+class ModelResultPublic(BaseModel):
+    """One model node of the job's graph: where it is registered and how it scored."""
+
+    node_id: str
+    model_type: str
+    model_name: str
+    model_version: int | None
+    metrics: dict[str, float]
+
+
 class JobPublic(BaseModel):
     id: str
     kind: str
@@ -217,6 +236,11 @@ class JobPublic(BaseModel):
     finished_at: datetime | None
     pipeline_id: str | None = None
     pipeline_version: int | None = None
+    # One entry per model node (a branching graph trains several); model_name, model_version
+    # and metrics above describe the first.
+    results: list[ModelResultPublic] = []
+    attempts: int = 0
+    retry_of: str | None = None
 
 
 class JobList(BaseModel):

@@ -20,6 +20,7 @@ def worker_service() -> IngestionService:
 
 @shared_task(
     name=INGEST_DATASET,
+    queue="ingest",
     autoretry_for=(Unavailable,),
     retry_backoff=True,
     max_retries=5,

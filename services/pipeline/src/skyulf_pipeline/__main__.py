@@ -9,7 +9,7 @@ from pathlib import Path
 
 from skyulf.pipeline.v1 import pipeline_pb2, pipeline_pb2_grpc
 from skyulf_pipeline.grpc.servicer import PipelineServicer
-from skyulf_pipeline.peers import INGESTION_SERVICE, AsyncIngestionClient
+from skyulf_pipeline.peers import INGESTION_SERVICE, AsyncIngestionClient, RegistryClient
 from skyulf_pipeline.repository import JobRepository
 from skyulf_pipeline.saved import SavedPipelineService
 from skyulf_pipeline.saved_repository import SavedPipelineRepository
@@ -20,7 +20,7 @@ from skyulf_platform.artifacts import open_store
 from skyulf_platform.checks import artifact_store_check, database_check, peer_check
 from skyulf_platform.db.engine import make_engine
 from skyulf_platform.db.uow import UnitOfWork
-from skyulf_platform.grpc.client import aio_channel
+from skyulf_platform.grpc.client import aio_channel, sync_channel
 from skyulf_platform.grpc.server import ServiceBinding
 from skyulf_platform.runtime import Assembly, service_main
 from skyulf_platform.settings import PlatformSettings
@@ -48,7 +48,7 @@ def celery_enqueue(settings: PlatformSettings) -> Enqueue:
 
 
 async def reap_periodically(service: PipelineService, interval: float, stale: float) -> None:
-    """Fail RUNNING jobs whose worker went silent, every ``interval`` seconds, until cancelled."""
+    """Requeue or fail RUNNING jobs whose worker went silent, every ``interval`` s, until cancelled."""
     while True:
         try:
             await asyncio.to_thread(service.reap_silent_jobs, stale)
@@ -64,11 +64,16 @@ async def assemble(settings: PlatformSettings) -> Assembly:
     uow = UnitOfWork(engine)
     store = open_store(settings)
     ingestion_channel = aio_channel(settings.ingestion_addr)
+    # Blocking: the reaper calls it from its worker thread.
+    registry_channel = sync_channel(settings.registry_addr)
+    registry = RegistryClient(registry_channel)
     service = PipelineService(
         JobRepository(uow),
         store,
         celery_enqueue(settings),
         preview_sample_rows=settings.preview_sample_rows,
+        max_attempts=settings.job_max_attempts,
+        withdraw_versions=registry.delete_job_versions,
     )
     servicer = PipelineServicer(
         service,
@@ -87,6 +92,7 @@ async def assemble(settings: PlatformSettings) -> Assembly:
         with contextlib.suppress(asyncio.CancelledError):
             await reaper
         await ingestion_channel.close()
+        registry_channel.close()
         engine.dispose()
 
     return Assembly(

@@ -31,6 +31,16 @@ class JobError(BaseModel):
     details: dict[str, Any] = Field(default_factory=dict)
 
 
+class ModelResult(BaseModel):
+    """One model node of a job's graph: the name it registers under, its version and metrics."""
+
+    node_id: str
+    model_type: str
+    model_name: str
+    model_version: int | None = None
+    metrics: dict[str, float] = Field(default_factory=dict)
+
+
 class Job(BaseModel):
     id: str
     kind: str
@@ -51,6 +61,11 @@ class Job(BaseModel):
     updated_at: datetime
     pipeline_id: str | None = None
     pipeline_version: int | None = None
+    attempts: int = 0
+    idempotency_key: str | None = None
+    request_sha256: str | None = None
+    retry_of: str | None = None
+    results: list[ModelResult] = Field(default_factory=list)
 
 
 NodeStatus = Literal["queued", "running", "done", "failed", "skipped"]
@@ -88,6 +103,7 @@ class JobChange(BaseModel):
     started_at: datetime | None = None
     finished_at: datetime | None = None
     heartbeat_at: datetime | None = None
+    results: list[ModelResult] | None = None
 
 
 class DatasetStatus(StrEnum):
@@ -120,6 +136,8 @@ class DatasetInfo(BaseModel):
 class RegisteredVersion(BaseModel):
     name: str
     version: int
+    bundle_checksum: str = ""
+    metrics: dict[str, float] = Field(default_factory=dict)
 
 
 class NodeEntry(BaseModel):

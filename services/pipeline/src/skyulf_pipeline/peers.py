@@ -90,6 +90,7 @@ class RegistryClient:
         dataset_id: str,
         job_id: str,
         pipeline: dict[str, Any],
+        node_id: str = "",
     ) -> RegisteredVersion:
         request = registry_pb2.CreateModelVersionRequest(
             name=name,
@@ -100,14 +101,31 @@ class RegistryClient:
             metrics=metrics,
             signature_json=_json(signature),
             lineage=registry_pb2.Lineage(
-                dataset_id=dataset_id, job_id=job_id, pipeline_json=json.dumps(pipeline)
+                dataset_id=dataset_id,
+                job_id=job_id,
+                node_id=node_id,
+                pipeline_json=json.dumps(pipeline),
             ),
         )
         with translated("registry"):
             resp = self.stub.CreateModelVersion(
                 request, timeout=CALL_TIMEOUT, metadata=call_metadata()
             )
-        return RegisteredVersion(name=resp.model_version.name, version=resp.model_version.version)
+        version = resp.model_version
+        return RegisteredVersion(
+            name=version.name,
+            version=version.version,
+            bundle_checksum=version.bundle_checksum,
+            metrics=dict(version.metrics),
+        )
+
+    def delete_job_versions(self, job_id: str) -> list[RegisteredVersion]:
+        request = registry_pb2.DeleteJobVersionsRequest(job_id=job_id)
+        with translated("registry"):
+            resp = self.stub.DeleteJobVersions(
+                request, timeout=CALL_TIMEOUT, metadata=call_metadata()
+            )
+        return [RegisteredVersion(name=v.name, version=v.version) for v in resp.versions]
 
 
 def _json(value: Any) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from skyulf_core.errors import NotFound
@@ -24,6 +24,7 @@ from skyulf_pipeline.models import (
     JobError,
     JobEvent,
     JobStatus,
+    ModelResult,
     NodeStatus,
     PipelineSource,
 )
@@ -57,6 +58,11 @@ def _job(row: JobRow) -> Job:
         updated_at=row.updated_at,
         pipeline_id=row.pipeline_id,
         pipeline_version=row.pipeline_version,
+        attempts=row.attempts or 0,
+        idempotency_key=row.idempotency_key,
+        request_sha256=row.request_sha256,
+        retry_of=row.retry_of,
+        results=[ModelResult.model_validate(r) for r in row.results or []],
     )
 
 
@@ -89,6 +95,8 @@ def _values(change: JobChange) -> dict[str, Any]:
             values["error_details"] = value.details if value else None
         elif name == "status":
             values["status"] = str(value)
+        elif name == "results":
+            values["results"] = [r.model_dump(mode="json") for r in value or []]
         else:
             values[name] = value
     values["updated_at"] = utcnow()
@@ -115,7 +123,12 @@ class JobRepository:
         model_name: str,
         event_message: str,
         source: PipelineSource | None = None,
+        results: list[ModelResult] | None = None,
+        idempotency_key: str | None = None,
+        request_sha256: str | None = None,
+        retry_of: str | None = None,
     ) -> Job:
+        """A new QUEUED job; with an ``idempotency_key`` already taken, AlreadyExists."""
         now = utcnow()
         with self.uow() as session:
             row = JobRow(
@@ -132,6 +145,11 @@ class JobRepository:
                 updated_at=now,
                 pipeline_id=source.pipeline_id if source else None,
                 pipeline_version=source.version if source else None,
+                attempts=0,
+                idempotency_key=idempotency_key,
+                request_sha256=request_sha256,
+                retry_of=retry_of,
+                results=[r.model_dump(mode="json") for r in results or []],
             )
             session.add(row)
             session.flush()
@@ -146,6 +164,47 @@ class JobRepository:
                     time=now,
                 )
             )
+            return _job(row)
+
+    def by_idempotency_key(self, key: str) -> Job | None:
+        with self.uow() as session:
+            row = session.scalar(select(JobRow).where(JobRow.idempotency_key == key))
+            return _job(row) if row is not None else None
+
+    def start_attempt(self, job_id: str, *, stale_before: datetime, message: str) -> Job | None:
+        """Start the next attempt: a QUEUED job, or a RUNNING one whose worker went silent
+        before ``stale_before`` (its task was handed back after the worker vanished).
+
+        One conditional UPDATE: of two deliveries racing for the job, one starts it. None when
+        the job is neither (finished, cancelled, or alive in another worker).
+        """
+        check_job_id(job_id)
+        now = utcnow()
+        startable = or_(
+            JobRow.status == JobStatus.QUEUED.value,
+            and_(JobRow.status == JobStatus.RUNNING.value, _last_beat() < stale_before),
+        )
+        with self.uow() as session:
+            result = session.execute(
+                update(JobRow)
+                .where(JobRow.id == job_id, startable)
+                .values(
+                    status=JobStatus.RUNNING.value,
+                    attempts=JobRow.attempts + 1,
+                    progress=0.0,
+                    message=message,
+                    started_at=now,
+                    heartbeat_at=now,
+                    updated_at=now,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount == 0:  # type: ignore[attr-defined]
+                self._row(session, job_id)
+                return None
+            row = self._row(session, job_id)
+            session.refresh(row)
+            self._append_event(session, row, "started")
             return _job(row)
 
     def get(self, job_id: str) -> Job:
@@ -172,18 +231,22 @@ class JobRepository:
         change: JobChange,
         event_type: str | None,
         silent_since: datetime | None = None,
+        attempt: int | None = None,
     ) -> Job | None:
         """Apply ``change`` if the job's status is one of ``when``; None if it was not.
 
         With ``silent_since`` the change also needs the job's last sign of life (see
-        ``_last_beat``) to be older than that instant. With an ``event_type`` the job's next
-        event records the state after the change.
+        ``_last_beat``) to be older than that instant; with ``attempt``, the job to be on that
+        attempt (a worker whose attempt was given up on changes nothing). With an
+        ``event_type`` the job's next event records the state after the change.
         """
         check_job_id(job_id)
         statuses = [str(s) for s in when]
         conditions = [JobRow.id == job_id, JobRow.status.in_(statuses)]
         if silent_since is not None:
             conditions.append(_last_beat() < silent_since)
+        if attempt is not None:
+            conditions.append(JobRow.attempts == attempt)
         with self.uow() as session:
             result = session.execute(
                 update(JobRow)
@@ -200,12 +263,16 @@ class JobRepository:
                 self._append_event(session, row, event_type)
             return _job(row)
 
-    def heartbeat(self, job_id: str) -> bool:
-        """Record that the job's worker is alive; False once the job is no longer RUNNING."""
+    def heartbeat(self, job_id: str, attempt: int | None = None) -> bool:
+        """Record that the job's worker is alive; False once the job is no longer RUNNING (on
+        ``attempt``, when given: a later attempt has taken the job over)."""
+        conditions = [JobRow.id == job_id, JobRow.status == JobStatus.RUNNING.value]
+        if attempt is not None:
+            conditions.append(JobRow.attempts == attempt)
         with self.uow() as session:
             result = session.execute(
                 update(JobRow)
-                .where(JobRow.id == job_id, JobRow.status == JobStatus.RUNNING.value)
+                .where(*conditions)
                 # A heartbeat is not a change of the job: updated_at stays as it was.
                 .values(heartbeat_at=utcnow(), updated_at=JobRow.updated_at)
                 .execution_options(synchronize_session=False)
@@ -235,16 +302,17 @@ class JobRepository:
                 session.flush()
             return True
 
-    def silent_running(self, silent_since: datetime) -> list[tuple[str, datetime]]:
-        """RUNNING jobs with no sign of life since ``silent_since``: (id, last sign of life)."""
+    def silent_running(self, silent_since: datetime) -> list[tuple[str, datetime, int]]:
+        """RUNNING jobs with no sign of life since ``silent_since``: (id, last sign of life,
+        attempts started)."""
         last = _last_beat()
         with self.uow() as session:
             rows = session.execute(
-                select(JobRow.id, last)
+                select(JobRow.id, last, JobRow.attempts)
                 .where(JobRow.status == JobStatus.RUNNING.value, last < silent_since)
                 .order_by(last)
             ).all()
-            return [(job_id, beat) for job_id, beat in rows]
+            return [(job_id, beat, attempts or 0) for job_id, beat, attempts in rows]
 
     def cancel_requested(self, job_id: str) -> bool:
         with self.uow() as session:

@@ -1,27 +1,41 @@
 """Running one training job to its end: what the Celery ``train`` task does.
 
-Idempotent on the job id: a finished job is left alone (so is one the pipeline service failed
-because its worker stopped beating), a job cancelled before it started is not run, and a job found
-RUNNING (its worker died and the broker handed the task back before the job was failed as stale)
-is run again; the registry answers a second registration for the same job with the first version.
-While the job runs a heartbeat thread marks it alive. Whatever happens, the job row is left
-finished when ``run`` returns, and every final change holds only while the job is RUNNING.
+Idempotent on the job id. A finished job is left alone; a job cancelled before it started is not
+run. A delivery starts the next attempt only from QUEUED, or from RUNNING when the job's heartbeat
+is stale (its worker vanished and the broker handed the task back): a second delivery while the
+first attempt is alive changes nothing. Each attempt counts on the job row; past
+``max_attempts`` the job is FAILED with the reason instead of run again. Each attempt writes its
+bundles under its own key (``models/<name>/<job>/attempt-<n>``) and registers each model node
+once: the registry answers a second registration of a job's model node with the version it
+already holds, whose files are never overwritten. A job that ends FAILED or CANCELLED withdraws
+the versions an attempt registered. While the job runs a heartbeat thread marks it alive, and the
+queue's soft time limit stops it. Whatever happens, the job row is left finished when ``run``
+returns, and every final change holds only while the job is RUNNING.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
+from datetime import timedelta
 from functools import cache
 from typing import Any
 
-from skyulf_core.errors import Cancelled, ErrorCode, FailedPrecondition, SkyulfError
+from celery.exceptions import SoftTimeLimitExceeded
+
+from skyulf_core.errors import (
+    Cancelled,
+    ErrorCode,
+    FailedPrecondition,
+    SkyulfError,
+    Unavailable,
+)
 from skyulf_core.graph import PipelineGraph
-from skyulf_core.graph.executor import train_pipeline
+from skyulf_core.graph.executor import ModelResult as TrainedModel
+from skyulf_core.graph.executor import TrainResult, train_pipeline
 from skyulf_pipeline.datasets import load_frame
 from skyulf_pipeline.evaluations import write_evaluation
-from skyulf_pipeline.models import Job, JobChange, JobError, JobStatus
+from skyulf_pipeline.liveness import CancelProbe, Deadline, Heartbeat
+from skyulf_pipeline.models import Job, JobChange, JobError, JobStatus, ModelResult
 from skyulf_pipeline.node_progress import NodeProgress
 from skyulf_pipeline.peers import IngestionClient, RegistryClient
 from skyulf_pipeline.repository import JobRepository
@@ -32,70 +46,15 @@ from skyulf_platform.db.base import utcnow
 from skyulf_platform.db.engine import make_engine
 from skyulf_platform.db.uow import UnitOfWork
 from skyulf_platform.grpc.client import sync_channel
+from skyulf_platform.tasks.app import queue_time_limits
 
 log = logging.getLogger(__name__)
 
 TRAINING_SHARE = 0.9
 
 
-class CancelProbe:
-    """``should_cancel`` for the executor: reads the job's flag at most every ``interval`` s."""
-
-    def __init__(self, jobs: JobRepository, job_id: str, interval: float) -> None:
-        self.jobs = jobs
-        self.job_id = job_id
-        self.interval = interval
-        self._last = 0.0
-        self._value = False
-
-    def __call__(self) -> bool:
-        now = time.monotonic()
-        if not self._value and now - self._last >= self.interval:
-            self._last = now
-            self._value = self.jobs.cancel_requested(self.job_id)
-        return self._value
-
-
-class Heartbeat:
-    """Writes the job's ``heartbeat_at`` every ``interval`` seconds from a daemon thread.
-
-    The pipeline service fails a RUNNING job whose heartbeat goes stale (its worker died). Once
-    the job is no longer RUNNING (it finished, or was failed as stale while this worker stalled)
-    the beating stops and ``lost`` turns true, which stops the training early.
-    """
-
-    def __init__(self, jobs: JobRepository, job_id: str, interval: float) -> None:
-        self.jobs = jobs
-        self.job_id = job_id
-        self.interval = interval
-        self.lost = False
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._beat, name=f"heartbeat-{job_id}", daemon=True)
-
-    def __enter__(self) -> Heartbeat:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=max(self.interval, 5.0))
-
-    def _beat(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                alive = self.jobs.heartbeat(self.job_id)
-            except Exception:
-                # A database hiccup: the next beat may get through before the job goes stale.
-                log.warning(
-                    "could not record the heartbeat of job %s",
-                    self.job_id,
-                    exc_info=True,
-                    extra={"job_id": self.job_id},
-                )
-                continue
-            if not alive:
-                self.lost = True
-                return
+def job_error(error: SkyulfError) -> JobError:
+    return JobError(code=error.code.value, message=error.message, details=error.details)
 
 
 def numeric_metrics(metrics: dict[str, Any]) -> dict[str, float]:
@@ -117,6 +76,10 @@ class TrainingRunner:
         *,
         cancel_poll_seconds: float = 0.5,
         heartbeat_seconds: float = 15.0,
+        stale_seconds: float = 120.0,
+        max_attempts: int = 3,
+        isolate_fit: bool = False,
+        time_limits: tuple[float, float] | None = None,
     ) -> None:
         self.jobs = jobs
         self.store = store
@@ -125,6 +88,10 @@ class TrainingRunner:
         self.signing_key = signing_key
         self.cancel_poll_seconds = cancel_poll_seconds
         self.heartbeat_seconds = heartbeat_seconds
+        self.stale_seconds = stale_seconds
+        self.max_attempts = max_attempts
+        self.isolate_fit = isolate_fit
+        self.time_limits = time_limits or queue_time_limits("train")
 
     def run(self, job_id: str) -> Job:
         job = self.jobs.get(job_id)
@@ -133,41 +100,79 @@ class TrainingRunner:
                 "job %s is already %s; nothing to do", job_id, job.status, extra={"job_id": job_id}
             )
             return job
-        now = utcnow()
-        started = self.jobs.change(
-            job_id,
-            when=[JobStatus.QUEUED, JobStatus.RUNNING],
-            change=JobChange(
-                status=JobStatus.RUNNING,
-                progress=0.0,
-                message="started",
-                started_at=now,
-                heartbeat_at=now,
-            ),
-            event_type="started",
+        stale_before = utcnow() - timedelta(seconds=self.stale_seconds)
+        if job.attempts >= self.max_attempts:
+            return self._out_of_attempts(job, stale_before)
+        started = self.jobs.start_attempt(
+            job_id, stale_before=stale_before, message=f"started (attempt {job.attempts + 1})"
         )
-        if started is None:  # cancelled (or finished) between the read and the update
-            return self.jobs.get(job_id)
-        with Heartbeat(self.jobs, job_id, self.heartbeat_seconds) as heartbeat:
-            return self._run_started(started, heartbeat)
+        if started is None:
+            current = self.jobs.get(job_id)
+            log.info(
+                "job %s is %s (attempt %d, heartbeat %s); this delivery does not run it",
+                job_id,
+                current.status,
+                current.attempts,
+                current.heartbeat_at,
+                extra={"job_id": job_id},
+            )
+            return current
+        soft, hard = self.time_limits
+        with (
+            Heartbeat(self.jobs, job_id, self.heartbeat_seconds, started.attempts) as heartbeat,
+            Deadline(
+                started, soft, hard, lambda error: self._fail(job_id, started.attempts, error)
+            ) as deadline,
+        ):
+            return self._run_started(started, heartbeat, deadline)
 
-    def _run_started(self, started: Job, heartbeat: Heartbeat) -> Job:
+    def _out_of_attempts(self, job: Job, stale_before: Any) -> Job:
+        """A delivery of a job whose attempts are spent: FAILED with the reason, never run."""
+        error = Unavailable(
+            f"job {job.id} was tried {job.attempts} times and its worker stopped each time "
+            f"(killed or out of memory); SKYULF_JOB_MAX_ATTEMPTS is {self.max_attempts}",
+            details={"job_id": job.id, "attempts": job.attempts},
+        )
+        failed = self.jobs.change(
+            job.id,
+            when=[JobStatus.QUEUED, JobStatus.RUNNING],
+            silent_since=stale_before,
+            change=JobChange(
+                status=JobStatus.FAILED,
+                message=error.message,
+                error=job_error(error),
+                finished_at=utcnow(),
+            ),
+            event_type="failed",
+        )
+        if failed is None:
+            return self.jobs.get(job.id)
+        self._withdraw(job.id)
+        return failed
+
+    def _run_started(self, started: Job, heartbeat: Heartbeat, deadline: Deadline) -> Job:
         """Train, then record how it ended: every final change holds only while RUNNING, so a
         job the pipeline service failed as stale meanwhile stays FAILED."""
-        job_id = started.id
+        job_id, attempt = started.id, started.attempts
         try:
-            return self._train(started, heartbeat)
+            return self._train(started, heartbeat, deadline)
         except Cancelled as e:
-            return self._finish(job_id, JobStatus.CANCELLED, "cancelled", message=e.message)
+            if deadline.passed:
+                return self._fail(job_id, attempt, job_error(deadline.error()))
+            return self._finish(
+                job_id, attempt, JobStatus.CANCELLED, "cancelled", message=e.message
+            )
+        except SoftTimeLimitExceeded:
+            # Celery's own soft limit (prefork pools), the same limit the deadline checks.
+            return self._fail(job_id, attempt, job_error(deadline.error()))
         except SkyulfError as e:
             log.info("job %s failed: %s", job_id, e.message, extra={"job_id": job_id})
-            return self._fail(
-                job_id, JobError(code=e.code.value, message=e.message, details=e.details)
-            )
+            return self._fail(job_id, attempt, job_error(e))
         except Exception:
             log.exception("job %s failed with an internal error", job_id, extra={"job_id": job_id})
             return self._fail(
                 job_id,
+                attempt,
                 JobError(
                     code=ErrorCode.INTERNAL.value,
                     message=f"training failed with an internal error (job {job_id})",
@@ -175,24 +180,29 @@ class TrainingRunner:
                 ),
             )
 
-    def _train(self, job: Job, heartbeat: Heartbeat) -> Job:
+    def _train(self, job: Job, heartbeat: Heartbeat, deadline: Deadline) -> Job:
         dataset = self.ingestion.get_dataset(job.dataset_id)
         frame = load_frame(self.store, dataset)
         graph = PipelineGraph.model_validate(job.graph)
         cancel_requested = CancelProbe(self.jobs, job.id, self.cancel_poll_seconds)
 
         def should_cancel() -> bool:
-            return heartbeat.lost or cancel_requested()
+            return heartbeat.lost or deadline.passed or cancel_requested()
 
         def on_progress(fraction: float, message: str) -> None:
             # The executor's 0..1 maps to 0..0.9: writing and registering the bundle follow.
-            self._progress(job.id, TRAINING_SHARE * fraction, message)
+            self._progress(job, TRAINING_SHARE * fraction, message)
 
         nodes = NodeProgress(self.jobs, job.id, graph)
         nodes.start()
         try:
             result = train_pipeline(
-                graph, frame, on_progress=on_progress, should_cancel=should_cancel, on_step=nodes
+                graph,
+                frame,
+                on_progress=on_progress,
+                should_cancel=should_cancel,
+                on_step=nodes,
+                isolate_fit=self.isolate_fit,
             )
         except BaseException:
             nodes.failed()
@@ -204,39 +214,29 @@ class TrainingRunner:
             raise Cancelled(f"job {job.id} is no longer running", details={"job_id": job.id})
         if self.jobs.cancel_requested(job.id):
             raise Cancelled(f"job {job.id} was cancelled", details={"job_id": job.id})
-        self._progress(job.id, TRAINING_SHARE, "writing the model bundle")
-        bundle = write_bundle(
-            self.store,
-            f"models/{job.model_name}/{job.id}",
-            result.fitted.to_files(),
-            self.signing_key,
-        )
-        metrics = numeric_metrics(result.metrics)
-        self._progress(job.id, 0.95, f"registering {job.model_name}")
-        version = self.registry.create_model_version(
-            name=job.model_name,
-            task=result.task,
-            model_type=result.model_type,
-            bundle_uri=bundle.uri,
-            bundle_checksum=bundle.manifest_sha256,
-            metrics=metrics,
-            signature=result.fitted.signature,
-            dataset_id=job.dataset_id,
-            job_id=job.id,
-            pipeline=job.graph,
-        )
-        if result.evaluation is not None:
-            update = {"model_name": version.name, "model_version": version.version}
-            write_evaluation(self.store, job.id, [result.evaluation.model_copy(update=update)])
+        results = self._register(job, result)
+        first = results[0]
+        evaluations = [
+            trained.evaluation.model_copy(
+                update={"model_name": r.model_name, "model_version": r.model_version}
+            )
+            for trained, r in zip(result.models, results, strict=True)
+            if trained.evaluation is not None
+        ]
+        if evaluations:
+            write_evaluation(self.store, job.id, evaluations)
         done = self.jobs.change(
             job.id,
             when=[JobStatus.RUNNING],
+            attempt=job.attempts,
             change=JobChange(
                 status=JobStatus.SUCCEEDED,
                 progress=1.0,
-                message=f"registered {version.name} version {version.version}",
-                metrics=metrics,
-                model_version=version.version,
+                message="registered "
+                + ", ".join(f"{r.model_name} version {r.model_version}" for r in results),
+                metrics=first.metrics,
+                model_version=first.model_version,
+                results=results,
                 finished_at=utcnow(),
             ),
             event_type="succeeded",
@@ -247,20 +247,75 @@ class TrainingRunner:
             )
         return done
 
-    def _progress(self, job_id: str, fraction: float, message: str) -> None:
+    def _register(self, job: Job, result: TrainResult) -> list[ModelResult]:
+        """Write each model's bundle under this attempt's key and register it."""
+        names = {r.node_id: r.model_name for r in job.results}
+        results = []
+        for index, trained in enumerate(result.models):
+            name = names.get(trained.node_id) or job.model_name
+            share = TRAINING_SHARE + 0.1 * index / len(result.models)
+            self._progress(job, share, f"writing and registering {name}")
+            results.append(self._register_one(job, trained, name, result.task))
+        return results
+
+    def _register_one(self, job: Job, trained: TrainedModel, name: str, task: str) -> ModelResult:
+        bundle = write_bundle(
+            self.store,
+            f"models/{name}/{job.id}/attempt-{job.attempts}",
+            trained.fitted.to_files(),
+            self.signing_key,
+        )
+        metrics = numeric_metrics(trained.metrics)
+        version = self.registry.create_model_version(
+            name=name,
+            task=task,
+            model_type=trained.model_type,
+            bundle_uri=bundle.uri,
+            bundle_checksum=bundle.manifest_sha256,
+            metrics=metrics,
+            signature=trained.fitted.signature,
+            dataset_id=job.dataset_id,
+            job_id=job.id,
+            node_id=trained.node_id,
+            pipeline=job.graph,
+        )
+        if version.bundle_checksum and version.bundle_checksum != bundle.manifest_sha256:
+            # An earlier attempt registered this model node: its version (and its metrics)
+            # stands; this attempt's bundle is not used.
+            log.info(
+                "job %s: %s version %d was registered by an earlier attempt",
+                job.id,
+                version.name,
+                version.version,
+                extra={"job_id": job.id},
+            )
+            metrics = version.metrics or metrics
+        return ModelResult(
+            node_id=trained.node_id,
+            model_type=trained.model_type,
+            model_name=version.name,
+            model_version=version.version,
+            metrics=metrics,
+        )
+
+    def _progress(self, job: Job, fraction: float, message: str) -> None:
         self.jobs.change(
-            job_id,
+            job.id,
             when=[JobStatus.RUNNING],
+            attempt=job.attempts,
             change=JobChange(progress=max(0.0, min(float(fraction), 1.0)), message=message),
             event_type="progress",
         )
 
-    def _fail(self, job_id: str, error: JobError) -> Job:
-        return self._finish(job_id, JobStatus.FAILED, "failed", message=error.message, error=error)
+    def _fail(self, job_id: str, attempt: int, error: JobError) -> Job:
+        return self._finish(
+            job_id, attempt, JobStatus.FAILED, "failed", message=error.message, error=error
+        )
 
     def _finish(
         self,
         job_id: str,
+        attempt: int,
         status: JobStatus,
         event_type: str,
         *,
@@ -270,10 +325,13 @@ class TrainingRunner:
         change = JobChange(status=status, message=message, finished_at=utcnow())
         if error is not None:
             change.error = error
+        # Only while this attempt holds the job: a worker given up on (its job requeued or taken
+        # over by a later attempt) leaves the job to whoever has it now.
         done = self.jobs.change(
-            job_id, when=[JobStatus.QUEUED, JobStatus.RUNNING], change=change, event_type=event_type
+            job_id, when=[JobStatus.RUNNING], attempt=attempt, change=change, event_type=event_type
         )
         if done is not None:
+            self._withdraw(job_id)
             return done
         current = self.jobs.get(job_id)
         log.info(
@@ -284,6 +342,15 @@ class TrainingRunner:
             extra={"job_id": job_id},
         )
         return current
+
+    def _withdraw(self, job_id: str) -> None:
+        """A job that did not succeed keeps no registered version (an attempt may have left one)."""
+        try:
+            self.registry.delete_job_versions(job_id)
+        except Exception:
+            log.exception(
+                "could not withdraw the versions of job %s", job_id, extra={"job_id": job_id}
+            )
 
 
 @cache
@@ -299,6 +366,10 @@ def default_runner() -> TrainingRunner:
         settings.signing_key(),
         cancel_poll_seconds=settings.cancel_poll_seconds,
         heartbeat_seconds=settings.job_heartbeat_seconds,
+        stale_seconds=settings.job_stale_seconds,
+        max_attempts=settings.job_max_attempts,
+        isolate_fit=settings.fit_in_child_process,
+        time_limits=queue_time_limits("train", settings),
     )
 
 

@@ -7,16 +7,14 @@ its asyncio channel, so nothing here blocks on the network except the task broke
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import PurePosixPath
 from typing import Any
 
-from skyulf_core.errors import FailedPrecondition, InvalidArgument, Unavailable
+from skyulf_core.errors import AlreadyExists, FailedPrecondition, InvalidArgument, Unavailable
 from skyulf_core.evaluation import JobEvaluation
 from skyulf_core.graph import PipelineGraph, ValidationReport, preview_pipeline, validate_graph
-from skyulf_core.models import is_model, model_catalog
+from skyulf_core.models import model_catalog
 from skyulf_core.nodes import node_catalog
 from skyulf_pipeline.datasets import load_frame, require_ready
 from skyulf_pipeline.evaluations import read_evaluation
@@ -28,6 +26,7 @@ from skyulf_pipeline.models import (
     JobError,
     JobEvent,
     JobStatus,
+    ModelResult,
     NodeEntry,
     PipelineSource,
     PreviewEntry,
@@ -35,41 +34,24 @@ from skyulf_pipeline.models import (
 )
 from skyulf_pipeline.previews import preview_entry
 from skyulf_pipeline.repository import JobRepository
+from skyulf_pipeline.submission import (
+    IDEMPOTENCY_HEADER,
+    MODEL_NAME,
+    model_results,
+    request_digest,
+)
 from skyulf_platform.artifacts.base import ArtifactStore
 from skyulf_platform.db.base import utcnow
 
 log = logging.getLogger(__name__)
 
 Enqueue = Callable[[str], None]
+# Deletes the model versions a job registered (the registry's DeleteJobVersions).
+WithdrawVersions = Callable[[str], object]
 
-MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
-_DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".json", ".jsonl", ".xlsx", ".xls")
 MAX_PAGE = 500
 DEFAULT_PAGE = 50
 MAX_PREVIEW_ROWS = 200
-
-
-def _name_part(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("._-")
-
-
-def default_model_name(dataset_name: str, model_type: str) -> str:
-    """``<dataset name>-<model type>`` reduced to what the registry accepts as a name."""
-    stem = dataset_name
-    suffix = PurePosixPath(stem).suffix
-    if suffix.lower() in _DATA_SUFFIXES:
-        stem = stem[: -len(suffix)]
-    model = _name_part(model_type)[:64] or "model"
-    stem = _name_part(stem)[: 127 - len(model)].rstrip("._-")
-    name = f"{stem}-{model}" if stem else model
-    return name if MODEL_NAME.match(name) else f"model-{model}"
-
-
-def model_type_of(graph: PipelineGraph) -> str:
-    for node in graph.nodes:
-        if is_model(node.type):
-            return node.type
-    raise InvalidArgument("the pipeline has no model node", details={"field": "graph"})
 
 
 def issues_of(report: ValidationReport) -> list[Issue]:
@@ -113,11 +95,15 @@ class PipelineService:
         enqueue: Enqueue,
         *,
         preview_sample_rows: int = 5000,
+        max_attempts: int = 3,
+        withdraw_versions: WithdrawVersions | None = None,
     ) -> None:
         self.jobs = jobs
         self.store = store
         self.enqueue = enqueue
         self.preview_sample_rows = preview_sample_rows
+        self.max_attempts = max_attempts
+        self.withdraw_versions = withdraw_versions
 
     # -- design time -------------------------------------------------------------------------
 
@@ -149,7 +135,8 @@ class PipelineService:
 
     def validate(self, graph: PipelineGraph, dataset: DatasetInfo | None) -> ValidationResult:
         columns = dataset.column_names if dataset is not None else None
-        report = validate_graph(graph, columns)
+        dtypes = {c.name: c.dtype for c in dataset.columns} if dataset is not None else None
+        report = validate_graph(graph, columns, dtypes=dtypes)
         return ValidationResult(valid=report.valid, errors=issues_of(report))
 
     def preview(self, dataset: DatasetInfo, graph: PipelineGraph, rows: int) -> list[PreviewEntry]:
@@ -167,28 +154,87 @@ class PipelineService:
         dataset: DatasetInfo,
         graph: PipelineGraph,
         model_name: str,
+        idempotency_key: str = "",
         *,
         source: PipelineSource | None = None,
     ) -> Job:
+        """Queue a training job; the same ``idempotency_key`` and request give the same job."""
+        digest = request_digest(dataset.id, graph, model_name)
+        if idempotency_key:
+            existing = self._replayed(idempotency_key, digest)
+            if existing is not None:
+                return existing
         require_ready(dataset)
         self._check(graph, dataset)
-        model_type = model_type_of(graph)
-        if model_name:
-            if not MODEL_NAME.match(model_name):
-                raise InvalidArgument(
-                    f"model name {model_name!r} is invalid: use 1-128 letters, digits, '.', '_' "
-                    "or '-', starting with a letter or digit",
-                    details={"field": "model_name"},
-                )
-        else:
-            model_name = default_model_name(dataset.name, model_type)
-        job = self.jobs.create(
-            dataset_id=dataset.id,
-            graph=graph.model_dump(mode="json", exclude_none=True),
-            model_name=model_name,
-            event_message="queued",
-            source=source,
+        if model_name and not MODEL_NAME.match(model_name):
+            raise InvalidArgument(
+                f"model name {model_name!r} is invalid: use 1-128 letters, digits, '.', '_' "
+                "or '-', starting with a letter or digit",
+                details={"field": "model_name"},
+            )
+        results = model_results(graph, model_name, dataset.name)
+        try:
+            job = self.jobs.create(
+                dataset_id=dataset.id,
+                graph=graph.model_dump(mode="json", exclude_none=True),
+                model_name=results[0].model_name,
+                event_message="queued",
+                results=results,
+                idempotency_key=idempotency_key or None,
+                request_sha256=digest,
+                source=source,
+            )
+        except AlreadyExists:
+            # Another request with this key won the race: it is the job.
+            replayed = self._replayed(idempotency_key, digest) if idempotency_key else None
+            if replayed is None:
+                raise
+            return replayed
+        return self._enqueue(job)
+
+    def _replayed(self, key: str, digest: str) -> Job | None:
+        if len(key) > 255:
+            raise InvalidArgument(
+                f"the {IDEMPOTENCY_HEADER} header is longer than 255 characters",
+                details={"header": IDEMPOTENCY_HEADER},
+            )
+        existing = self.jobs.by_idempotency_key(key)
+        if existing is None:
+            return None
+        if existing.request_sha256 != digest:
+            raise AlreadyExists(
+                f"the {IDEMPOTENCY_HEADER} header {key!r} was already used for job {existing.id} "
+                f"with a different request; send a new {IDEMPOTENCY_HEADER} for a new job",
+                details={"header": IDEMPOTENCY_HEADER, "job_id": existing.id},
+            )
+        return existing
+
+    def retry_job(self, job: Job, dataset: DatasetInfo) -> Job:
+        """A new job from the stored graph of a FAILED or CANCELLED job."""
+        if job.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
+            raise FailedPrecondition(
+                f"job {job.id} is {job.status.value}; only a FAILED or CANCELLED job can be "
+                "retried",
+                details={"job_id": job.id, "status": job.status.value},
+            )
+        require_ready(dataset)
+        graph = PipelineGraph.model_validate(job.graph)
+        self._check(graph, dataset)
+        results = [
+            ModelResult(node_id=r.node_id, model_type=r.model_type, model_name=r.model_name)
+            for r in job.results
+        ] or model_results(graph, job.model_name, dataset.name)
+        retry = self.jobs.create(
+            dataset_id=job.dataset_id,
+            graph=job.graph,
+            model_name=job.model_name,
+            event_message=f"queued (retry of job {job.id})",
+            results=results,
+            retry_of=job.id,
         )
+        return self._enqueue(retry)
+
+    def _enqueue(self, job: Job) -> Job:
         try:
             self.enqueue(job.id)
         except Exception as e:
@@ -268,42 +314,94 @@ class PipelineService:
         return self.jobs.events_after(job_id, after_seq), finished
 
     def reap_silent_jobs(self, stale_seconds: float) -> list[Job]:
-        """Fail every RUNNING job whose worker has not reported in for ``stale_seconds``.
+        """Requeue, or fail, every RUNNING job whose worker has not reported for ``stale_seconds``.
 
-        Its worker died (killed, out of memory, machine lost) and nothing else would ever finish
-        the job. Each job is failed by one UPDATE that holds only while the job is still RUNNING
-        and still silent, so a worker beating or finishing meanwhile, or another pipeline replica
-        reaping the same job, wins or loses cleanly and the job gets exactly one terminal event.
+        Its worker died (killed, out of memory, machine lost) and nothing else would finish the
+        job. Below ``max_attempts`` the job goes back to QUEUED and is enqueued again (a task the
+        broker hands back meanwhile finds it QUEUED and only one of them starts it); at the limit
+        it is FAILED with the reason, and the versions an attempt registered are withdrawn. Each
+        change is one UPDATE that holds only while the job is still RUNNING and silent, so a
+        worker beating or finishing meanwhile, or another replica reaping, wins or loses cleanly.
         """
         now = utcnow()
         cutoff = now - timedelta(seconds=stale_seconds)
         reaped = []
-        for job_id, last_beat in self.jobs.silent_running(cutoff):
-            error = Unavailable(
-                f"the worker running job {job_id} stopped responding (no heartbeat for "
-                f"{span(now - last_beat)}); run the job again",
-                details={"job_id": job_id, "last_heartbeat": last_beat.isoformat()},
-            )
-            job = self.jobs.change(
-                job_id,
-                when=[JobStatus.RUNNING],
-                silent_since=cutoff,
-                change=JobChange(
-                    status=JobStatus.FAILED,
-                    message=error.message,
-                    error=JobError(
-                        code=error.code.value, message=error.message, details=error.details
-                    ),
-                    finished_at=now,
-                ),
-                event_type="failed",
-            )
+        for job_id, last_beat, started in self.jobs.silent_running(cutoff):
+            silence = span(now - last_beat)
+            # A RUNNING job has started at least one attempt (rows from before attempts counted
+            # show 0).
+            attempts = max(started, 1)
+            if attempts < self.max_attempts:
+                job = self._requeue(job_id, cutoff, silence, attempts)
+            else:
+                job = self._fail_silent(job_id, cutoff, now, silence, attempts, last_beat)
             if job is not None:
-                log.warning(error.message, extra={"job_id": job_id})
                 reaped.append(job)
         return reaped
 
+    def _requeue(self, job_id: str, cutoff: Any, silence: str, attempts: int) -> Job | None:
+        message = (
+            f"the worker running attempt {attempts} stopped responding (no heartbeat for "
+            f"{silence}); attempt {attempts + 1} of {self.max_attempts} is queued"
+        )
+        job = self.jobs.change(
+            job_id,
+            when=[JobStatus.RUNNING],
+            silent_since=cutoff,
+            change=JobChange(status=JobStatus.QUEUED, progress=0.0, message=message),
+            event_type="requeued",
+        )
+        if job is not None:
+            log.warning(message, extra={"job_id": job_id})
+            try:
+                self.enqueue(job_id)
+            except Exception:
+                # The job stays QUEUED; the broker still holds the first delivery's task.
+                log.exception("could not enqueue job %s again", job_id, extra={"job_id": job_id})
+        return job
+
+    def _fail_silent(
+        self, job_id: str, cutoff: Any, now: Any, silence: str, attempts: int, last_beat: Any
+    ) -> Job | None:
+        error = Unavailable(
+            f"the worker running job {job_id} stopped responding (no heartbeat for {silence}) "
+            f"on attempt {attempts} of {self.max_attempts} (SKYULF_JOB_MAX_ATTEMPTS); "
+            "run the job again",
+            details={
+                "job_id": job_id,
+                "last_heartbeat": last_beat.isoformat(),
+                "attempts": attempts,
+            },
+        )
+        job = self.jobs.change(
+            job_id,
+            when=[JobStatus.RUNNING],
+            silent_since=cutoff,
+            change=JobChange(
+                status=JobStatus.FAILED,
+                message=error.message,
+                error=JobError(code=error.code.value, message=error.message, details=error.details),
+                finished_at=now,
+            ),
+            event_type="failed",
+        )
+        if job is not None:
+            log.warning(error.message, extra={"job_id": job_id})
+            self._withdraw(job_id)
+        return job
+
+    def _withdraw(self, job_id: str) -> None:
+        if self.withdraw_versions is None:
+            return
+        try:
+            self.withdraw_versions(job_id)
+        except Exception:
+            log.exception(
+                "could not withdraw the versions of failed job %s", job_id, extra={"job_id": job_id}
+            )
+
     def _check(self, graph: PipelineGraph, dataset: DatasetInfo, *, partial: bool = False) -> None:
-        report = validate_graph(graph, dataset.column_names, partial=partial)
+        dtypes = {c.name: c.dtype for c in dataset.columns}
+        report = validate_graph(graph, dataset.column_names, partial=partial, dtypes=dtypes)
         if not report.valid:
             raise invalid_graph(issues_of(report))

@@ -21,6 +21,10 @@ class PipelineSettings(PlatformSettings):
     job_reap_interval_seconds: float = Field(default=30.0, gt=0)
     # Seconds without a heartbeat after which a RUNNING job is failed as UNAVAILABLE.
     job_stale_seconds: float = Field(default=120.0, gt=0)
+    # Attempts a job gets when its worker vanishes (SIGKILL, out of memory) before it is FAILED.
+    job_max_attempts: int = Field(default=3, ge=1, le=100)
+    # Fit each model in a child process, so that a cancel stops a running fit within a poll.
+    fit_in_child_process: bool = True
 
     @model_validator(mode="after")
     def _stale_outlasts_heartbeats(self) -> PipelineSettings:

@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 TRAIN_PIPELINE = "skyulf.pipeline.train"
 
 
-@shared_task(name=TRAIN_PIPELINE)
+@shared_task(name=TRAIN_PIPELINE, queue="train")
 def train(job_id: str) -> None:
     try:
         run_training_job(job_id)

@@ -11,6 +11,8 @@ from pydantic import BaseModel, Field
 class Lineage(BaseModel):
     dataset_id: str = ""
     job_id: str = ""
+    # The model node of the job's graph that produced the version.
+    node_id: str = ""
     # The pipeline graph that produced the version (parsed JSON), if known.
     pipeline: Any | None = None
 

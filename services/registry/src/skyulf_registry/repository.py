@@ -33,7 +33,10 @@ def _version(row: ModelVersionRow, name: str) -> ModelVersion:
         metrics=_metrics_out(row.metrics),
         signature=row.signature,
         lineage=Lineage(
-            dataset_id=row.dataset_id or "", job_id=row.job_id or "", pipeline=row.pipeline
+            dataset_id=row.dataset_id or "",
+            job_id=row.job_id or "",
+            node_id=row.node_id or "",
+            pipeline=row.pipeline,
         ),
         created_at=row.created_at,
     )
@@ -68,20 +71,38 @@ def insert_model(session: Session, name: str, task: str, now: datetime) -> str:
     return row.id
 
 
-def version_by_job(session: Session, job_id: str) -> ModelVersion | None:
+def version_by_job(session: Session, job_id: str, node_id: str = "") -> ModelVersion | None:
     found = session.execute(
         select(ModelVersionRow, RegisteredModelRow.name)
         .join(RegisteredModelRow, RegisteredModelRow.id == ModelVersionRow.model_id)
-        .where(ModelVersionRow.job_id == job_id)
+        .where(ModelVersionRow.job_id == job_id, ModelVersionRow.node_id == node_id)
     ).first()
     return _version(found[0], found[1]) if found else None
 
 
+def delete_job_versions(session: Session, job_id: str) -> list[ModelVersion]:
+    """Deletes every version a job registered; the models' version counters stay as they are."""
+    found = session.execute(
+        select(ModelVersionRow, RegisteredModelRow.name)
+        .join(RegisteredModelRow, RegisteredModelRow.id == ModelVersionRow.model_id)
+        .where(ModelVersionRow.job_id == job_id)
+    ).all()
+    deleted = [_version(row, name) for row, name in found]
+    for row, _ in found:
+        session.delete(row)
+    session.flush()
+    return deleted
+
+
 def next_version(session: Session, model_id: str) -> int:
+    # The model's counter, not only the rows: a deleted version's number is never given again.
     current = session.scalar(
         select(func.max(ModelVersionRow.version)).where(ModelVersionRow.model_id == model_id)
     )
-    return (current or 0) + 1
+    counter = session.scalar(
+        select(RegisteredModelRow.latest_version).where(RegisteredModelRow.id == model_id)
+    )
+    return max(current or 0, counter or 0) + 1
 
 
 def insert_version(
@@ -98,6 +119,7 @@ def insert_version(
         signature=new.signature,
         dataset_id=new.lineage.dataset_id or None,
         job_id=new.lineage.job_id or None,
+        node_id=new.lineage.node_id,
         pipeline=new.lineage.pipeline,
         created_at=now,
     )

@@ -69,7 +69,7 @@ class RegistryService:
             now = utcnow()
             model_id = repo.lock_model(session, new.name, now)
             if job_id:
-                existing = repo.version_by_job(session, job_id)
+                existing = repo.version_by_job(session, job_id, new.lineage.node_id)
                 if existing is not None:
                     return self._same_job(existing, new)
             if model_id is None:
@@ -81,13 +81,43 @@ class RegistryService:
 
     @staticmethod
     def _same_job(existing: ModelVersion, new: NewModelVersion) -> ModelVersion:
+        """A second registration of one job's model node: the registered version stands.
+
+        Each attempt of a job writes its bundle under its own key, so a later attempt's bundle
+        (another checksum) never replaces the registered version's files; the caller gets the
+        registered version and can see from its checksum that its own bundle was not taken.
+        """
         if existing.name != new.name:
             raise AlreadyExists(
                 f"job {new.lineage.job_id} is already registered as model {existing.name!r} "
                 f"version {existing.version}",
                 details={"job_id": new.lineage.job_id, "name": existing.name},
             )
+        if existing.bundle_checksum != new.bundle_checksum:
+            log.info(
+                "job %s registered %s version %d with another bundle; keeping it",
+                new.lineage.job_id,
+                existing.name,
+                existing.version,
+                extra={"model": existing.name},
+            )
         return existing
+
+    def delete_job_versions(self, job_id: str) -> list[ModelVersion]:
+        """Removes the versions a job registered: a job that ended FAILED leaves none behind."""
+        if not job_id:
+            raise InvalidArgument("job_id is required", details={"field": "job_id"})
+        with self.uow() as session:
+            deleted = repo.delete_job_versions(session, job_id)
+        for version in deleted:
+            log.info(
+                "deleted %s version %d of job %s",
+                version.name,
+                version.version,
+                job_id,
+                extra={"model": version.name},
+            )
+        return deleted
 
     def get_model_version(self, name: str, version: int = 0) -> ModelVersion:
         if version < 0:

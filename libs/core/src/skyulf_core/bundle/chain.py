@@ -8,6 +8,10 @@ prediction then costs about 0.1 ms of preprocessing instead of 6-10 ms. Whenever
 something it does not handle exactly like the pandas path (a number sent as text, a datetime, a
 missing feature, NaN a model refuses), it hands over to the pandas code, so every cast and every
 error message is the same on both paths.
+
+Records that do not form a chain (a merge joins branches on the model's path) come with
+``inputs``: the records feeding each record. They run on the pandas path, each on the output of
+its feeders, and the last record's output is the model's input.
 """
 
 from __future__ import annotations
@@ -45,8 +49,10 @@ class FittedChain:
         allows_nan: bool,
         model_node_id: str,
         model_type: str,
+        inputs: dict[str, list[str]] | None = None,
     ) -> None:
         self.signature = signature
+        self.inputs = inputs
         self.feature_columns = feature_columns
         self.allows_nan = allows_nan
         self.model_node_id = model_node_id
@@ -57,7 +63,9 @@ class FittedChain:
             definition = get_node(record.node_type)
             loaded = definition.load_record(record)
             self.steps.append((definition, loaded, NodeContext(record.node_id, target)))
-        self.has_array_path = all(d.array_applier is not None for d, _, _ in self.steps)
+        self.has_array_path = inputs is None and all(
+            d.array_applier is not None for d, _, _ in self.steps
+        )
         self.fast_path_max_rows = FAST_PATH_MAX_ROWS
 
     # ------------------------------------------------------------------ pandas path
@@ -67,9 +75,22 @@ class FittedChain:
         return self._apply_frame(conform(df, self.signature))
 
     def _apply_frame(self, X: pd.DataFrame) -> pd.DataFrame:
+        if self.inputs is not None:
+            return self._apply_graph(X)
         for definition, record, ctx in self.steps:
             X, _ = definition.apply(X, None, record, ctx)
         return X
+
+    def _apply_graph(self, X: pd.DataFrame) -> pd.DataFrame:
+        assert self.inputs is not None
+        outputs: dict[str, pd.DataFrame] = {"": X}
+        for definition, record, ctx in self.steps:
+            parts = [outputs[i] for i in self.inputs[record.node_id]]
+            if len(parts) > 1:
+                outputs[record.node_id] = definition.apply_inputs(parts, record, ctx)
+            else:
+                outputs[record.node_id], _ = definition.apply(parts[0], None, record, ctx)
+        return outputs[self.steps[-1][1].node_id] if self.steps else X
 
     def _frame_matrix(self, X: pd.DataFrame) -> np.ndarray:
         if len(X) == 0:

@@ -54,6 +54,9 @@ class PipelineManifest(BaseModel):
     feature_columns: list[str]
     signature: Signature
     records: list[dict[str, Any]]
+    # For records that do not form a chain (a merge on the model's path): the records feeding
+    # each record, by node id ("" is the raw input). Absent for a chain.
+    record_inputs: dict[str, list[str]] | None = None
 
 
 class FittedPipeline:
@@ -72,8 +75,10 @@ class FittedPipeline:
         classes: list[Label] | None,
         feature_columns: list[str],
         signature: Signature,
+        record_inputs: dict[str, list[str]] | None = None,
     ) -> None:
         self.records = records
+        self.record_inputs = record_inputs
         self.model = model
         self.model_type = model_type
         self.model_node_id = model_node_id
@@ -91,6 +96,7 @@ class FittedPipeline:
             allows_nan=get_model(model_type).allows_nan,
             model_node_id=model_node_id,
             model_type=model_type,
+            inputs=record_inputs,
         )
         # Nodes that re-encoded the target (a Label/OrdinalEncoder on it): class predictions go
         # back through them. A regression model on an ordinal-coded target predicts numbers on
@@ -151,6 +157,7 @@ class FittedPipeline:
             feature_columns=self.feature_columns,
             signature=self.signature,
             records=[r.model_dump(mode="json") for r in self.records],
+            record_inputs=self.record_inputs,
         )
 
     def to_files(self) -> dict[str, bytes]:
@@ -210,4 +217,5 @@ class FittedPipeline:
             classes=manifest.classes,
             feature_columns=manifest.feature_columns,
             signature=manifest.signature,
+            record_inputs=manifest.record_inputs,
         )

@@ -1,4 +1,8 @@
-"""train_pipeline: run a validated graph on a dataset and return the fitted, evaluated pipeline.
+"""train_pipeline: run a validated graph on a dataset and return the fitted, evaluated pipelines.
+
+The preprocessing nodes run once each (a trunk shared by several models is fitted once); then
+every model node trains on what reaches it and is evaluated, and gets its own bundle holding only
+the records on its own path (see :mod:`skyulf_core.graph.paths`).
 
 The target: a classification target is label-coded here (codes 0..k-1 in sorted label order, the
 pipeline's ``classes``) before any node runs; a Label/OrdinalEncoder in target mode may re-encode
@@ -22,16 +26,19 @@ from skyulf_core.bundle.target import TargetDecoder, decode_target, relabel, tar
 from skyulf_core.errors import Cancelled, InvalidArgument, NodeError
 from skyulf_core.evaluation import ModelEvaluation, Predictor, cluster_scores, evaluate_splits
 from skyulf_core.graph.cross_validation import CvResult, cross_validate
+from skyulf_core.graph.isolation import FitCrashed, run_in_child
+from skyulf_core.graph.paths import model_chain, needed_inputs
 from skyulf_core.graph.runner import (
     Frames,
     ModelStep,
     Plan,
+    RunOutput,
     Step,
     build_plan,
     guard_memory,
     run_steps,
 )
-from skyulf_core.graph.spec import PipelineGraph, parse_graph
+from skyulf_core.graph.spec import PipelineGraph, ancestors, parse_graph
 from skyulf_core.graph.validation import check_graph
 from skyulf_core.metrics import compute_metrics
 from skyulf_core.models.base import Task
@@ -59,7 +66,24 @@ StepCallback = Callable[[StepEvent], None]
 
 
 @dataclass
+class ModelResult:
+    """One model node's outcome: its bundle and its metrics."""
+
+    node_id: str
+    fitted: FittedPipeline
+    metrics: dict[str, float]
+    task: Task
+    model_type: str
+    n_train: int
+    n_test: int
+    n_val: int
+    evaluation: ModelEvaluation | None = None
+
+
+@dataclass
 class TrainResult:
+    """Every model's result in ``models`` (graph order); the other fields are the first's."""
+
     fitted: FittedPipeline
     metrics: dict[str, float]
     task: Task
@@ -69,7 +93,7 @@ class TrainResult:
     n_test: int
     n_val: int
     warnings: list[str] = field(default_factory=list)
-    evaluation: ModelEvaluation | None = None
+    models: list[ModelResult] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -118,15 +142,6 @@ def _rows_with_target(df: pd.DataFrame, target: str) -> tuple[pd.DataFrame, int]
     return df, int(missing.sum())
 
 
-def _needed_inputs(records: list[FittedRecord], features: list[str]) -> set[str]:
-    # Walk back from the model: a column is needed if a record reads it, or it reaches the
-    # model untouched; columns a record creates are not inputs.
-    needed = set(features)
-    for record in reversed(records):
-        needed = (needed - set(record.created_columns())) | set(record.columns)
-    return needed
-
-
 def _numeric_targets(frames: Frames, target: str) -> Frames:
     """A regression target the nodes encoded (ordinal codes) as float64, checked numeric."""
 
@@ -161,10 +176,11 @@ class _Hooks:
         should_cancel: Any,
         on_step: StepCallback | None = None,
     ) -> None:
-        self.total = len(plan.steps) + 2
+        self.total = len(plan.steps) + 2 * len(plan.models)
         self.on_progress = on_progress
         self.should_cancel = should_cancel
         self.on_step = on_step
+        self.split_train: Split | None = None  # the folds of cross-validation cut these rows
 
     def step(self, node_id: str, node_type: str, status: Literal["running", "done"]) -> None:
         if self.on_step is not None:
@@ -181,10 +197,36 @@ class _Hooks:
         self.step(step.node_id, step.definition.id, "running")
 
     def after(self, step: Step, frames: Frames) -> None:
+        if step.definition.id == SPLITTER_ID:
+            self.split_train = frames.train
         self.step(step.node_id, step.definition.id, "done")
 
+    def cancelled(self) -> bool:
+        return self.should_cancel is not None and bool(self.should_cancel())
 
-def _fit_model(model: ModelStep, train: Split, task: Task) -> tuple[Any, list[str]]:
+
+FitRunner = Callable[[Callable[[], Any]], Any]
+
+
+def _fit_estimator(model: ModelStep, fit: Callable[[], Any], runner: FitRunner | None) -> Any:
+    if runner is None:
+        return fit()
+    try:
+        return runner(fit)
+    except FitCrashed as exc:
+        raise NodeError(
+            f"node '{model.node_id}' ({model.definition.id}): the process fitting it was killed "
+            f"(signal {exc.signal}), most likely out of memory; lower its hyperparameters "
+            "(trees, neighbours, iterations) or use fewer rows or columns",
+            node_id=model.node_id,
+            node_type=model.definition.id,
+            details={"reason": "out_of_memory"},
+        ) from exc
+
+
+def _fit_model(
+    model: ModelStep, train: Split, task: Task, runner: FitRunner | None = None
+) -> tuple[Any, list[str]]:
     features = [str(c) for c in train.X.columns]
     matrix = feature_matrix(
         train.X,
@@ -205,7 +247,12 @@ def _fit_model(model: ModelStep, train: Split, task: Task) -> tuple[Any, list[st
     # Clustering models learn from the features alone.
     args = (matrix,) if train.y is None or task == "clustering" else (matrix, train.y.to_numpy())
     try:
-        guard_memory(model.node_id, model.definition.id, lambda: estimator.fit(*args), model=True)
+        estimator = guard_memory(
+            model.node_id,
+            model.definition.id,
+            lambda: _fit_estimator(model, lambda: estimator.fit(*args), runner),
+            model=True,
+        )
     except (ValueError, TypeError) as exc:
         raise NodeError(
             f"node '{model.node_id}' ({model.definition.id}) failed to train: {exc}",
@@ -255,54 +302,6 @@ def _evaluate(
     return metrics
 
 
-def _cross_validation(
-    graph: PipelineGraph,
-    plan: Plan,
-    model: ModelStep,
-    split_train: Split,
-    records: list[FittedRecord],
-    classes: list[Any] | None,
-    node_encoded: bool,
-    hooks: _Hooks,
-) -> CvResult | None:
-    """Cross-validate the model node when its params ask for it (see cross_validation)."""
-    node = next(n for n in graph.nodes if n.id == model.node_id)
-    settings = parse_training(node.params, model.node_id, model.definition.id)
-    if not settings.cv_enabled:
-        return None
-    task, target = model.definition.task, plan.target
-    after = [s.definition.id for s in plan.steps].index(SPLITTER_ID) + 1
-    # Labels of the codes as the nodes before the split left them (a target encoder there).
-    labels = None if classes is None else tuple(classes)
-    before_split = {s.node_id for s in plan.steps[:after]}
-    for record in records:
-        if record.node_id in before_split:
-            labels = relabel(labels, record)
-
-    def score(train: Split, held_out: Split, records: list[FittedRecord]) -> dict[str, float]:
-        decoders = target_decoders(records) if task == "classification" else []
-        if node_encoded:
-            assert target is not None
-            frames = _numeric_targets(Frames(train=train, test=held_out), target)
-            train, held_out = frames.train, frames.test or held_out
-        estimator, features = _fit_model(model, train, task)
-        parts: dict[str, Split | None] = {"": held_out}
-        return _evaluate(estimator, model, features, parts, task, len(classes or []), decoders)
-
-    return cross_validate(
-        plan.steps[after:],
-        split_train,
-        settings,
-        score,
-        task=task,
-        target=target,
-        labels=labels,
-        node_id=model.node_id,
-        model_type=model.definition.id,
-        before_fold=lambda i: hooks.poll(len(plan.steps), f"cross-validation fold {i + 1}"),
-    )
-
-
 def train_pipeline(
     graph: PipelineGraph | dict[str, Any],
     df: pd.DataFrame,
@@ -310,20 +309,23 @@ def train_pipeline(
     on_progress: Progress | None = None,
     should_cancel: Callable[[], bool] | None = None,
     on_step: StepCallback | None = None,
+    isolate_fit: bool = False,
 ) -> TrainResult:
-    """Fit every node on the train split, train the model, evaluate on each split.
+    """Fit every node on the train split, train each model, evaluate each on every split.
 
-    ``on_step`` hears each node (the model included) start and finish; a node that raised was
-    the last one reported ``running``.
+    ``on_step`` hears each node (the models included) start and finish; a node that raised was
+    the last one reported ``running``. ``isolate_fit``: fit each model in a child process (see
+    :mod:`skyulf_core.graph.isolation`) so that ``should_cancel`` stops a fit in progress, not
+    only between nodes.
     """
     graph = parse_graph(graph)
     check_graph(graph, [str(c) for c in df.columns])
     plan = build_plan(graph)
-    assert plan.model is not None
-    model, target, task = plan.model, plan.target, plan.model.definition.task
+    assert plan.models
+    target, task = plan.target, plan.models[0].definition.task
     warnings: list[str] = []
     node_encoded = False
-    if target is None:  # a clustering model: no target (validation refuses it elsewhere)
+    if target is None:  # clustering models: no target (validation refuses one elsewhere)
         encoded = EncodedTarget(None, None)
         X = df
     else:
@@ -342,97 +344,183 @@ def train_pipeline(
         )
         X = df.drop(columns=[target])
     hooks = _Hooks(plan, on_progress, should_cancel, on_step)
-    at_split: dict[str, Split] = {}
-
-    def after(step: Step, frames: Frames) -> None:
-        hooks.after(step, frames)
-        if step.definition.id == SPLITTER_ID:
-            at_split["train"] = frames.train  # the folds of cross-validation cut these rows
-
     run = run_steps(
         plan,
         X,
         encoded.y,
         before=hooks.before,
-        after=after,
+        after=hooks.after,
         target_classes=encoded.classes,
     )
-    hooks.poll(len(plan.steps), f"model '{model.node_id}' ({model.definition.id})")
-    hooks.step(model.node_id, model.definition.id, "running")
-    frames = run.frames
-    decoders = target_decoders(run.records)
-    _check_decoders(decoders, model, task)
-    if node_encoded and target is not None:
-        frames = _numeric_targets(frames, target)
-    # Only class codes are decoded: a regression model's predictions stay on the ordinal scale.
-    if task != "classification":
-        decoders = []
-    estimator, features = _fit_model(model, frames.train, task)
-    hooks.poll(len(plan.steps) + 1, "evaluation")
-    n_classes = len(encoded.classes or [])
-    parts = {"train_": frames.train, "test_": frames.test, "val_": frames.val}
-    metrics = guard_memory(
-        model.node_id,
-        model.definition.id,
-        lambda: _evaluate(estimator, model, features, parts, task, n_classes, decoders),
-        model=True,
-    )
-    cv = _cross_validation(
-        graph, plan, model, at_split["train"], run.records, encoded.classes, node_encoded, hooks
-    )
-    if cv is not None:
-        metrics |= cv.job_metrics()
-    evaluation = guard_memory(
-        model.node_id,
-        model.definition.id,
-        lambda: evaluate_splits(
-            Predictor(estimator, len(encoded.classes or []), decoders),
-            model.definition,
-            model.node_id,
-            features,
-            frames.train,
-            frames.test,
-            metrics,
-            encoded.classes,
-        ),
-        model=True,
-    )
-    if cv is not None:
-        evaluation.cv = cv.evaluation()
-    hooks.step(model.node_id, model.definition.id, "done")
-    needed = _needed_inputs(run.records, features)
-    signature = Signature(
-        inputs=describe_inputs(X, [str(c) for c in X.columns if c in needed]),
-        output=OutputSpec(
-            name=target or CLUSTER_OUTPUT,
-            task=task,
-            classes=encoded.classes,
-            probabilities=task == "classification" and hasattr(estimator, "predict_proba"),
-        ),
-    )
-    fitted = FittedPipeline(
-        records=run.records,
-        model=estimator,
-        model_type=model.definition.id,
-        model_node_id=model.node_id,
-        model_params=model.params.model_dump(mode="json"),
-        task=task,
-        target=target,
-        classes=encoded.classes,
-        feature_columns=features,
-        signature=signature,
-    )
+    runner: FitRunner | None = None
+    if isolate_fit:
+        runner = lambda work: run_in_child(work, hooks.cancelled)  # noqa: E731
+    context = _TrainContext(graph, plan, run, X, target, encoded, node_encoded, hooks, runner)
+    models = [context.train(index, model) for index, model in enumerate(plan.models)]
     if on_progress is not None:
         on_progress(1.0, "done")
+    first = models[0]
     return TrainResult(
-        fitted=fitted,
-        metrics=metrics,
-        task=task,
+        fitted=first.fitted,
+        metrics=first.metrics,
+        task=first.task,
         target=target,
-        model_type=model.definition.id,
-        n_train=len(frames.train.X),
-        n_test=len(frames.test.X) if frames.test else 0,
-        n_val=len(frames.val.X) if frames.val else 0,
+        model_type=first.model_type,
+        n_train=first.n_train,
+        n_test=first.n_test,
+        n_val=first.n_val,
         warnings=warnings,
-        evaluation=evaluation,
+        models=models,
     )
+
+
+@dataclass
+class _TrainContext:
+    """What every model node of one run shares: the run, the raw features and the target."""
+
+    graph: PipelineGraph
+    plan: Plan
+    run: RunOutput
+    X: pd.DataFrame
+    target: str | None
+    encoded: EncodedTarget
+    node_encoded: bool
+    hooks: _Hooks
+    runner: FitRunner | None = None
+
+    def train(self, index: int, model: ModelStep) -> ModelResult:
+        """Train and evaluate one model node on the output of its own path."""
+        task = model.definition.task
+        steps = len(self.plan.steps) + 2 * index
+        self.hooks.poll(steps, f"model '{model.node_id}' ({model.definition.id})")
+        self.hooks.step(model.node_id, model.definition.id, "running")
+        chain = model_chain(self.plan, self.run, model)
+        frames = self.run.model_inputs[model.node_id]
+        decoders = target_decoders(chain.records)
+        _check_decoders(decoders, model, task)
+        if self.node_encoded and self.target is not None:
+            frames = _numeric_targets(frames, self.target)
+        # Only class codes are decoded: a regression model's predictions stay on the ordinal scale.
+        if task != "classification":
+            decoders = []
+        estimator, features = _fit_model(model, frames.train, task, self.runner)
+        self.hooks.poll(steps + 1, f"evaluation of '{model.node_id}'")
+        n_classes = len(self.encoded.classes or [])
+        parts = {"train_": frames.train, "test_": frames.test, "val_": frames.val}
+        metrics = guard_memory(
+            model.node_id,
+            model.definition.id,
+            lambda: _evaluate(estimator, model, features, parts, task, n_classes, decoders),
+            model=True,
+        )
+        cv = self.cross_validation(model)
+        if cv is not None:
+            metrics |= cv.job_metrics()
+        evaluation = guard_memory(
+            model.node_id,
+            model.definition.id,
+            lambda: evaluate_splits(
+                Predictor(estimator, n_classes, decoders),
+                model.definition,
+                model.node_id,
+                features,
+                frames.train,
+                frames.test,
+                metrics,
+                self.encoded.classes,
+            ),
+            model=True,
+        )
+        if cv is not None:
+            evaluation.cv = cv.evaluation()
+        self.hooks.step(model.node_id, model.definition.id, "done")
+        needed = needed_inputs(chain.records, chain.inputs, features)
+        X = self.X
+        signature = Signature(
+            inputs=describe_inputs(X, [str(c) for c in X.columns if c in needed]),
+            output=OutputSpec(
+                name=self.target or CLUSTER_OUTPUT,
+                task=task,
+                classes=self.encoded.classes,
+                probabilities=task == "classification" and hasattr(estimator, "predict_proba"),
+            ),
+        )
+        fitted = FittedPipeline(
+            records=chain.records,
+            record_inputs=chain.inputs,
+            model=estimator,
+            model_type=model.definition.id,
+            model_node_id=model.node_id,
+            model_params=model.params.model_dump(mode="json"),
+            task=task,
+            target=self.target,
+            classes=self.encoded.classes,
+            feature_columns=features,
+            signature=signature,
+        )
+        return ModelResult(
+            node_id=model.node_id,
+            fitted=fitted,
+            metrics=metrics,
+            task=task,
+            model_type=model.definition.id,
+            n_train=len(frames.train.X),
+            n_test=len(frames.test.X) if frames.test else 0,
+            n_val=len(frames.val.X) if frames.val else 0,
+            evaluation=evaluation,
+        )
+
+    def cross_validation(self, model: ModelStep) -> CvResult | None:
+        """Cross-validate the model node when its params ask for it: every node on its path
+        after the split is refitted inside each fold (see :mod:`.cross_validation`)."""
+        node = next(n for n in self.graph.nodes if n.id == model.node_id)
+        settings = parse_training(node.params, model.node_id, model.definition.id)
+        if not settings.cv_enabled:
+            return None
+        split_train = self.hooks.split_train
+        assert split_train is not None
+        task, target, classes = model.definition.task, self.target, self.encoded.classes
+        parents = {s.node_id: list(s.inputs) for s in self.plan.steps}
+        path = set() if model.input is None else ancestors(parents, model.input) | {model.input}
+        order = [s.definition.id for s in self.plan.steps]
+        after = order.index(SPLITTER_ID) + 1
+        fold_steps = [s for s in self.plan.steps[after:] if s.node_id in path]
+        merges = [s.node_id for s in fold_steps if len(s.inputs) > 1]
+        if merges:
+            raise NodeError(
+                f"node '{model.node_id}' ({model.definition.id}): cross-validation cannot refit "
+                f"the merge node '{merges[0]}' on its path yet; turn cv_enabled off",
+                node_id=model.node_id,
+                node_type=model.definition.id,
+                field="cv_enabled",
+            )
+        # Labels of the codes as the nodes before the split left them (a target encoder there).
+        labels = None if classes is None else tuple(classes)
+        before_split = {s.node_id for s in self.plan.steps[:after]}
+        for record in self.run.records:
+            if record.node_id in before_split and record.node_id in path:
+                labels = relabel(labels, record)
+
+        def score(train: Split, held_out: Split, records: list[FittedRecord]) -> dict[str, float]:
+            decoders = target_decoders(records) if task == "classification" else []
+            if self.node_encoded:
+                assert target is not None
+                frames = _numeric_targets(Frames(train=train, test=held_out), target)
+                train, held_out = frames.train, frames.test or held_out
+            estimator, features = _fit_model(model, train, task, self.runner)
+            parts: dict[str, Split | None] = {"": held_out}
+            return _evaluate(estimator, model, features, parts, task, len(classes or []), decoders)
+
+        hooks, total = self.hooks, len(self.plan.steps)
+        return cross_validate(
+            fold_steps,
+            split_train,
+            settings,
+            score,
+            task=task,
+            target=target,
+            labels=labels,
+            node_id=model.node_id,
+            model_type=model.definition.id,
+            before_fold=lambda i: hooks.poll(total, f"cross-validation fold {i + 1}"),
+        )

@@ -28,7 +28,11 @@ class GraphEdge(BaseModel):
 
 
 class PipelineGraph(BaseModel):
-    """A pipeline: the dataset feeds the root node; the single model node ends the chain."""
+    """A pipeline: the dataset feeds the root node; every path ends at a model node.
+
+    A node's output may feed several nodes (one trunk, several models); a ``merge`` node joins
+    several inputs. Each model trains on what reaches it along its own path.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -42,18 +46,49 @@ class PipelineGraph(BaseModel):
         raise KeyError(node_id)
 
 
-def chain_order(graph: PipelineGraph) -> list[GraphNode]:
-    """Nodes from root to end of a graph already validated as a single chain."""
-    by_id = {n.id: n for n in graph.nodes}
-    nxt = {e.source: e.target for e in graph.edges}
-    has_parent = {e.target for e in graph.edges}
-    roots = [n for n in graph.nodes if n.id not in has_parent]
-    if not roots:
-        return []
-    order = [roots[0]]
-    while order[-1].id in nxt:
-        order.append(by_id[nxt[order[-1].id]])
+def parents_of(graph: PipelineGraph) -> dict[str, list[str]]:
+    """Each node's inputs, in edge order (a merge joins them in that order)."""
+    parents: dict[str, list[str]] = {n.id: [] for n in graph.nodes}
+    for edge in graph.edges:
+        parents.setdefault(edge.target, []).append(edge.source)
+    return parents
+
+
+def topological_order(graph: PipelineGraph) -> list[GraphNode]:
+    """Nodes of a graph already validated as acyclic, each after all of its inputs.
+
+    Ties keep the order the nodes are listed in, so the same graph always runs the same way.
+    """
+    parents = parents_of(graph)
+    done: set[str] = set()
+    order: list[GraphNode] = []
+    pending = list(graph.nodes)
+    while pending:
+        ready = [n for n in pending if all(p in done for p in parents[n.id])]
+        if not ready:  # a cycle: validation reports it; run nothing past it
+            break
+        for node in ready:
+            done.add(node.id)
+            order.append(node)
+        pending = [n for n in pending if n.id not in done]
     return order
+
+
+def chain_order(graph: PipelineGraph) -> list[GraphNode]:
+    """Nodes from root to end; for a branching graph, :func:`topological_order`."""
+    return topological_order(graph)
+
+
+def ancestors(parents: dict[str, list[str]], node_id: str) -> set[str]:
+    """Every node upstream of ``node_id`` (not itself)."""
+    seen: set[str] = set()
+    stack = list(parents.get(node_id, []))
+    while stack:
+        current = stack.pop()
+        if current not in seen:
+            seen.add(current)
+            stack.extend(parents.get(current, []))
+    return seen
 
 
 def parse_graph(graph: PipelineGraph | dict[str, Any]) -> PipelineGraph:

@@ -1,21 +1,32 @@
 """Static checks of a pipeline graph, each issue naming the node (and field or column) at fault.
 
-Checks: duplicate ids, edges to unknown nodes, branches, cycles, unknown node types, parameters,
-the splitter and its target, the model node, columns as they flow through the chain, and the
-leakage guard (no node that learns from data upstream of the TrainTestSplitter).
+Checks: duplicate ids, edges to unknown nodes, cycles, inputs (one per node, several only for a
+fan-in node such as merge), one root, every path ending at a model, unknown node types,
+parameters, the splitter and its target, the model nodes (all of one task, each reached only
+through the split), columns and their kinds as they flow along every path (a text or date column
+reaching a model is reported), and the leakage guard (no node that learns from data upstream of
+the TrainTestSplitter, on any path).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict, deque
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel
 
 from skyulf_core.errors import InvalidArgument, NodeError
-from skyulf_core.graph.spec import GraphNode, PipelineGraph, chain_order, parse_graph
+from skyulf_core.graph.column_checks import ColumnChecks
+from skyulf_core.graph.spec import (
+    GraphNode,
+    PipelineGraph,
+    ancestors,
+    parents_of,
+    parse_graph,
+)
 from skyulf_core.models import get_model, is_model
-from skyulf_core.nodes import ColumnSet, NodeDefinition, get_node, node_types
+from skyulf_core.nodes import get_node, node_types
 from skyulf_core.nodes.encoding_ordinal import encodes_target
 from skyulf_core.nodes.splitting import SPLITTER_ID
 
@@ -33,16 +44,24 @@ class ValidationReport(BaseModel):
     errors: list[GraphIssue]
 
 
-class _Checker:
-    def __init__(self, graph: PipelineGraph, columns: list[str] | None, partial: bool) -> None:
+class _Checker(ColumnChecks):
+    def __init__(
+        self,
+        graph: PipelineGraph,
+        columns: list[str] | None,
+        partial: bool,
+        dtypes: Mapping[str, str] | None = None,
+    ) -> None:
         self.graph = graph
         self.columns = columns
+        self.dtypes = dtypes
         self.partial = partial
         self.issues: list[GraphIssue] = []
         self.known_nodes = set(node_types())
         self.ids = {n.id for n in graph.nodes}
         # Keyed by the node object, not its id: ids may be duplicated in a broken graph.
         self.params: dict[int, Any] = {}
+        self._parents = parents_of(graph)
 
     def add(self, code: str, message: str, **where: str | None) -> None:
         self.issues.append(GraphIssue(code=code, message=message, **where))
@@ -53,10 +72,10 @@ class _Checker:
             return self.issues
         self._ids_and_edges()
         self._types_and_params()
-        is_chain = self._shape()
-        self._roles(is_chain)
+        well_formed = self._shape()
+        self._roles(well_formed)
         self._leakage()
-        if is_chain and self.columns is not None:
+        if well_formed and self.columns is not None:
             self._columns()
         return self.issues
 
@@ -109,17 +128,16 @@ class _Checker:
                 )
 
     def _shape(self) -> bool:
-        """True when the graph is one chain (the only shape the executor runs for now)."""
+        """True when the graph is a DAG with one root, whose nodes the executor can run."""
         edges = [e for e in self.graph.edges if e.source in self.ids and e.target in self.ids]
         outs, ins = Counter(e.source for e in edges), Counter(e.target for e in edges)
         ok = len(edges) == len(self.graph.edges)
         for node in self.graph.nodes:
-            if outs[node.id] > 1 or ins[node.id] > 1:
-                way = "outgoing" if outs[node.id] > 1 else "incoming"
+            if ins[node.id] > 1 and not self._fan_in(node):
                 self.add(
                     "branch",
-                    f"node '{node.id}' has more than one {way} edge; pipelines "
-                    "must be a single chain for now",
+                    f"node '{node.id}' ({node.type}) has {ins[node.id]} incoming edges but takes "
+                    "one input; join branches with a merge node",
                     node_id=node.id,
                     field="edges",
                 )
@@ -135,12 +153,31 @@ class _Checker:
             for extra in roots[1:]:
                 self.add(
                     "disconnected",
-                    f"node '{extra}' is not connected to the chain starting at '{roots[0]}'",
+                    f"node '{extra}' is not connected to the graph starting at '{roots[0]}'",
                     node_id=extra,
                     field="edges",
                 )
                 ok = False
+            if ok and not self.partial:
+                ok = self._ends_at_models(outs)
         return ok and not any(i.code == "duplicate_id" for i in self.issues)
+
+    def _fan_in(self, node: GraphNode) -> bool:
+        return node.type in self.known_nodes and get_node(node.type).fan_in is not None
+
+    def _ends_at_models(self, outs: Counter[str]) -> bool:
+        ok = True
+        for node in self.graph.nodes:
+            if outs[node.id] == 0 and not is_model(node.type):
+                self.add(
+                    "dead_end",
+                    f"node '{node.id}' ({node.type}) leads to no model; connect it to a model "
+                    "or remove it",
+                    node_id=node.id,
+                    field="edges",
+                )
+                ok = False
+        return ok
 
     def _cycle_nodes(self, edges: list[Any]) -> list[str]:
         # Kahn's algorithm: whatever cannot be ordered sits on a cycle.
@@ -161,18 +198,24 @@ class _Checker:
             return []
         return sorted(n for n in self.ids if indeg[n] > 0)
 
-    def _roles(self, is_chain: bool) -> None:
+    def _roles(self, well_formed: bool) -> None:
         models = [n for n in self.graph.nodes if is_model(n.type)]
         splitters = [n for n in self.graph.nodes if n.type == SPLITTER_ID]
         if not models and not self.partial:
             self.add("no_model", "the pipeline has no model node", field="nodes")
+        tasks = {m.id: get_model(m.type).task for m in models}
         for extra in models[1:]:
-            self.add(
-                "multiple_models",
-                f"node '{extra.id}' is a second model node; a pipeline trains exactly one model",
-                node_id=extra.id,
-                field="type",
-            )
+            if tasks[extra.id] != tasks[models[0].id]:
+                self.add(
+                    "mixed_tasks",
+                    f"model node '{extra.id}' ({extra.type}) is a {tasks[extra.id]} model but "
+                    f"'{models[0].id}' ({models[0].type}) is a {tasks[models[0].id]} model; the "
+                    "models of one pipeline share its target and task",
+                    node_id=extra.id,
+                    field="type",
+                )
+        if well_formed and len(splitters) == 1:
+            self._split_before_models(splitters[0], models)
         has_child = {e.source for e in self.graph.edges}
         for model in models:
             if model.id in has_child:
@@ -213,24 +256,39 @@ class _Checker:
                     field="target_column",
                 )
 
-    def _leakage(self) -> None:
-        parents: dict[str, list[str]] = defaultdict(list)
+    def _split_before_models(self, splitter: GraphNode, models: list[GraphNode]) -> None:
+        """Every path from the dataset to a model passes the splitter (else it trains on all)."""
+        children: dict[str, list[str]] = defaultdict(list)
         for e in self.graph.edges:
-            parents[e.target].append(e.source)
+            children[e.source].append(e.target)
+        roots = [n.id for n in self.graph.nodes if not self._parents[n.id]]
+        reached: set[str] = set()
+        stack = [r for r in roots if r != splitter.id]
+        while stack:
+            current = stack.pop()
+            if current not in reached:
+                reached.add(current)
+                stack.extend(c for c in children[current] if c != splitter.id)
+        for model in models:
+            if model.id in reached:
+                self.add(
+                    "unsplit_model",
+                    f"model node '{model.id}' is reached by a path that skips the {SPLITTER_ID} "
+                    f"'{splitter.id}'; every path to a model must pass the split",
+                    node_id=model.id,
+                    field="edges",
+                )
+
+    def _leakage(self) -> None:
         types = {n.id: n.type for n in self.graph.nodes}
         by_id = {n.id: n for n in self.graph.nodes}
         for splitter in (n for n in self.graph.nodes if n.type == SPLITTER_ID):
-            seen: set[str] = set()
-            queue = deque(parents[splitter.id])
-            while queue:
-                current = queue.popleft()
-                if current in seen or current not in types:
+            # Every node upstream of the splitter, along every path into it.
+            for current in sorted(ancestors(self._parents, splitter.id), key=list(types).index):
+                if current not in types:
                     continue
-                seen.add(current)
-                queue.extend(parents[current])
                 kind = types[current]
-                learns = is_model(kind) or (kind in self.known_nodes and get_node(kind).learns)
-                if learns and not self._target_only(by_id[current], splitter):
+                if self._learns(by_id[current]) and not self._target_only(by_id[current], splitter):
                     self.add(
                         "leakage",
                         f"node '{current}' ({kind}) learns from data and sits "
@@ -240,6 +298,15 @@ class _Checker:
                         field="edges",
                     )
 
+    def _learns(self, node: GraphNode) -> bool:
+        if is_model(node.type):
+            return True
+        if node.type not in self.known_nodes:
+            return False
+        definition = get_node(node.type)
+        params = self.params.get(id(node))
+        return definition.learns if params is None else definition.learns_with(params)
+
     def _target_only(self, node: GraphNode, splitter: GraphNode) -> bool:
         """A Label/OrdinalEncoder on the target alone learns only the label set: allowed."""
         params, split_params = self.params.get(id(node)), self.params.get(id(splitter))
@@ -247,71 +314,21 @@ class _Checker:
             return False
         return encodes_target(node.type, params, split_params.target_column)
 
-    def _columns(self) -> None:
-        assert self.columns is not None
-        order = chain_order(self.graph)
-        target = self._target(order)
-        flow: ColumnSet = ColumnSet(tuple(c for c in self.columns if c != target))
-        for node in order:
-            if is_model(node.type) or node.type not in self.known_nodes:
-                continue
-            params = self.params.get(id(node))
-            definition: NodeDefinition = get_node(node.type)
-            if params is None:
-                flow = ColumnSet(flow.names, open=True)
-                continue
-            for col in getattr(params, "columns", None) or []:
-                if encodes_target(node.type, params, target):
-                    break  # a Label/OrdinalEncoder's target mode: columns is [target]
-                if col == target:
-                    self.add(
-                        "target_as_feature",
-                        f"node '{node.id}' ({node.type}) lists the target '{col}' in columns",
-                        node_id=node.id,
-                        field="columns",
-                        column=col,
-                    )
-                elif not flow.may_contain(col):
-                    self.add(
-                        "unknown_column",
-                        f"node '{node.id}' ({node.type}): column '{col}' "
-                        "is not in the data at this point",
-                        node_id=node.id,
-                        field="columns",
-                        column=col,
-                    )
-            flow = definition.column_flow(flow, params)
-
-    def _target(self, order: list[Any]) -> str | None:
-        assert self.columns is not None
-        for node in order:
-            params = self.params.get(id(node))
-            if node.type == SPLITTER_ID and params is not None and params.target_column:
-                if params.target_column not in self.columns:
-                    self.add(
-                        "unknown_column",
-                        f"node '{node.id}' ({SPLITTER_ID}): target column "
-                        f"'{params.target_column}' is not in the dataset",
-                        node_id=node.id,
-                        field="target_column",
-                        column=params.target_column,
-                    )
-                return str(params.target_column)
-        return None
-
 
 def validate_graph(
     graph: PipelineGraph | dict[str, Any],
     columns: list[str] | None = None,
     *,
     partial: bool = False,
+    dtypes: Mapping[str, str] | None = None,
 ) -> ValidationReport:
     """Every problem with ``graph``; ``columns`` are the dataset's, if known.
 
-    ``partial`` is for a graph still being drawn (preview): a missing splitter, target or model
-    is then not an error.
+    ``partial`` is for a graph still being drawn (preview): a missing splitter, target or model,
+    or a branch not yet leading to a model, is then not an error. ``dtypes`` (column -> dtype as
+    the dataset reports it) lets the kinds of the columns flow too.
     """
-    issues = _Checker(parse_graph(graph), columns, partial).run()
+    issues = _Checker(parse_graph(graph), columns, partial, dtypes).run()
     return ValidationReport(valid=not issues, errors=issues)
 
 

@@ -8,7 +8,7 @@ record to any frame without state. The definition wraps both with the checks eve
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
@@ -97,6 +97,9 @@ class ColumnSet:
     names: tuple[str, ...]
     open: bool = False
     removed: frozenset[str] = frozenset()
+    # The kind of value ("number", "bool", "text", "datetime") of the columns whose kind is
+    # known; a column a node rewrote in a way no rule describes has no entry.
+    kinds: Mapping[str, str] = field(default_factory=dict)
 
     def may_contain(self, column: str) -> bool:
         return column in self.names or (self.open and column not in self.removed)
@@ -104,7 +107,8 @@ class ColumnSet:
     def without(self, columns: list[str] | tuple[str, ...]) -> ColumnSet:
         gone = set(columns)
         kept = tuple(c for c in self.names if c not in gone)
-        return ColumnSet(kept, self.open, self.removed | gone)
+        kinds = {c: k for c, k in self.kinds.items() if c not in gone}
+        return ColumnSet(kept, self.open, self.removed | gone, kinds)
 
 
 P = TypeVar("P", bound=NodeParams)
@@ -117,6 +121,19 @@ ColumnFlow = Callable[[ColumnSet, P], ColumnSet]
 Columns = dict[str, np.ndarray]
 """A frame as {column name: 1-D array}, in column order: what the inference fast path passes."""
 ArrayApplier = Callable[[Columns, R], Columns]
+
+
+@dataclass(frozen=True)
+class FanIn(Generic[P, R]):
+    """How a node with several inputs (a merge) fits, applies and flows over all of them.
+
+    The inputs are the frames of the nodes feeding it, in edge order, over the same rows. The
+    definition's own calculator and applier stay the one-input case (a merge of one frame).
+    """
+
+    calculator: Callable[[Sequence[pd.DataFrame], P, NodeContext], R] = field(repr=False)
+    applier: Callable[[Sequence[pd.DataFrame], R, NodeContext], pd.DataFrame] = field(repr=False)
+    column_flow: Callable[[Sequence[ColumnSet], P], ColumnSet] = field(repr=False)
 
 
 def _unknown_flow(columns: ColumnSet, params: Any) -> ColumnSet:
@@ -148,6 +165,17 @@ class NodeDefinition(Generic[P, R]):
     # Used for small prediction batches when every inference step has one; its output must equal
     # the applier's (the conformance suite checks). Train-only nodes never need one.
     array_applier: ArrayApplier[R] | None = field(default=None, repr=False)
+    # For a node whose learning depends on its parameters (``learns`` is then True: it may
+    # learn): whether these parameters make it learn from the rows. The leakage guard asks this.
+    learns_when: Callable[[P], bool] | None = field(default=None, repr=False)
+    # Set for a node that takes several inputs (see :class:`FanIn`).
+    fan_in: FanIn[P, R] | None = field(default=None, repr=False)
+
+    def learns_with(self, params: P) -> bool:
+        """Whether the node, with these parameters, learns from the rows it is fitted on."""
+        if self.learns_when is not None:
+            return self.learns_when(params)
+        return self.learns
 
     def parse_params(self, raw: P | Mapping[str, Any] | None, node_id: str) -> P:
         """Validate raw parameters; the error names the node and the first bad field."""
@@ -247,3 +275,51 @@ class NodeDefinition(Generic[P, R]):
                 details={"columns": missing},
             )
         return self.applier(X, y, loaded, ctx)
+
+    # ------------------------------------------------------------------ several inputs
+
+    def _fan_in(self, node_id: str) -> FanIn[P, R]:
+        if self.fan_in is None:
+            raise NodeError(
+                f"node '{node_id}' ({self.id}) takes one input",
+                node_id=node_id,
+                node_type=self.id,
+                field="edges",
+            )
+        return self.fan_in
+
+    def fit_inputs(
+        self,
+        parts: Sequence[pd.DataFrame],
+        params: P | Mapping[str, Any] | None,
+        ctx: NodeContext,
+    ) -> R:
+        """The Calculator of a fan-in node over every input frame (same rows, edge order)."""
+        fan_in = self._fan_in(ctx.node_id)
+        parsed = self.parse_params(params, ctx.node_id)
+        if not parts or any(len(p) == 0 for p in parts):
+            raise NodeError(
+                f"node '{ctx.node_id}' ({self.id}) received no rows to fit on",
+                node_id=ctx.node_id,
+                node_type=self.id,
+            )
+        record = fan_in.calculator(parts, parsed, ctx)
+        return record.model_copy(
+            update={"node_type": self.id, "node_id": ctx.node_id, "version": self.record_version}
+        )
+
+    def apply_inputs(
+        self,
+        parts: Sequence[pd.DataFrame],
+        record: R | Mapping[str, Any] | None,
+        ctx: NodeContext,
+    ) -> pd.DataFrame:
+        """The Applier of a fan-in node: one frame from every input frame."""
+        fan_in = self._fan_in(ctx.node_id)
+        if record is None:
+            raise NodeError(
+                f"node '{ctx.node_id}' ({self.id}) has not been fitted; call fit() first",
+                node_id=ctx.node_id,
+                node_type=self.id,
+            )
+        return fan_in.applier(parts, self.load_record(record), ctx)

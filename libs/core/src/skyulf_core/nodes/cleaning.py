@@ -1,9 +1,12 @@
-"""Cleaning nodes (stateless): DropMissingColumns, and the train-only row filters DropMissingRows
-and Deduplicate.
+"""Cleaning nodes: DropMissingColumns, and the train-only row filters DropMissingRows and
+Deduplicate.
 
-"Stateless" here means the node learns no statistic a model consumes, so it may run before the
-split. It still resolves *which* columns to drop once, at fit time, and records them: deciding
-again per prediction request (often a single row) would drop different columns each time.
+DropMissingColumns drops the columns it lists; given none, it drops the columns whose missing
+share exceeds ``threshold``. That share rule learns from the rows (which columns are sparse in
+the train split), so the node counts as learning then and belongs after the split; with columns
+listed it learns nothing and may run before it. Either way it resolves *which* columns to drop
+once, at fit time, and records them: deciding again per prediction request (often a single row)
+would drop different columns each time.
 """
 
 from __future__ import annotations
@@ -28,7 +31,17 @@ from skyulf_core.nodes.base import (
 
 class DropMissingColumnsParams(NodeParams):
     columns: list[str] = []
-    threshold: float = Field(0.5, ge=0.0, le=1.0, description="0 turns the share rule off")
+    threshold: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="used when no columns are listed: drop columns missing more than this "
+        "share of values (learned on the train split); 0 turns the share rule off",
+    )
+
+
+def _drop_learns(params: DropMissingColumnsParams) -> bool:
+    return not params.columns and params.threshold > 0
 
 
 class DropMissingColumnsRecord(FittedRecord):
@@ -48,7 +61,7 @@ def _fit_drop(
                 column=col,
             )
     dropped = list(dict.fromkeys(params.columns))
-    if params.threshold > 0:
+    if _drop_learns(params):
         shares = X.isna().mean()
         dropped += [
             str(c)
@@ -79,10 +92,11 @@ DROP_MISSING_COLUMNS: NodeDefinition[DropMissingColumnsParams, DropMissingColumn
     NodeDefinition(
         id="DropMissingColumns",
         group="cleaning",
-        description="Drops the listed columns and columns whose missing share exceeds threshold.",
+        description="Drops the listed columns, or else those whose missing share exceeds threshold.",
         params_model=DropMissingColumnsParams,
         record_model=DropMissingColumnsRecord,
-        learns=False,
+        learns=True,
+        learns_when=_drop_learns,
         train_only=False,
         calculator=_fit_drop,
         applier=_apply_drop,

@@ -8,9 +8,14 @@ gets the dtype a whole batch gets:
 - ``bool`` is pandas' nullable ``boolean``; it accepts true/false, yes/no, y/n, t/f, on/off and
   1/0 in any case, and the numbers 1 and 0;
 - ``string`` is pandas' ``str`` dtype; ``float`` means float64;
-- ``category`` uses the categories seen at fit time (sorted), so unseen values become missing;
-- ``datetime`` (``datetime64[us]``) parses text with the format guessed from the first training
-  value (ISO 8601 when none is found); time-zone-aware values are converted to naive UTC.
+- ``category`` uses the categories given in ``categories``, else those seen at fit time
+  (sorted), so unseen values become missing;
+- ``datetime`` (``datetime64[us]``) parses text with the format given in ``datetime_formats``,
+  else the format guessed from the first training value (ISO 8601 when none is found);
+  time-zone-aware values are converted to naive UTC.
+
+Learning the categories or the format reads the rows, so Casting counts as a learning node (it
+belongs after the split) unless every category and datetime column has them given.
 
 Invalid values become missing when ``coerce_on_error`` is true, and raise an error naming the
 column and the first bad value otherwise. On the array path (no pandas) an integer or boolean
@@ -58,6 +63,17 @@ _STR = pd.StringDtype(na_value=np.nan)
 class CastingParams(NodeParams):
     column_types: dict[str, CastType] = {}
     coerce_on_error: bool = True
+    # Given here, nothing is learned from the rows for these columns.
+    categories: dict[str, list[Scalar]] = {}
+    datetime_formats: dict[str, str] = {}
+
+
+def _casting_learns(params: CastingParams) -> bool:
+    return any(
+        (kind == "category" and col not in params.categories)
+        or (kind == "datetime" and col not in params.datetime_formats)
+        for col, kind in params.column_types.items()
+    )
 
 
 class CastingRecord(FittedRecord):
@@ -273,10 +289,15 @@ def _learn_categories(values: np.ndarray, col: str, ctx: NodeContext) -> list[Sc
             column=col,
             field="column_types",
         )
+    return _sorted_scalars(seen)
+
+
+def _sorted_scalars(values: set[Scalar] | list[Scalar]) -> list[Scalar]:
+    unique = set(values)
     try:
-        return sorted(seen)  # type: ignore[type-var]
+        return sorted(unique)  # type: ignore[type-var]
     except TypeError:
-        return sorted(seen, key=str)
+        return sorted(unique, key=str)
 
 
 def _learn_format(values: np.ndarray) -> str:
@@ -301,9 +322,13 @@ def _fit_casting(
                 field="column_types",
             )
         if target == "category":
-            categories[col] = _learn_categories(column_values(X[col]), col, ctx)
+            given = params.categories.get(col)
+            categories[col] = (
+                _sorted_scalars(given) if given is not None
+                else _learn_categories(column_values(X[col]), col, ctx)
+            )  # fmt: skip
         elif target == "datetime":
-            formats[col] = _learn_format(column_values(X[col]))
+            formats[col] = params.datetime_formats.get(col) or _learn_format(column_values(X[col]))
     record = CastingRecord(
         node_id=ctx.node_id,
         columns=list(params.column_types),
@@ -346,7 +371,8 @@ CASTING: NodeDefinition[CastingParams, CastingRecord] = NodeDefinition(
     description="Casts columns to number, integer, text, boolean, category or datetime types.",
     params_model=CastingParams,
     record_model=CastingRecord,
-    learns=False,
+    learns=True,
+    learns_when=_casting_learns,
     train_only=False,
     calculator=_fit_casting,
     applier=_apply_casting,

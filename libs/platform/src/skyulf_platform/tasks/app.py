@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import ssl
 from importlib.metadata import entry_points
+from typing import Any
 
 from celery import Celery
 from kombu import Queue
 
-from skyulf_platform.settings import PlatformSettings
+from skyulf_platform.settings import DEFAULT_VISIBILITY_TIMEOUT, PlatformSettings
 
 QUEUES = ("ingest", "train", "tune")
 
@@ -29,6 +30,53 @@ def task_modules() -> list[str]:
     return sorted(ep.value for ep in entry_points(group=TASK_ENTRY_POINTS))
 
 
+# Redis hands an unacknowledged task back after this many seconds unless the deployment sets
+# SKYULF_BROKER_VISIBILITY_TIMEOUT: every hard time limit sits below it, so a task is stopped (and
+# its job finished) before it could be delivered twice.
+VISIBILITY_TIMEOUT = DEFAULT_VISIBILITY_TIMEOUT
+# Default (soft, hard) seconds per queue. The soft limit stops the job with a DEADLINE_EXCEEDED
+# error naming it; the hard limit ends the process still running past it. A deployment running a
+# worker per queue overrides them with SKYULF_TASK_SOFT_TIME_LIMIT / SKYULF_TASK_TIME_LIMIT.
+QUEUE_TIME_LIMITS: dict[str, tuple[float, float]] = {
+    "ingest": (1500.0, 1800.0),
+    "train": (3000.0, 3300.0),
+    "tune": (3000.0, 3300.0),
+}
+
+
+def queue_time_limits(queue: str, settings: PlatformSettings | None = None) -> tuple[float, float]:
+    """The (soft, hard) time limits of a queue's tasks, in seconds: the deployment's settings
+    where given, else the queue's defaults; refused unless soft < hard < visibility timeout."""
+    soft, hard = QUEUE_TIME_LIMITS[queue]
+    visibility = VISIBILITY_TIMEOUT
+    if settings is not None:
+        soft = float(settings.task_soft_time_limit or soft)
+        hard = float(settings.task_time_limit or hard)
+        visibility = settings.broker_visibility_timeout
+    if not soft < hard < visibility:
+        raise ValueError(
+            f"queue {queue!r}: the soft limit ({soft:g}s) must be below the hard limit "
+            f"({hard:g}s), and that below the broker's visibility timeout ({visibility}s)"
+        )
+    return soft, hard
+
+
+class QueueTimeLimits:
+    """A Celery task annotation: each task declared on one of the queues gets that queue's
+    limits (Celery enforces them in prefork pools; the training runner enforces them itself in
+    the default solo pool)."""
+
+    def __init__(self, settings: PlatformSettings) -> None:
+        self.settings = settings
+
+    def annotate(self, task: Any) -> dict[str, float] | None:
+        queue = getattr(task, "queue", None)
+        if queue not in QUEUE_TIME_LIMITS:
+            return None
+        soft, hard = queue_time_limits(queue, self.settings)
+        return {"soft_time_limit": soft, "time_limit": hard}
+
+
 def create_celery_app(settings: PlatformSettings, *, include_tasks: bool = True) -> Celery:
     broker = settings.resolved_broker_url()
     if broker.startswith("sqla+sqlite:///"):
@@ -38,6 +86,9 @@ def create_celery_app(settings: PlatformSettings, *, include_tasks: bool = True)
         task_queues=[Queue(q, routing_key=q) for q in QUEUES],
         task_default_queue="train",
         task_ignore_result=True,
+        # Enforced by Celery in prefork pools; the training runner enforces them itself too
+        # (the default solo pool has no time limits).
+        task_annotations=[QueueTimeLimits(settings)],
         # A task is acknowledged after it ran, so a worker that dies mid-task hands it back;
         # tasks are idempotent on their ids.
         task_acks_late=True,

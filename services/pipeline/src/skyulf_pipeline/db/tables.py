@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -36,6 +37,7 @@ class JobRow(Base):
         CheckConstraint(STATUS_CHECK, name="status"),
         Index("ix_pipeline_jobs_created_at", "created_at"),
         Index("ix_pipeline_jobs_status", "status"),
+        Index("ix_pipeline_jobs_idempotency_key", "idempotency_key", unique=True),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
@@ -63,6 +65,15 @@ class JobRow(Base):
     # the pipeline it came from.
     pipeline_id: Mapped[str | None] = mapped_column(String(36), default=None)
     pipeline_version: Mapped[int | None] = mapped_column(Integer, default=None)
+    # Attempts started: a redelivered task whose first worker vanished starts another.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # The client's Idempotency-Key and the SHA-256 of the request it came with.
+    idempotency_key: Mapped[str | None] = mapped_column(String(255), default=None)
+    request_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
+    # The FAILED or CANCELLED job this one retries.
+    retry_of: Mapped[str | None] = mapped_column(String(36), default=None)
+    # One entry per model node: its node id, model type and name, version and metrics.
+    results: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)
 
 
 class JobEventRow(Base):

@@ -108,6 +108,18 @@ def job_to_proto(job: Job) -> pipeline_pb2.Job:
         finished_at=_ts(job.finished_at),
         pipeline_id=job.pipeline_id or "",
         pipeline_version=job.pipeline_version or 0,
+        results=[
+            pipeline_pb2.ModelResult(
+                node_id=r.node_id,
+                model_type=r.model_type,
+                model_name=r.model_name,
+                model_version=r.model_version or 0,
+                metrics=r.metrics,
+            )
+            for r in job.results
+        ],
+        attempts=job.attempts,
+        retry_of=job.retry_of or "",
     )
     if job.error is not None:
         msg.error.CopyFrom(

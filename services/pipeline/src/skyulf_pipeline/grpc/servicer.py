@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from grpc import aio
 
 from skyulf.pipeline.v1 import pipeline_pb2, pipeline_pb2_grpc
+from skyulf_pipeline import portability
 from skyulf_pipeline.grpc import converters as conv
 from skyulf_pipeline.peers import AsyncIngestionClient
 from skyulf_pipeline.saved import SavedPipelineService, parse_layout
@@ -63,9 +64,22 @@ class PipelineServicer(pipeline_pb2_grpc.PipelineServiceServicer):
         )
         dataset = await self.ingestion.get_dataset(request.dataset_id)
         job = await asyncio.to_thread(
-            self.service.create_job, dataset, graph, request.model_name, source=source
+            self.service.create_job,
+            dataset,
+            graph,
+            request.model_name,
+            request.idempotency_key,
+            source=source,
         )
         return pipeline_pb2.CreateJobResponse(job=conv.job_to_proto(job))
+
+    async def RetryJob(
+        self, request: pipeline_pb2.RetryJobRequest, context: aio.ServicerContext
+    ) -> pipeline_pb2.RetryJobResponse:
+        failed = await asyncio.to_thread(self.service.get_job, request.job_id)
+        dataset = await self.ingestion.get_dataset(failed.dataset_id)
+        job = await asyncio.to_thread(self.service.retry_job, failed, dataset)
+        return pipeline_pb2.RetryJobResponse(job=conv.job_to_proto(job))
 
     async def GetJob(
         self, request: pipeline_pb2.GetJobRequest, context: aio.ServicerContext
@@ -97,6 +111,25 @@ class PipelineServicer(pipeline_pb2_grpc.PipelineServiceServicer):
             request.model_version,
         )
         return pipeline_pb2.GetJobEvaluationResponse(evaluation_json=evaluation.model_dump_json())
+
+    async def ExportPipeline(
+        self, request: pipeline_pb2.ExportPipelineRequest, context: aio.ServicerContext
+    ) -> pipeline_pb2.ExportPipelineResponse:
+        if request.job_id:
+            job = await asyncio.to_thread(self.service.get_job, request.job_id)
+            script, filename = portability.job_script(job)
+        else:
+            script, filename = portability.graph_script(conv.graph_from_proto(request.graph))
+        return pipeline_pb2.ExportPipelineResponse(script=script, filename=filename)
+
+    async def ImportPipeline(
+        self, request: pipeline_pb2.ImportPipelineRequest, context: aio.ServicerContext
+    ) -> pipeline_pb2.ImportPipelineResponse:
+        imported = await asyncio.to_thread(portability.import_saved, request.config_json)
+        graph = imported.graph.model_dump(mode="json", exclude_none=True)
+        return pipeline_pb2.ImportPipelineResponse(
+            graph=conv.graph_to_proto(graph), warnings=imported.warnings
+        )
 
     async def WatchJob(
         self, request: pipeline_pb2.WatchJobRequest, context: aio.ServicerContext

@@ -28,7 +28,10 @@ class RegisteredModelRow(Base):
 
 class ModelVersionRow(Base):
     __tablename__ = "model_versions"
-    __table_args__ = (UniqueConstraint("model_id", "version"),)
+    __table_args__ = (
+        UniqueConstraint("model_id", "version"),
+        UniqueConstraint("job_id", "node_id"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     model_id: Mapped[str] = mapped_column(
@@ -42,6 +45,9 @@ class ModelVersionRow(Base):
     metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     signature: Mapped[Any | None] = mapped_column(JSON, nullable=True)
     dataset_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    job_id: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    job_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The model node of the job's graph (a branching graph registers one version per model).
+    # Empty for a version registered without one (never NULL, so the pair stays unique).
+    node_id: Mapped[str] = mapped_column(String(128), default="", server_default="")
     pipeline: Mapped[Any | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -44,6 +44,7 @@ def new_version_from_proto(request: pb.CreateModelVersionRequest) -> NewModelVer
         lineage=Lineage(
             dataset_id=request.lineage.dataset_id,
             job_id=request.lineage.job_id,
+            node_id=request.lineage.node_id,
             pipeline=_json_field(request.lineage.pipeline_json, "lineage.pipeline_json"),
         ),
     )
@@ -62,6 +63,7 @@ def version_to_proto(version: ModelVersion) -> pb.ModelVersion:
         lineage=pb.Lineage(
             dataset_id=version.lineage.dataset_id,
             job_id=version.lineage.job_id,
+            node_id=version.lineage.node_id,
             pipeline_json=_dump(version.lineage.pipeline),
         ),
         created_at=_ts(version.created_at),

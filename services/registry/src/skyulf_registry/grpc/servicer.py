@@ -44,3 +44,9 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
     ) -> pb.ListModelVersionsResponse:
         versions = await asyncio.to_thread(self.service.list_model_versions, request.name)
         return pb.ListModelVersionsResponse(versions=[conv.version_to_proto(v) for v in versions])
+
+    async def DeleteJobVersions(
+        self, request: pb.DeleteJobVersionsRequest, context: aio.ServicerContext
+    ) -> pb.DeleteJobVersionsResponse:
+        deleted = await asyncio.to_thread(self.service.delete_job_versions, request.job_id)
+        return pb.DeleteJobVersionsResponse(versions=[conv.version_to_proto(v) for v in deleted])

@@ -371,6 +371,9 @@ class Job(_message.Message):
     KIND_FIELD_NUMBER: _builtins.int
     PIPELINE_ID_FIELD_NUMBER: _builtins.int
     PIPELINE_VERSION_FIELD_NUMBER: _builtins.int
+    RESULTS_FIELD_NUMBER: _builtins.int
+    ATTEMPTS_FIELD_NUMBER: _builtins.int
+    RETRY_OF_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     dataset_id: _builtins.str
     status: Global___JobStatus.ValueType
@@ -384,6 +387,10 @@ class Job(_message.Message):
     pipeline_id: _builtins.str
     """The saved pipeline (and its version) the job was submitted from; empty / 0 when none."""
     pipeline_version: _builtins.int
+    attempts: _builtins.int
+    """Attempts started so far (a worker that vanished costs one)."""
+    retry_of: _builtins.str
+    """The job this one retries, if any."""
     @_builtins.property
     def metrics(self) -> _containers.ScalarMap[_builtins.str, _builtins.float]: ...
     @_builtins.property
@@ -396,6 +403,10 @@ class Job(_message.Message):
     def started_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
     def finished_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def results(self) -> _containers.RepeatedCompositeFieldContainer[Global___ModelResult]:
+        """One entry per model node of the graph (a branching graph trains several)."""
+
     def __init__(
         self,
         *,
@@ -415,14 +426,70 @@ class Job(_message.Message):
         kind: _builtins.str = ...,
         pipeline_id: _builtins.str = ...,
         pipeline_version: _builtins.int = ...,
+        results: _abc.Iterable[Global___ModelResult] | None = ...,
+        attempts: _builtins.int = ...,
+        retry_of: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "error", b"error", "finished_at", b"finished_at", "graph", b"graph", "started_at", b"started_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "dataset_id", b"dataset_id", "error", b"error", "finished_at", b"finished_at", "graph", b"graph", "id", b"id", "kind", b"kind", "message", b"message", "metrics", b"metrics", "model_name", b"model_name", "model_version", b"model_version", "pipeline_id", b"pipeline_id", "pipeline_version", b"pipeline_version", "progress", b"progress", "started_at", b"started_at", "status", b"status"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["attempts", b"attempts", "created_at", b"created_at", "dataset_id", b"dataset_id", "error", b"error", "finished_at", b"finished_at", "graph", b"graph", "id", b"id", "kind", b"kind", "message", b"message", "metrics", b"metrics", "model_name", b"model_name", "model_version", b"model_version", "pipeline_id", b"pipeline_id", "pipeline_version", b"pipeline_version", "progress", b"progress", "results", b"results", "retry_of", b"retry_of", "started_at", b"started_at", "status", b"status"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___Job: _TypeAlias = Job  # noqa: Y015
+
+@_typing.final
+class ModelResult(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    @_typing.final
+    class MetricsEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.float
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.float = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    NODE_ID_FIELD_NUMBER: _builtins.int
+    MODEL_TYPE_FIELD_NUMBER: _builtins.int
+    MODEL_NAME_FIELD_NUMBER: _builtins.int
+    MODEL_VERSION_FIELD_NUMBER: _builtins.int
+    METRICS_FIELD_NUMBER: _builtins.int
+    node_id: _builtins.str
+    model_type: _builtins.str
+    model_name: _builtins.str
+    model_version: _builtins.int
+    """Registered version once SUCCEEDED, else 0."""
+    @_builtins.property
+    def metrics(self) -> _containers.ScalarMap[_builtins.str, _builtins.float]: ...
+    def __init__(
+        self,
+        *,
+        node_id: _builtins.str = ...,
+        model_type: _builtins.str = ...,
+        model_name: _builtins.str = ...,
+        model_version: _builtins.int = ...,
+        metrics: _abc.Mapping[_builtins.str, _builtins.float] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["metrics", b"metrics", "model_name", b"model_name", "model_type", b"model_type", "model_version", b"model_version", "node_id", b"node_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ModelResult: _TypeAlias = ModelResult  # noqa: Y015
 
 @_typing.final
 class CreateJobRequest(_message.Message):
@@ -433,12 +500,15 @@ class CreateJobRequest(_message.Message):
     MODEL_NAME_FIELD_NUMBER: _builtins.int
     PIPELINE_ID_FIELD_NUMBER: _builtins.int
     PIPELINE_VERSION_FIELD_NUMBER: _builtins.int
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _builtins.int
     dataset_id: _builtins.str
     model_name: _builtins.str
     """Registered model name; defaults to the dataset name plus the model type."""
     pipeline_id: _builtins.str
     """Optional: the saved pipeline the graph comes from; pipeline_version 0 means its current one."""
     pipeline_version: _builtins.int
+    idempotency_key: _builtins.str
+    """The client's Idempotency-Key: the same key and body give the same job."""
     @_builtins.property
     def graph(self) -> _common_pb2.PipelineGraph: ...
     def __init__(
@@ -449,10 +519,11 @@ class CreateJobRequest(_message.Message):
         model_name: _builtins.str = ...,
         pipeline_id: _builtins.str = ...,
         pipeline_version: _builtins.int = ...,
+        idempotency_key: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["graph", b"graph"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset_id", b"dataset_id", "graph", b"graph", "model_name", b"model_name", "pipeline_id", b"pipeline_id", "pipeline_version", b"pipeline_version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset_id", b"dataset_id", "graph", b"graph", "idempotency_key", b"idempotency_key", "model_name", b"model_name", "pipeline_id", b"pipeline_id", "pipeline_version", b"pipeline_version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -600,6 +671,135 @@ class CancelJobResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___CancelJobResponse: _TypeAlias = CancelJobResponse  # noqa: Y015
+
+@_typing.final
+class RetryJobRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    JOB_ID_FIELD_NUMBER: _builtins.int
+    job_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        job_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["job_id", b"job_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RetryJobRequest: _TypeAlias = RetryJobRequest  # noqa: Y015
+
+@_typing.final
+class RetryJobResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    JOB_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def job(self) -> Global___Job: ...
+    def __init__(
+        self,
+        *,
+        job: Global___Job | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["job", b"job"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["job", b"job"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RetryJobResponse: _TypeAlias = RetryJobResponse  # noqa: Y015
+
+@_typing.final
+class ExportPipelineRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    JOB_ID_FIELD_NUMBER: _builtins.int
+    GRAPH_FIELD_NUMBER: _builtins.int
+    job_id: _builtins.str
+    """Either a job (its stored graph) or a graph."""
+    @_builtins.property
+    def graph(self) -> _common_pb2.PipelineGraph: ...
+    def __init__(
+        self,
+        *,
+        job_id: _builtins.str = ...,
+        graph: _common_pb2.PipelineGraph | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["graph", b"graph"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["graph", b"graph", "job_id", b"job_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ExportPipelineRequest: _TypeAlias = ExportPipelineRequest  # noqa: Y015
+
+@_typing.final
+class ExportPipelineResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SCRIPT_FIELD_NUMBER: _builtins.int
+    FILENAME_FIELD_NUMBER: _builtins.int
+    script: _builtins.str
+    filename: _builtins.str
+    def __init__(
+        self,
+        *,
+        script: _builtins.str = ...,
+        filename: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["filename", b"filename", "script", b"script"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ExportPipelineResponse: _TypeAlias = ExportPipelineResponse  # noqa: Y015
+
+@_typing.final
+class ImportPipelineRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONFIG_JSON_FIELD_NUMBER: _builtins.int
+    config_json: _builtins.str
+    """The saved pipeline as JSON."""
+    def __init__(
+        self,
+        *,
+        config_json: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["config_json", b"config_json"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ImportPipelineRequest: _TypeAlias = ImportPipelineRequest  # noqa: Y015
+
+@_typing.final
+class ImportPipelineResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    GRAPH_FIELD_NUMBER: _builtins.int
+    WARNINGS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def graph(self) -> _common_pb2.PipelineGraph: ...
+    @_builtins.property
+    def warnings(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def __init__(
+        self,
+        *,
+        graph: _common_pb2.PipelineGraph | None = ...,
+        warnings: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["graph", b"graph"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["graph", b"graph", "warnings", b"warnings"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ImportPipelineResponse: _TypeAlias = ImportPipelineResponse  # noqa: Y015
 
 @_typing.final
 class WatchJobRequest(_message.Message):

@@ -70,6 +70,21 @@ class PipelineServiceStub:
                 request_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.CancelJobRequest.SerializeToString,
                 response_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.CancelJobResponse.FromString,
                 _registered_method=True)
+        self.RetryJob = channel.unary_unary(
+                '/skyulf.pipeline.v1.PipelineService/RetryJob',
+                request_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.RetryJobRequest.SerializeToString,
+                response_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.RetryJobResponse.FromString,
+                _registered_method=True)
+        self.ExportPipeline = channel.unary_unary(
+                '/skyulf.pipeline.v1.PipelineService/ExportPipeline',
+                request_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ExportPipelineRequest.SerializeToString,
+                response_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ExportPipelineResponse.FromString,
+                _registered_method=True)
+        self.ImportPipeline = channel.unary_unary(
+                '/skyulf.pipeline.v1.PipelineService/ImportPipeline',
+                request_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ImportPipelineRequest.SerializeToString,
+                response_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ImportPipelineResponse.FromString,
+                _registered_method=True)
         self.WatchJob = channel.unary_stream(
                 '/skyulf.pipeline.v1.PipelineService/WatchJob',
                 request_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.WatchJobRequest.SerializeToString,
@@ -164,6 +179,27 @@ class PipelineServiceServicer:
 
     def CancelJob(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RetryJob(self, request, context):
+        """A new job from the stored graph of a FAILED or CANCELLED job.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportPipeline(self, request, context):
+        """The graph as a runnable Python script on skyulf_core.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ImportPipeline(self, request, context):
+        """A pipeline saved by the original Skyulf, as a graph.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -269,6 +305,21 @@ def add_PipelineServiceServicer_to_server(servicer, server):
                     servicer.CancelJob,
                     request_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.CancelJobRequest.FromString,
                     response_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.CancelJobResponse.SerializeToString,
+            ),
+            'RetryJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.RetryJob,
+                    request_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.RetryJobRequest.FromString,
+                    response_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.RetryJobResponse.SerializeToString,
+            ),
+            'ExportPipeline': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportPipeline,
+                    request_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ExportPipelineRequest.FromString,
+                    response_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ExportPipelineResponse.SerializeToString,
+            ),
+            'ImportPipeline': grpc.unary_unary_rpc_method_handler(
+                    servicer.ImportPipeline,
+                    request_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ImportPipelineRequest.FromString,
+                    response_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ImportPipelineResponse.SerializeToString,
             ),
             'WatchJob': grpc.unary_stream_rpc_method_handler(
                     servicer.WatchJob,
@@ -511,6 +562,87 @@ class PipelineService:
             '/skyulf.pipeline.v1.PipelineService/CancelJob',
             skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.CancelJobRequest.SerializeToString,
             skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.CancelJobResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RetryJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.pipeline.v1.PipelineService/RetryJob',
+            skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.RetryJobRequest.SerializeToString,
+            skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.RetryJobResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportPipeline(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.pipeline.v1.PipelineService/ExportPipeline',
+            skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ExportPipelineRequest.SerializeToString,
+            skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ExportPipelineResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ImportPipeline(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.pipeline.v1.PipelineService/ImportPipeline',
+            skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ImportPipelineRequest.SerializeToString,
+            skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ImportPipelineResponse.FromString,
             options,
             channel_credentials,
             insecure,

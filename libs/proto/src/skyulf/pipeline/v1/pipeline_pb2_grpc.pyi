@@ -40,6 +40,12 @@ class PipelineServiceStub:
     GetJob: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.GetJobRequest, _pipeline_pb2.GetJobResponse]
     ListJobs: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.ListJobsRequest, _pipeline_pb2.ListJobsResponse]
     CancelJob: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.CancelJobRequest, _pipeline_pb2.CancelJobResponse]
+    RetryJob: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.RetryJobRequest, _pipeline_pb2.RetryJobResponse]
+    """A new job from the stored graph of a FAILED or CANCELLED job."""
+    ExportPipeline: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.ExportPipelineRequest, _pipeline_pb2.ExportPipelineResponse]
+    """The graph as a runnable Python script on skyulf_core."""
+    ImportPipeline: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.ImportPipelineRequest, _pipeline_pb2.ImportPipelineResponse]
+    """A pipeline saved by the original Skyulf, as a graph."""
     WatchJob: _grpc.UnaryStreamMultiCallable[_pipeline_pb2.WatchJobRequest, _pipeline_pb2.WatchJobResponse]
     """Streams the job's events from after_seq on, ending once the job is finished."""
     CreatePipeline: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.CreatePipelineRequest, _pipeline_pb2.CreatePipelineResponse]
@@ -67,6 +73,12 @@ class PipelineServiceAsyncStub(PipelineServiceStub):
     GetJob: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.GetJobRequest, _pipeline_pb2.GetJobResponse]  # type: ignore[assignment]
     ListJobs: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.ListJobsRequest, _pipeline_pb2.ListJobsResponse]  # type: ignore[assignment]
     CancelJob: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.CancelJobRequest, _pipeline_pb2.CancelJobResponse]  # type: ignore[assignment]
+    RetryJob: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.RetryJobRequest, _pipeline_pb2.RetryJobResponse]  # type: ignore[assignment]
+    """A new job from the stored graph of a FAILED or CANCELLED job."""
+    ExportPipeline: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.ExportPipelineRequest, _pipeline_pb2.ExportPipelineResponse]  # type: ignore[assignment]
+    """The graph as a runnable Python script on skyulf_core."""
+    ImportPipeline: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.ImportPipelineRequest, _pipeline_pb2.ImportPipelineResponse]  # type: ignore[assignment]
+    """A pipeline saved by the original Skyulf, as a graph."""
     WatchJob: _aio.UnaryStreamMultiCallable[_pipeline_pb2.WatchJobRequest, _pipeline_pb2.WatchJobResponse]  # type: ignore[assignment]
     """Streams the job's events from after_seq on, ending once the job is finished."""
     CreatePipeline: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.CreatePipelineRequest, _pipeline_pb2.CreatePipelineResponse]  # type: ignore[assignment]
@@ -133,6 +145,30 @@ class PipelineServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _pipeline_pb2.CancelJobRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_pipeline_pb2.CancelJobResponse, _abc.Awaitable[_pipeline_pb2.CancelJobResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def RetryJob(
+        self,
+        request: _pipeline_pb2.RetryJobRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_pipeline_pb2.RetryJobResponse, _abc.Awaitable[_pipeline_pb2.RetryJobResponse]]:
+        """A new job from the stored graph of a FAILED or CANCELLED job."""
+
+    @_abc_1.abstractmethod
+    def ExportPipeline(
+        self,
+        request: _pipeline_pb2.ExportPipelineRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_pipeline_pb2.ExportPipelineResponse, _abc.Awaitable[_pipeline_pb2.ExportPipelineResponse]]:
+        """The graph as a runnable Python script on skyulf_core."""
+
+    @_abc_1.abstractmethod
+    def ImportPipeline(
+        self,
+        request: _pipeline_pb2.ImportPipelineRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_pipeline_pb2.ImportPipelineResponse, _abc.Awaitable[_pipeline_pb2.ImportPipelineResponse]]:
+        """A pipeline saved by the original Skyulf, as a graph."""
 
     @_abc_1.abstractmethod
     def WatchJob(

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!skyulf/registry/v1/registry.proto\x12\x12skyulf.registry.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"D\n\x07Lineage\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x0e\n\x06job_id\x18\x02 \x01(\t\x12\x15\n\rpipeline_json\x18\x03 \x01(\t\"\xe2\x02\n\x0cModelVersion\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x05\x12\x0c\n\x04task\x18\x03 \x01(\t\x12\x12\n\nmodel_type\x18\x04 \x01(\t\x12\x12\n\nbundle_uri\x18\x05 \x01(\t\x12\x17\n\x0f\x62undle_checksum\x18\x06 \x01(\t\x12>\n\x07metrics\x18\x07 \x03(\x0b\x32-.skyulf.registry.v1.ModelVersion.MetricsEntry\x12\x16\n\x0esignature_json\x18\x08 \x01(\t\x12,\n\x07lineage\x18\t \x01(\x0b\x32\x1b.skyulf.registry.v1.Lineage\x12.\n\ncreated_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x1a.\n\x0cMetricsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\"\xa5\x01\n\x0fRegisteredModel\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x16\n\x0elatest_version\x18\x02 \x01(\x05\x12\x0c\n\x04task\x18\x03 \x01(\t\x12.\n\ncreated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xbb\x02\n\x19\x43reateModelVersionRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04task\x18\x02 \x01(\t\x12\x12\n\nmodel_type\x18\x03 \x01(\t\x12\x12\n\nbundle_uri\x18\x04 \x01(\t\x12\x17\n\x0f\x62undle_checksum\x18\x05 \x01(\t\x12K\n\x07metrics\x18\x06 \x03(\x0b\x32:.skyulf.registry.v1.CreateModelVersionRequest.MetricsEntry\x12\x16\n\x0esignature_json\x18\x07 \x01(\t\x12,\n\x07lineage\x18\x08 \x01(\x0b\x32\x1b.skyulf.registry.v1.Lineage\x1a.\n\x0cMetricsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\"U\n\x1a\x43reateModelVersionResponse\x12\x37\n\rmodel_version\x18\x01 \x01(\x0b\x32 .skyulf.registry.v1.ModelVersion\"7\n\x16GetModelVersionRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x05\"R\n\x17GetModelVersionResponse\x12\x37\n\rmodel_version\x18\x01 \x01(\x0b\x32 .skyulf.registry.v1.ModelVersion\"6\n\x11ListModelsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x0e\n\x06offset\x18\x02 \x01(\x05\"X\n\x12ListModelsResponse\x12\x33\n\x06models\x18\x01 \x03(\x0b\x32#.skyulf.registry.v1.RegisteredModel\x12\r\n\x05total\x18\x02 \x01(\x05\"(\n\x18ListModelVersionsRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"O\n\x19ListModelVersionsResponse\x12\x32\n\x08versions\x18\x01 \x03(\x0b\x32 .skyulf.registry.v1.ModelVersion2\xc1\x03\n\x0fRegistryService\x12s\n\x12\x43reateModelVersion\x12-.skyulf.registry.v1.CreateModelVersionRequest\x1a..skyulf.registry.v1.CreateModelVersionResponse\x12j\n\x0fGetModelVersion\x12*.skyulf.registry.v1.GetModelVersionRequest\x1a+.skyulf.registry.v1.GetModelVersionResponse\x12[\n\nListModels\x12%.skyulf.registry.v1.ListModelsRequest\x1a&.skyulf.registry.v1.ListModelsResponse\x12p\n\x11ListModelVersions\x12,.skyulf.registry.v1.ListModelVersionsRequest\x1a-.skyulf.registry.v1.ListModelVersionsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!skyulf/registry/v1/registry.proto\x12\x12skyulf.registry.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"U\n\x07Lineage\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x0e\n\x06job_id\x18\x02 \x01(\t\x12\x15\n\rpipeline_json\x18\x03 \x01(\t\x12\x0f\n\x07node_id\x18\x04 \x01(\t\"\xe2\x02\n\x0cModelVersion\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x05\x12\x0c\n\x04task\x18\x03 \x01(\t\x12\x12\n\nmodel_type\x18\x04 \x01(\t\x12\x12\n\nbundle_uri\x18\x05 \x01(\t\x12\x17\n\x0f\x62undle_checksum\x18\x06 \x01(\t\x12>\n\x07metrics\x18\x07 \x03(\x0b\x32-.skyulf.registry.v1.ModelVersion.MetricsEntry\x12\x16\n\x0esignature_json\x18\x08 \x01(\t\x12,\n\x07lineage\x18\t \x01(\x0b\x32\x1b.skyulf.registry.v1.Lineage\x12.\n\ncreated_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x1a.\n\x0cMetricsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\"\xa5\x01\n\x0fRegisteredModel\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x16\n\x0elatest_version\x18\x02 \x01(\x05\x12\x0c\n\x04task\x18\x03 \x01(\t\x12.\n\ncreated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xbb\x02\n\x19\x43reateModelVersionRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04task\x18\x02 \x01(\t\x12\x12\n\nmodel_type\x18\x03 \x01(\t\x12\x12\n\nbundle_uri\x18\x04 \x01(\t\x12\x17\n\x0f\x62undle_checksum\x18\x05 \x01(\t\x12K\n\x07metrics\x18\x06 \x03(\x0b\x32:.skyulf.registry.v1.CreateModelVersionRequest.MetricsEntry\x12\x16\n\x0esignature_json\x18\x07 \x01(\t\x12,\n\x07lineage\x18\x08 \x01(\x0b\x32\x1b.skyulf.registry.v1.Lineage\x1a.\n\x0cMetricsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\"U\n\x1a\x43reateModelVersionResponse\x12\x37\n\rmodel_version\x18\x01 \x01(\x0b\x32 .skyulf.registry.v1.ModelVersion\"7\n\x16GetModelVersionRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x05\"R\n\x17GetModelVersionResponse\x12\x37\n\rmodel_version\x18\x01 \x01(\x0b\x32 .skyulf.registry.v1.ModelVersion\"6\n\x11ListModelsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x0e\n\x06offset\x18\x02 \x01(\x05\"X\n\x12ListModelsResponse\x12\x33\n\x06models\x18\x01 \x03(\x0b\x32#.skyulf.registry.v1.RegisteredModel\x12\r\n\x05total\x18\x02 \x01(\x05\"(\n\x18ListModelVersionsRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"O\n\x19ListModelVersionsResponse\x12\x32\n\x08versions\x18\x01 \x03(\x0b\x32 .skyulf.registry.v1.ModelVersion\"*\n\x18\x44\x65leteJobVersionsRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"O\n\x19\x44\x65leteJobVersionsResponse\x12\x32\n\x08versions\x18\x01 \x03(\x0b\x32 .skyulf.registry.v1.ModelVersion2\xb3\x04\n\x0fRegistryService\x12s\n\x12\x43reateModelVersion\x12-.skyulf.registry.v1.CreateModelVersionRequest\x1a..skyulf.registry.v1.CreateModelVersionResponse\x12j\n\x0fGetModelVersion\x12*.skyulf.registry.v1.GetModelVersionRequest\x1a+.skyulf.registry.v1.GetModelVersionResponse\x12[\n\nListModels\x12%.skyulf.registry.v1.ListModelsRequest\x1a&.skyulf.registry.v1.ListModelsResponse\x12p\n\x11ListModelVersions\x12,.skyulf.registry.v1.ListModelVersionsRequest\x1a-.skyulf.registry.v1.ListModelVersionsResponse\x12p\n\x11\x44\x65leteJobVersions\x12,.skyulf.registry.v1.DeleteJobVersionsRequest\x1a-.skyulf.registry.v1.DeleteJobVersionsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -37,31 +37,35 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CREATEMODELVERSIONREQUEST_METRICSENTRY']._loaded_options = None
   _globals['_CREATEMODELVERSIONREQUEST_METRICSENTRY']._serialized_options = b'8\001'
   _globals['_LINEAGE']._serialized_start=90
-  _globals['_LINEAGE']._serialized_end=158
-  _globals['_MODELVERSION']._serialized_start=161
-  _globals['_MODELVERSION']._serialized_end=515
-  _globals['_MODELVERSION_METRICSENTRY']._serialized_start=469
-  _globals['_MODELVERSION_METRICSENTRY']._serialized_end=515
-  _globals['_REGISTEREDMODEL']._serialized_start=518
-  _globals['_REGISTEREDMODEL']._serialized_end=683
-  _globals['_CREATEMODELVERSIONREQUEST']._serialized_start=686
-  _globals['_CREATEMODELVERSIONREQUEST']._serialized_end=1001
-  _globals['_CREATEMODELVERSIONREQUEST_METRICSENTRY']._serialized_start=469
-  _globals['_CREATEMODELVERSIONREQUEST_METRICSENTRY']._serialized_end=515
-  _globals['_CREATEMODELVERSIONRESPONSE']._serialized_start=1003
-  _globals['_CREATEMODELVERSIONRESPONSE']._serialized_end=1088
-  _globals['_GETMODELVERSIONREQUEST']._serialized_start=1090
-  _globals['_GETMODELVERSIONREQUEST']._serialized_end=1145
-  _globals['_GETMODELVERSIONRESPONSE']._serialized_start=1147
-  _globals['_GETMODELVERSIONRESPONSE']._serialized_end=1229
-  _globals['_LISTMODELSREQUEST']._serialized_start=1231
-  _globals['_LISTMODELSREQUEST']._serialized_end=1285
-  _globals['_LISTMODELSRESPONSE']._serialized_start=1287
-  _globals['_LISTMODELSRESPONSE']._serialized_end=1375
-  _globals['_LISTMODELVERSIONSREQUEST']._serialized_start=1377
-  _globals['_LISTMODELVERSIONSREQUEST']._serialized_end=1417
-  _globals['_LISTMODELVERSIONSRESPONSE']._serialized_start=1419
-  _globals['_LISTMODELVERSIONSRESPONSE']._serialized_end=1498
-  _globals['_REGISTRYSERVICE']._serialized_start=1501
-  _globals['_REGISTRYSERVICE']._serialized_end=1950
+  _globals['_LINEAGE']._serialized_end=175
+  _globals['_MODELVERSION']._serialized_start=178
+  _globals['_MODELVERSION']._serialized_end=532
+  _globals['_MODELVERSION_METRICSENTRY']._serialized_start=486
+  _globals['_MODELVERSION_METRICSENTRY']._serialized_end=532
+  _globals['_REGISTEREDMODEL']._serialized_start=535
+  _globals['_REGISTEREDMODEL']._serialized_end=700
+  _globals['_CREATEMODELVERSIONREQUEST']._serialized_start=703
+  _globals['_CREATEMODELVERSIONREQUEST']._serialized_end=1018
+  _globals['_CREATEMODELVERSIONREQUEST_METRICSENTRY']._serialized_start=486
+  _globals['_CREATEMODELVERSIONREQUEST_METRICSENTRY']._serialized_end=532
+  _globals['_CREATEMODELVERSIONRESPONSE']._serialized_start=1020
+  _globals['_CREATEMODELVERSIONRESPONSE']._serialized_end=1105
+  _globals['_GETMODELVERSIONREQUEST']._serialized_start=1107
+  _globals['_GETMODELVERSIONREQUEST']._serialized_end=1162
+  _globals['_GETMODELVERSIONRESPONSE']._serialized_start=1164
+  _globals['_GETMODELVERSIONRESPONSE']._serialized_end=1246
+  _globals['_LISTMODELSREQUEST']._serialized_start=1248
+  _globals['_LISTMODELSREQUEST']._serialized_end=1302
+  _globals['_LISTMODELSRESPONSE']._serialized_start=1304
+  _globals['_LISTMODELSRESPONSE']._serialized_end=1392
+  _globals['_LISTMODELVERSIONSREQUEST']._serialized_start=1394
+  _globals['_LISTMODELVERSIONSREQUEST']._serialized_end=1434
+  _globals['_LISTMODELVERSIONSRESPONSE']._serialized_start=1436
+  _globals['_LISTMODELVERSIONSRESPONSE']._serialized_end=1515
+  _globals['_DELETEJOBVERSIONSREQUEST']._serialized_start=1517
+  _globals['_DELETEJOBVERSIONSREQUEST']._serialized_end=1559
+  _globals['_DELETEJOBVERSIONSRESPONSE']._serialized_start=1561
+  _globals['_DELETEJOBVERSIONSRESPONSE']._serialized_end=1640
+  _globals['_REGISTRYSERVICE']._serialized_start=1643
+  _globals['_REGISTRYSERVICE']._serialized_end=2206
 # @@protoc_insertion_point(module_scope)

@@ -55,6 +55,11 @@ class RegistryServiceStub:
                 request_serializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.ListModelVersionsRequest.SerializeToString,
                 response_deserializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.ListModelVersionsResponse.FromString,
                 _registered_method=True)
+        self.DeleteJobVersions = channel.unary_unary(
+                '/skyulf.registry.v1.RegistryService/DeleteJobVersions',
+                request_serializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteJobVersionsRequest.SerializeToString,
+                response_deserializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteJobVersionsResponse.FromString,
+                _registered_method=True)
 
 
 class RegistryServiceServicer:
@@ -85,6 +90,13 @@ class RegistryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def DeleteJobVersions(self, request, context):
+        """Removes the versions a job registered (a job that ended FAILED keeps none).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RegistryServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -107,6 +119,11 @@ def add_RegistryServiceServicer_to_server(servicer, server):
                     servicer.ListModelVersions,
                     request_deserializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.ListModelVersionsRequest.FromString,
                     response_serializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.ListModelVersionsResponse.SerializeToString,
+            ),
+            'DeleteJobVersions': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteJobVersions,
+                    request_deserializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteJobVersionsRequest.FromString,
+                    response_serializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteJobVersionsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -218,6 +235,33 @@ class RegistryService:
             '/skyulf.registry.v1.RegistryService/ListModelVersions',
             skyulf_dot_registry_dot_v1_dot_registry__pb2.ListModelVersionsRequest.SerializeToString,
             skyulf_dot_registry_dot_v1_dot_registry__pb2.ListModelVersionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteJobVersions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.registry.v1.RegistryService/DeleteJobVersions',
+            skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteJobVersionsRequest.SerializeToString,
+            skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteJobVersionsResponse.FromString,
             options,
             channel_credentials,
             insecure,

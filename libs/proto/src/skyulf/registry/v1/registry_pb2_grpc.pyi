@@ -37,6 +37,8 @@ class RegistryServiceStub:
     GetModelVersion: _grpc.UnaryUnaryMultiCallable[_registry_pb2.GetModelVersionRequest, _registry_pb2.GetModelVersionResponse]
     ListModels: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ListModelsRequest, _registry_pb2.ListModelsResponse]
     ListModelVersions: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ListModelVersionsRequest, _registry_pb2.ListModelVersionsResponse]
+    DeleteJobVersions: _grpc.UnaryUnaryMultiCallable[_registry_pb2.DeleteJobVersionsRequest, _registry_pb2.DeleteJobVersionsResponse]
+    """Removes the versions a job registered (a job that ended FAILED keeps none)."""
 
 @_typing.type_check_only
 class RegistryServiceAsyncStub(RegistryServiceStub):
@@ -47,6 +49,8 @@ class RegistryServiceAsyncStub(RegistryServiceStub):
     GetModelVersion: _aio.UnaryUnaryMultiCallable[_registry_pb2.GetModelVersionRequest, _registry_pb2.GetModelVersionResponse]  # type: ignore[assignment]
     ListModels: _aio.UnaryUnaryMultiCallable[_registry_pb2.ListModelsRequest, _registry_pb2.ListModelsResponse]  # type: ignore[assignment]
     ListModelVersions: _aio.UnaryUnaryMultiCallable[_registry_pb2.ListModelVersionsRequest, _registry_pb2.ListModelVersionsResponse]  # type: ignore[assignment]
+    DeleteJobVersions: _aio.UnaryUnaryMultiCallable[_registry_pb2.DeleteJobVersionsRequest, _registry_pb2.DeleteJobVersionsResponse]  # type: ignore[assignment]
+    """Removes the versions a job registered (a job that ended FAILED keeps none)."""
 
 class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
     """Owns registered models, their versions, metrics, signatures and lineage."""
@@ -78,5 +82,13 @@ class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _registry_pb2.ListModelVersionsRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_registry_pb2.ListModelVersionsResponse, _abc.Awaitable[_registry_pb2.ListModelVersionsResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def DeleteJobVersions(
+        self,
+        request: _registry_pb2.DeleteJobVersionsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.DeleteJobVersionsResponse, _abc.Awaitable[_registry_pb2.DeleteJobVersionsResponse]]:
+        """Removes the versions a job registered (a job that ended FAILED keeps none)."""
 
 def add_RegistryServiceServicer_to_server(servicer: RegistryServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

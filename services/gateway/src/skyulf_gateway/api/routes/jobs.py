@@ -4,7 +4,8 @@ import json
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Header, Query, status
+from fastapi.responses import Response
 from sse_starlette.sse import EventSourceResponse
 
 from skyulf.pipeline.v1 import pipeline_pb2
@@ -37,7 +38,19 @@ _SSE_EVENT = {
     response_model=s.JobPublic,
     responses=s.errors(400, 404, 409),
 )
-async def create_job(body: s.JobCreate, clients: ClientsDep) -> s.JobPublic:
+async def create_job(
+    body: s.JobCreate,
+    clients: ClientsDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            max_length=255,
+            description="the same key with the same body returns the same job; with another "
+            "body, 409",
+        ),
+    ] = None,
+) -> s.JobPublic:
     resp = await clients.pipeline.CreateJob(
         pipeline_pb2.CreateJobRequest(
             dataset_id=body.dataset_id,
@@ -45,6 +58,7 @@ async def create_job(body: s.JobCreate, clients: ClientsDep) -> s.JobPublic:
             model_name=body.model_name or "",
             pipeline_id=body.pipeline_id or "",
             pipeline_version=body.pipeline_version or 0,
+            idempotency_key=idempotency_key or "",
         )
     )
     return converters.job(resp.job)
@@ -81,6 +95,29 @@ async def job_evaluation(job_id: str, clients: ClientsDep) -> EvaluationPublic:
 async def cancel_job(job_id: str, clients: ClientsDep) -> s.JobPublic:
     resp = await clients.pipeline.CancelJob(pipeline_pb2.CancelJobRequest(job_id=job_id))
     return converters.job(resp.job)
+
+
+@router.post(
+    "/{job_id}/retry",
+    status_code=status.HTTP_201_CREATED,
+    response_model=s.JobPublic,
+    responses=s.errors(404, 409),
+)
+async def retry_job(job_id: str, clients: ClientsDep) -> s.JobPublic:
+    """A new job from the stored graph of a FAILED or CANCELLED job."""
+    resp = await clients.pipeline.RetryJob(pipeline_pb2.RetryJobRequest(job_id=job_id))
+    return converters.job(resp.job)
+
+
+@router.get(
+    "/{job_id}/export.py",
+    response_class=Response,
+    responses={**converters.SCRIPT_RESPONSE, **s.errors(404)},
+)
+async def export_job(job_id: str, clients: ClientsDep) -> Response:
+    """The job's graph as a runnable Python script on skyulf_core."""
+    resp = await clients.pipeline.ExportPipeline(pipeline_pb2.ExportPipelineRequest(job_id=job_id))
+    return converters.script(resp)
 
 
 @router.get(

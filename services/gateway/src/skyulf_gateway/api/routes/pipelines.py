@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Body, Query, status
+from fastapi.responses import Response
 
 from skyulf.pipeline.v1 import pipeline_pb2
 from skyulf_gateway import converters
@@ -155,3 +157,32 @@ async def delete_pipeline(pipeline_id: str, clients: ClientsDep) -> s.PipelinePu
         pipeline_pb2.DeletePipelineRequest(pipeline_id=pipeline_id)
     )
     return converters.saved_pipeline(resp.pipeline)
+
+
+@router.post(
+    "/pipelines/export",
+    response_class=Response,
+    responses={**converters.SCRIPT_RESPONSE, **s.errors(400)},
+)
+async def export_pipeline(body: s.ExportRequest, clients: ClientsDep) -> Response:
+    """The graph as a runnable Python script on skyulf_core (load a CSV, fit, evaluate, save)."""
+    resp = await clients.pipeline.ExportPipeline(
+        pipeline_pb2.ExportPipelineRequest(graph=converters.graph_to_proto(body.graph))
+    )
+    return converters.script(resp)
+
+
+@router.post("/pipelines/import", response_model=s.ImportedPipelinePublic, responses=s.errors(400))
+async def import_pipeline(
+    clients: ClientsDep,
+    config: s.JsonObject = Body(  # noqa: B008 - FastAPI's way to take a free-form body
+        description="a pipeline saved by the original Skyulf: nodes with node_id, step_type, "
+        "params (and inputs); training steps carry model_type and target_column"
+    ),
+) -> s.ImportedPipelinePublic:
+    resp = await clients.pipeline.ImportPipeline(
+        pipeline_pb2.ImportPipelineRequest(config_json=json.dumps(config))
+    )
+    return s.ImportedPipelinePublic(
+        graph=converters.graph_from_proto(resp.graph), warnings=list(resp.warnings)
+    )
