@@ -241,6 +241,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/jobs/{job_id}/export.py": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Job
+         * @description The job's graph as a runnable Python script on skyulf_core.
+         */
+        get: operations["export_job_api_v1_jobs__job_id__export_py_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{job_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry Job
+         * @description A new job from the stored graph of a FAILED or CANCELLED job.
+         */
+        post: operations["retry_job_api_v1_jobs__job_id__retry_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/models": {
         parameters: {
             query?: never;
@@ -350,6 +390,43 @@ export interface paths {
          * @description Save a new pipeline as version 1. An unfinished graph is saved as it is.
          */
         post: operations["create_pipeline_api_v1_pipelines_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pipelines/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export Pipeline
+         * @description The graph as a runnable Python script on skyulf_core (load a CSV, fit, evaluate, save).
+         */
+        post: operations["export_pipeline_api_v1_pipelines_export_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pipelines/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import Pipeline */
+        post: operations["import_pipeline_api_v1_pipelines_import_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -745,6 +822,10 @@ export interface components {
             /** Models */
             models: components["schemas"]["ModelEvaluationPublic"][];
         };
+        /** ExportRequest */
+        ExportRequest: {
+            graph: components["schemas"]["PipelineGraphIn"];
+        };
         /** FeatureImportancesPublic */
         FeatureImportancesPublic: {
             /** Native */
@@ -800,6 +881,12 @@ export interface components {
             /** Edges */
             edges: number[];
         };
+        /** ImportedPipelinePublic */
+        ImportedPipelinePublic: {
+            graph: components["schemas"]["PipelineGraphIn"];
+            /** Warnings */
+            warnings: string[];
+        };
         /** JobCreate */
         JobCreate: {
             /** Dataset Id */
@@ -827,6 +914,11 @@ export interface components {
         };
         /** JobPublic */
         JobPublic: {
+            /**
+             * Attempts
+             * @default 0
+             */
+            attempts: number;
             /** Created At */
             created_at: string | null;
             /** Dataset Id */
@@ -854,6 +946,13 @@ export interface components {
             pipeline_version?: number | null;
             /** Progress */
             progress: number;
+            /**
+             * Results
+             * @default []
+             */
+            results: components["schemas"]["ModelResultPublic"][];
+            /** Retry Of */
+            retry_of?: string | null;
             /** Started At */
             started_at: string | null;
             /**
@@ -917,6 +1016,24 @@ export interface components {
             models: components["schemas"]["RegisteredModelPublic"][];
             /** Total */
             total: number;
+        };
+        /**
+         * ModelResultPublic
+         * @description One model node of the job's graph: where it is registered and how it scored.
+         */
+        ModelResultPublic: {
+            /** Metrics */
+            metrics: {
+                [key: string]: number;
+            };
+            /** Model Name */
+            model_name: string;
+            /** Model Type */
+            model_type: string;
+            /** Model Version */
+            model_version: number | null;
+            /** Node Id */
+            node_id: string;
         };
         /** ModelVersionList */
         ModelVersionList: {
@@ -1877,7 +1994,10 @@ export interface operations {
     create_job_api_v1_jobs_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the same key with the same body returns the same job; with another body, 409 */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2111,6 +2231,95 @@ export interface operations {
             };
             /** @description Something the request names does not exist. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    export_job_api_v1_jobs__job_id__export_py_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A Python script. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/x-python": unknown;
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    retry_job_api_v1_jobs__job_id__retry_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPublic"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request conflicts with the current state (not ready yet, already done, taken). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2409,6 +2618,92 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PipelinePublic"];
+                };
+            };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    export_pipeline_api_v1_pipelines_export_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportRequest"];
+            };
+        };
+        responses: {
+            /** @description A Python script. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/x-python": unknown;
+                };
+            };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    import_pipeline_api_v1_pipelines_import_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportedPipelinePublic"];
                 };
             };
             /** @description The request is invalid; `details.field` names the fault. */
