@@ -11,14 +11,22 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from skyulf_core.errors import NotFound
 from skyulf_pipeline.db.tables import JobEventRow, JobRow
-from skyulf_pipeline.models import Job, JobChange, JobError, JobEvent, JobStatus
+from skyulf_pipeline.models import (
+    Job,
+    JobChange,
+    JobError,
+    JobEvent,
+    JobStatus,
+    NodeStatus,
+    PipelineSource,
+)
 from skyulf_platform.db.base import new_id, utcnow
 from skyulf_platform.db.uow import UnitOfWork
 
@@ -47,6 +55,8 @@ def _job(row: JobRow) -> Job:
         finished_at=row.finished_at,
         heartbeat_at=row.heartbeat_at,
         updated_at=row.updated_at,
+        pipeline_id=row.pipeline_id,
+        pipeline_version=row.pipeline_version,
     )
 
 
@@ -64,6 +74,8 @@ def _event(row: JobEventRow) -> JobEvent:
         progress=row.progress,
         message=row.message,
         time=row.time,
+        node_id=row.node_id,
+        node_status=cast(NodeStatus | None, row.node_status),
     )
 
 
@@ -96,7 +108,13 @@ class JobRepository:
         self.uow = uow
 
     def create(
-        self, *, dataset_id: str, graph: dict[str, Any], model_name: str, event_message: str
+        self,
+        *,
+        dataset_id: str,
+        graph: dict[str, Any],
+        model_name: str,
+        event_message: str,
+        source: PipelineSource | None = None,
     ) -> Job:
         now = utcnow()
         with self.uow() as session:
@@ -112,6 +130,8 @@ class JobRepository:
                 cancel_requested=False,
                 created_at=now,
                 updated_at=now,
+                pipeline_id=source.pipeline_id if source else None,
+                pipeline_version=source.version if source else None,
             )
             session.add(row)
             session.flush()
