@@ -26,7 +26,8 @@ function Modal({ title, onClose, children }: { title: string; onClose(): void; c
   );
 }
 
-function when(iso: string): string {
+function when(iso: string | null): string {
+  if (iso === null) return "";
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }

@@ -23,6 +23,12 @@ export type ApiGraph = {
 
 export type Layout = Record<string, XY>;
 
+/** A graph as the server may send it: params and edges may be left out. */
+export type ApiGraphIn = {
+  nodes: { id: string; type: string; params?: Record<string, unknown> }[];
+  edges?: { source: string; target: string }[];
+};
+
 export const EMPTY_GRAPH: CanvasGraph = { nodes: [], edges: [] };
 
 export function edgeId(edge: CanvasEdge): string {
@@ -55,16 +61,22 @@ export function toLayout(graph: CanvasGraph): Layout {
 }
 
 /** A graph from the API's graph and layout; nodes without a position are placed by `fallback`. */
-export function fromApiGraph(api: ApiGraph, layout: Layout | null | undefined, fallback: (index: number) => XY): CanvasGraph {
+export function fromApiGraph(api: ApiGraphIn, layout: Record<string, unknown> | null | undefined, fallback: (index: number) => XY): CanvasGraph {
   return {
     nodes: api.nodes.map((n, i) => ({
       id: n.id,
       type: n.type,
       params: { ...(n.params ?? {}) },
-      position: layout?.[n.id] ?? fallback(i),
+      position: asXY(layout?.[n.id]) ?? fallback(i),
     })),
     edges: (api.edges ?? []).map(({ source, target }) => ({ source, target })),
   };
+}
+
+function asXY(value: unknown): XY | null {
+  if (typeof value !== "object" || value === null) return null;
+  const { x, y } = value as { x?: unknown; y?: unknown };
+  return typeof x === "number" && typeof y === "number" ? { x, y } : null;
 }
 
 export function parentsOf(graph: CanvasGraph, id: string): string[] {

@@ -7,17 +7,17 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useNavigate } from "react-router";
 import { Autosaver, type SaveState } from "./autosave";
 import type { EditorAction } from "./editor";
-import { type CanvasGraph, EMPTY_GRAPH, fromApiGraph, toApiGraph, toLayout } from "./graph";
+import { type ApiGraphIn, type CanvasGraph, EMPTY_GRAPH, fromApiGraph, toApiGraph, toLayout } from "./graph";
 import { autoLayout } from "./layout";
 import { type Pipeline, type PipelineDraft, type Template, pipelinesApi, rememberPipeline } from "./pipelines";
 
 export const AUTOSAVE_MS = 1500;
 export const DEFAULT_NAME = "Untitled pipeline";
 
-export type PipelineMeta = { id: string | null; name: string; version: number | null; datasetId: string | null };
+export type PipelineMeta = { id: string | null; name: string; description: string; version: number | null; datasetId: string | null };
 
 /** A graph from the server, laid out when it carries no positions (templates, job graphs). */
-export function graphFromServer(p: { graph: Pipeline["graph"]; layout?: Pipeline["layout"] | null }): CanvasGraph {
+export function graphFromServer(p: { graph: ApiGraphIn; layout?: Record<string, unknown> | null }): CanvasGraph {
   const layout = p.layout ?? {};
   const g = fromApiGraph(p.graph, layout, () => ({ x: 0, y: 0 }));
   const missing = p.graph.nodes.some((n) => layout[n.id] === undefined);
@@ -25,7 +25,7 @@ export function graphFromServer(p: { graph: Pipeline["graph"]; layout?: Pipeline
 }
 
 export function draftOf(meta: PipelineMeta, graph: CanvasGraph): PipelineDraft {
-  return { name: meta.name.trim() || DEFAULT_NAME, dataset_id: meta.datasetId, graph: toApiGraph(graph), layout: toLayout(graph) };
+  return { name: meta.name.trim() || DEFAULT_NAME, description: meta.description, dataset_id: meta.datasetId, graph: toApiGraph(graph), layout: toLayout(graph) };
 }
 
 type Options = {
@@ -40,7 +40,7 @@ type Options = {
 export function useSavedPipeline({ routeId, isNew, initialDataset, graph, dispatch, enabled }: Options) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [meta, setMeta] = useState<PipelineMeta>({ id: null, name: DEFAULT_NAME, version: null, datasetId: initialDataset });
+  const [meta, setMeta] = useState<PipelineMeta>({ id: null, name: DEFAULT_NAME, description: "", version: null, datasetId: initialDataset });
   const [saveState, setSaveState] = useState<SaveState>("idle");
   const [saveError, setSaveError] = useState<unknown>(null);
   const metaRef = useRef(meta);
@@ -53,7 +53,7 @@ export function useSavedPipeline({ routeId, isNew, initialDataset, graph, dispat
     (p: Pipeline, reloadGraph: boolean) => {
       const g = reloadGraph ? graphFromServer(p) : null;
       if (g !== null) dispatch({ type: "load", graph: g });
-      const next: PipelineMeta = { id: p.id, name: p.name, version: p.version, datasetId: p.dataset_id ?? metaRef.current.datasetId };
+      const next: PipelineMeta = { id: p.id, name: p.name, description: p.description, version: p.version, datasetId: p.dataset_id ?? metaRef.current.datasetId };
       metaRef.current = next;
       setMeta(next);
       loadedId.current = p.id;
@@ -107,7 +107,7 @@ export function useSavedPipeline({ routeId, isNew, initialDataset, graph, dispat
     if (!isNew || routeId !== null || loadedId.current === "new") return;
     saver.cancel();
     loadedId.current = "new";
-    const next: PipelineMeta = { id: null, name: DEFAULT_NAME, version: null, datasetId: metaRef.current.datasetId ?? initialDataset };
+    const next: PipelineMeta = { id: null, name: DEFAULT_NAME, description: "", version: null, datasetId: metaRef.current.datasetId ?? initialDataset };
     metaRef.current = next;
     setMeta(next);
     dispatch({ type: "load", graph: EMPTY_GRAPH });
@@ -159,7 +159,7 @@ export function useSavedPipeline({ routeId, isNew, initialDataset, graph, dispat
     (t: Template) => {
       void saver.flush().finally(() => {
         saver.cancel();
-        const next: PipelineMeta = { id: null, name: t.name, version: null, datasetId: metaRef.current.datasetId };
+        const next: PipelineMeta = { id: null, name: t.name, description: t.description, version: null, datasetId: metaRef.current.datasetId };
         metaRef.current = next;
         setMeta(next);
         loadedId.current = "new";
