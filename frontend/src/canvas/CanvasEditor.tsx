@@ -5,7 +5,7 @@ import { useReactFlow } from "@xyflow/react";
 import { useCallback, useMemo, useReducer, useRef, useState } from "react";
 import { ErrorState, Loading } from "../components/States";
 import { type Clipboard, copySelection, editorReducer, initEditor } from "./editor";
-import { FlowCanvas } from "./FlowCanvas";
+import { FIT, FlowCanvas } from "./FlowCanvas";
 import { type XY, newNodeId, toApiGraph } from "./graph";
 import { canRedo, canUndo } from "./history";
 import { NodeInspector } from "./NodeInspector";
@@ -113,7 +113,7 @@ export function CanvasEditor({ routeId, isNew, initialDataset }: Props) {
       const id = newNodeId(node.type, graph.nodes.map((n) => n.id));
       const anchor = suggestedAnchor(graph, learns, isModel);
       dispatch({ type: "insert", node: { id, type: node.type, params: { ...node.params }, position: { x: 0, y: 0 } }, ...anchor });
-      window.setTimeout(() => void flow.fitView({ padding: 0.2, duration: 200 }), 50);
+      window.setTimeout(() => void flow.fitView(FIT), 50);
     },
     [flow, graph, isModel],
   );
@@ -128,13 +128,13 @@ export function CanvasEditor({ routeId, isNew, initialDataset }: Props) {
     <div className="canvas-page">
       <div className="canvas-bar" role="toolbar" aria-label="Pipeline">
         <h1 className="canvas-title">Canvas</h1>
-        <label className="field-inline">
-          <span>Pipeline name</span>
-          <input value={doc.meta.name} onChange={(e) => doc.setName(e.target.value)} maxLength={200} />
-        </label>
-        <label className="field-inline">
-          <span>Dataset</span>
-          <select value={datasetId ?? ""} onChange={(e) => doc.setDataset(e.target.value === "" ? null : e.target.value)}>
+        <span className="field-inline">
+          <label htmlFor="pipeline-name">Pipeline name</label>
+          <input id="pipeline-name" value={doc.meta.name} onChange={(e) => doc.setName(e.target.value)} maxLength={200} />
+        </span>
+        <span className="field-inline">
+          <label htmlFor="pipeline-dataset">Dataset</label>
+          <select id="pipeline-dataset" value={datasetId ?? ""} onChange={(e) => doc.setDataset(e.target.value === "" ? null : e.target.value)}>
             <option value="">— choose a dataset —</option>
             {ready.map((d) => (
               <option key={d.id} value={d.id}>
@@ -142,7 +142,7 @@ export function CanvasEditor({ routeId, isNew, initialDataset }: Props) {
               </option>
             ))}
           </select>
-        </label>
+        </span>
         <button type="button" onClick={() => void doc.saveNow().catch(() => {})} title="Save (Ctrl+S)">
           Save
         </button>
@@ -185,13 +185,13 @@ export function CanvasEditor({ routeId, isNew, initialDataset }: Props) {
               className="ghost"
               onClick={() => {
                 dispatch({ type: "layout" });
-                window.setTimeout(() => void flow.fitView({ padding: 0.2, duration: 200 }), 50);
+                window.setTimeout(() => void flow.fitView(FIT), 50);
               }}
               disabled={graph.nodes.length === 0}
             >
               Auto-layout
             </button>
-            <button type="button" className="ghost" onClick={() => void flow.fitView({ padding: 0.2, duration: 200 })}>
+            <button type="button" className="ghost" onClick={() => void flow.fitView(FIT)}>
               Zoom to fit
             </button>
             <span className="muted tools-count">
@@ -209,6 +209,7 @@ export function CanvasEditor({ routeId, isNew, initialDataset }: Props) {
             onDropNode={(type, position) => addNode(type, position)}
             selectedEdges={selectedEdges}
             onSelectEdges={setSelectedEdges}
+            fitKey={state.loads}
           />
           {graph.nodes.length === 0 && (
             <p className="canvas-empty muted">Drag a node from the palette, click one to add it, or start from a template.</p>

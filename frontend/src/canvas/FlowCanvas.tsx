@@ -12,14 +12,16 @@ import {
   MiniMap,
   type NodeChange,
   ReactFlow,
+  useNodesInitialized,
   useReactFlow,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { type DragEvent, useCallback, useMemo, useState } from "react";
+import { type DragEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { EditorAction } from "./editor";
 import { type CanvasGraph, type XY, edgeId } from "./graph";
 import { DRAG_MIME } from "./Palette";
 import { type NodeStatus, type StepNodeType, nodeLabel, nodeTypes, paramSummary } from "./StepNode";
+import { NODE_WIDTH } from "./layout";
 import type { Catalog } from "./queries";
 
 type Props = {
@@ -33,12 +35,27 @@ type Props = {
   onDropNode(type: string, position: XY): void;
   onSelectEdges(ids: string[]): void;
   selectedEdges: string[];
+  /** Changes when a whole new graph is loaded: the view then fits it. */
+  fitKey: number;
 };
 
 type Size = { width: number; height: number };
 
-export function FlowCanvas({ graph, selected, catalog, statuses, issues, readOnly, dispatch, onDropNode, onSelectEdges, selectedEdges }: Props) {
+export const FIT = { padding: 0.15, maxZoom: 1, duration: 150 };
+
+export function FlowCanvas({ graph, selected, catalog, statuses, issues, readOnly, dispatch, onDropNode, onSelectEdges, selectedEdges, fitKey }: Props) {
   const flow = useReactFlow();
+  const initialized = useNodesInitialized();
+  const fitted = useRef(-1);
+  const empty = graph.nodes.length === 0;
+  useEffect(() => {
+    if (fitted.current === fitKey) return;
+    // An empty graph keeps the default view: fitting the first dropped node would jump.
+    if (empty) fitted.current = fitKey;
+    if (!initialized) return;
+    fitted.current = fitKey;
+    void flow.fitView(FIT);
+  }, [initialized, fitKey, flow, empty]);
   // React Flow measures each node once; a controlled node must carry its measured size along.
   const [measured, setMeasured] = useState<Record<string, Size>>({});
 
@@ -143,7 +160,7 @@ export function FlowCanvas({ graph, selected, catalog, statuses, issues, readOnl
       event.preventDefault();
       const p = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
       // Centre the node under the pointer.
-      onDropNode(type, { x: Math.round(p.x - 100), y: Math.round(p.y - 30) });
+      onDropNode(type, { x: Math.round(p.x - NODE_WIDTH / 2), y: Math.round(p.y - 30) });
     },
     [flow, onDropNode, readOnly],
   );
@@ -163,8 +180,7 @@ export function FlowCanvas({ graph, selected, catalog, statuses, issues, readOnl
         elementsSelectable
         deleteKeyCode={null}
         multiSelectionKeyCode={["Meta", "Control", "Shift"]}
-        fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
+        defaultViewport={{ x: 20, y: 20, zoom: 0.75 }}
         minZoom={0.2}
         maxZoom={2}
         proOptions={{ hideAttribution: true }}

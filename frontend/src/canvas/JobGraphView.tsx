@@ -91,6 +91,7 @@ export function JobGraphView({ jobId }: { jobId: string }) {
               onDropNode={() => {}}
               selectedEdges={[]}
               onSelectEdges={() => {}}
+              fitKey={1}
             />
           </div>
           <aside className="side" aria-label="Node parameters">

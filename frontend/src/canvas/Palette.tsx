@@ -8,6 +8,25 @@ export const DRAG_MIME = "application/x-skyulf-node";
 
 type Props = { nodes: NodeInfo[]; onAdd(type: string): void; disabled?: boolean };
 
+/** The order a pipeline is usually built in; groups the catalog adds later come after these. */
+export const GROUP_ORDER = [
+  "cleaning",
+  "missing",
+  "splitting",
+  "encoding",
+  "scaling",
+  "outliers",
+  "transform",
+  "binning",
+  "features",
+  "timeseries",
+  "text",
+  "geo",
+  "selection",
+  "resampling",
+  "model",
+];
+
 export function groupCatalog(nodes: NodeInfo[], query: string): [string, NodeInfo[]][] {
   const q = query.trim().toLowerCase();
   const groups = new Map<string, NodeInfo[]>();
@@ -18,7 +37,8 @@ export function groupCatalog(nodes: NodeInfo[], query: string): [string, NodeInf
     list.push(n);
     groups.set(n.group, list);
   }
-  return [...groups.entries()];
+  const rank = (g: string) => (GROUP_ORDER.includes(g) ? GROUP_ORDER.indexOf(g) : GROUP_ORDER.length);
+  return [...groups.entries()].sort(([a], [b]) => rank(a) - rank(b));
 }
 
 export function Palette({ nodes, onAdd, disabled = false }: Props) {
@@ -56,8 +76,7 @@ export function Palette({ nodes, onAdd, disabled = false }: Props) {
                     className={`palette-item group-${n.group}`}
                     draggable={!disabled}
                     disabled={disabled}
-                    title={n.description}
-                    aria-label={`Add ${n.id}${n.learns ? " (learns from data)" : ""}`}
+                    title={`${n.description}${n.learns && n.group !== "model" ? " (fit: learns from the training rows)" : ""}`}
                     data-node-type={n.id}
                     onDragStart={(e) => onDragStart(e, n.id)}
                     onClick={() => onAdd(n.id)}

@@ -60,7 +60,7 @@ function StepNodeView({ id, data, selected }: NodeProps<StepNodeType>) {
   if (data.issues.length > 0) classes.push("has-issues");
   return (
     <div className={classes.join(" ")} data-testid={`node-${id}`} data-status={data.status ?? ""}>
-      <Handle type="target" position={Position.Left} aria-label={`input of ${id}`} isConnectable={!data.readOnly} />
+      <Handle type="target" position={Position.Left} isConnectable={!data.readOnly} />
       <div className="step-head">
         <span className="step-group">{data.group}</span>
         {data.status !== null && (
@@ -80,7 +80,7 @@ function StepNodeView({ id, data, selected }: NodeProps<StepNodeType>) {
           <span className="step-issue-text">{data.issues[0]}</span>
         </div>
       )}
-      {!data.isModel && <Handle type="source" position={Position.Right} aria-label={`output of ${id}`} isConnectable={!data.readOnly} />}
+      {!data.isModel && <Handle type="source" position={Position.Right} isConnectable={!data.readOnly} />}
     </div>
   );
 }

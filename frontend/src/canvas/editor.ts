@@ -12,6 +12,8 @@ export type EditorState = {
   selected: string[];
   /** The graph as it was when a drag began: what undoing the drag returns to. */
   dragBase: CanvasGraph | null;
+  /** Counts whole-graph loads (open, restore, template): the view fits each new graph. */
+  loads: number;
 };
 
 /** What Ctrl+C holds: nodes and the edges between them. */
@@ -32,8 +34,8 @@ export type EditorAction =
   | { type: "undo" }
   | { type: "redo" };
 
-export function initEditor(graph: CanvasGraph = G.EMPTY_GRAPH): EditorState {
-  return { history: createHistory(graph), selected: [], dragBase: null };
+export function initEditor(graph: CanvasGraph = G.EMPTY_GRAPH, loads = 0): EditorState {
+  return { history: createHistory(graph), selected: [], dragBase: null, loads };
 }
 
 function edit(state: EditorState, next: CanvasGraph, key?: string): EditorState {
@@ -78,7 +80,7 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
   const graph = state.history.present;
   switch (action.type) {
     case "load":
-      return initEditor(action.graph);
+      return initEditor(action.graph, state.loads + 1);
     case "add":
     case "insert": {
       let next: CanvasGraph;

@@ -4,7 +4,7 @@
 import { Graph, layout as dagreLayout } from "@dagrejs/dagre";
 import type { CanvasGraph, XY } from "./graph";
 
-export const NODE_WIDTH = 200;
+export const NODE_WIDTH = 180;
 export const NODE_HEIGHT = 72;
 
 export function autoLayout(graph: CanvasGraph, options: { rankSep?: number; nodeSep?: number } = {}): Record<string, XY> {
