@@ -39,6 +39,12 @@ describe("ColumnPicker (several)", () => {
     expect(optionNames().map((n) => n.split(" ")[0])).toEqual(["customer_id", "city", "plan_type", "churned"]);
   });
 
+  it("leaves out search and type filter for a short list", () => {
+    render(<ColumnPicker id="cols" label="Columns" columns={columns.slice(0, 4)} multiple value={[]} onChange={() => {}} />);
+    expect(screen.queryByRole("searchbox")).toBeNull();
+    expect(optionNames()).toHaveLength(4);
+  });
+
   it("starts on the filter it is given", () => {
     render(<ColumnPicker id="cols" label="Columns" columns={columns} multiple value={[]} onChange={() => {}} filter="numeric" />);
     expect(optionNames().map((n) => n.split(" ")[0])).toEqual(["age", "income"]);

@@ -29,6 +29,9 @@ export interface ColumnPickerProps {
   describedBy?: string;
 }
 
+/** Up to this many columns, the list is short enough to read without search or filter. */
+const TOOLS_FROM = 6;
+
 function matchesFilter(column: ColumnInfo, filter: ColumnFilter): boolean {
   if (filter === "numeric") return isNumericDtype(column.dtype);
   if (filter === "categorical") return isCategoricalDtype(column.dtype);
@@ -86,7 +89,9 @@ export function ColumnPicker(props: ColumnPickerProps) {
     );
   }
 
-  const filterBar = (
+  // Search and type filter only help when there is something to narrow.
+  const showTools = columns.length > TOOLS_FROM || (props.filter !== undefined && props.filter !== "any");
+  const filterBar = !showTools ? null : (
     <div className="picker-tools">
       <input
         type="search"
@@ -95,8 +100,6 @@ export function ColumnPicker(props: ColumnPickerProps) {
         placeholder="Search columns"
         value={query}
         onChange={(e) => setQuery(e.target.value)}
-        aria-describedby={multiple ? describedBy : undefined}
-        aria-invalid={multiple ? props.invalid || undefined : undefined}
       />
       <select aria-label={`Column types for ${label}`} value={filter} onChange={(e) => setFilter(e.target.value as ColumnFilter)}>
         <option value="any">All types</option>
@@ -148,13 +151,19 @@ export function ColumnPicker(props: ColumnPickerProps) {
   const allShownSelected = shownNames.length > 0 && shownNames.every((n) => selected.includes(n));
 
   return (
-    <fieldset className="picker picker-multi" disabled={readOnly}>
+    <fieldset
+      className="picker picker-multi"
+      disabled={readOnly}
+      aria-describedby={describedBy}
+      aria-invalid={props.invalid || undefined}
+    >
       <legend>{label}</legend>
       {props.description !== undefined && <p className="field-help">{props.description}</p>}
       {filterBar}
       <div className="picker-actions">
         <button
           type="button"
+          id={showTools ? undefined : id}
           onClick={() => onChange([...selected, ...shownNames.filter((n) => !selected.includes(n))])}
           disabled={allShownSelected}
         >

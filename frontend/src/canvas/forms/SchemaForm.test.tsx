@@ -225,6 +225,22 @@ describe("SchemaForm", () => {
     expect(screen.getAllByRole("alert").map((a) => a.textContent)).toContain("unknown node type");
   });
 
+  it("puts an error on a nested parameter (pydantic's dotted location) next to that field and focuses it", () => {
+    render(
+      <Stateful
+        id="FeatureGeneration"
+        initial={{ operations: [{ operation_type: "ratio", input_columns: ["income"] }] }}
+        onChange={() => {}}
+        errors={{ "operations.0.output_column": "output_column 'age' already exists" }}
+        focusField="operations.0.output_column"
+      />,
+    );
+    const output = screen.getByLabelText("Output Column");
+    expect(document.activeElement).toBe(output);
+    expect(output.getAttribute("aria-invalid")).toBe("true");
+    expect(screen.getByRole("alert").textContent).toBe("output_column 'age' already exists");
+  });
+
   it("disables every control when read-only", () => {
     render(<Stateful id="OneHotEncoder" onChange={() => {}} readOnly />);
     expect(input("Max Categories").disabled).toBe(false);

@@ -1,8 +1,8 @@
 // A node's parameter form, generated from the JSON Schema the node catalog serves. A parameter
 // absent from `value` takes its schema default (shown in the field); "Reset" removes it again.
 // `errors` (keyed by parameter name, or a dotted path into nested values) render next to their
-// field; `focusField` moves the keyboard focus to that field (a click in the problems list).
-import { useEffect, useId, useMemo, useRef } from "react";
+// field; a new `focusField` moves the keyboard focus to that field (a click in the problems list).
+import { useEffect, useId, useMemo } from "react";
 import type { ColumnInfo } from "./ColumnPicker";
 import { Field, type FormContext } from "./fields";
 import "./forms.css";
@@ -20,36 +20,43 @@ export interface SchemaFormProps {
 
 const NO_ERRORS: Record<string, string> = {};
 
+/** The DOM id of a field's control: the form's own prefix and the field's dotted path. */
+function fieldId(prefix: string, path: string): string {
+  return `${prefix}-${path}`;
+}
+
 export function SchemaForm({ schema, value, onChange, columns, errors = NO_ERRORS, focusField, readOnly = false }: SchemaFormProps) {
   const prefix = useId();
-  const formRef = useRef<HTMLFieldSetElement>(null);
   const ctx = useMemo<FormContext>(
-    () => ({ root: schema, columns, errors, idFor: (path: string) => `${prefix}-${path}` }),
+    () => ({ root: schema, columns, errors, idFor: (path: string) => fieldId(prefix, path) }),
     [schema, columns, errors, prefix],
   );
   const properties = Object.entries(schema.properties ?? {});
   // Errors that name no field of this form (the node's type, an unknown parameter) are listed on top.
   const stray = Object.entries(errors).filter(([path]) => !properties.some(([key]) => path === key || path.startsWith(`${key}.`)));
 
+  // Only a change of focusField moves the focus: new errors or columns on a re-render must not
+  // pull it away from where the person is typing.
   useEffect(() => {
     if (focusField === undefined || focusField === "") return;
+    const idFor = (path: string) => fieldId(prefix, path);
     // The field's own control, else the first control of its group (a list, a map), else of the
     // top-level parameter that holds it.
-    const own = document.getElementById(ctx.idFor(focusField));
+    const own = document.getElementById(idFor(focusField));
     const container =
-      document.getElementById(`${ctx.idFor(focusField)}-field`) ??
-      document.getElementById(`${ctx.idFor(focusField.split(".")[0] ?? "")}-field`);
+      document.getElementById(`${idFor(focusField)}-field`) ??
+      document.getElementById(`${idFor(focusField.split(".")[0] ?? "")}-field`);
     const control = own ?? container?.querySelector<HTMLElement>("input, select, textarea, button");
     control?.focus();
     control?.scrollIntoView?.({ block: "nearest" });
-  }, [focusField, ctx]);
+  }, [focusField, prefix]);
 
   if (properties.length === 0) {
     return <p className="field-help">This node has no parameters.</p>;
   }
 
   return (
-    <fieldset className="schema-form" ref={formRef} disabled={readOnly}>
+    <fieldset className="schema-form" disabled={readOnly}>
       <legend className="visually-hidden">Parameters</legend>
       {stray.length > 0 && (
         <ul className="field-error" role="alert">

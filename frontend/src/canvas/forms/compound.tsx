@@ -5,10 +5,10 @@
 import type { ReactNode } from "react";
 import { ColumnPicker } from "./ColumnPicker";
 import { Field, type EditorProps } from "./fields";
-import { branchLabel, fitsBranch, initialValue, resolveRef, sameJson, type JsonSchema } from "./schema";
+import { branchLabel, fieldSpec, fitsBranch, helpText, initialValue, resolveRef, sameJson, type JsonSchema } from "./schema";
 
 function Group({ id, label, spec, describedBy, children }: EditorProps & { children: ReactNode }) {
-  const description = typeof spec.schema.description === "string" ? spec.schema.description : undefined;
+  const description = helpText(spec.schema);
   return (
     <fieldset className="field-group" id={`${id}-group`} aria-describedby={describedBy}>
       <legend>{label}</legend>
@@ -84,13 +84,16 @@ export function ListEditor(p: EditorProps) {
   const list = Array.isArray(p.value) ? p.value : [];
   const { minItems = 0, maxItems } = p.spec.schema;
   const itemLabel = p.label.endsWith("s") ? p.label.slice(0, -1) : `${p.label} item`;
+  // Plain values (numbers, texts) sit on one line with their buttons; objects stack.
+  const itemKind = fieldSpec(p.name, itemSchema, p.ctx.root).kind;
+  const compact = !["object", "union", "list", "map", "tuple", "columns", "enum-list"].includes(itemKind);
   const set = (next: unknown[]) => p.onChange(next);
   return (
     <Group {...p}>
       {list.length === 0 && <p className="field-help">None yet.</p>}
       <ol className="field-list">
         {list.map((item, i) => (
-          <li key={i}>
+          <li key={i} className={compact ? "field-list-compact" : undefined}>
             <Field
               name={p.name}
               path={`${p.path}.${i}`}

@@ -3,7 +3,7 @@
 import { useEffect, useState, type ReactNode } from "react";
 import { ColumnPicker, type ColumnInfo } from "./ColumnPicker";
 import { EnumListEditor, ListEditor, MapEditor, ObjectEditor, TupleEditor, UnionEditor } from "./compound";
-import { fieldSpec, labelOf, numberProblem, sameJson, type FieldSpec, type JsonSchema } from "./schema";
+import { fieldSpec, helpText, labelOf, numberProblem, sameJson, type FieldSpec, type JsonSchema } from "./schema";
 
 export interface FormContext {
   root: JsonSchema;
@@ -48,7 +48,7 @@ export function Field(props: FieldProps) {
   const id = ctx.idFor(path);
   const [problem, setProblem] = useState<string | null>(null);
   const message = problem ?? ctx.errors[path] ?? null;
-  const description = typeof spec.schema.description === "string" ? spec.schema.description : undefined;
+  const description = helpText(spec.schema);
   const helpId = description !== undefined ? `${id}-help` : undefined;
   const errorId = message !== null ? `${id}-error` : undefined;
   const describedBy = [helpId, errorId].filter(Boolean).join(" ") || undefined;
@@ -231,7 +231,7 @@ function ColumnEditor({ id, label, spec, value, onChange, ctx, describedBy, inva
     : typeof value === "string" && value !== ""
       ? value
       : null;
-  const description = typeof spec.schema.description === "string" ? spec.schema.description : undefined;
+  const description = helpText(spec.schema);
   const emptyMeansAll = multiple && spec.nullable && spec.schema.default === null;
   return (
     <ColumnPicker

@@ -151,6 +151,12 @@ export function labelOf(name: string, schema: JsonSchema): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+/** The schema's description as help text: pydantic copies docstrings, whose ``code`` marks read as noise. */
+export function helpText(schema: JsonSchema): string | undefined {
+  if (typeof schema.description !== "string" || schema.description.trim() === "") return undefined;
+  return schema.description.replace(/``([^`]+)``/g, "$1").replace(/\s*\n\s*/g, " ").trim();
+}
+
 /** A short name for a union branch, shown in its chooser. */
 export function branchLabel(branch: JsonSchema): string {
   if (branch.const !== undefined) return String(branch.const);

@@ -1,0 +1,77 @@
+// The advisor's recommendations for the dataset and the chosen target. Each that suggests a node
+// has "Add to canvas": the node and whether its type learns (from the node catalog), so the canvas
+// places it after the split when it does.
+import { useQuery } from "@tanstack/react-query";
+import { useId } from "react";
+import { client, unwrap } from "../../api/client";
+import { Empty, ErrorState, Loading } from "../../components/States";
+import "./panels.css";
+
+export interface AdvisorPanelProps {
+  datasetId: string;
+  target: string | null;
+  onInsert(node: { type: string; params: Record<string, unknown> }, learns: boolean): void;
+}
+
+const SEVERITY_ORDER: Record<string, number> = { critical: 0, warning: 1, info: 2 };
+
+export function AdvisorPanel({ datasetId, target, onInsert }: AdvisorPanelProps) {
+  const titleId = useId();
+  const advice = useQuery({
+    queryKey: ["datasets", datasetId, "recommendations", target],
+    queryFn: () =>
+      unwrap(
+        client.GET("/api/v1/datasets/{dataset_id}/recommendations", {
+          params: { path: { dataset_id: datasetId }, query: target === null ? {} : { target } },
+        }),
+      ),
+  });
+  const catalog = useQuery({
+    queryKey: ["nodes"],
+    queryFn: () => unwrap(client.GET("/api/v1/nodes")),
+    staleTime: Infinity,
+  });
+  const learns = new Map((catalog.data?.nodes ?? []).map((n) => [n.id, n.learns]));
+  const recommendations = [...(advice.data?.recommendations ?? [])].sort(
+    (a, b) => (SEVERITY_ORDER[a.severity] ?? 3) - (SEVERITY_ORDER[b.severity] ?? 3),
+  );
+
+  return (
+    <section className="panel advisor" aria-labelledby={titleId}>
+      <h2 id={titleId}>Advisor</h2>
+      <p className="field-help">{target === null ? "No target chosen: advice for the features only." : `Target: ${target}`}</p>
+      {advice.isPending && <Loading what="recommendations" />}
+      {advice.error !== null && <ErrorState error={advice.error} title="Recommendations" />}
+      {catalog.error !== null && <ErrorState error={catalog.error} title="Node catalog" />}
+      {advice.data !== undefined && recommendations.length === 0 && <Empty>No recommendations for this dataset.</Empty>}
+      <ul className="advice-list">
+        {recommendations.map((r) => {
+          const node = r.node;
+          const nodeLearns = node === null ? undefined : learns.get(node.type);
+          return (
+            <li key={r.id} className={`advice advice-${r.severity}`}>
+              <h3>
+                {r.title} <span className={`badge badge-${r.severity}`}>{r.severity}</span>
+              </h3>
+              <p>{r.message}</p>
+              {r.columns.length > 0 && <p className="advice-columns">Columns: {r.columns.join(", ")}</p>}
+              {node !== null && (
+                <button
+                  type="button"
+                  disabled={nodeLearns === undefined}
+                  title={nodeLearns === undefined ? "Waiting for the node catalog" : undefined}
+                  aria-label={`Add ${node.type} to canvas (${r.title})`}
+                  onClick={() => {
+                    if (nodeLearns !== undefined) onInsert({ type: node.type, params: node.params }, nodeLearns);
+                  }}
+                >
+                  Add {node.type} to canvas
+                </button>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
