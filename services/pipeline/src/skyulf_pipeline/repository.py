@@ -212,6 +212,29 @@ class JobRepository:
             )
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    def node_events(self, job_id: str, changes: list[tuple[str, NodeStatus, str]]) -> bool:
+        """Append one ``node`` event per (node id, status, message) while the job is RUNNING.
+
+        The job row is not changed (a node event is only a sign of life for the heartbeat);
+        False, and nothing written, once the job is no longer RUNNING.
+        """
+        with self.uow() as session:
+            result = session.execute(
+                update(JobRow)
+                .where(JobRow.id == job_id, JobRow.status == JobStatus.RUNNING.value)
+                .values(heartbeat_at=utcnow(), updated_at=JobRow.updated_at)
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount == 0:  # type: ignore[attr-defined]
+                return False
+            row = self._row(session, job_id)
+            for node_id, node_status, message in changes:
+                self._append_event(
+                    session, row, "node", node_id=node_id, node_status=node_status, message=message
+                )
+                session.flush()
+            return True
+
     def silent_running(self, silent_since: datetime) -> list[tuple[str, datetime]]:
         """RUNNING jobs with no sign of life since ``silent_since``: (id, last sign of life)."""
         last = _last_beat()
@@ -249,7 +272,15 @@ class JobRepository:
         return row
 
     @staticmethod
-    def _append_event(session: Session, row: JobRow, event_type: str) -> None:
+    def _append_event(
+        session: Session,
+        row: JobRow,
+        event_type: str,
+        *,
+        node_id: str | None = None,
+        node_status: NodeStatus | None = None,
+        message: str | None = None,
+    ) -> None:
         last = session.scalar(select(func.max(JobEventRow.seq)).where(JobEventRow.job_id == row.id))
         session.add(
             JobEventRow(
@@ -258,7 +289,9 @@ class JobRepository:
                 type=event_type,
                 status=row.status,
                 progress=row.progress,
-                message=row.message,
+                message=row.message if message is None else message,
                 time=utcnow(),
+                node_id=node_id,
+                node_status=node_status,
             )
         )
