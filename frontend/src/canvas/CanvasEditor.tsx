@@ -11,17 +11,19 @@ import { canRedo, canUndo } from "./history";
 import { NodeInspector } from "./NodeInspector";
 import { Palette } from "./Palette";
 import { OpenDialog, TemplatesDialog, VersionsDialog } from "./PipelineDialogs";
-import { clickAnchor, spotFor, suggestedAnchor } from "./placement";
+import { AdvisorPanel, PreviewPanel, ProblemsList, RunPanel } from "./panels";
+import { SPLITTER_TYPE, clickAnchor, spotFor, suggestedAnchor } from "./placement";
 import { type GraphIssue, useCatalog, useDatasets, useInputColumns, useValidation } from "./queries";
 import { useShortcuts } from "./shortcuts";
 import type { NodeStatus } from "./StepNode";
 import { useSavedPipeline } from "./useSavedPipeline";
 
 type Props = { routeId: string | null; isNew: boolean; initialDataset: string | null };
-type Tab = "node" | "problems" | "advisor" | "run";
+const TABS = ["node", "problems", "advisor", "run"] as const;
+type Tab = (typeof TABS)[number];
 type Dialog = "open" | "versions" | "templates" | null;
 
-const SAVE_TEXT = { idle: "", pending: "Unsaved changes", saving: "Saving…", saved: "All changes saved", error: "Save failed" } as const;
+const SAVE_TEXT = { idle: "Saved", pending: "Unsaved changes", saving: "Saving…", saved: "All changes saved", error: "Save failed" } as const;
 
 export function CanvasEditor({ routeId, isNew, initialDataset }: Props) {
   const flow = useReactFlow();
@@ -117,8 +119,10 @@ export function CanvasEditor({ routeId, isNew, initialDataset }: Props) {
     },
     [flow, graph, isModel],
   );
-  void insertSuggested;
-  void setStatuses;
+  const splitter = graph.nodes.find((n) => n.type === SPLITTER_TYPE);
+  const target = typeof splitter?.params.target_column === "string" ? splitter.params.target_column : null;
+  // A job names the saved version it ran only when the canvas holds exactly that version.
+  const upToDate = doc.saveState === "saved" || doc.saveState === "idle";
 
   if (catalog.isPending) return <Loading what="the node catalog" />;
   if (catalog.isError) return <ErrorState error={catalog.error} title="Node catalog" />;
@@ -148,7 +152,7 @@ export function CanvasEditor({ routeId, isNew, initialDataset }: Props) {
         </button>
         <span className={`save-state save-${doc.saveState}`} role="status" aria-live="polite">
           {doc.meta.version !== null && doc.saveState !== "pending" && doc.saveState !== "saving" ? `v${doc.meta.version} · ` : ""}
-          {SAVE_TEXT[doc.saveState]}
+          {doc.meta.id === null && doc.saveState === "idle" ? "Not saved yet" : SAVE_TEXT[doc.saveState]}
         </span>
         <span className="bar-spacer" />
         <button type="button" className="ghost" onClick={() => setDialog("versions")} disabled={doc.meta.id === null}>
@@ -217,7 +221,7 @@ export function CanvasEditor({ routeId, isNew, initialDataset }: Props) {
         </div>
         <aside className="side" aria-label="Side panel">
           <div role="tablist" aria-label="Side panel" className="tabs">
-            {(["node", "problems", "advisor", "run"] as const).map((t) => (
+            {TABS.map((t) => (
               <button
                 key={t}
                 type="button"
@@ -232,35 +236,47 @@ export function CanvasEditor({ routeId, isNew, initialDataset }: Props) {
               </button>
             ))}
           </div>
-          <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="side-body">
-            {tab === "node" &&
-              (selectedNode === undefined ? (
-                <p className="muted">Select a node to edit its parameters and preview its output.</p>
-              ) : (
-                <NodeInspector
-                  node={selectedNode}
-                  info={catalog.data.byId.get(selectedNode.type)}
-                  columns={inputs.columns}
-                  columnsLoading={inputs.loading}
-                  columnsError={inputs.error}
-                  issues={issues.filter((i) => i.node_id === selectedNode.id)}
-                  focusField={focusField}
-                  readOnly={readOnly}
-                  onChange={(params) => dispatch({ type: "params", id: selectedNode.id, params })}
-                />
-              ))}
-            {tab === "problems" && (
-              <ul className="problems">
-                {issues.map((i, n) => (
-                  <li key={n}>
-                    <button type="button" className="ghost" onClick={() => selectProblem(i.node_id, i.field)}>
-                      {i.message}
-                    </button>
-                  </li>
+          {TABS.map((t) => (
+            <div key={t} role="tabpanel" id={`panel-${t}`} aria-labelledby={`tab-${t}`} className="side-body" hidden={tab !== t}>
+              {t === "node" &&
+                (selectedNode === undefined ? (
+                  <p className="muted">Select a node to edit its parameters and preview its output.</p>
+                ) : (
+                  <NodeInspector
+                    node={selectedNode}
+                    info={catalog.data.byId.get(selectedNode.type)}
+                    columns={inputs.columns}
+                    columnsLoading={inputs.loading}
+                    columnsError={inputs.error}
+                    issues={issues.filter((i) => i.node_id === selectedNode.id)}
+                    focusField={focusField}
+                    readOnly={readOnly}
+                    onChange={(params) => dispatch({ type: "params", id: selectedNode.id, params })}
+                  >
+                    {datasetId !== null && !(catalog.data.isModel(selectedNode.type)) && (
+                      <PreviewPanel datasetId={datasetId} graph={apiGraph} nodeId={selectedNode.id} />
+                    )}
+                  </NodeInspector>
                 ))}
-              </ul>
-            )}
-          </div>
+              {t === "problems" && <ProblemsList issues={issues} onSelect={selectProblem} />}
+              {t === "advisor" &&
+                (datasetId === null ? (
+                  <p className="muted">Choose a dataset to see the advisor's recommendations.</p>
+                ) : (
+                  <AdvisorPanel datasetId={datasetId} target={target} onInsert={insertSuggested} />
+                ))}
+              {t === "run" && (
+                <RunPanel
+                  datasetId={datasetId}
+                  graph={apiGraph}
+                  pipelineId={upToDate ? doc.meta.id : null}
+                  pipelineVersion={upToDate ? doc.meta.version : null}
+                  onNodeStatus={setStatuses}
+                  onJob={() => {}}
+                />
+              )}
+            </div>
+          ))}
         </aside>
       </div>
 

@@ -188,7 +188,7 @@ export function FlowCanvas({ graph, selected, catalog, statuses, issues, readOnl
       >
         <Background gap={20} />
         <Controls showInteractive={false} />
-        <MiniMap pannable zoomable ariaLabel="Minimap of the pipeline" nodeClassName={(n) => `minimap-${(n.data as { group?: string }).group ?? "unknown"}`} />
+        <MiniMap pannable zoomable style={{ width: 150, height: 100 }} ariaLabel="Minimap of the pipeline" nodeClassName={(n) => `minimap-${(n.data as { group?: string }).group ?? "unknown"}`} />
       </ReactFlow>
     </div>
   );

@@ -57,9 +57,9 @@ export default async function canvasBuild({ page, url, state, step, axe, expect 
     await page.getByLabel("Stratify").check();
   });
 
-  await step("impute age and income", async () => {
+  await step("impute age, income and the coordinates", async () => {
     await selectNode(page, "simple_imputer_1");
-    await pickColumns(page, ["age", "income"]);
+    await pickColumns(page, ["age", "income", "lat", "lon"]);
     await page.getByLabel("Strategy", { exact: true }).selectOption("median");
   });
 
@@ -90,8 +90,8 @@ export default async function canvasBuild({ page, url, state, step, axe, expect 
     expect((await page.locator(".react-flow__edge").count()) === STEPS.length - 1, "five edges restored");
     await selectNode(page, "simple_imputer_1");
     const picked = page.getByRole("group", { name: "Columns" }).getByRole("checkbox", { checked: true });
-    await picked.nth(1).waitFor();
-    expect((await picked.count()) === 2, "the imputer's two columns are restored");
+    await picked.nth(3).waitFor();
+    expect((await picked.count()) === 4, "the imputer's four columns are restored");
   });
 
   await step("/canvas reopens the last pipeline", async () => {
