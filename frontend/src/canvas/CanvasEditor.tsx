@@ -6,7 +6,7 @@ import { useCallback, useMemo, useReducer, useRef, useState } from "react";
 import { ErrorState, Loading } from "../components/States";
 import { type Clipboard, copySelection, editorReducer, initEditor } from "./editor";
 import { FIT, FlowCanvas } from "./FlowCanvas";
-import { type XY, newNodeId, toApiGraph } from "./graph";
+import { type XY, ancestorsOf, newNodeId, toApiGraph } from "./graph";
 import { canRedo, canUndo } from "./history";
 import { NodeInspector } from "./NodeInspector";
 import { Palette } from "./Palette";
@@ -53,6 +53,13 @@ export function CanvasEditor({ routeId, isNew, initialDataset }: Props) {
   }, [issues]);
 
   const selectedNode = state.selected.length === 1 ? graph.nodes.find((n) => n.id === state.selected[0]) : undefined;
+  // A preview runs the graph up to the node: a problem there (leakage, a bad parameter) would
+  // only come back as the same error, so the preview waits until it is fixed.
+  const previewBlocked = useMemo(() => {
+    if (selectedNode === undefined) return null;
+    const upstream = ancestorsOf(graph, selectedNode.id).add(selectedNode.id);
+    return issues.find((i) => i.node_id !== null && upstream.has(i.node_id))?.message ?? null;
+  }, [graph, issues, selectedNode]);
   const inputs = useInputColumns(datasetId, graph, selectedNode?.id ?? null, dataset);
   const isModel = useCallback((t: string) => catalog.data?.isModel(t) ?? false, [catalog.data]);
 
@@ -253,9 +260,10 @@ export function CanvasEditor({ routeId, isNew, initialDataset }: Props) {
                     readOnly={readOnly}
                     onChange={(params) => dispatch({ type: "params", id: selectedNode.id, params })}
                   >
-                    {datasetId !== null && !(catalog.data.isModel(selectedNode.type)) && (
+                    {datasetId !== null && !catalog.data.isModel(selectedNode.type) && previewBlocked === null && (
                       <PreviewPanel datasetId={datasetId} graph={apiGraph} nodeId={selectedNode.id} />
                     )}
+                    {previewBlocked !== null && <p className="muted">No preview until this problem is fixed: {previewBlocked}</p>}
                   </NodeInspector>
                 ))}
               {t === "problems" && <ProblemsList issues={issues} onSelect={selectProblem} />}

@@ -20,17 +20,29 @@ type Props = {
   children?: ReactNode;
 };
 
-/** Field -> message for the form; issues naming no field go under the node's type. */
-export function fieldErrors(issues: GraphIssue[]): Record<string, string> {
-  const out: Record<string, string> = {};
+/**
+ * Splits a node's issues: field -> message for the parameters its form shows, and the rest
+ * (its edges, its type, its place in the graph) as messages about the node as a whole.
+ */
+export function splitIssues(issues: GraphIssue[], schema: JsonSchema | undefined): { fields: Record<string, string>; node: string[] } {
+  const params = new Set(Object.keys(schema?.properties ?? {}));
+  const fields: Record<string, string> = {};
+  const node: string[] = [];
   for (const issue of issues) {
-    const key = issue.field ?? "type";
-    out[key] = out[key] === undefined ? issue.message : `${out[key]}; ${issue.message}`;
+    const top = issue.field?.split(".")[0];
+    if (issue.field === null || top === undefined || !params.has(top)) {
+      node.push(issue.message);
+      continue;
+    }
+    const prior = fields[issue.field];
+    fields[issue.field] = prior === undefined ? issue.message : `${prior}; ${issue.message}`;
   }
-  return out;
+  return { fields, node };
 }
 
 export function NodeInspector({ node, info, columns, columnsLoading, columnsError, issues, focusField, readOnly, onChange, children }: Props) {
+  const schema = info?.params_schema as JsonSchema | undefined;
+  const split = splitIssues(issues, schema);
   return (
     <section className="inspector" aria-labelledby="inspector-title">
       <header className="inspector-head">
@@ -42,20 +54,29 @@ export function NodeInspector({ node, info, columns, columnsLoading, columnsErro
       <p className="muted inspector-desc">
         <code>{node.id}</code> — {info?.description ?? "This node type is not in the catalog."}
       </p>
+      {split.node.length > 0 && (
+        <div className="node-problems" role="alert">
+          <ul>
+            {split.node.map((m) => (
+              <li key={m}>{m}</li>
+            ))}
+          </ul>
+        </div>
+      )}
       {columnsError !== null && columnsError !== undefined && <ErrorState error={columnsError} title="Columns at this node" />}
       {columnsLoading && (
         <p className="muted" role="status">
           Reading the columns flowing into this node…
         </p>
       )}
-      {info !== undefined && (
+      {schema !== undefined && (
         <SchemaForm
           key={node.id}
-          schema={info.params_schema as JsonSchema}
+          schema={schema}
           value={node.params}
           onChange={onChange}
           columns={columns}
-          errors={fieldErrors(issues)}
+          errors={split.fields}
           {...(focusField !== undefined ? { focusField } : {})}
           readOnly={readOnly}
         />

@@ -46,4 +46,15 @@ export default async function train({ page, url, state, step, axe, expect }) {
     state.modelVersion = job.model_version;
     expect(state.modelName && Number.isInteger(state.modelVersion), "the job registered a model version");
   });
+
+  await step("the job's pipeline opens read-only on the canvas", async () => {
+    await page.goto(`${url}/canvas?job=${state.jobId}`, { waitUntil: "networkidle" });
+    await page.getByText("read-only").waitFor();
+    await page.getByTestId("node-random_forest_classifier_1").waitFor();
+    expect((await page.locator(".react-flow__node").count()) === 6, "the job's six nodes");
+    expect((await page.locator('.step[data-status="done"]').count()) === 6, "each shown done");
+    expect((await page.getByRole("navigation", { name: "Node palette" }).count()) === 0, "no palette: nothing to edit");
+    await page.getByRole("link", { name: "Open the job" }).click();
+    await page.waitForURL(`**/jobs/${state.jobId}`);
+  });
 }
