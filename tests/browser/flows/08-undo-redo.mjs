@@ -63,4 +63,38 @@ export default async function undoRedo({ page, url, state, step, axe, expect }) 
     await pasted.waitFor({ state: "detached" });
     await page.getByRole("status").filter({ hasText: "Saved" }).waitFor({ timeout: 15_000 });
   });
+
+  await step("the versions list restores an earlier save", async () => {
+    await page.getByRole("button", { name: "Versions" }).click();
+    const dialog = page.getByRole("dialog", { name: "Versions" });
+    await dialog.getByRole("button", { name: "Restore version 1" }).waitFor();
+    const latest = Number((await page.getByRole("status").filter({ hasText: /^v\d+/ }).innerText()).match(/^v(\d+)/)[1]);
+    await dialog.getByRole("button", { name: "Restore version 1" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await page.getByRole("status").filter({ hasText: `v${latest + 1}` }).waitFor();
+    const { versions } = await (await page.request.get(`${url}/api/v1/pipelines/${state.pipelineId}/versions`)).json();
+    const v1 = versions.find((v) => v.version === 1);
+    await page.waitForFunction(
+      ([n, e]) => document.querySelectorAll(".react-flow__node").length === n && document.querySelectorAll(".react-flow__edge").length === e,
+      [v1.graph.nodes.length, (v1.graph.edges ?? []).length],
+    );
+    const newest = versions.find((v) => v.version === latest + 1);
+    expect(JSON.stringify(newest.graph) === JSON.stringify(v1.graph), "the restore saved version 1's graph as the newest");
+    // Restoring is itself a version: the newest graph comes back the same way.
+    await page.getByRole("button", { name: "Versions" }).click();
+    await dialog.getByRole("button", { name: `Restore version ${latest}` }).click();
+    await page.getByTestId("node-random_forest_classifier_1").waitFor();
+    expect((await page.locator(".react-flow__node").count()) === 6, "the six nodes are back");
+  });
+
+  await step("start a new pipeline from a template", async () => {
+    await page.getByRole("button", { name: "New from template" }).click();
+    const dialog = page.getByRole("dialog", { name: "New from template" });
+    const first = dialog.getByRole("listitem").first().getByRole("button");
+    await first.waitFor();
+    await first.click();
+    await page.waitForURL((u) => /\/canvas\/[^/?]+$/.test(u.pathname) && !u.pathname.endsWith(state.pipelineId), { timeout: 15_000 });
+    expect((await page.locator(".react-flow__node").count()) >= 3, "the template's nodes are on the canvas");
+    await page.getByRole("status").filter({ hasText: "v1" }).waitFor();
+  });
 }
