@@ -41,7 +41,7 @@ export function initEditor(graph: CanvasGraph = G.EMPTY_GRAPH, loads = 0): Edito
 function edit(state: EditorState, next: CanvasGraph, key?: string): EditorState {
   const history = commit(state.history, next, key === undefined ? {} : { key });
   const ids = new Set(history.present.nodes.map((n) => n.id));
-  return { ...state, history, selected: state.selected.filter((id) => ids.has(id)) };
+  return { ...state, history, dragBase: null, selected: state.selected.filter((id) => ids.has(id)) };
 }
 
 /** Copies the nodes `ids` and the edges that run between two of them. */

@@ -9,7 +9,7 @@ export const NODE_HEIGHT = 72;
 
 export function autoLayout(graph: CanvasGraph, options: { rankSep?: number; nodeSep?: number } = {}): Record<string, XY> {
   const g = new Graph();
-  g.setGraph({ rankdir: "LR", ranksep: options.rankSep ?? 60, nodesep: options.nodeSep ?? 30, marginx: 20, marginy: 20 });
+  g.setGraph({ rankdir: "LR", ranksep: options.rankSep ?? 45, nodesep: options.nodeSep ?? 30, marginx: 20, marginy: 20 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of graph.nodes) g.setNode(n.id, { width: NODE_WIDTH, height: NODE_HEIGHT });
   for (const e of graph.edges) g.setEdge(e.source, e.target);

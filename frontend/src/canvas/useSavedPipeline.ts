@@ -47,6 +47,13 @@ export function useSavedPipeline({ routeId, isNew, initialDataset, graph, dispat
   metaRef.current = meta;
   // The id whose graph is in the editor, and the draft the server holds for it.
   const loadedId = useRef<string | null>(null);
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
   const baseline = useRef<string>(JSON.stringify(draftOf(meta, EMPTY_GRAPH)));
 
   const adopt = useCallback(
@@ -71,7 +78,8 @@ export function useSavedPipeline({ routeId, isNew, initialDataset, graph, dispat
       baseline.current = JSON.stringify(draft);
       adopt(saved, false);
       void queryClient.invalidateQueries({ queryKey: ["pipelines"] });
-      if (id === null) navigate(`/canvas/${saved.id}`, { replace: true });
+      // A save that finishes after the person left the canvas must not pull them back.
+      if (id === null && mounted.current) navigate(`/canvas/${saved.id}`, { replace: true });
     },
     [adopt, navigate, queryClient],
   );
@@ -124,6 +132,12 @@ export function useSavedPipeline({ routeId, isNew, initialDataset, graph, dispat
     saver.schedule(draft);
   }, [draftKey, draft, enabled, graph.nodes.length, meta.id, saver]);
 
+  const graphRef = useRef(graph);
+  graphRef.current = graph;
+
+  // Leaving the canvas for another page: save what is pending now, not after the delay.
+  useEffect(() => () => void saver.flush().catch(() => {}), [saver]);
+
   // Closing the tab: send what is pending in a request that outlives the page.
   useEffect(() => {
     const onHide = () => {
@@ -135,8 +149,6 @@ export function useSavedPipeline({ routeId, isNew, initialDataset, graph, dispat
     window.addEventListener("pagehide", onHide);
     return () => window.removeEventListener("pagehide", onHide);
   }, [saver]);
-  const graphRef = useRef(graph);
-  graphRef.current = graph;
 
   const saveNow = useCallback(async () => {
     saver.schedule(draftOf(metaRef.current, graphRef.current));
