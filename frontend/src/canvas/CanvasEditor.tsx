@@ -36,7 +36,13 @@ export function CanvasEditor({ routeId, isNew, initialDataset }: Props) {
   const ready = useMemo(() => (datasets.data ?? []).filter((d) => d.status === "READY"), [datasets.data]);
   const dataset = ready.find((d) => d.id === datasetId);
 
-  const [tab, setTab] = useState<Tab>("node");
+  const [tab, setTabState] = useState<Tab>("node");
+  // A panel mounts the first time it is shown and then stays (a running job keeps streaming).
+  const [opened, setOpened] = useState<Set<Tab>>(() => new Set(["node", "run"]));
+  const setTab = useCallback((t: Tab) => {
+    setTabState(t);
+    setOpened((o) => (o.has(t) ? o : new Set([...o, t])));
+  }, []);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [selectedEdges, setSelectedEdges] = useState<string[]>([]);
   const [statuses, setStatuses] = useState<Record<string, NodeStatus>>({});
@@ -127,7 +133,9 @@ export function CanvasEditor({ routeId, isNew, initialDataset }: Props) {
     [flow, graph, isModel],
   );
   const splitter = graph.nodes.find((n) => n.type === SPLITTER_TYPE);
-  const target = typeof splitter?.params.target_column === "string" ? splitter.params.target_column : null;
+  const named = typeof splitter?.params.target_column === "string" ? splitter.params.target_column : null;
+  // A template's placeholder target ("target") is not a column yet: the advisor then has none.
+  const target = named !== null && dataset?.columns.some((c) => c.name === named) ? named : null;
   // A job names the saved version it ran only when the canvas holds exactly that version.
   const upToDate = doc.saveState === "saved" || doc.saveState === "idle";
 
@@ -268,6 +276,7 @@ export function CanvasEditor({ routeId, isNew, initialDataset }: Props) {
                 ))}
               {t === "problems" && <ProblemsList issues={issues} onSelect={selectProblem} />}
               {t === "advisor" &&
+                opened.has("advisor") &&
                 (datasetId === null ? (
                   <p className="muted">Choose a dataset to see the advisor's recommendations.</p>
                 ) : (

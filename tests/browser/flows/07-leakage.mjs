@@ -45,4 +45,19 @@ async function flow({ page, url, state, step, axe, expect }) {
     await page.getByTestId("node-standard_scaler_2").waitFor({ state: "detached" });
     await page.getByRole("tab", { name: "Problems (0)" }).waitFor({ timeout: 15_000 });
   });
+
+  await step("the advisor inserts a suggestion in its place", async () => {
+    await page.getByRole("tab", { name: "Advisor" }).click();
+    const add = page.getByRole("button", { name: /^Add \S+ to canvas/ }).first();
+    await add.waitFor({ timeout: 15_000 });
+    const type = (await add.getAttribute("aria-label")).match(/^Add (\S+) to canvas/)[1];
+    const before = await page.locator(".react-flow__node").count();
+    await add.click();
+    await page.waitForFunction((n) => document.querySelectorAll(".react-flow__node").length === n + 1, before);
+    // Wherever it went, the chain stays one chain: one more edge, no node left unconnected.
+    const edges = await page.locator(".react-flow__edge").count();
+    expect(edges === before, `${type} is spliced into the chain (${edges} edges for ${before + 1} nodes)`);
+    await page.keyboard.press("Control+z");
+    await page.waitForFunction((n) => document.querySelectorAll(".react-flow__node").length === n, before);
+  });
 }
