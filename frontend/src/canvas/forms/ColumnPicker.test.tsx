@@ -3,6 +3,9 @@ import { cleanup, fireEvent, render, screen, within } from "@testing-library/rea
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ColumnPicker, type ColumnInfo } from "./ColumnPicker";
 
+// Role queries in jsdom are slow on a busy machine: the default 5 s is tight for a first render.
+vi.setConfig({ testTimeout: 20_000 });
+
 afterEach(cleanup);
 
 const columns: ColumnInfo[] = [

@@ -7,6 +7,9 @@ import type { ColumnInfo } from "./ColumnPicker";
 import { SchemaForm } from "./SchemaForm";
 import { fieldSpec, type JsonSchema } from "./schema";
 
+// Role queries in jsdom are slow on a busy machine: the default 5 s is tight for a first render.
+vi.setConfig({ testTimeout: 20_000 });
+
 afterEach(cleanup);
 
 const columns: ColumnInfo[] = [

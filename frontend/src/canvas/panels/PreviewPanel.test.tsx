@@ -7,6 +7,9 @@ import { PreviewPanel, upstreamGraph } from "./PreviewPanel";
 import { apiResult, renderWithProviders } from "./testing";
 import type { ApiGraph } from "./types";
 
+// Role queries in jsdom are slow on a busy machine: the default 5 s is tight for a first render.
+vi.setConfig({ testTimeout: 20_000 });
+
 afterEach(() => {
   cleanup();
   vi.restoreAllMocks();

@@ -4,6 +4,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { ProblemsList } from "./ProblemsList";
 import type { GraphIssue } from "./types";
 
+// Role queries in jsdom are slow on a busy machine: the default 5 s is tight for a first render.
+vi.setConfig({ testTimeout: 20_000 });
+
 afterEach(cleanup);
 
 const issues: GraphIssue[] = [

@@ -6,6 +6,9 @@ import { RunPanel } from "./RunPanel";
 import { apiResult, FakeEventSource, renderWithProviders } from "./testing";
 import type { ApiGraph } from "./types";
 
+// Role queries in jsdom are slow on a busy machine: the default 5 s is tight for a first render.
+vi.setConfig({ testTimeout: 20_000 });
+
 const graph: ApiGraph = {
   nodes: [
     { id: "split", type: "TrainTestSplitter", params: { target_column: "churned" } },
@@ -125,6 +128,16 @@ describe("RunPanel", () => {
     expect(stream.closed).toBe(true);
     expect(screen.getByRole("alert").textContent).toBe("Node model: column 'churned' has one class in the train split");
     expect(onNodeStatus).toHaveBeenLastCalledWith({ split: "done", model: "failed" });
+  });
+
+  it("stops following on the stream's own error event and shows its message", async () => {
+    const { post } = setup();
+    const stream = await train(post);
+    act(() => stream.emit("error", { error: { code: "UNAVAILABLE", message: "the pipeline service is unavailable", details: {} } }));
+    expect(stream.closed).toBe(true);
+    expect(screen.getByRole("alert").textContent).toContain("the pipeline service is unavailable");
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(FakeEventSource.instances).toHaveLength(1);
   });
 
   it("cancels the running job", async () => {
