@@ -266,3 +266,33 @@ async def test_a_job_remembers_its_saved_pipeline(
     ):
         err = await _error(harness.create(**kw))
         assert err.code.value == code, kw
+
+
+@pytest.mark.parametrize(
+    ("kw", "field"),
+    [
+        ({"dataset_id": "not-a-dataset"}, "dataset_id"),
+        ({"name": "a\x00b"}, "name"),
+        ({"description": "a\x00b"}, "description"),
+    ],
+)
+async def test_what_the_tables_cannot_hold_is_refused(
+    harness: Any, slice_graph: dict[str, Any], kw: dict[str, str], field: str
+) -> None:
+    err = await _error(_create(harness, slice_graph, **kw))
+    assert err.code.value == "INVALID_ARGUMENT" and err.details["field"] == field
+
+
+async def test_an_attached_dataset_is_kept_and_can_be_detached(
+    harness: Any, slice_graph: dict[str, Any]
+) -> None:
+    saved = await _create(harness, slice_graph, dataset_id=harness.churn_id)
+    assert saved.dataset_id == harness.churn_id
+    detached = (
+        await harness.stub.UpdatePipeline(
+            pipeline_pb2.UpdatePipelineRequest(
+                pipeline_id=saved.id, graph=harness.graph_proto(slice_graph), dataset_id=""
+            )
+        )
+    ).pipeline
+    assert detached.dataset_id == "" and detached.version == 2

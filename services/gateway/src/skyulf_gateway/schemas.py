@@ -278,8 +278,8 @@ class NodePosition(BaseModel):
     """Where a node sits on the canvas; other keys (size, collapsed, ...) are kept as sent."""
 
     model_config = ConfigDict(extra="allow")
-    x: float = Field(allow_inf_nan=False)
-    y: float = Field(allow_inf_nan=False)
+    x: float = Field(strict=True, allow_inf_nan=False)
+    y: float = Field(strict=True, allow_inf_nan=False)
 
 
 PipelineLayout = dict[str, NodePosition]

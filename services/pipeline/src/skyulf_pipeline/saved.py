@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import uuid
 from typing import Any
 
 from skyulf_core.errors import InvalidArgument, NotFound
@@ -40,8 +41,27 @@ DEFAULT_PAGE = 50
 _SHAPE_ISSUES = frozenset({"duplicate_id", "unknown_edge_node", "unknown_type"})
 
 
+def _no_nul(text: str, field: str) -> str:
+    # PostgreSQL text cannot hold NUL characters: refuse them here rather than fail to store.
+    if "\x00" in text:
+        raise InvalidArgument(f"{field} contains a NUL character", details={"field": field})
+    return text
+
+
+def check_dataset_id(dataset_id: str) -> str | None:
+    """An attached dataset's id (a UUID), or None when empty."""
+    if not dataset_id:
+        return None
+    try:
+        return str(uuid.UUID(dataset_id))
+    except ValueError:
+        raise InvalidArgument(
+            f"dataset_id {dataset_id!r} is not a dataset id", details={"field": "dataset_id"}
+        ) from None
+
+
 def check_name(name: str) -> str:
-    name = name.strip()
+    name = _no_nul(name, "name").strip()
     if not name:
         raise InvalidArgument("a pipeline needs a name", details={"field": "name"})
     if len(name) > NAME_MAX:
@@ -53,6 +73,7 @@ def check_name(name: str) -> str:
 
 
 def check_description(text: str) -> str:
+    _no_nul(text, "description")
     if len(text) > DESCRIPTION_MAX:
         raise InvalidArgument(
             f"the description has {len(text)} characters; at most {DESCRIPTION_MAX} are allowed",
@@ -137,7 +158,7 @@ class SavedPipelineService:
         draft = PipelineDraft(
             name=check_name(name),
             description=check_description(description),
-            dataset_id=dataset_id or None,
+            dataset_id=check_dataset_id(dataset_id),
             graph=check_graph_shape(graph),
             layout=check_layout(layout),
         )
@@ -167,7 +188,9 @@ class SavedPipelineService:
             description=(
                 check_description(description) if description is not None else current.description
             ),
-            dataset_id=(dataset_id or None) if dataset_id is not None else current.dataset_id,
+            dataset_id=(
+                check_dataset_id(dataset_id) if dataset_id is not None else current.dataset_id
+            ),
             graph=check_graph_shape(graph),
             layout=check_layout(layout) if layout is not None else current.layout,
         )
