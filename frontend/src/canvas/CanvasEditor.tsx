@@ -78,8 +78,9 @@ export function CanvasEditor({ routeId, isNew, initialDataset }: Props) {
       } else {
         const anchor = clickAnchor(graph, state.selected, info?.group === "model", isModel);
         const before = anchor.before === null ? undefined : graph.edges.find((e) => e.target === anchor.before)?.source;
-        dispatch({ type: "add", node: { id, type, params: {}, position: spotFor(graph, anchor.after ?? before ?? null) }, ...anchor });
-        if (anchor.before !== null) dispatch({ type: "layout" });
+        // Spliced in before a node, it needs room: "insert" lays the graph out in the same step.
+        const node = { id, type, params: {}, position: spotFor(graph, anchor.after ?? before ?? null) };
+        dispatch({ type: anchor.before !== null ? "insert" : "add", node, ...anchor });
       }
       setTab("node");
       setFocusField(undefined);
@@ -93,7 +94,6 @@ export function CanvasEditor({ routeId, isNew, initialDataset }: Props) {
     setSelectedEdges([]);
   }, [selectedEdges, state.selected]);
 
-  const readOnly = false;
   useShortcuts(
     {
       remove: removeSelection,
@@ -187,7 +187,7 @@ export function CanvasEditor({ routeId, isNew, initialDataset }: Props) {
       {doc.loadError !== null && doc.loadError !== undefined && <ErrorState error={doc.loadError} title="Could not open the pipeline" />}
 
       <div className="canvas-body">
-        <Palette nodes={catalog.data.nodes} onAdd={(t) => addNode(t)} disabled={readOnly} />
+        <Palette nodes={catalog.data.nodes} onAdd={(t) => addNode(t)} />
         <div className="canvas-center">
           <div className="canvas-tools" role="toolbar" aria-label="Canvas tools">
             <button type="button" className="ghost" onClick={() => dispatch({ type: "undo" })} disabled={!canUndo(state.history)} title="Undo (Ctrl+Z)">
@@ -223,7 +223,7 @@ export function CanvasEditor({ routeId, isNew, initialDataset }: Props) {
             catalog={catalog.data}
             statuses={statuses}
             issues={issuesByNode}
-            readOnly={readOnly}
+            readOnly={false}
             dispatch={dispatch}
             onDropNode={(type, position) => addNode(type, position)}
             selectedEdges={selectedEdges}
@@ -265,7 +265,7 @@ export function CanvasEditor({ routeId, isNew, initialDataset }: Props) {
                     columnsError={inputs.error}
                     issues={issues.filter((i) => i.node_id === selectedNode.id)}
                     focusField={focusField}
-                    readOnly={readOnly}
+                    readOnly={false}
                     onChange={(params) => dispatch({ type: "params", id: selectedNode.id, params })}
                   >
                     {datasetId !== null && !catalog.data.isModel(selectedNode.type) && previewBlocked === null && (
