@@ -91,6 +91,9 @@ def test_upload_gives_a_profiled_dataset(api: httpx.Client, dataset: dict[str, A
     by_name = {c["name"]: c for c in profile["columns"]}
     assert by_name["income"]["missing_count"] > 0
     assert profile["n_rows"] == 300
+    histogram = by_name["income"]["histogram"]
+    assert sum(histogram["counts"]) == 300 - by_name["income"]["missing_count"]
+    assert by_name["city"]["top_values"] and by_name["city"]["histogram"] is None
 
 
 def test_node_catalog_has_schemas(api: httpx.Client) -> None:

@@ -201,6 +201,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/jobs/{job_id}/evaluation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Job Evaluation
+         * @description Evaluation data of the job's models on the test split (409 until the job SUCCEEDED).
+         */
+        get: operations["job_evaluation_api_v1_jobs__job_id__evaluation_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs/{job_id}/events": {
         parameters: {
             query?: never;
@@ -267,6 +287,26 @@ export interface paths {
          * @description `version` is a number or `latest`.
          */
         get: operations["get_version_api_v1_models__name__versions__version__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{name}/versions/{version}/evaluation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Version Evaluation
+         * @description The evaluation data of the job that trained the version, for this version's model.
+         */
+        get: operations["version_evaluation_api_v1_models__name__versions__version__evaluation_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -467,6 +507,73 @@ export interface components {
              */
             file: string;
         };
+        /** CalibrationCurvePublic */
+        CalibrationCurvePublic: {
+            /** Count */
+            count: number[];
+            /** Fraction Positive */
+            fraction_positive: number[];
+            /** Label */
+            label: string;
+            /** Mean Predicted */
+            mean_predicted: number[];
+        };
+        /** CentroidsPublic */
+        CentroidsPublic: {
+            /** Features */
+            features: string[];
+            /** Values */
+            values: number[][];
+        };
+        /** ClusterSizePublic */
+        ClusterSizePublic: {
+            /** Cluster */
+            cluster: number;
+            /** Size */
+            size: number;
+        };
+        /** ClustersPublic */
+        ClustersPublic: {
+            centroids: components["schemas"]["CentroidsPublic"] | null;
+            /** Sizes */
+            sizes: components["schemas"]["ClusterSizePublic"][];
+        };
+        /** ColumnProfilePublic */
+        ColumnProfilePublic: {
+            /** Dtype */
+            dtype: string;
+            histogram?: components["schemas"]["HistogramPublic"] | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "numeric" | "categorical" | "text" | "datetime" | "boolean" | "id";
+            /** Max */
+            max?: number | string | null;
+            /** Mean */
+            mean?: number | null;
+            /** Median */
+            median?: number | null;
+            /** Min */
+            min?: number | string | null;
+            /** Missing Count */
+            missing_count: number;
+            /** Missing Ratio */
+            missing_ratio: number;
+            /** Name */
+            name: string;
+            /** Skew */
+            skew?: number | null;
+            /** Std */
+            std?: number | null;
+            /**
+             * Top Values
+             * @default []
+             */
+            top_values: components["schemas"]["ValueCountPublic"][];
+            /** Unique Count */
+            unique_count: number;
+        };
         /** ColumnPublic */
         ColumnPublic: {
             /** Dtype */
@@ -474,12 +581,65 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** ConfusionMatrixPublic */
+        ConfusionMatrixPublic: {
+            /** Counts */
+            counts: number[][];
+            /** Labels */
+            labels: string[];
+            /** Normalized */
+            normalized: number[][];
+        };
+        /** CrossValidationPublic */
+        CrossValidationPublic: {
+            /** Folds */
+            folds: number;
+            /** Metrics */
+            metrics: {
+                [key: string]: components["schemas"]["MetricSummaryPublic"];
+            };
+            /** Type */
+            type: string;
+        };
+        /** DataAlertPublic */
+        DataAlertPublic: {
+            /** Column */
+            column: string | null;
+            /** Kind */
+            kind: string;
+            /** Message */
+            message: string;
+            /**
+             * Severity
+             * @enum {string}
+             */
+            severity: "info" | "warning" | "critical";
+        };
         /** DatasetList */
         DatasetList: {
             /** Datasets */
             datasets: components["schemas"]["DatasetPublic"][];
             /** Total */
             total: number;
+        };
+        /**
+         * DatasetProfilePublic
+         * @description Per-column statistics and data-quality alerts, as ingestion computed them.
+         */
+        DatasetProfilePublic: {
+            /**
+             * Alerts
+             * @default []
+             */
+            alerts: components["schemas"]["DataAlertPublic"][];
+            /** Columns */
+            columns: components["schemas"]["ColumnProfilePublic"][];
+            /** Duplicate Rows */
+            duplicate_rows: number;
+            /** N Columns */
+            n_columns: number;
+            /** N Rows */
+            n_rows: number;
         };
         /** DatasetPublic */
         DatasetPublic: {
@@ -578,6 +738,20 @@ export interface components {
         ErrorEnvelope: {
             error: components["schemas"]["ErrorBody"];
         };
+        /** EvaluationPublic */
+        EvaluationPublic: {
+            /** Job Id */
+            job_id: string;
+            /** Models */
+            models: components["schemas"]["ModelEvaluationPublic"][];
+        };
+        /** FeatureImportancesPublic */
+        FeatureImportancesPublic: {
+            /** Native */
+            native: components["schemas"]["NativeImportancePublic"][] | null;
+            /** Permutation */
+            permutation: components["schemas"]["PermutationImportancePublic"][] | null;
+        };
         /** GraphEdgeIn */
         GraphEdgeIn: {
             /** Source */
@@ -618,6 +792,13 @@ export interface components {
              * @enum {string}
              */
             status: "ok" | "degraded";
+        };
+        /** HistogramPublic */
+        HistogramPublic: {
+            /** Counts */
+            counts: number[];
+            /** Edges */
+            edges: number[];
         };
         /** JobCreate */
         JobCreate: {
@@ -692,6 +873,44 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
+        /** MetricSummaryPublic */
+        MetricSummaryPublic: {
+            /** Folds */
+            folds: number[];
+            /** Mean */
+            mean: number;
+            /** Std */
+            std: number;
+        };
+        /** ModelEvaluationPublic */
+        ModelEvaluationPublic: {
+            /** Calibration */
+            calibration: components["schemas"]["CalibrationCurvePublic"][] | null;
+            clusters: components["schemas"]["ClustersPublic"] | null;
+            confusion_matrix: components["schemas"]["ConfusionMatrixPublic"] | null;
+            cv: components["schemas"]["CrossValidationPublic"] | null;
+            feature_importances: components["schemas"]["FeatureImportancesPublic"] | null;
+            metrics: components["schemas"]["SplitMetricsPublic"];
+            /** Model Name */
+            model_name: string | null;
+            /** Model Type */
+            model_type: string;
+            /** Model Version */
+            model_version: number | null;
+            /** Node Id */
+            node_id: string;
+            /** Pr Curves */
+            pr_curves: components["schemas"]["PrCurvePublic"][] | null;
+            residuals: components["schemas"]["ResidualsPublic"] | null;
+            /** Roc Curves */
+            roc_curves: components["schemas"]["RocCurvePublic"][] | null;
+            /**
+             * Task
+             * @enum {string}
+             */
+            task: "classification" | "regression" | "clustering";
+            threshold_analysis: components["schemas"]["ThresholdAnalysisPublic"] | null;
+        };
         /** ModelList */
         ModelList: {
             /** Models */
@@ -727,6 +946,13 @@ export interface components {
             task: string;
             /** Version */
             version: number;
+        };
+        /** NativeImportancePublic */
+        NativeImportancePublic: {
+            /** Feature */
+            feature: string;
+            /** Importance */
+            importance: number;
         };
         /** NodeCatalog */
         NodeCatalog: {
@@ -780,6 +1006,15 @@ export interface components {
             splits?: components["schemas"]["SplitSizePublic"][];
             /** Warnings */
             warnings?: string[];
+        };
+        /** PermutationImportancePublic */
+        PermutationImportancePublic: {
+            /** Feature */
+            feature: string;
+            /** Mean */
+            mean: number;
+            /** Std */
+            std: number;
         };
         /** PipelineCreate */
         PipelineCreate: {
@@ -891,6 +1126,17 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** PrCurvePublic */
+        PrCurvePublic: {
+            /** Average Precision */
+            average_precision: number;
+            /** Label */
+            label: string;
+            /** Precision */
+            precision: number[];
+            /** Recall */
+            recall: number[];
+        };
         /** PredictRequest */
         PredictRequest: {
             /** Rows */
@@ -965,6 +1211,40 @@ export interface components {
             /** Updated At */
             updated_at: string | null;
         };
+        /** ResidualsPublic */
+        ResidualsPublic: {
+            histogram: components["schemas"]["HistogramPublic"];
+            /** Predicted */
+            predicted: number[];
+            /** Residual */
+            residual: number[];
+        };
+        /** RocCurvePublic */
+        RocCurvePublic: {
+            /** Auc */
+            auc: number;
+            /** Fpr */
+            fpr: number[];
+            /** Label */
+            label: string;
+            /** Tpr */
+            tpr: number[];
+        };
+        /** SplitMetricsPublic */
+        SplitMetricsPublic: {
+            /** Test */
+            test: {
+                [key: string]: number;
+            };
+            /** Train */
+            train: {
+                [key: string]: number;
+            };
+            /** Validation */
+            validation?: {
+                [key: string]: number;
+            } | null;
+        };
         /** SplitSizePublic */
         SplitSizePublic: {
             /** N Columns */
@@ -986,6 +1266,17 @@ export interface components {
             /** Type */
             type: string;
         };
+        /** ThresholdAnalysisPublic */
+        ThresholdAnalysisPublic: {
+            /** F1 */
+            f1: number[];
+            /** Precision */
+            precision: number[];
+            /** Recall */
+            recall: number[];
+            /** Thresholds */
+            thresholds: number[];
+        };
         /** ValidateRequest */
         ValidateRequest: {
             /** Dataset Id */
@@ -998,6 +1289,13 @@ export interface components {
             errors: components["schemas"]["GraphIssuePublic"][];
             /** Valid */
             valid: boolean;
+        };
+        /** ValueCountPublic */
+        ValueCountPublic: {
+            /** Count */
+            count: number;
+            /** Value */
+            value: string | number | boolean | null;
         };
     };
     responses: never;
@@ -1159,9 +1457,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DatasetProfilePublic"];
                 };
             };
             /** @description Something the request names does not exist. */
@@ -1727,6 +2023,55 @@ export interface operations {
             };
         };
     };
+    job_evaluation_api_v1_jobs__job_id__evaluation_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationPublic"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request conflicts with the current state (not ready yet, already done, taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     job_events_api_v1_jobs__job_id__events_get: {
         parameters: {
             query?: {
@@ -1897,6 +2242,65 @@ export interface operations {
             };
             /** @description Something the request names does not exist. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    version_evaluation_api_v1_models__name__versions__version__evaluation_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationPublic"];
+                };
+            };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request conflicts with the current state (not ready yet, already done, taken). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

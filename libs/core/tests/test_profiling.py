@@ -24,6 +24,11 @@ def test_profile_of_churn(churn_pl: pl.DataFrame) -> None:
     assert cols["plan_type"].top_values[0].value == "basic"
     assert cols["plan_type"].top_values[0].count == 138
     assert all(len(c.top_values) <= 10 for c in profile.columns)
+    income = cols["income"].histogram
+    assert income is not None and len(income.edges) == len(income.counts) + 1 == 21
+    assert sum(income.counts) == 300 - cols["income"].missing_count
+    assert income.edges[0] == cols["income"].min and income.edges[-1] == cols["income"].max
+    assert cols["city"].histogram is None and cols["customer_id"].histogram is None
     alerts = {(a.kind, a.column) for a in profile.alerts}
     assert ("id_column", "customer_id") in alerts
     assert ("high_missing", "lat") in alerts
@@ -65,6 +70,22 @@ def test_alerts_on_awkward_columns() -> None:
     assert cols["with_nan_inf"].missing_count == 1  # NaN is missing; inf is a value
     assert cols["with_nan_inf"].max == 1.0  # statistics skip infinities
     assert profile.duplicate_rows == 0
+
+
+def test_histogram_of_few_values_and_of_infinities() -> None:
+    df = pl.DataFrame(
+        {
+            "few": [1.0, 2.0, 2.0, 3.0] * 5,
+            "flat": [7.0] * 20,
+            "wild": [float("inf"), float("-inf"), float("nan"), None, 1.0] * 4,
+        }
+    )
+    cols = {c.name: c for c in profile_frame(df).columns}
+    few = cols["few"].histogram
+    assert few is not None and few.counts == [5, 10, 5]
+    assert cols["flat"].histogram == cols["flat"].histogram.__class__(edges=[7.0, 7.0], counts=[20])
+    wild = cols["wild"].histogram
+    assert wild is not None and sum(wild.counts) == 4
 
 
 def test_duplicates_and_empty_frames() -> None:

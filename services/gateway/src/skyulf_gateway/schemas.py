@@ -67,6 +67,50 @@ class DatasetList(BaseModel):
     total: int
 
 
+class ValueCountPublic(BaseModel):
+    value: str | int | float | bool | None
+    count: int
+
+
+class HistogramPublic(BaseModel):
+    edges: list[float]
+    counts: list[int]
+
+
+class ColumnProfilePublic(BaseModel):
+    name: str
+    dtype: str
+    kind: Literal["numeric", "categorical", "text", "datetime", "boolean", "id"]
+    missing_count: int
+    missing_ratio: float
+    unique_count: int
+    min: float | str | None = None
+    max: float | str | None = None
+    mean: float | None = None
+    std: float | None = None
+    median: float | None = None
+    skew: float | None = None
+    top_values: list[ValueCountPublic] = []
+    histogram: HistogramPublic | None = None
+
+
+class DataAlertPublic(BaseModel):
+    kind: str
+    column: str | None
+    severity: Literal["info", "warning", "critical"]
+    message: str
+
+
+class DatasetProfilePublic(BaseModel):
+    """Per-column statistics and data-quality alerts, as ingestion computed them."""
+
+    n_rows: int
+    n_columns: int
+    duplicate_rows: int
+    columns: list[ColumnProfilePublic]
+    alerts: list[DataAlertPublic] = []
+
+
 class NodeInfoPublic(BaseModel):
     id: str
     group: str

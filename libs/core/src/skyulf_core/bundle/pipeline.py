@@ -49,7 +49,7 @@ class PipelineManifest(BaseModel):
     model_node_id: str
     model_params: dict[str, Any]
     task: Task
-    target: str
+    target: str | None  # None: a clustering model
     classes: list[Label] | None
     feature_columns: list[str]
     signature: Signature
@@ -68,7 +68,7 @@ class FittedPipeline:
         model_node_id: str,
         model_params: dict[str, Any],
         task: Task,
-        target: str,
+        target: str | None,
         classes: list[Label] | None,
         feature_columns: list[str],
         signature: Signature,
@@ -118,6 +118,8 @@ class FittedPipeline:
             probs: list[dict[str, float]] | None = [] if self._has_proba() else None
             return PredictionResult(predictions=[], probabilities=probs, classes=self.classes)
         raw = decode_target(self._target_decoders, self.model.predict(matrix))
+        if self.task == "clustering":
+            return PredictionResult(predictions=[int(v) for v in raw])
         if self.task != "classification" or self.classes is None:
             return PredictionResult(predictions=[float(v) for v in raw])
         labels = self.classes

@@ -18,8 +18,10 @@ import pandas as pd
 
 from skyulf_core.bundle import FittedPipeline, OutputSpec, Signature
 from skyulf_core.bundle.signature import describe_inputs
-from skyulf_core.bundle.target import TargetDecoder, decode_target, target_decoders
+from skyulf_core.bundle.target import TargetDecoder, decode_target, relabel, target_decoders
 from skyulf_core.errors import Cancelled, InvalidArgument, NodeError
+from skyulf_core.evaluation import ModelEvaluation, Predictor, cluster_scores, evaluate_splits
+from skyulf_core.graph.cross_validation import CvResult, cross_validate
 from skyulf_core.graph.runner import (
     Frames,
     ModelStep,
@@ -34,12 +36,14 @@ from skyulf_core.graph.validation import check_graph
 from skyulf_core.metrics import compute_metrics
 from skyulf_core.models.base import Task
 from skyulf_core.models.matrix import feature_matrix
+from skyulf_core.models.training import parse_training
 from skyulf_core.nodes import FittedRecord
 from skyulf_core.nodes.columns import json_scalar
 from skyulf_core.nodes.encoding_ordinal import encodes_target
-from skyulf_core.nodes.splitting import Split
+from skyulf_core.nodes.splitting import SPLITTER_ID, Split
 
 Progress = Callable[[float, str], None]
+CLUSTER_OUTPUT = "cluster"  # the output's name when a clustering model predicts cluster ids
 
 
 @dataclass(frozen=True)
@@ -59,17 +63,18 @@ class TrainResult:
     fitted: FittedPipeline
     metrics: dict[str, float]
     task: Task
-    target: str
+    target: str | None
     model_type: str
     n_train: int
     n_test: int
     n_val: int
     warnings: list[str] = field(default_factory=list)
+    evaluation: ModelEvaluation | None = None
 
 
 @dataclass(frozen=True)
 class EncodedTarget:
-    y: pd.Series
+    y: pd.Series | None
     classes: list[Any] | None
 
 
@@ -99,6 +104,18 @@ def encode_target(y: pd.Series, task: Task, target: str) -> EncodedTarget:
         uniques, codes = np.unique(y.astype(str).to_numpy(), return_inverse=True)
     classes = [json_scalar(v) for v in uniques]
     return EncodedTarget(pd.Series(codes.astype("int64"), index=y.index, name=y.name), classes)
+
+
+def _rows_with_target(df: pd.DataFrame, target: str) -> tuple[pd.DataFrame, int]:
+    """The rows with a target value, and how many were dropped; none left is an error."""
+    missing = df[target].isna()
+    if missing.any():
+        df = df.loc[~missing]
+    if len(df) == 0:
+        raise InvalidArgument(
+            "the dataset has no rows with a target value", details={"column": target}
+        )
+    return df, int(missing.sum())
 
 
 def _needed_inputs(records: list[FittedRecord], features: list[str]) -> set[str]:
@@ -176,8 +193,7 @@ def _fit_model(model: ModelStep, train: Split, task: Task) -> tuple[Any, list[st
         node_id=model.node_id,
         model_type=model.definition.id,
     )
-    assert train.y is not None
-    if task == "classification" and train.y.nunique() < 2:
+    if task == "classification" and train.y is not None and train.y.nunique() < 2:
         raise NodeError(
             f"node '{model.node_id}' ({model.definition.id}): the train split has a single "
             "class; a classifier needs at least two",
@@ -186,11 +202,10 @@ def _fit_model(model: ModelStep, train: Split, task: Task) -> tuple[Any, list[st
         )
     model.definition.check_rows(model.params, len(matrix), model.node_id)
     estimator = model.definition.build(model.params)
-    target = train.y.to_numpy()
+    # Clustering models learn from the features alone.
+    args = (matrix,) if train.y is None or task == "clustering" else (matrix, train.y.to_numpy())
     try:
-        guard_memory(
-            model.node_id, model.definition.id, lambda: estimator.fit(matrix, target), model=True
-        )
+        guard_memory(model.node_id, model.definition.id, lambda: estimator.fit(*args), model=True)
     except (ValueError, TypeError) as exc:
         raise NodeError(
             f"node '{model.node_id}' ({model.definition.id}) failed to train: {exc}",
@@ -215,7 +230,7 @@ def _evaluate(
     if model_classes is not None:
         model_classes = decode_target(decoders, model_classes)
     for prefix, part in parts.items():
-        if part is None or part.y is None or len(part.X) == 0:
+        if part is None or (part.y is None and task != "clustering") or len(part.X) == 0:
             continue
         matrix = feature_matrix(
             part.X,
@@ -224,6 +239,10 @@ def _evaluate(
             node_id=model.node_id,
             model_type=model.definition.id,
         )
+        if task == "clustering":
+            metrics.update(cluster_scores(estimator, matrix, prefix))
+            continue
+        assert part.y is not None
         pred = decode_target(decoders, estimator.predict(matrix))
         proba = None
         if task == "classification" and hasattr(estimator, "predict_proba"):
@@ -234,6 +253,54 @@ def _evaluate(
         y_true = decode_target(decoders, part.y.to_numpy())
         metrics.update(compute_metrics(task, y_true, pred, proba, classes, prefix))
     return metrics
+
+
+def _cross_validation(
+    graph: PipelineGraph,
+    plan: Plan,
+    model: ModelStep,
+    split_train: Split,
+    records: list[FittedRecord],
+    classes: list[Any] | None,
+    node_encoded: bool,
+    hooks: _Hooks,
+) -> CvResult | None:
+    """Cross-validate the model node when its params ask for it (see cross_validation)."""
+    node = next(n for n in graph.nodes if n.id == model.node_id)
+    settings = parse_training(node.params, model.node_id, model.definition.id)
+    if not settings.cv_enabled:
+        return None
+    task, target = model.definition.task, plan.target
+    after = [s.definition.id for s in plan.steps].index(SPLITTER_ID) + 1
+    # Labels of the codes as the nodes before the split left them (a target encoder there).
+    labels = None if classes is None else tuple(classes)
+    before_split = {s.node_id for s in plan.steps[:after]}
+    for record in records:
+        if record.node_id in before_split:
+            labels = relabel(labels, record)
+
+    def score(train: Split, held_out: Split, records: list[FittedRecord]) -> dict[str, float]:
+        decoders = target_decoders(records) if task == "classification" else []
+        if node_encoded:
+            assert target is not None
+            frames = _numeric_targets(Frames(train=train, test=held_out), target)
+            train, held_out = frames.train, frames.test or held_out
+        estimator, features = _fit_model(model, train, task)
+        parts: dict[str, Split | None] = {"": held_out}
+        return _evaluate(estimator, model, features, parts, task, len(classes or []), decoders)
+
+    return cross_validate(
+        plan.steps[after:],
+        split_train,
+        settings,
+        score,
+        task=task,
+        target=target,
+        labels=labels,
+        node_id=model.node_id,
+        model_type=model.definition.id,
+        before_fold=lambda i: hooks.poll(len(plan.steps), f"cross-validation fold {i + 1}"),
+    )
 
 
 def train_pipeline(
@@ -252,35 +319,50 @@ def train_pipeline(
     graph = parse_graph(graph)
     check_graph(graph, [str(c) for c in df.columns])
     plan = build_plan(graph)
-    assert plan.model is not None and plan.target is not None
+    assert plan.model is not None
     model, target, task = plan.model, plan.target, plan.model.definition.task
     warnings: list[str] = []
-    missing_target = df[target].isna()
-    if missing_target.any():
-        warnings.append(f"dropped {int(missing_target.sum())} rows with no '{target}' value")
-        df = df.loc[~missing_target]
-    if len(df) == 0:
-        raise InvalidArgument(
-            "the dataset has no rows with a target value", details={"column": target}
+    node_encoded = False
+    if target is None:  # a clustering model: no target (validation refuses it elsewhere)
+        encoded = EncodedTarget(None, None)
+        X = df
+    else:
+        df, dropped = _rows_with_target(df, target)
+        if dropped:
+            warnings.append(f"dropped {dropped} rows with no '{target}' value")
+        # A regression target encoded by a node reaches the nodes raw and is checked numeric
+        # after.
+        node_encoded = task == "regression" and any(
+            encodes_target(s.definition.id, s.params, target) for s in plan.steps
         )
-    # A regression target encoded by a node reaches the nodes raw and is checked numeric after.
-    node_encoded = task == "regression" and any(
-        encodes_target(s.definition.id, s.params, target) for s in plan.steps
-    )
-    encoded = (
-        EncodedTarget(df[target], None) if node_encoded else encode_target(df[target], task, target)
-    )
-    X = df.drop(columns=[target])
+        encoded = (
+            EncodedTarget(df[target], None)
+            if node_encoded
+            else encode_target(df[target], task, target)
+        )
+        X = df.drop(columns=[target])
     hooks = _Hooks(plan, on_progress, should_cancel, on_step)
+    at_split: dict[str, Split] = {}
+
+    def after(step: Step, frames: Frames) -> None:
+        hooks.after(step, frames)
+        if step.definition.id == SPLITTER_ID:
+            at_split["train"] = frames.train  # the folds of cross-validation cut these rows
+
     run = run_steps(
-        plan, X, encoded.y, before=hooks.before, after=hooks.after, target_classes=encoded.classes
+        plan,
+        X,
+        encoded.y,
+        before=hooks.before,
+        after=after,
+        target_classes=encoded.classes,
     )
     hooks.poll(len(plan.steps), f"model '{model.node_id}' ({model.definition.id})")
     hooks.step(model.node_id, model.definition.id, "running")
     frames = run.frames
     decoders = target_decoders(run.records)
     _check_decoders(decoders, model, task)
-    if node_encoded:
+    if node_encoded and target is not None:
         frames = _numeric_targets(frames, target)
     # Only class codes are decoded: a regression model's predictions stay on the ordinal scale.
     if task != "classification":
@@ -295,12 +377,34 @@ def train_pipeline(
         lambda: _evaluate(estimator, model, features, parts, task, n_classes, decoders),
         model=True,
     )
+    cv = _cross_validation(
+        graph, plan, model, at_split["train"], run.records, encoded.classes, node_encoded, hooks
+    )
+    if cv is not None:
+        metrics |= cv.job_metrics()
+    evaluation = guard_memory(
+        model.node_id,
+        model.definition.id,
+        lambda: evaluate_splits(
+            Predictor(estimator, len(encoded.classes or []), decoders),
+            model.definition,
+            model.node_id,
+            features,
+            frames.train,
+            frames.test,
+            metrics,
+            encoded.classes,
+        ),
+        model=True,
+    )
+    if cv is not None:
+        evaluation.cv = cv.evaluation()
     hooks.step(model.node_id, model.definition.id, "done")
     needed = _needed_inputs(run.records, features)
     signature = Signature(
         inputs=describe_inputs(X, [str(c) for c in X.columns if c in needed]),
         output=OutputSpec(
-            name=target,
+            name=target or CLUSTER_OUTPUT,
             task=task,
             classes=encoded.classes,
             probabilities=task == "classification" and hasattr(estimator, "predict_proba"),
@@ -330,4 +434,5 @@ def train_pipeline(
         n_test=len(frames.test.X) if frames.test else 0,
         n_val=len(frames.val.X) if frames.val else 0,
         warnings=warnings,
+        evaluation=evaluation,
     )

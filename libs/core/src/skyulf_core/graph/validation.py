@@ -191,9 +191,21 @@ class _Checker:
                 node_id=extra.id,
                 field="type",
             )
+        clustering = [m for m in models if get_model(m.type).task == "clustering"]
         for splitter in splitters[:1]:
             params = self.params.get(id(splitter))
-            if params is not None and params.target_column is None and not self.partial:
+            if params is None:
+                continue
+            if clustering and params.target_column is not None:
+                self.add(
+                    "target_with_clustering",
+                    f"node '{splitter.id}' ({SPLITTER_ID}) names target_column "
+                    f"'{params.target_column}' but model '{clustering[0].id}' "
+                    f"({clustering[0].type}) clusters without a target; remove target_column",
+                    node_id=splitter.id,
+                    field="target_column",
+                )
+            elif params.target_column is None and not clustering and not self.partial:
                 self.add(
                     "no_target",
                     f"node '{splitter.id}' ({SPLITTER_ID}) has no target_column",

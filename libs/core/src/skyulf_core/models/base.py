@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sklearn.base import BaseEstimator
 
 from skyulf_core.errors import NodeError
+from skyulf_core.models.search_spaces import annotate
+from skyulf_core.models.training import parse_training, split_training, training_properties
 from skyulf_core.nodes.base import Seed as Seed  # re-exported for the model catalogs
 
 # Upper bounds of the hyperparameters: far beyond any sensible model, low enough that one fit
@@ -61,14 +63,22 @@ class ModelDefinition(Generic[P]):
 
     @property
     def params_schema(self) -> dict[str, Any]:
-        return self.params_model.model_json_schema()
+        """JSON Schema of the node's params: the hyperparameters (tunable ones marked with their
+        search spaces), then the training settings (cross-validation), in group "training"."""
+        schema = annotate(self.id, self.params_model.model_json_schema())
+        schema.setdefault("properties", {}).update(training_properties())
+        return schema
 
     def parse_params(self, raw: P | Mapping[str, Any] | None, node_id: str | None = None) -> P:
         """Validate hyperparameters; the error names the node (when known) and the field."""
         if isinstance(raw, self.params_model):
             return raw
+        # The node's training settings (cross-validation) are checked, then set aside.
+        values = dict(raw or {})
+        parse_training(values, node_id, self.id)
+        hyper, _ = split_training(values)
         try:
-            return self.params_model.model_validate(dict(raw or {}))
+            return self.params_model.model_validate(hyper)
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"]) or "params"

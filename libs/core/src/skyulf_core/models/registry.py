@@ -9,7 +9,7 @@ from functools import cache
 from skyulf_core.errors import NodeError, SkyulfError
 from skyulf_core.models.base import ModelDefinition, ModelInfo
 
-_INFRASTRUCTURE = frozenset({"base", "matrix", "registry"})
+_INFRASTRUCTURE = frozenset({"base", "matrix", "registry", "search_spaces", "training"})
 
 
 @cache

@@ -12,12 +12,20 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from skyulf_core.profiling.alerts import build_alerts
-from skyulf_core.profiling.schema import ColumnKindName, ColumnProfile, DatasetProfile, ValueCount
+from skyulf_core.profiling.schema import (
+    ColumnKindName,
+    ColumnProfile,
+    DatasetProfile,
+    Histogram,
+    ValueCount,
+)
 
 TOP_VALUES = 10
+HISTOGRAM_BINS = 20
 TOP_VALUES_MAX_UNIQUE = 10_000
 DATE_SAMPLE = 500
 DATE_PARSE_SHARE = 0.9
@@ -122,6 +130,22 @@ def _top_values(series: pl.Series, unique: int, non_null: int, kind: str) -> lis
     return out
 
 
+def _histogram(series: pl.Series, kind: str, unique: int) -> Histogram | None:
+    """Equal-width bins over the finite values of a numeric column; a column with few distinct
+    values gets no more bins than values, so each bar stands for something."""
+    if kind != "numeric" or unique == 0:
+        return None
+    values = series.cast(pl.Float64).to_numpy()
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return None
+    low, high = float(values.min()), float(values.max())
+    if low == high:
+        return Histogram(edges=[low, high], counts=[int(values.size)])
+    counts, edges = np.histogram(values, bins=min(HISTOGRAM_BINS, unique), range=(low, high))
+    return Histogram(edges=[float(e) for e in edges], counts=[int(c) for c in counts])
+
+
 def profile_frame(df: pl.DataFrame) -> DatasetProfile:
     """Profile every column of ``df`` and raise data-quality alerts."""
     n_rows = df.height
@@ -150,6 +174,7 @@ def profile_frame(df: pl.DataFrame) -> DatasetProfile:
                 median=_number(stats.get("median")),
                 skew=_number(stats.get("skew")),
                 top_values=_top_values(series, unique, n_rows - missing, kind),
+                histogram=_histogram(series, kind, unique),
             )
         )
     # Row hashes, not a full-row group-by: the same answer (a 64-bit collision is negligible)

@@ -15,6 +15,13 @@ class ValueCount(BaseModel):
     count: int
 
 
+class Histogram(BaseModel):
+    """Equal-width bins over a numeric column's finite values: ``len(edges) == len(counts) + 1``."""
+
+    edges: list[float]
+    counts: list[int]
+
+
 class ColumnProfile(BaseModel):
     name: str
     dtype: str
@@ -29,6 +36,7 @@ class ColumnProfile(BaseModel):
     median: float | None = None
     skew: float | None = None
     top_values: list[ValueCount] = []
+    histogram: Histogram | None = None
 
 
 class DataAlert(BaseModel):

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Query, UploadFile, status
 
@@ -67,14 +67,15 @@ async def get_dataset(dataset_id: str, clients: ClientsDep) -> s.DatasetPublic:
     return converters.dataset(resp.dataset)
 
 
-@router.get("/{dataset_id}/profile", responses=s.errors(404, 409))
-async def get_profile(dataset_id: str, clients: ClientsDep) -> dict[str, Any]:
+@router.get(
+    "/{dataset_id}/profile", response_model=s.DatasetProfilePublic, responses=s.errors(404, 409)
+)
+async def get_profile(dataset_id: str, clients: ClientsDep) -> s.DatasetProfilePublic:
     """The dataset's profile: per-column statistics and data-quality alerts."""
     resp = await clients.ingestion.GetDatasetProfile(
         ingestion_pb2.GetDatasetProfileRequest(dataset_id=dataset_id)
     )
-    profile: dict[str, Any] = converters._json(resp.profile_json) or {}
-    return profile
+    return s.DatasetProfilePublic.model_validate_json(resp.profile_json)
 
 
 @router.get("/{dataset_id}/rows", response_model=s.DatasetRows, responses=s.errors(400, 404, 409))

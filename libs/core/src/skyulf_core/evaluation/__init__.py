@@ -1,0 +1,21 @@
+"""Evaluation data of trained models: curves, matrices, residuals and importances on the test
+split, served with a job and with each registered model version."""
+
+from skyulf_core.evaluation.clusters import cluster_scores
+from skyulf_core.evaluation.evaluate import (
+    Predictor,
+    evaluate_model,
+    evaluate_splits,
+    split_metrics,
+)
+from skyulf_core.evaluation.schema import JobEvaluation, ModelEvaluation
+
+__all__ = [
+    "JobEvaluation",
+    "ModelEvaluation",
+    "Predictor",
+    "cluster_scores",
+    "evaluate_model",
+    "evaluate_splits",
+    "split_metrics",
+]
