@@ -13,22 +13,29 @@ export type Dataset = Schemas["DatasetPublic"];
 
 export type Catalog = { nodes: NodeInfo[]; byId: Map<string, NodeInfo>; isModel: (type: string) => boolean };
 
+// The cache holds each response as the server sent it, under the keys every page uses
+// (["nodes"], ["datasets"]); the canvas derives its own view of them with `select`.
+function toCatalog({ nodes }: Schemas["NodeCatalog"]): Catalog {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  return { nodes, byId, isModel: (type) => byId.get(type)?.group === "model" };
+}
+
 export function useCatalog() {
   return useQuery({
     queryKey: ["nodes"],
     staleTime: Infinity,
-    queryFn: async (): Promise<Catalog> => {
-      const { nodes } = await unwrap(client.GET("/api/v1/nodes"));
-      const byId = new Map(nodes.map((n) => [n.id, n]));
-      return { nodes, byId, isModel: (type) => byId.get(type)?.group === "model" };
-    },
+    queryFn: () => unwrap(client.GET("/api/v1/nodes")),
+    select: toCatalog,
   });
 }
+
+const datasetsOf = (list: Schemas["DatasetList"]) => list.datasets;
 
 export function useDatasets() {
   return useQuery({
     queryKey: ["datasets"],
-    queryFn: async () => (await unwrap(client.GET("/api/v1/datasets"))).datasets,
+    queryFn: () => unwrap(client.GET("/api/v1/datasets", { params: { query: { limit: 200 } } })),
+    select: datasetsOf,
   });
 }
 
