@@ -32,6 +32,11 @@ function job(overrides: Partial<Schemas["JobPublic"]> = {}): Schemas["JobPublic"
     created_at: null,
     started_at: null,
     finished_at: null,
+    pipeline_id: null,
+    pipeline_version: null,
+    results: [],
+    attempts: 0,
+    retry_of: null,
     ...overrides,
   };
 }
