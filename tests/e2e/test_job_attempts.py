@@ -16,9 +16,10 @@ from typing import Any
 import httpx
 import pytest
 
+from skyulf_pipeline.tasks import TRAIN_PIPELINE
 from skyulf_platform.settings import PlatformSettings
 from skyulf_platform.stack import Ports, Stack
-from skyulf_platform.tasks.app import TRAIN_PIPELINE, create_celery_app
+from skyulf_platform.tasks.app import create_celery_app
 
 from .helpers import SLICE_GRAPH, upload, wait_for
 from .test_worker_loss import _csv, _graph

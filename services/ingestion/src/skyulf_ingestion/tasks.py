@@ -10,6 +10,9 @@ from skyulf_core.errors import Unavailable
 from skyulf_ingestion.service import IngestionService
 from skyulf_ingestion.settings import get_settings
 from skyulf_ingestion.wiring import INGEST_DATASET, build_service
+from skyulf_platform.tasks.app import declare_task_queue
+
+declare_task_queue(INGEST_DATASET, "ingest")
 
 
 @cache
@@ -20,7 +23,6 @@ def worker_service() -> IngestionService:
 
 @shared_task(
     name=INGEST_DATASET,
-    queue="ingest",
     autoretry_for=(Unavailable,),
     retry_backoff=True,
     max_retries=5,

@@ -61,6 +61,17 @@ def queue_time_limits(queue: str, settings: PlatformSettings | None = None) -> t
     return soft, hard
 
 
+# Task name -> queue, declared by each service for its own tasks (declare_task_queue).
+_TASK_QUEUES: dict[str, str] = {}
+
+
+def declare_task_queue(task_name: str, queue: str) -> None:
+    """A service declares which queue its task runs on, so the task gets that queue's limits."""
+    if queue not in QUEUES:
+        raise ValueError(f"unknown queue {queue!r}; the queues are {', '.join(QUEUES)}")
+    _TASK_QUEUES[task_name] = queue
+
+
 class QueueTimeLimits:
     """A Celery task annotation: each task declared on one of the queues gets that queue's
     limits (Celery enforces them in prefork pools; the training runner enforces them itself in
@@ -70,8 +81,8 @@ class QueueTimeLimits:
         self.settings = settings
 
     def annotate(self, task: Any) -> dict[str, float] | None:
-        queue = getattr(task, "queue", None)
-        if queue not in QUEUE_TIME_LIMITS:
+        queue = _TASK_QUEUES.get(getattr(task, "name", ""))
+        if queue is None:
             return None
         soft, hard = queue_time_limits(queue, self.settings)
         return {"soft_time_limit": soft, "time_limit": hard}
