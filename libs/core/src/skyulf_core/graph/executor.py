@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from skyulf_core.bundle import FittedPipeline, OutputSpec, Signature
+from skyulf_core.bundle.compiled import SAMPLE_ROWS, compile_model
 from skyulf_core.bundle.signature import describe_inputs
 from skyulf_core.bundle.target import TargetDecoder, decode_target, target_decoders
 from skyulf_core.errors import Cancelled, InvalidArgument, NodeError
@@ -140,7 +141,7 @@ class _Hooks:
         self.poll(index, f"node '{step.node_id}' ({step.definition.id})")
 
 
-def _fit_model(model: ModelStep, train: Split, task: Task) -> tuple[Any, list[str]]:
+def _fit_model(model: ModelStep, train: Split, task: Task) -> tuple[Any, list[str], np.ndarray]:
     features = [str(c) for c in train.X.columns]
     matrix = feature_matrix(
         train.X,
@@ -170,7 +171,7 @@ def _fit_model(model: ModelStep, train: Split, task: Task) -> tuple[Any, list[st
             node_id=model.node_id,
             node_type=model.definition.id,
         ) from exc
-    return estimator, features
+    return estimator, features, matrix
 
 
 def _evaluate(
@@ -250,7 +251,7 @@ def train_pipeline(
     # Only class codes are decoded: a regression model's predictions stay on the ordinal scale.
     if task != "classification":
         decoders = []
-    estimator, features = _fit_model(model, frames.train, task)
+    estimator, features, train_matrix = _fit_model(model, frames.train, task)
     hooks.poll(len(plan.steps) + 1, "evaluation")
     n_classes = len(encoded.classes or [])
     parts = {"train_": frames.train, "test_": frames.test, "val_": frames.val}
@@ -281,6 +282,9 @@ def train_pipeline(
         classes=encoded.classes,
         feature_columns=features,
         signature=signature,
+        compiled=compile_model(
+            estimator, train_matrix[:SAMPLE_ROWS], classifier=task == "classification"
+        ),
     )
     if on_progress is not None:
         on_progress(1.0, "done")
