@@ -120,7 +120,7 @@ def skyulf_graph(kind: str, frame: pd.DataFrame) -> dict[str, Any]:
             },
             {"id": "onehot", "type": "OneHotEncoder", "params": {"columns": [CATEGORY]}},
             scale,
-            {"id": "model", "type": "random_forest", "params": {}},
+            {"id": "model", "type": "random_forest_classifier", "params": {}},
         ]
     edges = [{"source": a["id"], "target": b["id"]} for a, b in itertools.pairwise(nodes)]
     return {"nodes": nodes, "edges": edges}
@@ -388,7 +388,8 @@ def train_and_deploy(api: httpx.Client, kind: str, frame: pd.DataFrame) -> dict[
             "model_name": f"bench-{kind}",
         },
     )
-    job.raise_for_status()
+    if job.status_code != 201:
+        raise RuntimeError(f"training {kind} was refused: {job.text}")
     done = _wait(api, f"/jobs/{job.json()['id']}", {"SUCCEEDED", "FAILED", "CANCELLED"}, 600)
     assert done["status"] == "SUCCEEDED", done
     dep = api.post("/deployments", json={"model_name": f"bench-{kind}"})

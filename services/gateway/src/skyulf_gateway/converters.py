@@ -149,6 +149,21 @@ def model_version(v: registry_pb2.ModelVersion) -> s.ModelVersionPublic:
         ),
         bundle_uri=v.bundle_uri,
         created_at=_ts(v, "created_at"),
+        runtime=v.runtime or "sklearn",
+        description=v.description,
+        tags=dict(v.tags),
+        aliases=list(v.aliases),
+    )
+
+
+def model_alias(a: registry_pb2.ModelAlias, previous: int | None = None) -> s.ModelAliasPublic:
+    return s.ModelAliasPublic(
+        name=a.name,
+        alias=a.alias,
+        version=a.version,
+        protected=a.protected,
+        updated_at=_ts(a, "updated_at"),
+        previous_version=previous,
     )
 
 

@@ -177,6 +177,36 @@ class ModelVersionPublic(BaseModel):
     lineage: LineagePublic
     bundle_uri: str
     created_at: datetime | None
+    runtime: str = Field(
+        default="sklearn",
+        description="what serves the version: onnxruntime (compiled, checked equal to "
+        "scikit-learn when written) or sklearn",
+    )
+    description: str = ""
+    tags: dict[str, str] = {}
+    aliases: list[str] = []
+
+
+class ModelVersionUpdate(BaseModel):
+    description: str | None = Field(default=None, max_length=10_000)
+    tags: dict[str, str] | None = Field(default=None, description="replaces all tags")
+
+
+class ModelAliasSet(BaseModel):
+    version: int = Field(ge=1, le=INT32_MAX)
+    protected: bool = False
+    allow_protected: bool = Field(
+        default=False, description="needed to move or unprotect a protected alias"
+    )
+
+
+class ModelAliasPublic(BaseModel):
+    name: str
+    alias: str
+    version: int
+    protected: bool
+    updated_at: datetime | None
+    previous_version: int | None = None
 
 
 class RegisteredModelPublic(BaseModel):

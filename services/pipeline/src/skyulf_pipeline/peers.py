@@ -90,6 +90,7 @@ class RegistryClient:
         dataset_id: str,
         job_id: str,
         pipeline: dict[str, Any],
+        runtime: str = "",
     ) -> RegisteredVersion:
         request = registry_pb2.CreateModelVersionRequest(
             name=name,
@@ -102,6 +103,7 @@ class RegistryClient:
             lineage=registry_pb2.Lineage(
                 dataset_id=dataset_id, job_id=job_id, pipeline_json=json.dumps(pipeline)
             ),
+            runtime=runtime,
         )
         with translated("registry"):
             resp = self.stub.CreateModelVersion(

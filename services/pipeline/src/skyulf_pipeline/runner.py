@@ -213,6 +213,7 @@ class TrainingRunner:
             dataset_id=job.dataset_id,
             job_id=job.id,
             pipeline=job.graph,
+            runtime=result.fitted.runtime,
         )
         done = self.jobs.change(
             job.id,

@@ -24,11 +24,28 @@ class NewModelVersion(BaseModel):
     metrics: dict[str, float] = Field(default_factory=dict)
     signature: Any | None = None
     lineage: Lineage = Field(default_factory=Lineage)
+    runtime: str = "sklearn"
+    description: str = ""
+    tags: dict[str, str] = Field(default_factory=dict)
 
 
 class ModelVersion(NewModelVersion):
     version: int
     created_at: datetime
+    aliases: list[str] = Field(default_factory=list)
+
+
+class ModelAlias(BaseModel):
+    name: str
+    alias: str
+    version: int
+    protected: bool
+    updated_at: datetime
+
+
+class AliasMove(BaseModel):
+    alias: ModelAlias
+    previous_version: int  # 0 when the alias is new
 
 
 class RegisteredModel(BaseModel):

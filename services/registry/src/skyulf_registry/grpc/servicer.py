@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 
 from grpc import aio
 
@@ -27,7 +28,7 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
         self, request: pb.GetModelVersionRequest, context: aio.ServicerContext
     ) -> pb.GetModelVersionResponse:
         found = await asyncio.to_thread(
-            self.service.get_model_version, request.name, request.version
+            self.service.get_model_version, request.name, request.version, request.alias
         )
         return pb.GetModelVersionResponse(model_version=conv.version_to_proto(found))
 
@@ -44,3 +45,55 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
     ) -> pb.ListModelVersionsResponse:
         versions = await asyncio.to_thread(self.service.list_model_versions, request.name)
         return pb.ListModelVersionsResponse(versions=[conv.version_to_proto(v) for v in versions])
+
+    async def UpdateModelVersion(
+        self, request: pb.UpdateModelVersionRequest, context: aio.ServicerContext
+    ) -> pb.UpdateModelVersionResponse:
+        updated = await asyncio.to_thread(
+            functools.partial(
+                self.service.update_model_version,
+                request.name,
+                request.version,
+                description=request.description if request.HasField("description") else None,
+                tags=dict(request.tags) if request.replace_tags else None,
+            )
+        )
+        return pb.UpdateModelVersionResponse(model_version=conv.version_to_proto(updated))
+
+    async def DeleteModelVersion(
+        self, request: pb.DeleteModelVersionRequest, context: aio.ServicerContext
+    ) -> pb.DeleteModelVersionResponse:
+        deleted = await asyncio.to_thread(
+            self.service.delete_model_version, request.name, request.version
+        )
+        return pb.DeleteModelVersionResponse(model_version=conv.version_to_proto(deleted))
+
+    async def SetModelAlias(
+        self, request: pb.SetModelAliasRequest, context: aio.ServicerContext
+    ) -> pb.SetModelAliasResponse:
+        moved = await asyncio.to_thread(
+            functools.partial(
+                self.service.set_model_alias,
+                request.name,
+                request.alias,
+                request.version,
+                protected=request.protected,
+                allow_protected=request.allow_protected,
+            )
+        )
+        return pb.SetModelAliasResponse(
+            alias=conv.alias_to_proto(moved.alias), previous_version=moved.previous_version
+        )
+
+    async def DeleteModelAlias(
+        self, request: pb.DeleteModelAliasRequest, context: aio.ServicerContext
+    ) -> pb.DeleteModelAliasResponse:
+        gone = await asyncio.to_thread(
+            functools.partial(
+                self.service.delete_model_alias,
+                request.name,
+                request.alias,
+                allow_protected=request.allow_protected,
+            )
+        )
+        return pb.DeleteModelAliasResponse(alias=conv.alias_to_proto(gone))

@@ -37,6 +37,13 @@ class RegistryServiceStub:
     GetModelVersion: _grpc.UnaryUnaryMultiCallable[_registry_pb2.GetModelVersionRequest, _registry_pb2.GetModelVersionResponse]
     ListModels: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ListModelsRequest, _registry_pb2.ListModelsResponse]
     ListModelVersions: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ListModelVersionsRequest, _registry_pb2.ListModelVersionsResponse]
+    UpdateModelVersion: _grpc.UnaryUnaryMultiCallable[_registry_pb2.UpdateModelVersionRequest, _registry_pb2.UpdateModelVersionResponse]
+    """Tags and description of a version."""
+    DeleteModelVersion: _grpc.UnaryUnaryMultiCallable[_registry_pb2.DeleteModelVersionRequest, _registry_pb2.DeleteModelVersionResponse]
+    """Deletes a version and its bundle; refused while an alias points at it."""
+    SetModelAlias: _grpc.UnaryUnaryMultiCallable[_registry_pb2.SetModelAliasRequest, _registry_pb2.SetModelAliasResponse]
+    """Points an alias (champion, challenger, any name) at a version, atomically."""
+    DeleteModelAlias: _grpc.UnaryUnaryMultiCallable[_registry_pb2.DeleteModelAliasRequest, _registry_pb2.DeleteModelAliasResponse]
 
 @_typing.type_check_only
 class RegistryServiceAsyncStub(RegistryServiceStub):
@@ -47,6 +54,13 @@ class RegistryServiceAsyncStub(RegistryServiceStub):
     GetModelVersion: _aio.UnaryUnaryMultiCallable[_registry_pb2.GetModelVersionRequest, _registry_pb2.GetModelVersionResponse]  # type: ignore[assignment]
     ListModels: _aio.UnaryUnaryMultiCallable[_registry_pb2.ListModelsRequest, _registry_pb2.ListModelsResponse]  # type: ignore[assignment]
     ListModelVersions: _aio.UnaryUnaryMultiCallable[_registry_pb2.ListModelVersionsRequest, _registry_pb2.ListModelVersionsResponse]  # type: ignore[assignment]
+    UpdateModelVersion: _aio.UnaryUnaryMultiCallable[_registry_pb2.UpdateModelVersionRequest, _registry_pb2.UpdateModelVersionResponse]  # type: ignore[assignment]
+    """Tags and description of a version."""
+    DeleteModelVersion: _aio.UnaryUnaryMultiCallable[_registry_pb2.DeleteModelVersionRequest, _registry_pb2.DeleteModelVersionResponse]  # type: ignore[assignment]
+    """Deletes a version and its bundle; refused while an alias points at it."""
+    SetModelAlias: _aio.UnaryUnaryMultiCallable[_registry_pb2.SetModelAliasRequest, _registry_pb2.SetModelAliasResponse]  # type: ignore[assignment]
+    """Points an alias (champion, challenger, any name) at a version, atomically."""
+    DeleteModelAlias: _aio.UnaryUnaryMultiCallable[_registry_pb2.DeleteModelAliasRequest, _registry_pb2.DeleteModelAliasResponse]  # type: ignore[assignment]
 
 class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
     """Owns registered models, their versions, metrics, signatures and lineage."""
@@ -78,5 +92,36 @@ class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _registry_pb2.ListModelVersionsRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_registry_pb2.ListModelVersionsResponse, _abc.Awaitable[_registry_pb2.ListModelVersionsResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def UpdateModelVersion(
+        self,
+        request: _registry_pb2.UpdateModelVersionRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.UpdateModelVersionResponse, _abc.Awaitable[_registry_pb2.UpdateModelVersionResponse]]:
+        """Tags and description of a version."""
+
+    @_abc_1.abstractmethod
+    def DeleteModelVersion(
+        self,
+        request: _registry_pb2.DeleteModelVersionRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.DeleteModelVersionResponse, _abc.Awaitable[_registry_pb2.DeleteModelVersionResponse]]:
+        """Deletes a version and its bundle; refused while an alias points at it."""
+
+    @_abc_1.abstractmethod
+    def SetModelAlias(
+        self,
+        request: _registry_pb2.SetModelAliasRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.SetModelAliasResponse, _abc.Awaitable[_registry_pb2.SetModelAliasResponse]]:
+        """Points an alias (champion, challenger, any name) at a version, atomically."""
+
+    @_abc_1.abstractmethod
+    def DeleteModelAlias(
+        self,
+        request: _registry_pb2.DeleteModelAliasRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.DeleteModelAliasResponse, _abc.Awaitable[_registry_pb2.DeleteModelAliasResponse]]: ...
 
 def add_RegistryServiceServicer_to_server(servicer: RegistryServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

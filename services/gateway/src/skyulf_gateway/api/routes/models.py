@@ -41,12 +41,85 @@ async def list_versions(name: str, clients: ClientsDep) -> s.ModelVersionList:
     responses=s.errors(400, 404),
 )
 async def get_version(name: str, version: str, clients: ClientsDep) -> s.ModelVersionPublic:
-    """`version` is a number or `latest`."""
-    number = 0 if version == "latest" else _version_number(version)
-    resp = await clients.registry.GetModelVersion(
-        registry_pb2.GetModelVersionRequest(name=name, version=number)
+    """`version` is a number, `latest`, or an alias (`champion`)."""
+    if version == "latest":
+        request = registry_pb2.GetModelVersionRequest(name=name)
+    elif version[:1].isdigit():
+        request = registry_pb2.GetModelVersionRequest(name=name, version=_version_number(version))
+    else:
+        request = registry_pb2.GetModelVersionRequest(name=name, alias=version)
+    resp = await clients.registry.GetModelVersion(request)
+    return converters.model_version(resp.model_version)
+
+
+@router.patch(
+    "/{name}/versions/{version}",
+    response_model=s.ModelVersionPublic,
+    responses=s.errors(400, 404),
+)
+async def update_version(
+    name: str, version: str, body: s.ModelVersionUpdate, clients: ClientsDep
+) -> s.ModelVersionPublic:
+    """Sets the description and/or replaces the tags; an omitted field stays as it is."""
+    request = registry_pb2.UpdateModelVersionRequest(
+        name=name, version=_version_number(version), replace_tags=body.tags is not None
+    )
+    if body.description is not None:
+        request.description = body.description
+    if body.tags:
+        request.tags.update(body.tags)
+    resp = await clients.registry.UpdateModelVersion(request)
+    return converters.model_version(resp.model_version)
+
+
+@router.delete(
+    "/{name}/versions/{version}",
+    response_model=s.ModelVersionPublic,
+    responses=s.errors(400, 404, 409),
+)
+async def delete_version(name: str, version: str, clients: ClientsDep) -> s.ModelVersionPublic:
+    """Deletes the version and its bundle; refused while an alias points at it."""
+    resp = await clients.registry.DeleteModelVersion(
+        registry_pb2.DeleteModelVersionRequest(name=name, version=_version_number(version))
     )
     return converters.model_version(resp.model_version)
+
+
+@router.put(
+    "/{name}/aliases/{alias}",
+    response_model=s.ModelAliasPublic,
+    responses=s.errors(400, 404, 409),
+)
+async def set_alias(
+    name: str, alias: str, body: s.ModelAliasSet, clients: ClientsDep
+) -> s.ModelAliasPublic:
+    """Points the alias at a version (creating it, or moving it atomically)."""
+    resp = await clients.registry.SetModelAlias(
+        registry_pb2.SetModelAliasRequest(
+            name=name,
+            alias=alias,
+            version=body.version,
+            protected=body.protected,
+            allow_protected=body.allow_protected,
+        )
+    )
+    return converters.model_alias(resp.alias, resp.previous_version)
+
+
+@router.delete(
+    "/{name}/aliases/{alias}",
+    response_model=s.ModelAliasPublic,
+    responses=s.errors(404, 409),
+)
+async def delete_alias(
+    name: str, alias: str, clients: ClientsDep, allow_protected: bool = False
+) -> s.ModelAliasPublic:
+    resp = await clients.registry.DeleteModelAlias(
+        registry_pb2.DeleteModelAliasRequest(
+            name=name, alias=alias, allow_protected=allow_protected
+        )
+    )
+    return converters.model_alias(resp.alias)
 
 
 def _version_number(version: str) -> int:
