@@ -32,6 +32,7 @@ against MLflow on the same pipeline, batch size and client count.
 from __future__ import annotations
 
 import argparse
+import http.client
 import itertools
 import json
 import os
@@ -46,6 +47,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import joblib
@@ -71,8 +73,6 @@ TARGET = "target"
 CATEGORY = "size_band"
 CLIENTS = (1, 8)
 BATCHES = (1, 100)
-
-Call = Callable[[pd.DataFrame], list[Any]]
 
 
 # ---------------------------------------------------------------------------------- the data
@@ -175,26 +175,40 @@ class Cell:
         return len(self.latencies) / self.seconds if self.seconds else 0.0
 
 
+@dataclass
+class Path_:
+    """One way to call a model: payloads are prepared before timing; only ``send`` is timed."""
+
+    prepare: Callable[[pd.DataFrame], Any]  # batch -> payload (untimed)
+    connect: Callable[[], Callable[[Any], Any]]  # -> send(payload) -> raw response (timed)
+    decode: Callable[[Any], list[Any]]  # raw response -> predictions (checked, untimed)
+
+
 def closed_loop(
-    make_call: Callable[[], Call], batches: list[pd.DataFrame], clients: int, seconds: float
+    path: Path_, payloads: list[Any], clients: int, seconds: float
 ) -> tuple[list[float], int, float]:
     """``clients`` threads, each with its own connection, calling back to back for ``seconds``."""
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors = [0] * clients
     start = threading.Barrier(clients + 1)
-    stop_at = [0.0]
+    stop_at = [time.perf_counter() + 3600]
 
     def worker(i: int) -> None:
-        call = make_call()
-        call(batches[i % len(batches)])  # warm this connection
+        try:
+            send = path.connect()
+            send(payloads[i % len(payloads)])  # warm this connection
+        except Exception:
+            errors[i] += 1
+            start.wait()
+            return
         start.wait()
         n = i
         while time.perf_counter() < stop_at[0]:
-            batch = batches[n % len(batches)]
+            payload = payloads[n % len(payloads)]
             n += clients
             t0 = time.perf_counter()
             try:
-                call(batch)
+                send(payload)
             except Exception:
                 errors[i] += 1
                 continue
@@ -203,7 +217,6 @@ def closed_loop(
     threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(clients)]
     for t in threads:
         t.start()
-    stop_at[0] = time.perf_counter() + 3600
     start.wait()
     t0 = time.perf_counter()
     stop_at[0] = t0 + seconds
@@ -216,49 +229,48 @@ def closed_loop(
 # ------------------------------------------------------------------------------------- paths
 
 
-def grpc_call(addr: str, endpoint: str) -> Callable[[], Call]:
-    def make() -> Call:
+def http_post(base: str, route: str) -> Callable[[], Callable[[bytes], bytes]]:
+    """A keep-alive connection (stdlib http.client: the lightest Python client) per caller."""
+    url = urlsplit(base)
+
+    def connect() -> Callable[[bytes], bytes]:
+        conn = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=60)
+        headers = {"Content-Type": "application/json"}
+
+        def send(body: bytes) -> bytes:
+            conn.request("POST", route, body, headers)
+            resp = conn.getresponse()
+            data = resp.read()
+            if resp.status != 200:
+                raise RuntimeError(f"HTTP {resp.status}: {data[:300]!r}")
+            return data
+
+        return send
+
+    return connect
+
+
+def grpc_path(addr: str, endpoint: str) -> Path_:
+    def connect() -> Callable[[Any], Any]:
         stub = grpc_predict_v2_pb2_grpc.GRPCInferenceServiceStub(sync_channel(addr))
+        return stub.ModelInfer
 
-        def call(batch: pd.DataFrame) -> list[Any]:
-            request = codec.frame_to_infer_request(batch, model_name=endpoint)
-            return codec.infer_response_to_prediction(stub.ModelInfer(request)).predictions
-
-        return call
-
-    return make
-
-
-def http_call(build: Callable[[httpx.Client, pd.DataFrame], httpx.Response]) -> Callable[[], Call]:
-    def make() -> Call:
-        client = httpx.Client(timeout=60)
-
-        def call(batch: pd.DataFrame) -> list[Any]:
-            resp = build(client, batch)
-            resp.raise_for_status()
-            return resp.json()
-
-        return call
-
-    return make
+    return Path_(
+        prepare=lambda batch: codec.frame_to_infer_request(batch, model_name=endpoint),
+        connect=connect,
+        decode=lambda resp: codec.infer_response_to_prediction(resp).predictions,
+    )
 
 
-def rest_v2(base: str, endpoint: str) -> Callable[[], Call]:
-    url = f"{base}/v2/models/{endpoint}/infer"
+def rest_v2_path(base: str, endpoint: str) -> Path_:
+    def prepare(batch: pd.DataFrame) -> bytes:
+        return json.dumps(codec.infer_request_to_json(codec.frame_to_infer_request(batch))).encode()
 
-    def build(client: httpx.Client, batch: pd.DataFrame) -> httpx.Response:
-        body = codec.infer_request_to_json(codec.frame_to_infer_request(batch))
-        return client.post(url, json=body)
+    def decode(raw: bytes) -> list[Any]:
+        response = codec.infer_response_from_json(json.loads(raw))
+        return codec.infer_response_to_prediction(response).predictions
 
-    def make() -> Call:
-        inner = http_call(build)()
-        return lambda batch: (
-            codec.infer_response_to_prediction(
-                codec.infer_response_from_json(inner(batch))
-            ).predictions
-        )
-
-    return make
+    return Path_(prepare, http_post(base, f"/v2/models/{endpoint}/infer"), decode)
 
 
 def _records(batch: pd.DataFrame) -> list[dict[str, Any]]:
@@ -268,35 +280,30 @@ def _records(batch: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def gateway(base: str, deployment_id: str) -> Callable[[], Call]:
-    url = f"{base}/api/v1/deployments/{deployment_id}/predict"
-
-    def build(client: httpx.Client, batch: pd.DataFrame) -> httpx.Response:
-        return client.post(url, json={"rows": _records(batch)})
-
-    def make() -> Call:
-        inner = http_call(build)()
-        return lambda batch: inner(batch)["predictions"]
-
-    return make
+def gateway_path(base: str, deployment_id: str) -> Path_:
+    return Path_(
+        prepare=lambda batch: json.dumps({"rows": _records(batch)}).encode(),
+        connect=http_post(base, f"/api/v1/deployments/{deployment_id}/predict"),
+        decode=lambda raw: json.loads(raw)["predictions"],
+    )
 
 
-def mlflow_call(base: str) -> Callable[[], Call]:
-    url = f"{base}/invocations"
-
-    def build(client: httpx.Client, batch: pd.DataFrame) -> httpx.Response:
+def mlflow_path(base: str) -> Path_:
+    def prepare(batch: pd.DataFrame) -> bytes:
         split = json.loads(batch.to_json(orient="split", index=False))
-        return client.post(url, json={"dataframe_split": split})
+        return json.dumps({"dataframe_split": split}).encode()
 
-    def make() -> Call:
-        inner = http_call(build)()
-        return lambda batch: inner(batch)["predictions"]
-
-    return make
+    return Path_(
+        prepare, http_post(base, "/invocations"), lambda raw: json.loads(raw)["predictions"]
+    )
 
 
-def in_process(pipe: Pipeline) -> Callable[[], Call]:
-    return lambda: lambda batch: pipe.predict(batch).tolist()
+def in_process_path(pipe: Pipeline) -> Path_:
+    return Path_(
+        prepare=lambda batch: batch,
+        connect=lambda: pipe.predict,
+        decode=lambda out: out.tolist(),
+    )
 
 
 # ----------------------------------------------------------------------------------- MLflow
@@ -413,8 +420,8 @@ def batches_of(frame: pd.DataFrame, rows: int) -> list[pd.DataFrame]:
     return [X.iloc[s : s + rows].reset_index(drop=True) for s in starts][:100]
 
 
-def check_agrees(name: str, call: Call, pipe: Pipeline, batch: pd.DataFrame) -> None:
-    got = [int(v) for v in call(batch)]
+def check_agrees(name: str, path: Path_, pipe: Pipeline, batch: pd.DataFrame) -> None:
+    got = [int(v) for v in path.decode(path.connect()(path.prepare(batch)))]
     expected = pipe.predict(batch).tolist()
     if got != expected:
         raise AssertionError(f"{name} disagrees with scikit-learn: {got[:10]} vs {expected[:10]}")
@@ -454,29 +461,29 @@ def main() -> int:
             deployments = {k: train_and_deploy(api, k, frames[k]) for k in kinds}
             for kind in kinds:
                 dep = deployments[kind]
-                paths: dict[str, Callable[[], Call]] = {
-                    "predictor v2 gRPC": grpc_call(
-                        f"127.0.0.1:{stack.ports.predictor_grpc}", dep["name"]
-                    ),
-                    "predictor v2 REST": rest_v2(stack.predictor_url, dep["name"]),
-                    "gateway /predict": gateway(stack.url, dep["id"]),
-                    "sklearn in-process": in_process(pipes[kind]),
+                grpc_addr = f"127.0.0.1:{stack.ports.predictor_grpc}"
+                paths: dict[str, Path_] = {
+                    "predictor v2 gRPC": grpc_path(grpc_addr, dep["name"]),
+                    "predictor v2 REST": rest_v2_path(stack.predictor_url, dep["name"]),
+                    "gateway /predict": gateway_path(stack.url, dep["id"]),
+                    "sklearn in-process": in_process_path(pipes[kind]),
                 }
                 with _maybe_mlflow(venv, pipes[kind], Path(tmp) / kind) as mlflow_base:
                     if mlflow_base:
-                        paths["mlflow models serve"] = mlflow_call(mlflow_base)
+                        paths["mlflow models serve"] = mlflow_path(mlflow_base)
                     for rows in BATCHES:
                         batches = batches_of(frames[kind], rows)
-                        for name, make in paths.items():
-                            check_agrees(name, make(), pipes[kind], batches[0])
+                        for name, path in paths.items():
+                            check_agrees(name, path, pipes[kind], batches[0])
+                        payloads = {n: [p.prepare(b) for b in batches] for n, p in paths.items()}
                         for _ in range(ns.rounds):
                             for clients in CLIENTS:
-                                for name, make in paths.items():
+                                for name, path in paths.items():
                                     cell = cells.setdefault(
                                         (kind, name, rows, clients), Cell(name, kind, rows, clients)
                                     )
                                     lat, errors, elapsed = closed_loop(
-                                        make, batches, clients, ns.seconds
+                                        path, payloads[name], clients, ns.seconds
                                     )
                                     cell.latencies += lat
                                     cell.errors += errors

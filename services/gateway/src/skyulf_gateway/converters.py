@@ -186,6 +186,11 @@ def deployment(d: deployment_pb2.Deployment) -> s.DeploymentPublic:
         status=_enum_name(deployment_pb2.DeploymentStatus, d.status, "DEPLOYMENT_STATUS_"),  # type: ignore[arg-type]
         created_at=_ts(d, "created_at"),
         updated_at=_ts(d, "updated_at"),
+        model_alias=d.model_alias or None,
+        previous_version=d.previous_version or None,
+        canary_version=d.canary_version or None,
+        canary_percent=d.canary_percent,
+        last_error=d.last_error or None,
     )
 
 

@@ -231,7 +231,21 @@ class DeploymentCreate(BaseModel):
     model_version: int | None = Field(
         default=None, ge=1, le=INT32_MAX, description="omit for the latest"
     )
+    model_alias: str | None = Field(
+        default=None, max_length=64, description="follow this alias instead of a version"
+    )
     name: str | None = None
+
+
+class DeploymentUpdate(BaseModel):
+    """Give model_version or model_alias to move the endpoint; canary_* to set its canary."""
+
+    model_version: int | None = Field(default=None, ge=1, le=INT32_MAX)
+    model_alias: str | None = Field(default=None, max_length=64)
+    canary_version: int | None = Field(
+        default=None, ge=1, le=INT32_MAX, description="omit (or percent 0) for no canary"
+    )
+    canary_percent: int = Field(default=0, ge=0, le=100)
 
 
 class DeploymentPublic(BaseModel):
@@ -242,6 +256,13 @@ class DeploymentPublic(BaseModel):
     status: Literal["ACTIVE", "DELETED", "UNSPECIFIED"]
     created_at: datetime | None
     updated_at: datetime | None
+    model_alias: str | None = None
+    previous_version: int | None = None
+    canary_version: int | None = None
+    canary_percent: int = 0
+    last_error: str | None = Field(
+        default=None, description="why the last requested version did not take traffic"
+    )
 
 
 class DeploymentList(BaseModel):

@@ -9,6 +9,7 @@ this process applies at once; one made through another replica within the TTL).
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 
 from grpc import aio
@@ -45,7 +46,11 @@ class DeploymentServicer(deployment_pb2_grpc.DeploymentServiceServicer):
         self, request: pb.CreateDeploymentRequest, context: aio.ServicerContext
     ) -> pb.CreateDeploymentResponse:
         created = await asyncio.to_thread(
-            self.service.create_deployment, request.model_name, request.model_version, request.name
+            self.service.create_deployment,
+            request.model_name,
+            request.model_version,
+            request.name,
+            request.model_alias,
         )
         self._active.clear()
         return pb.CreateDeploymentResponse(deployment=deployment_to_proto(created))
@@ -69,13 +74,41 @@ class DeploymentServicer(deployment_pb2_grpc.DeploymentServiceServicer):
         self._active.clear()
         return pb.DeleteDeploymentResponse(deployment=deployment_to_proto(deleted))
 
+    async def UpdateDeployment(
+        self, request: pb.UpdateDeploymentRequest, context: aio.ServicerContext
+    ) -> pb.UpdateDeploymentResponse:
+        try:
+            moved = await asyncio.to_thread(
+                functools.partial(
+                    self.service.update_deployment,
+                    request.deployment_id,
+                    model_version=request.model_version,
+                    model_alias=request.model_alias,
+                    canary_version=request.canary_version,
+                    canary_percent=request.canary_percent,
+                )
+            )
+        finally:
+            self._active.clear()
+        return pb.UpdateDeploymentResponse(deployment=deployment_to_proto(moved))
+
+    async def RollbackDeployment(
+        self, request: pb.RollbackDeploymentRequest, context: aio.ServicerContext
+    ) -> pb.RollbackDeploymentResponse:
+        try:
+            moved = await asyncio.to_thread(self.service.rollback_deployment, request.deployment_id)
+        finally:
+            self._active.clear()
+        return pb.RollbackDeploymentResponse(deployment=deployment_to_proto(moved))
+
     async def Predict(
         self, request: pb.PredictRequest, context: aio.ServicerContext
     ) -> pb.PredictResponse:
         deployment = await self._active_deployment(request.deployment_id)
         infer = request.request
+        # The prediction server picks the version (the alias's, or the canary's share).
         infer.model_name = deployment.name
-        infer.model_version = str(deployment.model_version)
+        infer.model_version = ""
         with translated("prediction server"):
             response = await self.predictor.ModelInfer(infer, timeout=PREDICT_TIMEOUT_SECONDS)
         return pb.PredictResponse(deployment=deployment, response=response)

@@ -21,7 +21,10 @@ router = APIRouter(prefix="/deployments", tags=["deployments"], route_class=Stri
 async def create_deployment(body: s.DeploymentCreate, clients: ClientsDep) -> s.DeploymentPublic:
     resp = await clients.deployment.CreateDeployment(
         deployment_pb2.CreateDeploymentRequest(
-            model_name=body.model_name, model_version=body.model_version or 0, name=body.name or ""
+            model_name=body.model_name,
+            model_version=body.model_version or 0,
+            name=body.name or "",
+            model_alias=body.model_alias or "",
         )
     )
     return converters.deployment(resp.deployment)
@@ -49,6 +52,40 @@ async def delete_deployment(deployment_id: str, clients: ClientsDep) -> s.Deploy
     return converters.deployment(resp.deployment)
 
 
+@router.patch(
+    "/{deployment_id}", response_model=s.DeploymentPublic, responses=s.errors(400, 404, 409)
+)
+async def update_deployment(
+    deployment_id: str, body: s.DeploymentUpdate, clients: ClientsDep
+) -> s.DeploymentPublic:
+    """Moves the endpoint to a version or alias and/or sets its canary, without downtime: the
+    new version is loaded and verified first; if it fails (409), the endpoint keeps serving and
+    `last_error` says why."""
+    resp = await clients.deployment.UpdateDeployment(
+        deployment_pb2.UpdateDeploymentRequest(
+            deployment_id=deployment_id,
+            model_version=body.model_version or 0,
+            model_alias=body.model_alias or "",
+            canary_version=body.canary_version or 0,
+            canary_percent=body.canary_percent,
+        )
+    )
+    return converters.deployment(resp.deployment)
+
+
+@router.post(
+    "/{deployment_id}/rollback",
+    response_model=s.DeploymentPublic,
+    responses=s.errors(404, 409),
+)
+async def rollback_deployment(deployment_id: str, clients: ClientsDep) -> s.DeploymentPublic:
+    """Back to the version served before the last move."""
+    resp = await clients.deployment.RollbackDeployment(
+        deployment_pb2.RollbackDeploymentRequest(deployment_id=deployment_id)
+    )
+    return converters.deployment(resp.deployment)
+
+
 @router.post(
     "/{deployment_id}/predict", response_model=s.PredictResponse, responses=s.errors(400, 404)
 )
@@ -63,7 +100,8 @@ async def predict(
     return s.PredictResponse(
         deployment_id=resp.deployment.id,
         model_name=resp.deployment.model_name,
-        model_version=resp.deployment.model_version,
+        # The version that answered: the alias's, or the canary's for its share of calls.
+        model_version=int(resp.response.model_version or resp.deployment.model_version),
         predictions=decoded.predictions,
         probabilities=decoded.probabilities,
     )
