@@ -343,7 +343,8 @@ def mlflow_server(venv: Path, pipe: Pipeline, workdir: Path, port: int) -> Itera
     joblib.dump(pipe, workdir / "pipe.joblib")
     save = (
         "import joblib, mlflow.sklearn, sys; "
-        "mlflow.sklearn.save_model(joblib.load(sys.argv[1]), sys.argv[2])"
+        "mlflow.sklearn.save_model(joblib.load(sys.argv[1]), sys.argv[2], "
+        "serialization_format='cloudpickle')"
     )
     subprocess.run(
         [str(venv / "bin" / "python"), "-c", save, str(workdir / "pipe.joblib"), str(model_dir)],
