@@ -15,8 +15,9 @@ scikit-learn ``Pipeline`` objects for the in-process floor and for MLflow, which
 installs into its own virtual environment under ``--cache-dir`` (``mlflow`` and the same
 scikit-learn version, from PyPI, once); when that fails the script says so and runs the rest.
 
-Paths, each measured with 1 and 8 concurrent clients (threads, one connection each) sending
-1-row and 100-row requests in a closed loop for ``--seconds`` per round:
+Paths, each measured with 1 and 8 concurrent clients (one client process and connection each,
+so that the load generator's GIL does not limit the servers) sending 1-row and 100-row requests
+in a closed loop for ``--seconds`` per round; request bodies are encoded before timing:
 
 - ``predictor v2 gRPC``: ``GRPCInferenceService/ModelInfer`` on the prediction server;
 - ``predictor v2 REST``: ``POST /v2/models/{name}/infer`` on the prediction server;
@@ -35,6 +36,7 @@ import argparse
 import http.client
 import itertools
 import json
+import multiprocessing as mp
 import os
 import shutil
 import subprocess
@@ -182,6 +184,80 @@ class Path_:
     prepare: Callable[[pd.DataFrame], Any]  # batch -> payload (untimed)
     connect: Callable[[], Callable[[Any], Any]]  # -> send(payload) -> raw response (timed)
     decode: Callable[[Any], list[Any]]  # raw response -> predictions (checked, untimed)
+    # ("grpc", address, endpoint) or ("http", base url, route): measured from client processes
+    remote: tuple[str, str, str] | None = None
+
+
+class ClientPool:
+    """Client processes (one per concurrent client) for the remote paths, so that the load
+    generator's own Python (and its GIL) does not limit what is measured."""
+
+    def __init__(self, n: int) -> None:
+        ctx = mp.get_context("spawn")
+        self.tasks = [ctx.Queue() for _ in range(n)]
+        self.results = ctx.Queue()
+        self.procs = [
+            ctx.Process(target=_client_main, args=(q, self.results), daemon=True)
+            for q in self.tasks
+        ]
+        for proc in self.procs:
+            proc.start()
+
+    def run(
+        self, remote: tuple[str, str, str], payloads: list[bytes], clients: int, seconds: float
+    ) -> tuple[list[float], int, float]:
+        start_at = time.time() + 1.5  # every client connected and warm by then
+        for i in range(clients):
+            self.tasks[i].put((remote, payloads, i, clients, start_at, seconds))
+        latencies: list[float] = []
+        errors = 0
+        for _ in range(clients):
+            lat, err = self.results.get(timeout=seconds + 120)
+            latencies += lat
+            errors += err
+        return latencies, errors, seconds
+
+    def close(self) -> None:
+        for q in self.tasks:
+            q.put(None)
+        for proc in self.procs:
+            proc.join(timeout=10)
+
+
+def _remote_sender(remote: tuple[str, str, str], payloads: list[bytes]) -> tuple[Any, list[Any]]:
+    kind, where, what = remote
+    if kind == "grpc":
+        from inference import grpc_predict_v2_pb2 as ipb
+
+        stub = grpc_predict_v2_pb2_grpc.GRPCInferenceServiceStub(sync_channel(where))
+        return stub.ModelInfer, [ipb.ModelInferRequest.FromString(p) for p in payloads]
+    return http_post(where, what)(), payloads
+
+
+def _client_main(tasks: Any, results: Any) -> None:
+    while (task := tasks.get()) is not None:
+        remote, payloads, offset, step, start_at, seconds = task
+        latencies: list[float] = []
+        errors = 0
+        try:
+            send, items = _remote_sender(remote, payloads)
+            send(items[offset % len(items)])
+        except Exception:
+            results.put(([], 1))
+            continue
+        time.sleep(max(0.0, start_at - time.time()))
+        stop = time.perf_counter() + seconds
+        n = offset
+        while (t0 := time.perf_counter()) < stop:
+            try:
+                send(items[n % len(items)])
+            except Exception:
+                errors += 1
+            else:
+                if time.perf_counter() <= stop:
+                    latencies.append(time.perf_counter() - t0)
+            n += step
+        results.put((latencies, errors))
 
 
 def closed_loop(
@@ -259,6 +335,7 @@ def grpc_path(addr: str, endpoint: str) -> Path_:
         prepare=lambda batch: codec.frame_to_infer_request(batch, model_name=endpoint),
         connect=connect,
         decode=lambda resp: codec.infer_response_to_prediction(resp).predictions,
+        remote=("grpc", addr, endpoint),
     )
 
 
@@ -270,7 +347,8 @@ def rest_v2_path(base: str, endpoint: str) -> Path_:
         response = codec.infer_response_from_json(json.loads(raw))
         return codec.infer_response_to_prediction(response).predictions
 
-    return Path_(prepare, http_post(base, f"/v2/models/{endpoint}/infer"), decode)
+    route = f"/v2/models/{endpoint}/infer"
+    return Path_(prepare, http_post(base, route), decode, ("http", base, route))
 
 
 def _records(batch: pd.DataFrame) -> list[dict[str, Any]]:
@@ -281,10 +359,12 @@ def _records(batch: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def gateway_path(base: str, deployment_id: str) -> Path_:
+    route = f"/api/v1/deployments/{deployment_id}/predict"
     return Path_(
         prepare=lambda batch: json.dumps({"rows": _records(batch)}).encode(),
-        connect=http_post(base, f"/api/v1/deployments/{deployment_id}/predict"),
+        connect=http_post(base, route),
         decode=lambda raw: json.loads(raw)["predictions"],
+        remote=("http", base, route),
     )
 
 
@@ -294,7 +374,10 @@ def mlflow_path(base: str) -> Path_:
         return json.dumps({"dataframe_split": split}).encode()
 
     return Path_(
-        prepare, http_post(base, "/invocations"), lambda raw: json.loads(raw)["predictions"]
+        prepare,
+        http_post(base, "/invocations"),
+        lambda raw: json.loads(raw)["predictions"],
+        ("http", base, "/invocations"),
     )
 
 
@@ -360,7 +443,7 @@ def mlflow_server(venv: Path, pipe: Pipeline, workdir: Path, port: int) -> Itera
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300
         while True:
             try:
                 if httpx.get(f"{base}/ping", timeout=2).status_code == 200:
@@ -451,6 +534,7 @@ def main() -> int:
     venv = None if ns.no_mlflow else mlflow_env(ns.cache_dir)
     cells: dict[tuple[str, str, int, int], Cell] = {}
 
+    pool = ClientPool(max(CLIENTS))
     with tempfile.TemporaryDirectory() as tmp:
         stack = Stack(
             data_dir=Path(tmp) / "data", ports=Ports.free(), env={"SKYULF_LOG_LEVEL": "WARNING"}
@@ -483,9 +567,18 @@ def main() -> int:
                                     cell = cells.setdefault(
                                         (kind, name, rows, clients), Cell(name, kind, rows, clients)
                                     )
-                                    lat, errors, elapsed = closed_loop(
-                                        path, payloads[name], clients, ns.seconds
-                                    )
+                                    if path.remote is not None:
+                                        wire = [
+                                            p if isinstance(p, bytes) else p.SerializeToString()
+                                            for p in payloads[name]
+                                        ]
+                                        lat, errors, elapsed = pool.run(
+                                            path.remote, wire, clients, ns.seconds
+                                        )
+                                    else:
+                                        lat, errors, elapsed = closed_loop(
+                                            path, payloads[name], clients, ns.seconds
+                                        )
                                     cell.latencies += lat
                                     cell.errors += errors
                                     cell.seconds += elapsed
@@ -495,6 +588,7 @@ def main() -> int:
                                         file=sys.stderr, flush=True,
                                     )  # fmt: skip
 
+    pool.close()
     print_table(cells, ns, venv is not None)
     return 0
 
@@ -507,8 +601,19 @@ def _maybe_mlflow(venv: Path | None, pipe: Pipeline, workdir: Path) -> Iterator[
     workdir.mkdir(parents=True, exist_ok=True)
     from skyulf_platform.stack import free_port
 
-    with mlflow_server(venv, pipe, workdir, free_port()) as base:
+    try:
+        server = mlflow_server(venv, pipe, workdir, free_port())
+        base = server.__enter__()
+    except (RuntimeError, subprocess.CalledProcessError) as e:
+        log = workdir / "mlflow.log"
+        tail = log.read_text()[-2000:] if log.exists() else ""
+        print(f"MLflow not measured for this pipeline: {e}\n{tail}", file=sys.stderr)
+        yield None
+        return
+    try:
         yield base
+    finally:
+        server.__exit__(None, None, None)
 
 
 def print_table(
