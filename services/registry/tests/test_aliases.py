@@ -109,3 +109,19 @@ def test_delete_version_collects_its_bundle(
     service.delete_model_version("churn", 1)
     with pytest.raises(NotFound):
         service.list_model_versions("churn")
+
+
+def test_search_by_name_tag_and_metric(service: RegistryService, new_version: Any) -> None:
+    for name, accuracy in (("churn", 0.7), ("churn", 0.92), ("Fraud", 0.95)):
+        service.create_model_version(new_version(name, metrics={"accuracy": accuracy}))
+    service.update_model_version("churn", 2, tags={"team": "growth"})
+    found = service.search_model_versions(name_contains="CHU")
+    assert [(v.name, v.version) for v in found] == [("churn", 2), ("churn", 1)]
+    tagged = service.search_model_versions(tags={"team": "growth"})
+    assert [(v.name, v.version) for v in tagged] == [("churn", 2)]
+    good = service.search_model_versions(metric="accuracy", min_metric=0.9)
+    assert {(v.name, v.version) for v in good} == {("churn", 2), ("Fraud", 1)}
+    assert service.search_model_versions(metric="accuracy", max_metric=0.8)[0].version == 1
+    assert service.search_model_versions(metric="auc", min_metric=0.1) == []
+    with pytest.raises(InvalidArgument):
+        service.search_model_versions(min_metric=0.5)

@@ -244,3 +244,22 @@ def list_versions(session: Session, model_id: str, name: str) -> list[ModelVersi
     ).all()
     aliases = _aliases(session, model_id)
     return [_version(r, name, aliases.get(r.version)) for r in rows]
+
+
+def search_versions(session: Session, name_contains: str) -> list[ModelVersion]:
+    """Versions of the models whose name key contains ``name_contains`` (lowercase), newest
+    first; tags and metrics are filtered by the caller (JSON columns, portable)."""
+    query = (
+        select(ModelVersionRow, RegisteredModelRow.name)
+        .join(RegisteredModelRow, RegisteredModelRow.id == ModelVersionRow.model_id)
+        .order_by(ModelVersionRow.created_at.desc(), ModelVersionRow.version.desc())
+    )
+    if name_contains:
+        query = query.where(RegisteredModelRow.name_key.contains(name_contains, autoescape=True))
+    out = []
+    aliases: dict[str, dict[int, list[str]]] = {}
+    for row, name in session.execute(query):
+        if row.model_id not in aliases:
+            aliases[row.model_id] = _aliases(session, row.model_id)
+        out.append(_version(row, name, aliases[row.model_id].get(row.version)))
+    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import random
 import re
 import time
@@ -27,6 +28,7 @@ MAX_TAGS = 50
 MAX_TAG_LENGTH = 256
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
+SEARCH_PAGE_SIZE = 100
 
 
 def check_name(name: str, field: str = "name") -> str:
@@ -314,6 +316,45 @@ class RegistryService:
             gone = repo.alias_out(row, stored)
             repo.delete_alias(session, row)
         return gone
+
+    def search_model_versions(
+        self,
+        *,
+        name_contains: str = "",
+        tags: dict[str, str] | None = None,
+        metric: str = "",
+        min_metric: float | None = None,
+        max_metric: float | None = None,
+        page_size: int = 0,
+    ) -> list[ModelVersion]:
+        """Newest first: versions of models whose name contains ``name_contains`` (any case),
+        carrying every tag given, and whose ``metric`` lies within the bounds given."""
+        if (min_metric is not None or max_metric is not None) and not metric:
+            raise InvalidArgument(
+                "a metric threshold needs the metric's name", details={"field": "metric"}
+            )
+        if page_size < 0:
+            raise InvalidArgument("page_size must not be negative", details={"field": "page_size"})
+        limit = min(page_size or SEARCH_PAGE_SIZE, MAX_PAGE_SIZE)
+        wanted = tags or {}
+        with self.uow() as session:
+            found = repo.search_versions(session, unquote(name_contains).strip().lower())
+        out = []
+        for version in found:
+            if any(version.tags.get(k) != v for k, v in wanted.items()):
+                continue
+            if metric:
+                value = version.metrics.get(metric)
+                if value is None or math.isnan(value):
+                    continue
+                if min_metric is not None and value < min_metric:
+                    continue
+                if max_metric is not None and value > max_metric:
+                    continue
+            out.append(version)
+            if len(out) == limit:
+                break
+        return out
 
 
 def _positive(version: int) -> int:

@@ -97,3 +97,19 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
             )
         )
         return pb.DeleteModelAliasResponse(alias=conv.alias_to_proto(gone))
+
+    async def SearchModelVersions(
+        self, request: pb.SearchModelVersionsRequest, context: aio.ServicerContext
+    ) -> pb.SearchModelVersionsResponse:
+        found = await asyncio.to_thread(
+            functools.partial(
+                self.service.search_model_versions,
+                name_contains=request.name_contains,
+                tags=dict(request.tags),
+                metric=request.metric,
+                min_metric=request.min_metric if request.HasField("min_metric") else None,
+                max_metric=request.max_metric if request.HasField("max_metric") else None,
+                page_size=request.page_size,
+            )
+        )
+        return pb.SearchModelVersionsResponse(versions=[conv.version_to_proto(v) for v in found])

@@ -679,3 +679,89 @@ class DeleteModelAliasResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___DeleteModelAliasResponse: _TypeAlias = DeleteModelAliasResponse  # noqa: Y015
+
+@_typing.final
+class SearchModelVersionsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    @_typing.final
+    class TagsEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.str
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.str = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    NAME_CONTAINS_FIELD_NUMBER: _builtins.int
+    TAGS_FIELD_NUMBER: _builtins.int
+    METRIC_FIELD_NUMBER: _builtins.int
+    MIN_METRIC_FIELD_NUMBER: _builtins.int
+    MAX_METRIC_FIELD_NUMBER: _builtins.int
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    name_contains: _builtins.str
+    metric: _builtins.str
+    """With metric: only versions whose metric is at least min_metric / at most max_metric."""
+    min_metric: _builtins.float
+    max_metric: _builtins.float
+    page_size: _builtins.int
+    """At most this many (default 100, at most 500), newest first."""
+    @_builtins.property
+    def tags(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
+        """Every tag given must be on the version with this value."""
+
+    def __init__(
+        self,
+        *,
+        name_contains: _builtins.str = ...,
+        tags: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
+        metric: _builtins.str = ...,
+        min_metric: _builtins.float | None = ...,
+        max_metric: _builtins.float | None = ...,
+        page_size: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_max_metric", b"_max_metric", "_min_metric", b"_min_metric", "max_metric", b"max_metric", "min_metric", b"min_metric"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_max_metric", b"_max_metric", "_min_metric", b"_min_metric", "max_metric", b"max_metric", "metric", b"metric", "min_metric", b"min_metric", "name_contains", b"name_contains", "page_size", b"page_size", "tags", b"tags"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType__max_metric: _TypeAlias = _typing.Literal["max_metric"]  # noqa: Y015
+    _WhichOneofArgType__max_metric: _TypeAlias = _typing.Literal["_max_metric", b"_max_metric"]  # noqa: Y015
+    _WhichOneofReturnType__min_metric: _TypeAlias = _typing.Literal["min_metric"]  # noqa: Y015
+    _WhichOneofArgType__min_metric: _TypeAlias = _typing.Literal["_min_metric", b"_min_metric"]  # noqa: Y015
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__max_metric) -> _WhichOneofReturnType__max_metric | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__min_metric) -> _WhichOneofReturnType__min_metric | None: ...
+
+Global___SearchModelVersionsRequest: _TypeAlias = SearchModelVersionsRequest  # noqa: Y015
+
+@_typing.final
+class SearchModelVersionsResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    VERSIONS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def versions(self) -> _containers.RepeatedCompositeFieldContainer[Global___ModelVersion]: ...
+    def __init__(
+        self,
+        *,
+        versions: _abc.Iterable[Global___ModelVersion] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["versions", b"versions"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SearchModelVersionsResponse: _TypeAlias = SearchModelVersionsResponse  # noqa: Y015

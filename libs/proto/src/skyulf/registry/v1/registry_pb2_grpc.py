@@ -75,6 +75,11 @@ class RegistryServiceStub:
                 request_serializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteModelAliasRequest.SerializeToString,
                 response_deserializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteModelAliasResponse.FromString,
                 _registered_method=True)
+        self.SearchModelVersions = channel.unary_unary(
+                '/skyulf.registry.v1.RegistryService/SearchModelVersions',
+                request_serializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.SearchModelVersionsRequest.SerializeToString,
+                response_deserializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.SearchModelVersionsResponse.FromString,
+                _registered_method=True)
 
 
 class RegistryServiceServicer:
@@ -132,6 +137,13 @@ class RegistryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SearchModelVersions(self, request, context):
+        """Versions by model name (substring, any case), tags, and a metric threshold.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RegistryServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -174,6 +186,11 @@ def add_RegistryServiceServicer_to_server(servicer, server):
                     servicer.DeleteModelAlias,
                     request_deserializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteModelAliasRequest.FromString,
                     response_serializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteModelAliasResponse.SerializeToString,
+            ),
+            'SearchModelVersions': grpc.unary_unary_rpc_method_handler(
+                    servicer.SearchModelVersions,
+                    request_deserializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.SearchModelVersionsRequest.FromString,
+                    response_serializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.SearchModelVersionsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -393,6 +410,33 @@ class RegistryService:
             '/skyulf.registry.v1.RegistryService/DeleteModelAlias',
             skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteModelAliasRequest.SerializeToString,
             skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteModelAliasResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SearchModelVersions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.registry.v1.RegistryService/SearchModelVersions',
+            skyulf_dot_registry_dot_v1_dot_registry__pb2.SearchModelVersionsRequest.SerializeToString,
+            skyulf_dot_registry_dot_v1_dot_registry__pb2.SearchModelVersionsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -44,6 +44,8 @@ class RegistryServiceStub:
     SetModelAlias: _grpc.UnaryUnaryMultiCallable[_registry_pb2.SetModelAliasRequest, _registry_pb2.SetModelAliasResponse]
     """Points an alias (champion, challenger, any name) at a version, atomically."""
     DeleteModelAlias: _grpc.UnaryUnaryMultiCallable[_registry_pb2.DeleteModelAliasRequest, _registry_pb2.DeleteModelAliasResponse]
+    SearchModelVersions: _grpc.UnaryUnaryMultiCallable[_registry_pb2.SearchModelVersionsRequest, _registry_pb2.SearchModelVersionsResponse]
+    """Versions by model name (substring, any case), tags, and a metric threshold."""
 
 @_typing.type_check_only
 class RegistryServiceAsyncStub(RegistryServiceStub):
@@ -61,6 +63,8 @@ class RegistryServiceAsyncStub(RegistryServiceStub):
     SetModelAlias: _aio.UnaryUnaryMultiCallable[_registry_pb2.SetModelAliasRequest, _registry_pb2.SetModelAliasResponse]  # type: ignore[assignment]
     """Points an alias (champion, challenger, any name) at a version, atomically."""
     DeleteModelAlias: _aio.UnaryUnaryMultiCallable[_registry_pb2.DeleteModelAliasRequest, _registry_pb2.DeleteModelAliasResponse]  # type: ignore[assignment]
+    SearchModelVersions: _aio.UnaryUnaryMultiCallable[_registry_pb2.SearchModelVersionsRequest, _registry_pb2.SearchModelVersionsResponse]  # type: ignore[assignment]
+    """Versions by model name (substring, any case), tags, and a metric threshold."""
 
 class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
     """Owns registered models, their versions, metrics, signatures and lineage."""
@@ -123,5 +127,13 @@ class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _registry_pb2.DeleteModelAliasRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_registry_pb2.DeleteModelAliasResponse, _abc.Awaitable[_registry_pb2.DeleteModelAliasResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def SearchModelVersions(
+        self,
+        request: _registry_pb2.SearchModelVersionsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.SearchModelVersionsResponse, _abc.Awaitable[_registry_pb2.SearchModelVersionsResponse]]:
+        """Versions by model name (substring, any case), tags, and a metric threshold."""
 
 def add_RegistryServiceServicer_to_server(servicer: RegistryServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -27,6 +27,37 @@ async def list_models(
     )
 
 
+@router.get("/versions", response_model=s.ModelVersionList, responses=s.errors(400))
+async def search_versions(
+    clients: ClientsDep,
+    name_contains: Annotated[str, Query(max_length=128)] = "",
+    tag: Annotated[
+        list[str] | None, Query(description="key:value, repeatable; all must match")
+    ] = None,
+    metric: Annotated[str, Query(max_length=128)] = "",
+    min_metric: float | None = None,
+    max_metric: float | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> s.ModelVersionList:
+    """Versions across models, newest first: by name, tags and a metric threshold."""
+    request = registry_pb2.SearchModelVersionsRequest(
+        name_contains=name_contains, metric=metric, page_size=limit
+    )
+    for item in tag or []:
+        key, sep, value = item.partition(":")
+        if not sep or not key:
+            from skyulf_core.errors import InvalidArgument
+
+            raise InvalidArgument(f"tag {item!r} must be key:value", details={"field": "tag"})
+        request.tags[key] = value
+    if min_metric is not None:
+        request.min_metric = min_metric
+    if max_metric is not None:
+        request.max_metric = max_metric
+    resp = await clients.registry.SearchModelVersions(request)
+    return s.ModelVersionList(versions=[converters.model_version(v) for v in resp.versions])
+
+
 @router.get("/{name}/versions", response_model=s.ModelVersionList, responses=s.errors(404))
 async def list_versions(name: str, clients: ClientsDep) -> s.ModelVersionList:
     resp = await clients.registry.ListModelVersions(
