@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
 
 from skyulf_core.errors import FailedPrecondition, InvalidArgument, NotFound
 from skyulf_platform.artifacts.local import LocalArtifactStore
+from skyulf_registry.models import Lineage
 from skyulf_registry.service import RegistryService
 
 
@@ -125,3 +127,19 @@ def test_search_by_name_tag_and_metric(service: RegistryService, new_version: An
     assert service.search_model_versions(metric="auc", min_metric=0.1) == []
     with pytest.raises(InvalidArgument):
         service.search_model_versions(min_metric=0.5)
+
+
+def test_compare_two_versions(service: RegistryService, new_version: Any) -> None:
+    service.create_model_version(new_version(metrics={"accuracy": 0.8}))
+    changed = Lineage(
+        dataset_id="d1",
+        pipeline={"nodes": [{"id": "model", "type": "random_forest", "params": {"a": 1}}]},
+    )
+    service.create_model_version(new_version(metrics={"accuracy": 0.9, "f1": 0.7}, lineage=changed))
+    found = service.compare_model_versions("churn", 1, 2)
+    assert (found.a.version, found.b.version) == (1, 2)
+    by_name = {m: (a, b) for m, a, b in found.metrics}
+    assert by_name["accuracy"] == (0.8, 0.9)
+    assert math.isnan(by_name["f1"][0]) and by_name["f1"][1] == 0.7
+    assert found.nodes_changed == ["model"]
+    assert found.same_dataset and found.same_signature

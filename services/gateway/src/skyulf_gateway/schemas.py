@@ -187,6 +187,21 @@ class ModelVersionPublic(BaseModel):
     aliases: list[str] = []
 
 
+class MetricDeltaPublic(BaseModel):
+    metric: str
+    a: float | None
+    b: float | None
+
+
+class ModelVersionComparison(BaseModel):
+    a: ModelVersionPublic
+    b: ModelVersionPublic
+    metrics: list[MetricDeltaPublic]
+    nodes_changed: list[str] = Field(description="pipeline nodes added, removed or changed in b")
+    same_dataset: bool
+    same_signature: bool
+
+
 class ModelVersionUpdate(BaseModel):
     description: str | None = Field(default=None, max_length=10_000)
     tags: dict[str, str] | None = Field(default=None, description="replaces all tags")

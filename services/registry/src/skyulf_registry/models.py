@@ -59,3 +59,12 @@ class RegisteredModel(BaseModel):
 class ModelPage(BaseModel):
     models: list[RegisteredModel]
     total: int
+
+
+class Comparison(BaseModel):
+    a: ModelVersion
+    b: ModelVersion
+    metrics: list[tuple[str, float, float]]  # (metric, a, b); NaN where missing
+    nodes_changed: list[str]
+    same_dataset: bool
+    same_signature: bool

@@ -17,7 +17,14 @@ from skyulf_platform.db.base import utcnow
 from skyulf_platform.db.uow import UnitOfWork
 from skyulf_registry import repository as repo
 from skyulf_registry.db.tables import ModelVersionRow
-from skyulf_registry.models import AliasMove, ModelAlias, ModelPage, ModelVersion, NewModelVersion
+from skyulf_registry.models import (
+    AliasMove,
+    Comparison,
+    ModelAlias,
+    ModelPage,
+    ModelVersion,
+    NewModelVersion,
+)
 
 log = logging.getLogger(__name__)
 
@@ -355,6 +362,35 @@ class RegistryService:
             if len(out) == limit:
                 break
         return out
+
+    def compare_model_versions(self, name: str, version_a: int, version_b: int) -> Comparison:
+        a = self.get_model_version(name, _positive(version_a))
+        b = self.get_model_version(name, _positive(version_b))
+        names = sorted(set(a.metrics) | set(b.metrics))
+        nan = float("nan")
+        return Comparison(
+            a=a,
+            b=b,
+            metrics=[(m, a.metrics.get(m, nan), b.metrics.get(m, nan)) for m in names],
+            nodes_changed=_nodes_changed(a.lineage.pipeline, b.lineage.pipeline),
+            same_dataset=a.lineage.dataset_id == b.lineage.dataset_id,
+            same_signature=a.signature == b.signature,
+        )
+
+
+def _nodes(pipeline: object) -> dict[str, object]:
+    nodes = pipeline.get("nodes") if isinstance(pipeline, dict) else None
+    if not isinstance(nodes, list):
+        return {}
+    return {
+        str(n.get("id")): (n.get("type"), n.get("params")) for n in nodes if isinstance(n, dict)
+    }
+
+
+def _nodes_changed(a: object, b: object) -> list[str]:
+    """Node ids added, removed, or with another type or other parameters."""
+    na, nb = _nodes(a), _nodes(b)
+    return sorted(i for i in set(na) | set(nb) if na.get(i) != nb.get(i))
 
 
 def _positive(version: int) -> int:

@@ -113,3 +113,21 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
             )
         )
         return pb.SearchModelVersionsResponse(versions=[conv.version_to_proto(v) for v in found])
+
+    async def CompareModelVersions(
+        self, request: pb.CompareModelVersionsRequest, context: aio.ServicerContext
+    ) -> pb.CompareModelVersionsResponse:
+        found = await asyncio.to_thread(
+            self.service.compare_model_versions,
+            request.name,
+            request.version_a,
+            request.version_b,
+        )
+        return pb.CompareModelVersionsResponse(
+            a=conv.version_to_proto(found.a),
+            b=conv.version_to_proto(found.b),
+            metrics=[pb.MetricDelta(metric=m, a=x, b=y) for m, x, y in found.metrics],
+            nodes_changed=found.nodes_changed,
+            same_dataset=found.same_dataset,
+            same_signature=found.same_signature,
+        )

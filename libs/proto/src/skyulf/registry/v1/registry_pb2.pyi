@@ -765,3 +765,94 @@ class SearchModelVersionsResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___SearchModelVersionsResponse: _TypeAlias = SearchModelVersionsResponse  # noqa: Y015
+
+@_typing.final
+class CompareModelVersionsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    VERSION_A_FIELD_NUMBER: _builtins.int
+    VERSION_B_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    version_a: _builtins.int
+    version_b: _builtins.int
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        version_a: _builtins.int = ...,
+        version_b: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["name", b"name", "version_a", b"version_a", "version_b", b"version_b"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CompareModelVersionsRequest: _TypeAlias = CompareModelVersionsRequest  # noqa: Y015
+
+@_typing.final
+class MetricDelta(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    METRIC_FIELD_NUMBER: _builtins.int
+    A_FIELD_NUMBER: _builtins.int
+    B_FIELD_NUMBER: _builtins.int
+    metric: _builtins.str
+    a: _builtins.float
+    """NaN where a version lacks the metric."""
+    b: _builtins.float
+    def __init__(
+        self,
+        *,
+        metric: _builtins.str = ...,
+        a: _builtins.float = ...,
+        b: _builtins.float = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["a", b"a", "b", b"b", "metric", b"metric"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MetricDelta: _TypeAlias = MetricDelta  # noqa: Y015
+
+@_typing.final
+class CompareModelVersionsResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    A_FIELD_NUMBER: _builtins.int
+    B_FIELD_NUMBER: _builtins.int
+    METRICS_FIELD_NUMBER: _builtins.int
+    NODES_CHANGED_FIELD_NUMBER: _builtins.int
+    SAME_DATASET_FIELD_NUMBER: _builtins.int
+    SAME_SIGNATURE_FIELD_NUMBER: _builtins.int
+    same_dataset: _builtins.bool
+    same_signature: _builtins.bool
+    @_builtins.property
+    def a(self) -> Global___ModelVersion: ...
+    @_builtins.property
+    def b(self) -> Global___ModelVersion: ...
+    @_builtins.property
+    def metrics(self) -> _containers.RepeatedCompositeFieldContainer[Global___MetricDelta]: ...
+    @_builtins.property
+    def nodes_changed(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Pipeline nodes (by id) added, removed or with other type or parameters in b."""
+
+    def __init__(
+        self,
+        *,
+        a: Global___ModelVersion | None = ...,
+        b: Global___ModelVersion | None = ...,
+        metrics: _abc.Iterable[Global___MetricDelta] | None = ...,
+        nodes_changed: _abc.Iterable[_builtins.str] | None = ...,
+        same_dataset: _builtins.bool = ...,
+        same_signature: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["a", b"a", "b", b"b"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["a", b"a", "b", b"b", "metrics", b"metrics", "nodes_changed", b"nodes_changed", "same_dataset", b"same_dataset", "same_signature", b"same_signature"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CompareModelVersionsResponse: _TypeAlias = CompareModelVersionsResponse  # noqa: Y015

@@ -80,6 +80,11 @@ class RegistryServiceStub:
                 request_serializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.SearchModelVersionsRequest.SerializeToString,
                 response_deserializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.SearchModelVersionsResponse.FromString,
                 _registered_method=True)
+        self.CompareModelVersions = channel.unary_unary(
+                '/skyulf.registry.v1.RegistryService/CompareModelVersions',
+                request_serializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.CompareModelVersionsRequest.SerializeToString,
+                response_deserializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.CompareModelVersionsResponse.FromString,
+                _registered_method=True)
 
 
 class RegistryServiceServicer:
@@ -144,6 +149,13 @@ class RegistryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CompareModelVersions(self, request, context):
+        """Two versions side by side, and what differs: metrics, node parameters, lineage, signature.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RegistryServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -191,6 +203,11 @@ def add_RegistryServiceServicer_to_server(servicer, server):
                     servicer.SearchModelVersions,
                     request_deserializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.SearchModelVersionsRequest.FromString,
                     response_serializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.SearchModelVersionsResponse.SerializeToString,
+            ),
+            'CompareModelVersions': grpc.unary_unary_rpc_method_handler(
+                    servicer.CompareModelVersions,
+                    request_deserializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.CompareModelVersionsRequest.FromString,
+                    response_serializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.CompareModelVersionsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -437,6 +454,33 @@ class RegistryService:
             '/skyulf.registry.v1.RegistryService/SearchModelVersions',
             skyulf_dot_registry_dot_v1_dot_registry__pb2.SearchModelVersionsRequest.SerializeToString,
             skyulf_dot_registry_dot_v1_dot_registry__pb2.SearchModelVersionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CompareModelVersions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.registry.v1.RegistryService/CompareModelVersions',
+            skyulf_dot_registry_dot_v1_dot_registry__pb2.CompareModelVersionsRequest.SerializeToString,
+            skyulf_dot_registry_dot_v1_dot_registry__pb2.CompareModelVersionsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -46,6 +46,8 @@ class RegistryServiceStub:
     DeleteModelAlias: _grpc.UnaryUnaryMultiCallable[_registry_pb2.DeleteModelAliasRequest, _registry_pb2.DeleteModelAliasResponse]
     SearchModelVersions: _grpc.UnaryUnaryMultiCallable[_registry_pb2.SearchModelVersionsRequest, _registry_pb2.SearchModelVersionsResponse]
     """Versions by model name (substring, any case), tags, and a metric threshold."""
+    CompareModelVersions: _grpc.UnaryUnaryMultiCallable[_registry_pb2.CompareModelVersionsRequest, _registry_pb2.CompareModelVersionsResponse]
+    """Two versions side by side, and what differs: metrics, node parameters, lineage, signature."""
 
 @_typing.type_check_only
 class RegistryServiceAsyncStub(RegistryServiceStub):
@@ -65,6 +67,8 @@ class RegistryServiceAsyncStub(RegistryServiceStub):
     DeleteModelAlias: _aio.UnaryUnaryMultiCallable[_registry_pb2.DeleteModelAliasRequest, _registry_pb2.DeleteModelAliasResponse]  # type: ignore[assignment]
     SearchModelVersions: _aio.UnaryUnaryMultiCallable[_registry_pb2.SearchModelVersionsRequest, _registry_pb2.SearchModelVersionsResponse]  # type: ignore[assignment]
     """Versions by model name (substring, any case), tags, and a metric threshold."""
+    CompareModelVersions: _aio.UnaryUnaryMultiCallable[_registry_pb2.CompareModelVersionsRequest, _registry_pb2.CompareModelVersionsResponse]  # type: ignore[assignment]
+    """Two versions side by side, and what differs: metrics, node parameters, lineage, signature."""
 
 class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
     """Owns registered models, their versions, metrics, signatures and lineage."""
@@ -135,5 +139,13 @@ class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_registry_pb2.SearchModelVersionsResponse, _abc.Awaitable[_registry_pb2.SearchModelVersionsResponse]]:
         """Versions by model name (substring, any case), tags, and a metric threshold."""
+
+    @_abc_1.abstractmethod
+    def CompareModelVersions(
+        self,
+        request: _registry_pb2.CompareModelVersionsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.CompareModelVersionsResponse, _abc.Awaitable[_registry_pb2.CompareModelVersionsResponse]]:
+        """Two versions side by side, and what differs: metrics, node parameters, lineage, signature."""
 
 def add_RegistryServiceServicer_to_server(servicer: RegistryServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -81,6 +82,38 @@ async def get_version(name: str, version: str, clients: ClientsDep) -> s.ModelVe
         request = registry_pb2.GetModelVersionRequest(name=name, alias=version)
     resp = await clients.registry.GetModelVersion(request)
     return converters.model_version(resp.model_version)
+
+
+@router.get(
+    "/{name}/compare",
+    response_model=s.ModelVersionComparison,
+    responses=s.errors(400, 404),
+)
+async def compare_versions(
+    name: str,
+    clients: ClientsDep,
+    a: Annotated[int, Query(ge=1, le=s.INT32_MAX)],
+    b: Annotated[int, Query(ge=1, le=s.INT32_MAX)],
+) -> s.ModelVersionComparison:
+    """Two versions side by side: metrics, changed pipeline nodes, dataset, signature."""
+    resp = await clients.registry.CompareModelVersions(
+        registry_pb2.CompareModelVersionsRequest(name=name, version_a=a, version_b=b)
+    )
+    return s.ModelVersionComparison(
+        a=converters.model_version(resp.a),
+        b=converters.model_version(resp.b),
+        metrics=[
+            s.MetricDeltaPublic(
+                metric=m.metric,
+                a=None if math.isnan(m.a) else m.a,
+                b=None if math.isnan(m.b) else m.b,
+            )
+            for m in resp.metrics
+        ],
+        nodes_changed=list(resp.nodes_changed),
+        same_dataset=resp.same_dataset,
+        same_signature=resp.same_signature,
+    )
 
 
 @router.patch(
