@@ -59,7 +59,7 @@ async def search_versions(
     return s.ModelVersionList(versions=[converters.model_version(v) for v in resp.versions])
 
 
-@router.get("/{name}/versions", response_model=s.ModelVersionList, responses=s.errors(404))
+@router.get("/{name}/versions", response_model=s.ModelVersionList, responses=s.errors(400, 404))
 async def list_versions(name: str, clients: ClientsDep) -> s.ModelVersionList:
     resp = await clients.registry.ListModelVersions(
         registry_pb2.ListModelVersionsRequest(name=name)
@@ -173,7 +173,7 @@ async def set_alias(
 @router.delete(
     "/{name}/aliases/{alias}",
     response_model=s.ModelAliasPublic,
-    responses=s.errors(404, 409),
+    responses=s.errors(400, 404, 409),
 )
 async def delete_alias(
     name: str, alias: str, clients: ClientsDep, allow_protected: bool = False
