@@ -90,7 +90,9 @@ def deployment_settings(tmp_path: Path) -> DeploymentSettings:
 class FakeRegistry:
     """Every model exists at versions 1..3."""
 
-    def resolve(self, model_name: str, version: int) -> ResolvedVersion:
+    def resolve(self, model_name: str, version: int, alias: str = "") -> ResolvedVersion:
+        if alias:
+            raise NotFound(f"model {model_name!r} has no alias {alias!r}")
         if version > 3:
             raise NotFound(f"model {model_name!r} has no version {version}")
         return ResolvedVersion(model_name=model_name, version=version or 3)

@@ -159,12 +159,14 @@ async def test_tampered_or_unsigned_bundle_is_refused(
         data[len(data) // 2] ^= 0x01
         path.write_bytes(bytes(data))
     version = await stack.register("tampered", bundle)
-    await stack.deployments.CreateDeployment(
-        dpb.CreateDeploymentRequest(model_name="tampered", model_version=version)
-    )
+    # The prediction server loads the bundle before the deployment exists: it is refused.
+    with pytest.raises(grpc.aio.AioRpcError) as exc:
+        await stack.deployments.CreateDeployment(
+            dpb.CreateDeploymentRequest(model_name="tampered", model_version=version)
+        )
+    assert exc.value.code() == grpc.StatusCode.DATA_LOSS
     reply = await _rest_infer(stack, "tampered", rows)
-    assert reply.status_code == 500
-    assert reply.json()["error"]["code"] == "DATA_LOSS"
+    assert reply.status_code == 404
 
 
 async def test_concurrent_first_requests_load_once(

@@ -73,3 +73,25 @@ def test_concurrent_retries_of_one_job_register_it_once(
     assert not errors, errors
     assert {r.version for r in results} == {1}
     assert [v.version for v in service.list_model_versions("churn")] == [1]
+
+
+def test_concurrent_alias_moves_are_atomic(service: RegistryService, new_version: Any) -> None:
+    """Threads move `champion` between versions at once (and create it at once): every move
+    succeeds, the alias ends on exactly one version, and the moves form one chain: each move's
+    previous version is the version the move before it set."""
+    for _ in range(THREADS):
+        service.create_model_version(new_version("churn"))
+    moves = _at_once(THREADS, lambda i: service.set_model_alias("churn", "champion", i + 1))
+    errors = [m for m in moves if isinstance(m, Exception)]
+    assert not errors, errors
+    assert sorted(m.alias.version for m in moves) == list(range(1, THREADS + 1))
+    # Exactly one move created the alias; the others each replaced a distinct earlier value.
+    previous = [m.previous_version for m in moves]
+    assert previous.count(0) == 1
+    assert len(set(previous)) == THREADS
+    final = service.get_model_version("churn", alias="champion")
+    assert final.aliases == ["champion"]
+    # The final version is the one no move replaced.
+    assert {final.version} == set(range(1, THREADS + 1)) - set(previous)
+    versions = service.list_model_versions("churn")
+    assert sum("champion" in v.aliases for v in versions) == 1

@@ -13,6 +13,7 @@ import pytest
 from sklearn.linear_model import LinearRegression
 
 from skyulf_core.bundle import MANIFEST_FILE, MODEL_FILE, FittedPipeline
+from skyulf_core.bundle.pipeline import ONNX_FILE
 from skyulf_core.errors import DataLoss, InvalidArgument
 from skyulf_core.graph import train_pipeline
 
@@ -60,8 +61,10 @@ def test_files_round_trip_gives_identical_predictions(
     fitted: FittedPipeline, churn: pd.DataFrame
 ) -> None:
     files = fitted.to_files()
-    assert set(files) == {MANIFEST_FILE, MODEL_FILE}
+    # The forest is served by ONNX Runtime: it converts and agrees with scikit-learn.
+    assert set(files) == {MANIFEST_FILE, MODEL_FILE, ONNX_FILE}
     manifest = json.loads(files[MANIFEST_FILE])
+    assert manifest["runtime"] == "onnxruntime"
     assert [r["node_id"] for r in manifest["records"]] == [
         "drop",
         "flag",
@@ -74,7 +77,8 @@ def test_files_round_trip_gives_identical_predictions(
     a, b = fitted.predict(churn), loaded.predict(churn)
     assert a == b
     assert len(a.predictions) == 300
-    assert all(abs(sum(p.values()) - 1) < 1e-9 for p in a.probabilities)
+    # float32 probabilities from ONNX Runtime (see skyulf_core.bundle.compiled).
+    assert all(abs(sum(p.values()) - 1) < 1e-6 for p in a.probabilities)
 
 
 def test_missing_column_is_named(fitted: FittedPipeline, churn: pd.DataFrame) -> None:

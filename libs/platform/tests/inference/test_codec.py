@@ -12,6 +12,7 @@ import pytest
 
 from inference import grpc_predict_v2_pb2 as pb
 from skyulf_errors import InvalidArgument
+from skyulf_platform.inference import codec
 from skyulf_platform.inference.codec import (
     DecodedPrediction,
     infer_request_from_json,
@@ -259,3 +260,33 @@ def test_response_json_round_trip() -> None:
     back = infer_response_from_json(body)
     assert infer_response_to_prediction(back).predictions == [1.5, None]
     assert back.model_version == "2"
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [{"a": 1, "b": 2.5, "c": "x", "d": True}, {"a": 2, "b": None, "c": None, "d": False}],
+        [{"a": 1}, {"a": None}],  # an integer column with a missing value is FP64
+        [{"a": True}, {"a": None}],  # booleans with a missing value
+        [{"a": 1, "b": "x"}, {"b": "y"}],  # an absent key
+        [{"a": 2**70}],  # beyond int64: the frame path decides
+        [{"a": 1}, {"a": "x"}],  # mixed: the frame path decides
+        [{"a": float("nan")}],
+    ],
+)
+def test_rows_encode_like_their_frame(rows: list) -> None:
+    fast = codec.rows_to_infer_request(rows)
+    via_frame = codec.frame_to_infer_request(pd.DataFrame.from_records(rows))
+    assert fast == via_frame
+
+
+def test_columns_decode_without_pandas_like_the_frame() -> None:
+    rows = [{"a": 1, "b": 2.5, "c": "x", "d": True}, {"a": 2, "b": None, "c": None, "d": None}]
+    request = codec.rows_to_infer_request(rows)
+    columns = codec.infer_request_to_columns(request)
+    assert columns["a"].dtype == np.int64 and columns["a"].tolist() == [1, 2]
+    assert np.isnan(columns["b"][1])
+    assert columns["c"].tolist() == ["x", None]
+    assert columns["d"].tolist() == [True, None]
+    frame = codec.infer_request_to_frame(request)
+    assert frame["c"].dtype == object and frame["c"].tolist() == ["x", None]

@@ -16,7 +16,7 @@ from pathlib import Path
 from skyulf.deployment.v1 import deployment_pb2, deployment_pb2_grpc
 from skyulf.registry.v1 import registry_pb2
 from skyulf_deployment.grpc.servicer import DeploymentServicer
-from skyulf_deployment.peers import RegistryClient
+from skyulf_deployment.peers import PredictorClient, RegistryClient
 from skyulf_deployment.service import DeploymentService
 from skyulf_deployment.settings import get_predictor_settings, get_settings
 from skyulf_platform.checks import database_check, peer_check
@@ -37,6 +37,7 @@ def build_service(settings: PlatformSettings) -> DeploymentService:
     return DeploymentService(
         UnitOfWork(make_engine(settings.resolved_database_url())),
         RegistryClient.connect(settings.registry_addr),
+        PredictorClient.connect(settings.predictor_addr),
     )
 
 
@@ -50,6 +51,8 @@ async def assemble(settings: PlatformSettings) -> Assembly:
         await registry.close()
         assert isinstance(service.registry, RegistryClient)
         service.registry.close()
+        assert isinstance(service.loader, PredictorClient)
+        service.loader.close()
         service.uow.engine.dispose()
 
     return Assembly(

@@ -22,6 +22,12 @@ class Deployment(BaseModel):
     status: DeploymentStatus
     created_at: datetime
     updated_at: datetime
+    # Follows this alias of model_name when set (model_version: where it pointed last).
+    model_alias: str = ""
+    previous_version: int = 0
+    canary_version: int = 0
+    canary_percent: int = 0
+    last_error: str = ""
 
 
 class ResolvedVersion(BaseModel):

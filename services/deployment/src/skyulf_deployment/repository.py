@@ -20,14 +20,22 @@ def _out(row: DeploymentRow) -> Deployment:
         status=DeploymentStatus(row.status),
         created_at=row.created_at,
         updated_at=row.updated_at,
+        model_alias=row.model_alias or "",
+        previous_version=row.previous_version or 0,
+        canary_version=row.canary_version or 0,
+        canary_percent=row.canary_percent,
+        last_error=row.last_error,
     )
 
 
-def insert(session: Session, name: str, model_name: str, version: int, now: datetime) -> Deployment:
+def insert(
+    session: Session, name: str, model_name: str, version: int, alias: str, now: datetime
+) -> Deployment:
     row = DeploymentRow(
         name=name,
         model_name=model_name,
         model_version=version,
+        model_alias=alias or None,
         status=DeploymentStatus.ACTIVE,
         active_name=name,
         created_at=now,
@@ -62,3 +70,35 @@ def mark_deleted(session: Session, deployment_id: str, now: datetime) -> Deploym
     row.updated_at = now
     session.flush()
     return _out(row)
+
+
+def retarget(
+    session: Session,
+    deployment_id: str,
+    *,
+    version: int,
+    alias: str,
+    canary_version: int,
+    canary_percent: int,
+    now: datetime,
+) -> Deployment:
+    """Serve ``version`` (following ``alias`` if set) with the given canary; the version served
+    before becomes the rollback target when it changes."""
+    row = session.get_one(DeploymentRow, deployment_id, with_for_update=True)
+    if version != row.model_version:
+        row.previous_version = row.model_version
+    row.model_version = version
+    row.model_alias = alias or None
+    row.canary_version = canary_version or None
+    row.canary_percent = canary_percent if canary_version else 0
+    row.last_error = ""
+    row.updated_at = now
+    session.flush()
+    return _out(row)
+
+
+def record_error(session: Session, deployment_id: str, error: str, now: datetime) -> None:
+    row = session.get_one(DeploymentRow, deployment_id)
+    row.last_error = error
+    row.updated_at = now
+    session.flush()

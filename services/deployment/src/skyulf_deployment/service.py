@@ -7,7 +7,13 @@ import re
 import uuid
 from typing import Protocol
 
-from skyulf_core.errors import AlreadyExists, InvalidArgument, NotFound
+from skyulf_core.errors import (
+    AlreadyExists,
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    SkyulfError,
+)
 from skyulf_deployment import repository as repo
 from skyulf_deployment.models import Deployment, DeploymentStatus, ResolvedVersion
 from skyulf_platform.db.base import utcnow
@@ -19,8 +25,19 @@ NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 
 class VersionResolver(Protocol):
-    def resolve(self, model_name: str, version: int) -> ResolvedVersion:
-        """The registered version (0 = latest); raises NotFound naming model and version."""
+    def resolve(self, model_name: str, version: int, alias: str = "") -> ResolvedVersion:
+        """The registered version (0 = latest, or the one ``alias`` points at); raises NotFound
+        naming model and version."""
+
+
+class ModelLoader(Protocol):
+    def load(self, model_name: str, version: int) -> str:
+        """Has a prediction server load and verify the version; raises why it cannot."""
+
+
+class _NoLoader:
+    def load(self, model_name: str, version: int) -> str:
+        return ""
 
 
 def _check_name(value: str, field: str) -> None:
@@ -41,12 +58,15 @@ def _is_uuid(value: str) -> bool:
 
 
 class DeploymentService:
-    def __init__(self, uow: UnitOfWork, registry: VersionResolver) -> None:
+    def __init__(
+        self, uow: UnitOfWork, registry: VersionResolver, loader: ModelLoader | None = None
+    ) -> None:
         self.uow = uow
         self.registry = registry
+        self.loader = loader or _NoLoader()
 
     def create_deployment(
-        self, model_name: str, model_version: int = 0, name: str = ""
+        self, model_name: str, model_version: int = 0, name: str = "", alias: str = ""
     ) -> Deployment:
         _check_name(model_name, "model_name")
         name = name or model_name
@@ -56,12 +76,20 @@ class DeploymentService:
                 f"model_version must be 0 (latest) or positive, not {model_version}",
                 details={"field": "model_version"},
             )
-        resolved = self.registry.resolve(model_name, model_version)
+        if alias and model_version:
+            raise InvalidArgument(
+                "give model_version or model_alias, not both", details={"field": "model_alias"}
+            )
+        resolved = self.registry.resolve(model_name, model_version, alias)
+        # A bundle that does not load is never deployed (the error says why).
+        self.loader.load(resolved.model_name, resolved.version)
         try:
             with self.uow() as session:
                 if repo.active_by_name(session, name) is not None:
                     raise self._taken(name)
-                created = repo.insert(session, name, model_name, resolved.version, utcnow())
+                created = repo.insert(
+                    session, name, resolved.model_name, resolved.version, alias, utcnow()
+                )
         except AlreadyExists as e:
             # Another deployment of the same name won the race to the unique constraint.
             raise self._taken(name) from e
@@ -112,3 +140,77 @@ class DeploymentService:
             deleted = repo.mark_deleted(session, found.id, utcnow())
         log.info("deleted deployment %s", deleted.name, extra={"deployment_id": deleted.id})
         return deleted
+
+    def update_deployment(
+        self,
+        ref: str,
+        *,
+        model_version: int = 0,
+        model_alias: str = "",
+        canary_version: int = 0,
+        canary_percent: int = 0,
+    ) -> Deployment:
+        """Moves the endpoint to a version or alias and/or sets its canary. Every version that
+        is to take traffic is loaded and verified by a prediction server first; when one fails,
+        nothing changes and ``last_error`` says why (and the error is raised)."""
+        if model_version < 0 or canary_version < 0:
+            raise InvalidArgument("versions must be positive", details={"field": "model_version"})
+        if model_alias and model_version:
+            raise InvalidArgument(
+                "give model_version or model_alias, not both", details={"field": "model_alias"}
+            )
+        if not 0 <= canary_percent <= 100 or (canary_percent and not canary_version):
+            raise InvalidArgument(
+                "canary_percent is 0-100 and needs canary_version",
+                details={"field": "canary_percent"},
+            )
+        current = self.get_active(ref)
+        if model_version or model_alias:
+            target = self.registry.resolve(current.model_name, model_version, model_alias)
+            version, alias = target.version, model_alias
+        else:
+            version, alias = current.model_version, current.model_alias
+        if canary_version:
+            self.registry.resolve(current.model_name, canary_version)
+        for v in dict.fromkeys(x for x in (version, canary_version) if x):
+            self._verify(current, v)
+        with self.uow() as session:
+            moved = repo.retarget(
+                session,
+                current.id,
+                version=version,
+                alias=alias,
+                canary_version=canary_version,
+                canary_percent=canary_percent,
+                now=utcnow(),
+            )
+        log.info(
+            "deployment %s now serves %s version %d%s",
+            moved.name,
+            moved.model_name,
+            moved.model_version,
+            f" (canary version {canary_version} at {canary_percent}%)" if canary_version else "",
+            extra={"deployment_id": moved.id, "model": moved.model_name},
+        )
+        return moved
+
+    def rollback_deployment(self, ref: str) -> Deployment:
+        """Back to the version served before the last move (as a fixed version, no canary)."""
+        current = self.get_active(ref)
+        if not current.previous_version:
+            raise FailedPrecondition(
+                f"deployment {current.name!r} has no previous version to roll back to",
+                details={"deployment_id": current.id},
+            )
+        return self.update_deployment(current.id, model_version=current.previous_version)
+
+    def _verify(self, deployment: Deployment, version: int) -> None:
+        try:
+            self.loader.load(deployment.model_name, version)
+        except SkyulfError as e:
+            reason = f"{deployment.model_name} version {version} did not load: {e.message}"
+            with self.uow() as session:
+                repo.record_error(session, deployment.id, reason, utcnow())
+            raise FailedPrecondition(
+                reason, details={"deployment_id": deployment.id, "version": version}
+            ) from e

@@ -16,6 +16,8 @@ class PredictorSettings(PlatformSettings):
     # How long a deployment lookup is trusted before it is asked again, in seconds: a redeploy
     # or a deletion takes effect within this time.
     deployment_ttl_seconds: float = 3.0
+    # Loaded models kept (the bundle cache): endpoints' models always, others until this bound.
+    max_loaded_models: int = 16
 
     def rest_port(self) -> int:
         return self.http_port if self.http_port is not None else DEFAULT_PORTS["predictor"]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from grpc import aio
 from grpc_health.v1 import health_pb2_grpc
 
+from inference import grpc_predict_v2_pb2_grpc
 from skyulf.advisor.v1 import advisor_pb2_grpc
 from skyulf.deployment.v1 import deployment_pb2_grpc
 from skyulf.ingestion.v1 import ingestion_pb2_grpc
@@ -26,6 +27,8 @@ class ServiceClients:
     registry: registry_pb2_grpc.RegistryServiceStub
     deployment: deployment_pb2_grpc.DeploymentServiceStub
     advisor: advisor_pb2_grpc.AdvisorServiceStub
+    # The prediction servers: /predict goes straight to them (one hop, not two).
+    predictor: grpc_predict_v2_pb2_grpc.GRPCInferenceServiceStub
 
     @classmethod
     def connect(cls, settings: PlatformSettings) -> ServiceClients:
@@ -35,6 +38,7 @@ class ServiceClients:
             "registry": settings.registry_addr,
             "deployment": settings.deployment_addr,
             "advisor": settings.advisor_addr,
+            "predictor": settings.predictor_addr,
         }
         ch = {name: aio_channel(addr, service=name) for name, addr in addrs.items()}
         return cls(
@@ -44,6 +48,7 @@ class ServiceClients:
             registry=registry_pb2_grpc.RegistryServiceStub(ch["registry"]),
             deployment=deployment_pb2_grpc.DeploymentServiceStub(ch["deployment"]),
             advisor=advisor_pb2_grpc.AdvisorServiceStub(ch["advisor"]),
+            predictor=grpc_predict_v2_pb2_grpc.GRPCInferenceServiceStub(ch["predictor"]),
         )
 
     def health(self, service: str) -> health_pb2_grpc.HealthStub:

@@ -199,6 +199,21 @@ def model_version(v: registry_pb2.ModelVersion) -> s.ModelVersionPublic:
         ),
         bundle_uri=v.bundle_uri,
         created_at=_ts(v, "created_at"),
+        runtime=v.runtime or "sklearn",
+        description=v.description,
+        tags=dict(v.tags),
+        aliases=list(v.aliases),
+    )
+
+
+def model_alias(a: registry_pb2.ModelAlias, previous: int | None = None) -> s.ModelAliasPublic:
+    return s.ModelAliasPublic(
+        name=a.name,
+        alias=a.alias,
+        version=a.version,
+        protected=a.protected,
+        updated_at=_ts(a, "updated_at"),
+        previous_version=previous,
     )
 
 
@@ -221,6 +236,11 @@ def deployment(d: deployment_pb2.Deployment) -> s.DeploymentPublic:
         status=_enum_name(deployment_pb2.DeploymentStatus, d.status, "DEPLOYMENT_STATUS_"),  # type: ignore[arg-type]
         created_at=_ts(d, "created_at"),
         updated_at=_ts(d, "updated_at"),
+        model_alias=d.model_alias or None,
+        previous_version=d.previous_version or None,
+        canary_version=d.canary_version or None,
+        canary_percent=d.canary_percent,
+        last_error=d.last_error or None,
     )
 
 

@@ -264,6 +264,51 @@ class ModelVersionPublic(BaseModel):
     lineage: LineagePublic
     bundle_uri: str
     created_at: datetime | None
+    runtime: str = Field(
+        default="sklearn",
+        description="what serves the version: onnxruntime (compiled, checked equal to "
+        "scikit-learn when written) or sklearn",
+    )
+    description: str = ""
+    tags: dict[str, str] = {}
+    aliases: list[str] = []
+
+
+class MetricDeltaPublic(BaseModel):
+    metric: str
+    a: float | None
+    b: float | None
+
+
+class ModelVersionComparison(BaseModel):
+    a: ModelVersionPublic
+    b: ModelVersionPublic
+    metrics: list[MetricDeltaPublic]
+    nodes_changed: list[str] = Field(description="pipeline nodes added, removed or changed in b")
+    same_dataset: bool
+    same_signature: bool
+
+
+class ModelVersionUpdate(BaseModel):
+    description: str | None = Field(default=None, max_length=10_000)
+    tags: dict[str, str] | None = Field(default=None, description="replaces all tags")
+
+
+class ModelAliasSet(BaseModel):
+    version: int = Field(ge=1, le=INT32_MAX)
+    protected: bool = False
+    allow_protected: bool = Field(
+        default=False, description="needed to move or unprotect a protected alias"
+    )
+
+
+class ModelAliasPublic(BaseModel):
+    name: str
+    alias: str
+    version: int
+    protected: bool
+    updated_at: datetime | None
+    previous_version: int | None = None
 
 
 class RegisteredModelPublic(BaseModel):
@@ -288,7 +333,21 @@ class DeploymentCreate(BaseModel):
     model_version: int | None = Field(
         default=None, ge=1, le=INT32_MAX, description="omit for the latest"
     )
+    model_alias: str | None = Field(
+        default=None, max_length=64, description="follow this alias instead of a version"
+    )
     name: str | None = None
+
+
+class DeploymentUpdate(BaseModel):
+    """Give model_version or model_alias to move the endpoint; canary_* to set its canary."""
+
+    model_version: int | None = Field(default=None, ge=1, le=INT32_MAX)
+    model_alias: str | None = Field(default=None, max_length=64)
+    canary_version: int | None = Field(
+        default=None, ge=1, le=INT32_MAX, description="omit (or percent 0) for no canary"
+    )
+    canary_percent: int = Field(default=0, ge=0, le=100)
 
 
 class DeploymentPublic(BaseModel):
@@ -299,6 +358,13 @@ class DeploymentPublic(BaseModel):
     status: Literal["ACTIVE", "DELETED", "UNSPECIFIED"]
     created_at: datetime | None
     updated_at: datetime | None
+    model_alias: str | None = None
+    previous_version: int | None = None
+    canary_version: int | None = None
+    canary_percent: int = 0
+    last_error: str | None = Field(
+        default=None, description="why the last requested version did not take traffic"
+    )
 
 
 class DeploymentList(BaseModel):

@@ -91,6 +91,7 @@ class RegistryClient:
         job_id: str,
         pipeline: dict[str, Any],
         node_id: str = "",
+        runtime: str = "",
     ) -> RegisteredVersion:
         request = registry_pb2.CreateModelVersionRequest(
             name=name,
@@ -106,6 +107,7 @@ class RegistryClient:
                 node_id=node_id,
                 pipeline_json=json.dumps(pipeline),
             ),
+            runtime=runtime,
         )
         with translated("registry"):
             resp = self.stub.CreateModelVersion(

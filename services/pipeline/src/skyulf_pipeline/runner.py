@@ -278,6 +278,7 @@ class TrainingRunner:
             job_id=job.id,
             node_id=trained.node_id,
             pipeline=job.graph,
+            runtime=trained.fitted.runtime,
         )
         if version.bundle_checksum and version.bundle_checksum != bundle.manifest_sha256:
             # An earlier attempt registered this model node: its version (and its metrics)

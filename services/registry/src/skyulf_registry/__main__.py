@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from skyulf.registry.v1 import registry_pb2, registry_pb2_grpc
+from skyulf_platform.artifacts import open_store
 from skyulf_platform.checks import database_check
 from skyulf_platform.db.engine import make_engine
 from skyulf_platform.db.uow import UnitOfWork
@@ -20,7 +21,9 @@ SERVICE_NAME = registry_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_
 
 
 def build_service(settings: PlatformSettings) -> RegistryService:
-    return RegistryService(UnitOfWork(make_engine(settings.resolved_database_url())))
+    return RegistryService(
+        UnitOfWork(make_engine(settings.resolved_database_url())), open_store(settings)
+    )
 
 
 async def assemble(settings: PlatformSettings) -> Assembly:

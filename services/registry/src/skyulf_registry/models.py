@@ -26,11 +26,28 @@ class NewModelVersion(BaseModel):
     metrics: dict[str, float] = Field(default_factory=dict)
     signature: Any | None = None
     lineage: Lineage = Field(default_factory=Lineage)
+    runtime: str = "sklearn"
+    description: str = ""
+    tags: dict[str, str] = Field(default_factory=dict)
 
 
 class ModelVersion(NewModelVersion):
     version: int
     created_at: datetime
+    aliases: list[str] = Field(default_factory=list)
+
+
+class ModelAlias(BaseModel):
+    name: str
+    alias: str
+    version: int
+    protected: bool
+    updated_at: datetime
+
+
+class AliasMove(BaseModel):
+    alias: ModelAlias
+    previous_version: int  # 0 when the alias is new
 
 
 class RegisteredModel(BaseModel):
@@ -44,3 +61,12 @@ class RegisteredModel(BaseModel):
 class ModelPage(BaseModel):
     models: list[RegisteredModel]
     total: int
+
+
+class Comparison(BaseModel):
+    a: ModelVersion
+    b: ModelVersion
+    metrics: list[tuple[str, float, float]]  # (metric, a, b); NaN where missing
+    nodes_changed: list[str]
+    same_dataset: bool
+    same_signature: bool

@@ -6,11 +6,17 @@ import math
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from skyulf_registry.db.tables import ModelVersionRow, RegisteredModelRow
-from skyulf_registry.models import Lineage, ModelVersion, NewModelVersion, RegisteredModel
+from skyulf_registry.db.tables import ModelAliasRow, ModelVersionRow, RegisteredModelRow
+from skyulf_registry.models import (
+    Lineage,
+    ModelAlias,
+    ModelVersion,
+    NewModelVersion,
+    RegisteredModel,
+)
 
 
 def _metrics_in(metrics: dict[str, float]) -> dict[str, float | None]:
@@ -22,7 +28,7 @@ def _metrics_out(metrics: dict[str, Any] | None) -> dict[str, float]:
     return {k: (float("nan") if v is None else float(v)) for k, v in (metrics or {}).items()}
 
 
-def _version(row: ModelVersionRow, name: str) -> ModelVersion:
+def _version(row: ModelVersionRow, name: str, aliases: list[str] | None = None) -> ModelVersion:
     return ModelVersion(
         name=name,
         version=row.version,
@@ -39,6 +45,10 @@ def _version(row: ModelVersionRow, name: str) -> ModelVersion:
             pipeline=row.pipeline,
         ),
         created_at=row.created_at,
+        runtime=row.runtime,
+        description=row.description,
+        tags=row.tags or {},
+        aliases=aliases or [],
     )
 
 
@@ -52,20 +62,32 @@ def _model(row: RegisteredModelRow) -> RegisteredModel:
     )
 
 
-def lock_model(session: Session, name: str, now: datetime) -> str | None:
+def lock_model(session: Session, key: str, now: datetime) -> str | None:
     """Touches the model's row, which takes its write lock; returns its id if it exists.
 
     Writing first serialises concurrent registrations of one model: PostgreSQL holds the row
     lock until commit, SQLite the database write lock.
     """
     session.execute(
-        update(RegisteredModelRow).where(RegisteredModelRow.name == name).values(updated_at=now)
+        update(RegisteredModelRow).where(RegisteredModelRow.name_key == key).values(updated_at=now)
     )
-    return session.scalar(select(RegisteredModelRow.id).where(RegisteredModelRow.name == name))
+    return session.scalar(select(RegisteredModelRow.id).where(RegisteredModelRow.name_key == key))
 
 
-def insert_model(session: Session, name: str, task: str, now: datetime) -> str:
-    row = RegisteredModelRow(name=name, task=task, latest_version=0, created_at=now, updated_at=now)
+def model_by_key(session: Session, key: str) -> tuple[str, str] | None:
+    """(id, name) of the model whose name key is ``key``."""
+    found = session.execute(
+        select(RegisteredModelRow.id, RegisteredModelRow.name).where(
+            RegisteredModelRow.name_key == key
+        )
+    ).first()
+    return (found[0], found[1]) if found else None
+
+
+def insert_model(session: Session, name: str, key: str, task: str, now: datetime) -> str:
+    row = RegisteredModelRow(
+        name=name, name_key=key, task=task, latest_version=0, created_at=now, updated_at=now
+    )
     session.add(row)
     session.flush()
     return row.id
@@ -122,6 +144,9 @@ def insert_version(
         node_id=new.lineage.node_id,
         pipeline=new.lineage.pipeline,
         created_at=now,
+        runtime=new.runtime,
+        description=new.description,
+        tags=new.tags or None,
     )
     session.add(row)
     session.flush()
@@ -133,25 +158,96 @@ def insert_version(
     return _version(row, new.name)
 
 
-def get_version(session: Session, name: str, version: int) -> ModelVersion | None:
-    query = (
-        select(ModelVersionRow)
-        .join(RegisteredModelRow, RegisteredModelRow.id == ModelVersionRow.model_id)
-        .where(RegisteredModelRow.name == name)
-    )
+def _aliases(session: Session, model_id: str) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for alias, version in session.execute(
+        select(ModelAliasRow.alias, ModelAliasRow.version)
+        .where(ModelAliasRow.model_id == model_id)
+        .order_by(ModelAliasRow.alias)
+    ):
+        out.setdefault(version, []).append(alias)
+    return out
+
+
+def version_row(session: Session, model_id: str, version: int) -> ModelVersionRow | None:
+    query = select(ModelVersionRow).where(ModelVersionRow.model_id == model_id)
     if version == 0:
         query = query.order_by(ModelVersionRow.version.desc()).limit(1)
     else:
         query = query.where(ModelVersionRow.version == version)
-    row = session.scalar(query)
-    return _version(row, name) if row is not None else None
+    return session.scalar(query)
 
 
-def model_exists(session: Session, name: str) -> bool:
-    return (
-        session.scalar(select(RegisteredModelRow.id).where(RegisteredModelRow.name == name))
-        is not None
+def get_version(session: Session, model_id: str, name: str, version: int) -> ModelVersion | None:
+    row = version_row(session, model_id, version)
+    if row is None:
+        return None
+    return _version(row, name, _aliases(session, model_id).get(row.version))
+
+
+def alias_row(session: Session, model_id: str, alias: str) -> ModelAliasRow | None:
+    return session.scalar(
+        select(ModelAliasRow).where(
+            ModelAliasRow.model_id == model_id, ModelAliasRow.alias == alias
+        )
     )
+
+
+def alias_out(row: ModelAliasRow, name: str) -> ModelAlias:
+    return ModelAlias(
+        name=name,
+        alias=row.alias,
+        version=row.version,
+        protected=row.protected,
+        updated_at=row.updated_at,
+    )
+
+
+def insert_alias(
+    session: Session, model_id: str, alias: str, version: int, protected: bool, now: datetime
+) -> ModelAliasRow:
+    row = ModelAliasRow(
+        model_id=model_id, alias=alias, version=version, protected=protected, updated_at=now
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def delete_alias(session: Session, row: ModelAliasRow) -> None:
+    session.delete(row)
+    session.flush()
+
+
+def update_version(
+    session: Session, row: ModelVersionRow, description: str | None, tags: dict[str, str] | None
+) -> None:
+    if description is not None:
+        row.description = description
+    if tags is not None:
+        row.tags = tags or None
+    session.flush()
+
+
+def delete_version(session: Session, model_id: str, row: ModelVersionRow, now: datetime) -> None:
+    session.delete(row)
+    session.flush()
+    latest = session.scalar(
+        select(func.max(ModelVersionRow.version)).where(ModelVersionRow.model_id == model_id)
+    )
+    session.execute(
+        update(RegisteredModelRow)
+        .where(RegisteredModelRow.id == model_id)
+        .values(latest_version=latest or 0, updated_at=now)
+    )
+
+
+def delete_model(session: Session, model_id: str) -> None:
+    session.execute(delete(RegisteredModelRow).where(RegisteredModelRow.id == model_id))
+
+
+def version_of(session: Session, row: ModelVersionRow, name: str) -> ModelVersion:
+    return _version(row, name, _aliases(session, row.model_id).get(row.version))
 
 
 def list_models(session: Session, limit: int, offset: int) -> tuple[list[RegisteredModel], int]:
@@ -162,11 +258,30 @@ def list_models(session: Session, limit: int, offset: int) -> tuple[list[Registe
     return [_model(r) for r in rows], total
 
 
-def list_versions(session: Session, name: str) -> list[ModelVersion]:
+def list_versions(session: Session, model_id: str, name: str) -> list[ModelVersion]:
     rows = session.scalars(
         select(ModelVersionRow)
-        .join(RegisteredModelRow, RegisteredModelRow.id == ModelVersionRow.model_id)
-        .where(RegisteredModelRow.name == name)
+        .where(ModelVersionRow.model_id == model_id)
         .order_by(ModelVersionRow.version)
     ).all()
-    return [_version(r, name) for r in rows]
+    aliases = _aliases(session, model_id)
+    return [_version(r, name, aliases.get(r.version)) for r in rows]
+
+
+def search_versions(session: Session, name_contains: str) -> list[ModelVersion]:
+    """Versions of the models whose name key contains ``name_contains`` (lowercase), newest
+    first; tags and metrics are filtered by the caller (JSON columns, portable)."""
+    query = (
+        select(ModelVersionRow, RegisteredModelRow.name)
+        .join(RegisteredModelRow, RegisteredModelRow.id == ModelVersionRow.model_id)
+        .order_by(ModelVersionRow.created_at.desc(), ModelVersionRow.version.desc())
+    )
+    if name_contains:
+        query = query.where(RegisteredModelRow.name_key.contains(name_contains, autoescape=True))
+    out = []
+    aliases: dict[str, dict[int, list[str]]] = {}
+    for row, name in session.execute(query):
+        if row.model_id not in aliases:
+            aliases[row.model_id] = _aliases(session, row.model_id)
+        out.append(_version(row, name, aliases[row.model_id].get(row.version)))
+    return out

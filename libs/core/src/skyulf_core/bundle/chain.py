@@ -22,7 +22,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from skyulf_core.bundle.fastpath import check_rows, frame_columns, frame_inputs, row_inputs
+from skyulf_core.bundle.fastpath import (
+    check_rows,
+    column_inputs,
+    columns_frame,
+    frame_columns,
+    frame_inputs,
+    row_inputs,
+)
 from skyulf_core.bundle.signature import Signature, conform
 from skyulf_core.errors import NodeError
 from skyulf_core.models.matrix import feature_matrix
@@ -160,6 +167,16 @@ class FittedChain:
             if cols is not None:
                 return self._columns_matrix(self.apply_columns(cols), len(checked))
         return self._conformed_matrix(conform(pd.DataFrame(checked), self.signature))
+
+    def matrix_columns(self, cols: Mapping[str, np.ndarray]) -> np.ndarray:
+        """:meth:`matrix` of :func:`columns_frame` of ``cols`` (1-D arrays of equal length, as a
+        prediction server decodes them), without building it for small batches."""
+        n_rows = len(next(iter(cols.values()))) if cols else 0
+        if self._use_arrays(n_rows):
+            arrays = column_inputs(cols, self.signature)
+            if arrays is not None:
+                return self._columns_matrix(self.apply_columns(arrays), n_rows)
+        return self._conformed_matrix(conform(columns_frame(dict(cols)), self.signature))
 
     def _conformed_matrix(self, X: pd.DataFrame) -> np.ndarray:
         if self._use_arrays(len(X)):

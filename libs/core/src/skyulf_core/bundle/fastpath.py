@@ -113,6 +113,28 @@ def frame_inputs(df: pd.DataFrame, signature: Signature) -> Columns | None:
     return out
 
 
+def columns_frame(cols: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """``{column: 1-D array}`` as a DataFrame; object arrays stay object columns (text)."""
+    return pd.DataFrame(
+        {
+            name: pd.Series(values, dtype=object) if values.dtype == object else values
+            for name, values in cols.items()
+        }
+    )
+
+
+def column_inputs(cols: Mapping[str, np.ndarray], signature: Signature) -> Columns | None:
+    """Like :func:`frame_inputs` for :func:`columns_frame` of ``cols``, without building it."""
+    check_columns(cols, signature)
+    out: Columns = {}
+    for spec in signature.inputs:
+        cast = cast_values(cols[spec.name], spec)
+        if cast is None:
+            return None
+        out[spec.name] = cast
+    return out
+
+
 def check_rows(rows: object) -> list[Mapping[str, Any]]:
     """``rows`` must be a list of objects (one per row) mapping column names to values."""
     if not isinstance(rows, list | tuple) or not all(isinstance(r, Mapping) for r in rows):

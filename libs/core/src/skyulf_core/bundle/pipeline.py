@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from sklearn.base import BaseEstimator
 
 from skyulf_core.bundle.chain import FittedChain
+from skyulf_core.bundle.compiled import RUNTIME_ONNX, RUNTIME_SKLEARN, CompiledModel
 from skyulf_core.bundle.signature import Signature
 from skyulf_core.bundle.target import decode_target, target_decoders
 from skyulf_core.errors import DataLoss, FailedPrecondition
@@ -30,6 +31,7 @@ from skyulf_core.nodes import FittedRecord, get_node
 FORMAT_VERSION = 1
 MANIFEST_FILE = "pipeline.json"
 MODEL_FILE = "model.joblib"
+ONNX_FILE = "model.onnx"
 
 Label = str | int | float | bool
 
@@ -57,6 +59,8 @@ class PipelineManifest(BaseModel):
     # For records that do not form a chain (a merge on the model's path): the records feeding
     # each record, by node id ("" is the raw input). Absent for a chain.
     record_inputs: dict[str, list[str]] | None = None
+    # What serves the model: "sklearn", or "onnxruntime" from model.onnx (see bundle.compiled).
+    runtime: str = RUNTIME_SKLEARN
 
 
 class FittedPipeline:
@@ -76,6 +80,7 @@ class FittedPipeline:
         feature_columns: list[str],
         signature: Signature,
         record_inputs: dict[str, list[str]] | None = None,
+        compiled: bytes | None = None,
     ) -> None:
         self.records = records
         self.record_inputs = record_inputs
@@ -102,6 +107,16 @@ class FittedPipeline:
         # back through them. A regression model on an ordinal-coded target predicts numbers on
         # that code scale (0 = the first label of the order), returned as they are.
         self._target_decoders = target_decoders(records) if task == "classification" else []
+        # The estimator compiled to ONNX (checked equal to it when the bundle was written).
+        self.compiled = (
+            CompiledModel(compiled, classifier=task == "classification")
+            if compiled is not None
+            else None
+        )
+
+    @property
+    def runtime(self) -> str:
+        return RUNTIME_ONNX if self.compiled is not None else RUNTIME_SKLEARN
 
     def transform(self, df: pd.DataFrame) -> pd.DataFrame:
         """Check and cast the input, then apply every fitted record in order."""
@@ -119,11 +134,20 @@ class FittedPipeline:
         """
         return self._predict_matrix(self.chain.matrix_rows(rows))
 
+    def predict_columns(self, cols: Mapping[str, np.ndarray]) -> PredictionResult:
+        """:meth:`predict` for ``{column: 1-D array}`` (text as object arrays, ``None`` or NaN
+        missing), as a prediction server decodes a request; small batches skip pandas."""
+        return self._predict_matrix(self.chain.matrix_columns(cols))
+
     def _predict_matrix(self, matrix: np.ndarray) -> PredictionResult:
         if len(matrix) == 0:
             probs: list[dict[str, float]] | None = [] if self._has_proba() else None
             return PredictionResult(predictions=[], probabilities=probs, classes=self.classes)
-        raw = decode_target(self._target_decoders, self.model.predict(matrix))
+        if self.compiled is not None:
+            codes, compiled_proba = self.compiled.run(matrix)
+        else:
+            codes, compiled_proba = self.model.predict(matrix), None
+        raw = decode_target(self._target_decoders, codes)
         if self.task == "clustering":
             return PredictionResult(predictions=[int(v) for v in raw])
         if self.task != "classification" or self.classes is None:
@@ -132,7 +156,11 @@ class FittedPipeline:
         predictions = [labels[int(code)] for code in raw]
         probabilities = None
         if self._has_proba():
-            proba = np.asarray(self.model.predict_proba(matrix), dtype="float64")
+            proba = (
+                compiled_proba
+                if compiled_proba is not None
+                else np.asarray(self.model.predict_proba(matrix), dtype="float64")
+            )
             codes = decode_target(self._target_decoders, self.model.classes_)
             names = [str(labels[int(c)]) for c in codes]
             probabilities = [dict(zip(names, map(float, row), strict=True)) for row in proba]
@@ -158,15 +186,19 @@ class FittedPipeline:
             signature=self.signature,
             records=[r.model_dump(mode="json") for r in self.records],
             record_inputs=self.record_inputs,
+            runtime=self.runtime,
         )
 
     def to_files(self) -> dict[str, bytes]:
         buffer = io.BytesIO()
         joblib.dump(self.model, buffer, compress=3)
-        return {
+        files = {
             MANIFEST_FILE: self.manifest().model_dump_json(indent=2).encode(),
             MODEL_FILE: buffer.getvalue(),
         }
+        if self.compiled is not None:
+            files[ONNX_FILE] = self.compiled.onnx_bytes
+        return files
 
     @classmethod
     def from_files(cls, files: dict[str, bytes]) -> FittedPipeline:
@@ -209,6 +241,7 @@ class FittedPipeline:
         return cls(
             records=records,
             model=model,
+            compiled=_compiled_bytes(manifest, files),
             model_type=manifest.model_type,
             model_node_id=manifest.model_node_id,
             model_params=manifest.model_params,
@@ -219,3 +252,16 @@ class FittedPipeline:
             signature=manifest.signature,
             record_inputs=manifest.record_inputs,
         )
+
+
+def _compiled_bytes(manifest: PipelineManifest, files: dict[str, bytes]) -> bytes | None:
+    if manifest.runtime == RUNTIME_SKLEARN:
+        return None
+    if manifest.runtime != RUNTIME_ONNX:
+        raise FailedPrecondition(
+            f"bundle runtime {manifest.runtime!r} is not one this library runs",
+            details={"file": MANIFEST_FILE},
+        )
+    if ONNX_FILE not in files:
+        raise DataLoss(f"bundle is missing {ONNX_FILE}", details={"file": ONNX_FILE})
+    return files[ONNX_FILE]

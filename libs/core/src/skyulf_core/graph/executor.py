@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from skyulf_core.bundle import FittedPipeline, OutputSpec, Signature
+from skyulf_core.bundle.compiled import SAMPLE_ROWS, compile_model
 from skyulf_core.bundle.signature import describe_inputs
 from skyulf_core.bundle.target import TargetDecoder, decode_target, relabel, target_decoders
 from skyulf_core.errors import Cancelled, InvalidArgument, NodeError
@@ -226,7 +227,8 @@ def _fit_estimator(model: ModelStep, fit: Callable[[], Any], runner: FitRunner |
 
 def _fit_model(
     model: ModelStep, train: Split, task: Task, runner: FitRunner | None = None
-) -> tuple[Any, list[str]]:
+) -> tuple[Any, list[str], np.ndarray]:
+    """The fitted estimator, its feature columns, and the matrix it was fitted on."""
     features = [str(c) for c in train.X.columns]
     matrix = feature_matrix(
         train.X,
@@ -259,7 +261,7 @@ def _fit_model(
             node_id=model.node_id,
             node_type=model.definition.id,
         ) from exc
-    return estimator, features
+    return estimator, features, matrix
 
 
 def _evaluate(
@@ -403,7 +405,7 @@ class _TrainContext:
         # Only class codes are decoded: a regression model's predictions stay on the ordinal scale.
         if task != "classification":
             decoders = []
-        estimator, features = _fit_model(model, frames.train, task, self.runner)
+        estimator, features, train_matrix = _fit_model(model, frames.train, task, self.runner)
         self.hooks.poll(steps + 1, f"evaluation of '{model.node_id}'")
         n_classes = len(self.encoded.classes or [])
         parts = {"train_": frames.train, "test_": frames.test, "val_": frames.val}
@@ -457,6 +459,9 @@ class _TrainContext:
             classes=self.encoded.classes,
             feature_columns=features,
             signature=signature,
+            compiled=compile_model(
+                estimator, train_matrix[:SAMPLE_ROWS], classifier=task == "classification"
+            ),
         )
         return ModelResult(
             node_id=model.node_id,
@@ -507,7 +512,7 @@ class _TrainContext:
                 assert target is not None
                 frames = _numeric_targets(Frames(train=train, test=held_out), target)
                 train, held_out = frames.train, frames.test or held_out
-            estimator, features = _fit_model(model, train, task, self.runner)
+            estimator, features, _ = _fit_model(model, train, task, self.runner)
             parts: dict[str, Split | None] = {"": held_out}
             return _evaluate(estimator, model, features, parts, task, len(classes or []), decoders)
 

@@ -47,6 +47,7 @@ __all__ = [
     "DecodedPrediction",
     "frame_to_infer_request",
     "infer_request_from_json",
+    "infer_request_to_columns",
     "infer_request_to_frame",
     "infer_request_to_json",
     "infer_response_from_json",
@@ -101,24 +102,63 @@ def _column(values: Any) -> tuple[str, np.ndarray, np.ndarray]:
     return "BYTES", _encode_strings(raw, nulls), nulls
 
 
-def frame_to_infer_request(
-    frame: pd.DataFrame, *, model_name: str = "", model_version: str = "", request_id: str = ""
-) -> pb.ModelInferRequest:
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _list_column(values: Sequence[Any]) -> tuple[str, np.ndarray, np.ndarray] | None:
+    """:func:`_column`'s choice for plain Python values without pandas; ``None`` when unsure."""
+    nulls = np.fromiter(
+        (v is None or (isinstance(v, float) and v != v) for v in values), bool, len(values)
+    )
+    present = [v for v, missing in zip(values, nulls, strict=True) if not missing]
+    kinds = {type(v) for v in present}
+    if not kinds:
+        return None
+    if kinds == {bool}:
+        return "BOOL", np.array([bool(v) for v in values], dtype=bool), nulls
+    if kinds == {int} and not nulls.any():
+        if not all(_INT64_MIN <= v <= _INT64_MAX for v in present):
+            return None
+        return "INT64", np.array(values, dtype=np.int64), nulls
+    if kinds <= {int, float}:
+        return "FP64", np.array([np.nan if m else v for v, m in zip(values, nulls, strict=True)],
+                                dtype=np.float64), nulls  # fmt: skip
+    if kinds == {str}:
+        encoded = np.empty(len(values), dtype=object)
+        encoded[:] = [b"" if m else v.encode() for v, m in zip(values, nulls, strict=True)]
+        return "BYTES", encoded, nulls
+    return None
+
+
+def _request(model_name: str, model_version: str, request_id: str) -> pb.ModelInferRequest:
     request = pb.ModelInferRequest(
         model_name=model_name, model_version=model_version, id=request_id
     )
     request.parameters["content_type"].string_param = CONTENT_TYPE
-    n = len(frame)
+    return request
+
+
+def _add_input(
+    request: pb.ModelInferRequest, name: str, column: tuple[str, np.ndarray, np.ndarray]
+) -> None:
+    datatype, values, nulls = column
+    tensor = request.inputs.add(name=name, datatype=datatype, shape=[len(values)])
+    write_contents(tensor, datatype, values, nulls)
+
+
+def frame_to_infer_request(
+    frame: pd.DataFrame, *, model_name: str = "", model_version: str = "", request_id: str = ""
+) -> pb.ModelInferRequest:
+    request = _request(model_name, model_version, request_id)
     for name in frame.columns:
         try:
-            datatype, values, nulls = _column(frame[name])
+            column = _column(frame[name])
         except OverflowError as e:
             raise InvalidArgument(
                 f"column {name!r} has a number too large to send (beyond a 64-bit float)",
                 details={"column": str(name)},
             ) from e
-        tensor = request.inputs.add(name=str(name), datatype=datatype, shape=[n])
-        write_contents(tensor, datatype, values, nulls)
+        _add_input(request, str(name), column)
     return request
 
 
@@ -129,21 +169,37 @@ def rows_to_infer_request(
     model_version: str = "",
     request_id: str = "",
 ) -> pb.ModelInferRequest:
-    """Rows of ``{column: value}`` (a key absent from a row is a missing value) to a request."""
+    """Rows of ``{column: value}`` (a key absent from a row is a missing value) to a request.
+
+    The same request as ``frame_to_infer_request(pd.DataFrame.from_records(rows))``; columns of
+    plain numbers, booleans or strings are encoded without building the frame.
+    """
     if not rows:
         raise InvalidArgument("at least one row is required", details={"field": "rows"})
+    names: dict[str, None] = {}
     for i, row in enumerate(rows):
         if not isinstance(row, Mapping):
             raise InvalidArgument(
                 f"row {i} is not an object of column: value", details={"field": "rows", "row": i}
             )
-    frame = pd.DataFrame.from_records(list(rows))
-    return frame_to_infer_request(
-        frame, model_name=model_name, model_version=model_version, request_id=request_id
-    )
+        names.update(dict.fromkeys(row))
+    columns = []
+    for name in names:
+        column = _list_column([row.get(name) for row in rows])
+        if column is None or not isinstance(name, str):
+            frame = pd.DataFrame.from_records(list(rows))
+            return frame_to_infer_request(
+                frame, model_name=model_name, model_version=model_version, request_id=request_id
+            )
+        columns.append((name, column))
+    request = _request(model_name, model_version, request_id)
+    for name, column in columns:
+        _add_input(request, name, column)
+    return request
 
 
-def _series(tensor: Tensor) -> pd.Series:
+def _column_values(tensor: Tensor) -> np.ndarray:
+    """One input as a 1-D array: numbers (NaN missing), bool, or objects (``None`` missing)."""
     if len(tensor.shape) > 2 or (len(tensor.shape) == 2 and tensor.shape[1] != 1):
         raise InvalidArgument(
             f"input {tensor.name!r} has shape {tensor.shape}; each input is one column, "
@@ -159,27 +215,32 @@ def _series(tensor: Tensor) -> pd.Series:
                 f"input {tensor.name!r} holds bytes that are not UTF-8 text",
                 details={"input": tensor.name, "column": tensor.name},
             ) from e
-        return pd.Series(text, dtype=object, name=tensor.name)
+        out = np.empty(len(text), dtype=object)
+        out[:] = text
+        return out
     if not tensor.has_nulls:
-        return pd.Series(values, name=tensor.name)
+        return values
     if tensor.datatype == "BOOL":
         obj = values.astype(object)
         obj[nulls] = None
-        return pd.Series(obj, dtype=object, name=tensor.name)
+        return obj
     floats = values.astype(np.float64)
     floats[nulls] = np.nan
-    return pd.Series(floats, name=tensor.name)
+    return floats
 
 
-def infer_request_to_frame(request: pb.ModelInferRequest) -> pd.DataFrame:
-    """One column per input; lengths must agree. Raw contents, if any, take precedence."""
+def infer_request_to_columns(request: pb.ModelInferRequest) -> dict[str, np.ndarray]:
+    """One 1-D array per input, by name; lengths must agree. Raw contents take precedence.
+
+    No pandas: a prediction server hands these straight to the fitted chain's array path.
+    """
     raw = list(request.raw_input_contents)
     if raw and len(raw) != len(request.inputs):
         raise InvalidArgument(
             f"{len(raw)} raw_input_contents for {len(request.inputs)} inputs",
             details={"field": "raw_input_contents"},
         )
-    columns: dict[str, pd.Series] = {}
+    columns: dict[str, np.ndarray] = {}
     n_rows: int | None = None
     for i, tensor_pb in enumerate(request.inputs):
         if not tensor_pb.name:
@@ -188,18 +249,29 @@ def infer_request_to_frame(request: pb.ModelInferRequest) -> pd.DataFrame:
             raise InvalidArgument(
                 f"input {tensor_pb.name!r} is given twice", details={"input": tensor_pb.name}
             )
-        series = _series(read_tensor(tensor_pb, raw[i] if raw else None))
+        values = _column_values(read_tensor(tensor_pb, raw[i] if raw else None))
         if n_rows is None:
-            n_rows = len(series)
-        elif len(series) != n_rows:
+            n_rows = len(values)
+        elif len(values) != n_rows:
             raise InvalidArgument(
-                f"input {tensor_pb.name!r} has {len(series)} rows but the first input has {n_rows}",
+                f"input {tensor_pb.name!r} has {len(values)} rows but the first input has {n_rows}",
                 details={"input": tensor_pb.name, "field": "shape"},
             )
-        columns[tensor_pb.name] = series.reset_index(drop=True)
+        columns[tensor_pb.name] = values
     if not columns:
         raise InvalidArgument("the request has no inputs", details={"field": "inputs"})
-    return pd.DataFrame(columns)
+    return columns
+
+
+def infer_request_to_frame(request: pb.ModelInferRequest) -> pd.DataFrame:
+    """:func:`infer_request_to_columns` as a DataFrame (text columns of dtype object)."""
+    columns = infer_request_to_columns(request)
+    return pd.DataFrame(
+        {
+            name: pd.Series(values, dtype=object) if values.dtype == object else values
+            for name, values in columns.items()
+        }
+    )
 
 
 def _probability_matrix(
@@ -212,8 +284,10 @@ def _probability_matrix(
         return (proba.reshape(0, n_classes) if proba.size == 0 else proba), classes
     keys = list(probabilities[0].keys())
     labels = {str(c): c for c in ([] if classes is None else list(classes))}
-    frame = pd.DataFrame.from_records(list(probabilities), columns=keys)
-    return frame.to_numpy(dtype=np.float64), [labels.get(k, k) for k in keys]
+    matrix = np.array(
+        [[row.get(k, np.nan) for k in keys] for row in probabilities], dtype=np.float64
+    )
+    return matrix, [labels.get(k, k) for k in keys]
 
 
 def prediction_to_infer_response(
@@ -230,7 +304,10 @@ def prediction_to_infer_response(
     response = pb.ModelInferResponse(
         model_name=model_name, model_version=model_version, id=request_id
     )
-    datatype, values, nulls = _column(pd.Series(np.asarray(predictions)))
+    column = _list_column(predictions) if isinstance(predictions, list) else None
+    if column is None:
+        column = _column(pd.Series(np.asarray(predictions)))
+    datatype, values, nulls = column
     n = len(values)
     out = response.outputs.add(name=PREDICT, datatype=datatype, shape=[n])
     write_contents(out, datatype, values, nulls)

@@ -50,8 +50,27 @@ def _flatten(data: list[Any]) -> list[Any]:
     return out
 
 
+_PLAIN_NUMBERS = frozenset({int, float})
+
+
+def _plain_values(datatype: str, flat: list[Any]) -> tuple[np.ndarray, np.ndarray] | None:
+    """The common case without per-element numpy work: FP64 numbers or INT64 integers, none
+    missing. ``None`` when :func:`_values` must check the elements one by one."""
+    if datatype == "FP64" and all(v.__class__ in _PLAIN_NUMBERS for v in flat):
+        return np.array(flat, dtype=np.float64), np.zeros(len(flat), dtype=bool)
+    if datatype == "INT64" and all(v.__class__ is int for v in flat):
+        try:
+            return np.array(flat, dtype=np.int64), np.zeros(len(flat), dtype=bool)
+        except OverflowError:
+            return None
+    return None
+
+
 def _values(name: str, datatype: str, flat: list[Any]) -> tuple[np.ndarray, np.ndarray]:
     """JSON elements -> (numpy values, missing mask), checking each element's JSON type."""
+    plain = _plain_values(datatype, flat)
+    if plain is not None:
+        return plain
     obj = np.empty(len(flat), dtype=object)
     obj[:] = flat
     nulls = np.array([v is None for v in flat], dtype=bool)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String
+from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from skyulf_platform.db.base import UTCDateTime, new_id, service_metadata, utcnow
@@ -26,3 +26,8 @@ class DeploymentRow(Base):
     active_name: Mapped[str | None] = mapped_column(String(128), unique=True, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    model_alias: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    previous_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    canary_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    canary_percent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str] = mapped_column(Text, default="", server_default="")

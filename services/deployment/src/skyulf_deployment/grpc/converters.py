@@ -30,4 +30,9 @@ def deployment_to_proto(d: Deployment) -> pb.Deployment:
         status=_STATUS[d.status],
         created_at=_ts(d.created_at),
         updated_at=_ts(d.updated_at),
+        model_alias=d.model_alias,
+        previous_version=d.previous_version,
+        canary_version=d.canary_version,
+        canary_percent=d.canary_percent,
+        last_error=d.last_error,
     )

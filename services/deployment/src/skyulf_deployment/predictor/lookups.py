@@ -1,4 +1,5 @@
-"""Which bundle a model name means: the deployment of that name, then its registry version."""
+"""Which bundles an endpoint name means: the deployment of that name, then its registry
+version(s): the alias it follows or its version, and its canary's version."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from grpc import aio
 from skyulf.deployment.v1 import deployment_pb2, deployment_pb2_grpc
 from skyulf.registry.v1 import registry_pb2, registry_pb2_grpc
 from skyulf_core.errors import NotFound
-from skyulf_deployment.predictor.model_repository import ModelRef
+from skyulf_deployment.predictor.model_repository import ModelRef, Route
 from skyulf_platform.grpc.client import translated
 
 TIMEOUT_SECONDS = 5.0
@@ -18,7 +19,7 @@ class PeerLookup:
         self.deployments = deployment_pb2_grpc.DeploymentServiceStub(deployment)
         self.registry = registry_pb2_grpc.RegistryServiceStub(registry)
 
-    async def resolve(self, name: str) -> ModelRef:
+    async def resolve(self, name: str) -> Route:
         with translated("deployment"):
             reply = await self.deployments.GetDeployment(
                 deployment_pb2.GetDeploymentRequest(deployment_id=name), timeout=TIMEOUT_SECONDS
@@ -27,12 +28,29 @@ class PeerLookup:
         # Looked up by name, so the ACTIVE one; an id of a deleted deployment is not a model name.
         if d.name != name or d.status != deployment_pb2.DEPLOYMENT_STATUS_ACTIVE:
             raise NotFound(f"model {name!r} is not deployed", details={"model": name})
+        primary = await self._ref(name, d.model_name, d.model_version, d.model_alias)
+        canary = None
+        if d.canary_version and d.canary_percent:
+            canary = await self._ref(name, d.model_name, d.canary_version)
+        return Route(primary, canary, d.canary_percent if canary else 0)
+
+    async def version(self, model_name: str, version: int) -> ModelRef:
+        return await self._ref("", model_name, version)
+
+    async def active_names(self) -> list[str]:
+        with translated("deployment"):
+            reply = await self.deployments.ListDeployments(
+                deployment_pb2.ListDeploymentsRequest(), timeout=TIMEOUT_SECONDS
+            )
+        return [d.name for d in reply.deployments]
+
+    async def _ref(self, name: str, model_name: str, version: int, alias: str = "") -> ModelRef:
+        request = registry_pb2.GetModelVersionRequest(
+            name=model_name, version=0 if alias else version, alias=alias
+        )
         with translated("registry"):
             mv = (
-                await self.registry.GetModelVersion(
-                    registry_pb2.GetModelVersionRequest(name=d.model_name, version=d.model_version),
-                    timeout=TIMEOUT_SECONDS,
-                )
+                await self.registry.GetModelVersion(request, timeout=TIMEOUT_SECONDS)
             ).model_version
         return ModelRef(
             name=name,

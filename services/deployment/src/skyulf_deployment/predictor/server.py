@@ -13,8 +13,9 @@ import uvicorn
 from grpc import aio
 
 from inference import grpc_predict_v2_pb2, grpc_predict_v2_pb2_grpc
-from skyulf.deployment.v1 import deployment_pb2
+from skyulf.deployment.v1 import deployment_pb2, deployment_pb2_grpc
 from skyulf.registry.v1 import registry_pb2
+from skyulf_deployment.predictor.control import PredictorControlServicer, Warmup
 from skyulf_deployment.predictor.dataplane import DataPlane
 from skyulf_deployment.predictor.grpc_servicer import InferenceServicer
 from skyulf_deployment.predictor.lookups import PeerLookup
@@ -35,6 +36,7 @@ INFERENCE_SERVICE = grpc_predict_v2_pb2.DESCRIPTOR.services_by_name[
     "GRPCInferenceService"
 ].full_name
 DEPLOYMENT_SERVICE = deployment_pb2.DESCRIPTOR.services_by_name["DeploymentService"].full_name
+PREDICTOR_SERVICE = deployment_pb2.DESCRIPTOR.services_by_name["PredictorService"].full_name
 REGISTRY_SERVICE = registry_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_name
 
 
@@ -54,6 +56,7 @@ class RunningPredictor:
     http: _Server
     http_task: asyncio.Task[None]
     channels: list[aio.Channel]
+    warmup: Warmup
 
     @property
     def grpc_port(self) -> int:
@@ -64,6 +67,7 @@ class RunningPredictor:
         return int(self.http.servers[0].sockets[0].getsockname()[1])
 
     async def stop(self, grace: float = 10.0) -> None:
+        await self.warmup.stop()
         self.http.should_exit = True
         await self.http_task
         await self.grpc.stop(grace)
@@ -79,12 +83,15 @@ async def start_predictor(settings: PredictorSettings) -> RunningPredictor:
         PeerLookup(deployment, registry),
         BundleLoader(store, settings.signing_key()),
         ttl_seconds=settings.deployment_ttl_seconds,
+        max_models=settings.max_loaded_models,
     )
     report_loaded_models(models.loaded)
+    warmup = Warmup(models)
     checks = [
         peer_check(deployment, DEPLOYMENT_SERVICE, "deployment"),
         peer_check(registry, REGISTRY_SERVICE, "registry"),
         artifact_store_check(store),
+        warmup.check,
     ]
     dataplane = DataPlane(models, checks)
     grpc_server = await start_server(
@@ -93,7 +100,12 @@ async def start_predictor(settings: PredictorSettings) -> RunningPredictor:
                 InferenceServicer(dataplane),
                 grpc_predict_v2_pb2_grpc.add_GRPCInferenceServiceServicer_to_server,
                 INFERENCE_SERVICE,
-            )
+            ),
+            ServiceBinding(
+                PredictorControlServicer(models),
+                deployment_pb2_grpc.add_PredictorServiceServicer_to_server,
+                PREDICTOR_SERVICE,
+            ),
         ],
         host=settings.host,
         port=settings.port(),
@@ -101,6 +113,7 @@ async def start_predictor(settings: PredictorSettings) -> RunningPredictor:
     )
     app = create_app(dataplane)
     app.add_middleware(MetricsMiddleware, name="predictor")
+    warmup.start()
     config = uvicorn.Config(
         app,
         host=settings.host,
@@ -117,7 +130,7 @@ async def start_predictor(settings: PredictorSettings) -> RunningPredictor:
             raise RuntimeError(f"REST server did not start on port {settings.rest_port()}")
         await asyncio.sleep(0.01)
     running = RunningPredictor(
-        dataplane, models, grpc_server, http, http_task, [deployment, registry]
+        dataplane, models, grpc_server, http, http_task, [deployment, registry], warmup
     )
     log.info("prediction server: REST on %s:%d", settings.host, running.http_port)
     return running

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from skyulf_platform.db.base import UTCDateTime, new_id, service_metadata, utcnow
@@ -20,6 +29,8 @@ class RegisteredModelRow(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(128), unique=True)
+    # The name as looked up: look-alike names (case, spaces, URL-encoding) share one key.
+    name_key: Mapped[str] = mapped_column(String(128), unique=True)
     task: Mapped[str] = mapped_column(String(64))
     latest_version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -51,3 +62,27 @@ class ModelVersionRow(Base):
     node_id: Mapped[str] = mapped_column(String(128), default="", server_default="")
     pipeline: Mapped[Any | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    runtime: Mapped[str] = mapped_column(String(32), default="sklearn", server_default="sklearn")
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    tags: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
+
+
+class ModelAliasRow(Base):
+    """An alias points at exactly one version of its model (unique per model and alias)."""
+
+    __tablename__ = "model_aliases"
+    __table_args__ = (
+        UniqueConstraint("model_id", "alias"),
+        ForeignKeyConstraint(
+            ["model_id", "version"], ["model_versions.model_id", "model_versions.version"]
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    model_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("registered_models.id", ondelete="CASCADE")
+    )
+    alias: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    protected: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

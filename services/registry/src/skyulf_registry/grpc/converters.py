@@ -10,7 +10,13 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from skyulf.registry.v1 import registry_pb2 as pb
 from skyulf_core.errors import InvalidArgument
-from skyulf_registry.models import Lineage, ModelVersion, NewModelVersion, RegisteredModel
+from skyulf_registry.models import (
+    Lineage,
+    ModelAlias,
+    ModelVersion,
+    NewModelVersion,
+    RegisteredModel,
+)
 
 
 def _json_field(text: str, field: str) -> Any | None:
@@ -47,6 +53,9 @@ def new_version_from_proto(request: pb.CreateModelVersionRequest) -> NewModelVer
             node_id=request.lineage.node_id,
             pipeline=_json_field(request.lineage.pipeline_json, "lineage.pipeline_json"),
         ),
+        runtime=request.runtime or "sklearn",
+        description=request.description,
+        tags=dict(request.tags),
     )
 
 
@@ -67,6 +76,20 @@ def version_to_proto(version: ModelVersion) -> pb.ModelVersion:
             pipeline_json=_dump(version.lineage.pipeline),
         ),
         created_at=_ts(version.created_at),
+        runtime=version.runtime,
+        description=version.description,
+        tags=version.tags,
+        aliases=version.aliases,
+    )
+
+
+def alias_to_proto(alias: ModelAlias) -> pb.ModelAlias:
+    return pb.ModelAlias(
+        name=alias.name,
+        alias=alias.alias,
+        version=alias.version,
+        protected=alias.protected,
+        updated_at=_ts(alias.updated_at),
     )
 
 

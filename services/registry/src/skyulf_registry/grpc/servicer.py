@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 
 from grpc import aio
 
@@ -27,7 +28,7 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
         self, request: pb.GetModelVersionRequest, context: aio.ServicerContext
     ) -> pb.GetModelVersionResponse:
         found = await asyncio.to_thread(
-            self.service.get_model_version, request.name, request.version
+            self.service.get_model_version, request.name, request.version, request.alias
         )
         return pb.GetModelVersionResponse(model_version=conv.version_to_proto(found))
 
@@ -50,3 +51,89 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
     ) -> pb.DeleteJobVersionsResponse:
         deleted = await asyncio.to_thread(self.service.delete_job_versions, request.job_id)
         return pb.DeleteJobVersionsResponse(versions=[conv.version_to_proto(v) for v in deleted])
+
+    async def UpdateModelVersion(
+        self, request: pb.UpdateModelVersionRequest, context: aio.ServicerContext
+    ) -> pb.UpdateModelVersionResponse:
+        updated = await asyncio.to_thread(
+            functools.partial(
+                self.service.update_model_version,
+                request.name,
+                request.version,
+                description=request.description if request.HasField("description") else None,
+                tags=dict(request.tags) if request.replace_tags else None,
+            )
+        )
+        return pb.UpdateModelVersionResponse(model_version=conv.version_to_proto(updated))
+
+    async def DeleteModelVersion(
+        self, request: pb.DeleteModelVersionRequest, context: aio.ServicerContext
+    ) -> pb.DeleteModelVersionResponse:
+        deleted = await asyncio.to_thread(
+            self.service.delete_model_version, request.name, request.version
+        )
+        return pb.DeleteModelVersionResponse(model_version=conv.version_to_proto(deleted))
+
+    async def SetModelAlias(
+        self, request: pb.SetModelAliasRequest, context: aio.ServicerContext
+    ) -> pb.SetModelAliasResponse:
+        moved = await asyncio.to_thread(
+            functools.partial(
+                self.service.set_model_alias,
+                request.name,
+                request.alias,
+                request.version,
+                protected=request.protected,
+                allow_protected=request.allow_protected,
+            )
+        )
+        return pb.SetModelAliasResponse(
+            alias=conv.alias_to_proto(moved.alias), previous_version=moved.previous_version
+        )
+
+    async def DeleteModelAlias(
+        self, request: pb.DeleteModelAliasRequest, context: aio.ServicerContext
+    ) -> pb.DeleteModelAliasResponse:
+        gone = await asyncio.to_thread(
+            functools.partial(
+                self.service.delete_model_alias,
+                request.name,
+                request.alias,
+                allow_protected=request.allow_protected,
+            )
+        )
+        return pb.DeleteModelAliasResponse(alias=conv.alias_to_proto(gone))
+
+    async def SearchModelVersions(
+        self, request: pb.SearchModelVersionsRequest, context: aio.ServicerContext
+    ) -> pb.SearchModelVersionsResponse:
+        found = await asyncio.to_thread(
+            functools.partial(
+                self.service.search_model_versions,
+                name_contains=request.name_contains,
+                tags=dict(request.tags),
+                metric=request.metric,
+                min_metric=request.min_metric if request.HasField("min_metric") else None,
+                max_metric=request.max_metric if request.HasField("max_metric") else None,
+                page_size=request.page_size,
+            )
+        )
+        return pb.SearchModelVersionsResponse(versions=[conv.version_to_proto(v) for v in found])
+
+    async def CompareModelVersions(
+        self, request: pb.CompareModelVersionsRequest, context: aio.ServicerContext
+    ) -> pb.CompareModelVersionsResponse:
+        found = await asyncio.to_thread(
+            self.service.compare_model_versions,
+            request.name,
+            request.version_a,
+            request.version_b,
+        )
+        return pb.CompareModelVersionsResponse(
+            a=conv.version_to_proto(found.a),
+            b=conv.version_to_proto(found.b),
+            metrics=[pb.MetricDelta(metric=m, a=x, b=y) for m, x, y in found.metrics],
+            nodes_changed=found.nodes_changed,
+            same_dataset=found.same_dataset,
+            same_signature=found.same_signature,
+        )

@@ -26,37 +26,51 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from inference import grpc_predict_v2_pb2 as inference_dot_grpc__predict__v2__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%skyulf/deployment/v1/deployment.proto\x12\x14skyulf.deployment.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1finference/grpc_predict_v2.proto\"\xe9\x01\n\nDeployment\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x12\n\nmodel_name\x18\x03 \x01(\t\x12\x15\n\rmodel_version\x18\x04 \x01(\x05\x12\x36\n\x06status\x18\x05 \x01(\x0e\x32&.skyulf.deployment.v1.DeploymentStatus\x12.\n\ncreated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"R\n\x17\x43reateDeploymentRequest\x12\x12\n\nmodel_name\x18\x01 \x01(\t\x12\x15\n\rmodel_version\x18\x02 \x01(\x05\x12\x0c\n\x04name\x18\x03 \x01(\t\"P\n\x18\x43reateDeploymentResponse\x12\x34\n\ndeployment\x18\x01 \x01(\x0b\x32 .skyulf.deployment.v1.Deployment\"-\n\x14GetDeploymentRequest\x12\x15\n\rdeployment_id\x18\x01 \x01(\t\"M\n\x15GetDeploymentResponse\x12\x34\n\ndeployment\x18\x01 \x01(\x0b\x32 .skyulf.deployment.v1.Deployment\"1\n\x16ListDeploymentsRequest\x12\x17\n\x0finclude_deleted\x18\x01 \x01(\x08\"P\n\x17ListDeploymentsResponse\x12\x35\n\x0b\x64\x65ployments\x18\x01 \x03(\x0b\x32 .skyulf.deployment.v1.Deployment\"0\n\x17\x44\x65leteDeploymentRequest\x12\x15\n\rdeployment_id\x18\x01 \x01(\t\"P\n\x18\x44\x65leteDeploymentResponse\x12\x34\n\ndeployment\x18\x01 \x01(\x0b\x32 .skyulf.deployment.v1.Deployment\"V\n\x0ePredictRequest\x12\x15\n\rdeployment_id\x18\x01 \x01(\t\x12-\n\x07request\x18\x02 \x01(\x0b\x32\x1c.inference.ModelInferRequest\"x\n\x0fPredictResponse\x12\x34\n\ndeployment\x18\x01 \x01(\x0b\x32 .skyulf.deployment.v1.Deployment\x12/\n\x08response\x18\x02 \x01(\x0b\x32\x1d.inference.ModelInferResponse*r\n\x10\x44\x65ploymentStatus\x12!\n\x1d\x44\x45PLOYMENT_STATUS_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x44\x45PLOYMENT_STATUS_ACTIVE\x10\x01\x12\x1d\n\x19\x44\x45PLOYMENT_STATUS_DELETED\x10\x02\x32\xab\x04\n\x11\x44\x65ploymentService\x12q\n\x10\x43reateDeployment\x12-.skyulf.deployment.v1.CreateDeploymentRequest\x1a..skyulf.deployment.v1.CreateDeploymentResponse\x12h\n\rGetDeployment\x12*.skyulf.deployment.v1.GetDeploymentRequest\x1a+.skyulf.deployment.v1.GetDeploymentResponse\x12n\n\x0fListDeployments\x12,.skyulf.deployment.v1.ListDeploymentsRequest\x1a-.skyulf.deployment.v1.ListDeploymentsResponse\x12q\n\x10\x44\x65leteDeployment\x12-.skyulf.deployment.v1.DeleteDeploymentRequest\x1a..skyulf.deployment.v1.DeleteDeploymentResponse\x12V\n\x07Predict\x12$.skyulf.deployment.v1.PredictRequest\x1a%.skyulf.deployment.v1.PredictResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%skyulf/deployment/v1/deployment.proto\x12\x14skyulf.deployment.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1finference/grpc_predict_v2.proto\"\xdc\x02\n\nDeployment\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x12\n\nmodel_name\x18\x03 \x01(\t\x12\x15\n\rmodel_version\x18\x04 \x01(\x05\x12\x36\n\x06status\x18\x05 \x01(\x0e\x32&.skyulf.deployment.v1.DeploymentStatus\x12.\n\ncreated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0bmodel_alias\x18\x08 \x01(\t\x12\x18\n\x10previous_version\x18\t \x01(\x05\x12\x16\n\x0e\x63\x61nary_version\x18\n \x01(\x05\x12\x16\n\x0e\x63\x61nary_percent\x18\x0b \x01(\x05\x12\x12\n\nlast_error\x18\x0c \x01(\t\"g\n\x17\x43reateDeploymentRequest\x12\x12\n\nmodel_name\x18\x01 \x01(\t\x12\x15\n\rmodel_version\x18\x02 \x01(\x05\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x13\n\x0bmodel_alias\x18\x04 \x01(\t\"P\n\x18\x43reateDeploymentResponse\x12\x34\n\ndeployment\x18\x01 \x01(\x0b\x32 .skyulf.deployment.v1.Deployment\"-\n\x14GetDeploymentRequest\x12\x15\n\rdeployment_id\x18\x01 \x01(\t\"M\n\x15GetDeploymentResponse\x12\x34\n\ndeployment\x18\x01 \x01(\x0b\x32 .skyulf.deployment.v1.Deployment\"1\n\x16ListDeploymentsRequest\x12\x17\n\x0finclude_deleted\x18\x01 \x01(\x08\"P\n\x17ListDeploymentsResponse\x12\x35\n\x0b\x64\x65ployments\x18\x01 \x03(\x0b\x32 .skyulf.deployment.v1.Deployment\"0\n\x17\x44\x65leteDeploymentRequest\x12\x15\n\rdeployment_id\x18\x01 \x01(\t\"P\n\x18\x44\x65leteDeploymentResponse\x12\x34\n\ndeployment\x18\x01 \x01(\x0b\x32 .skyulf.deployment.v1.Deployment\"\x8c\x01\n\x17UpdateDeploymentRequest\x12\x15\n\rdeployment_id\x18\x01 \x01(\t\x12\x15\n\rmodel_version\x18\x02 \x01(\x05\x12\x13\n\x0bmodel_alias\x18\x03 \x01(\t\x12\x16\n\x0e\x63\x61nary_version\x18\x04 \x01(\x05\x12\x16\n\x0e\x63\x61nary_percent\x18\x05 \x01(\x05\"P\n\x18UpdateDeploymentResponse\x12\x34\n\ndeployment\x18\x01 \x01(\x0b\x32 .skyulf.deployment.v1.Deployment\"2\n\x19RollbackDeploymentRequest\x12\x15\n\rdeployment_id\x18\x01 \x01(\t\"R\n\x1aRollbackDeploymentResponse\x12\x34\n\ndeployment\x18\x01 \x01(\x0b\x32 .skyulf.deployment.v1.Deployment\"D\n\x17LoadModelVersionRequest\x12\x12\n\nmodel_name\x18\x01 \x01(\t\x12\x15\n\rmodel_version\x18\x02 \x01(\x05\"+\n\x18LoadModelVersionResponse\x12\x0f\n\x07runtime\x18\x01 \x01(\t\"V\n\x0ePredictRequest\x12\x15\n\rdeployment_id\x18\x01 \x01(\t\x12-\n\x07request\x18\x02 \x01(\x0b\x32\x1c.inference.ModelInferRequest\"x\n\x0fPredictResponse\x12\x34\n\ndeployment\x18\x01 \x01(\x0b\x32 .skyulf.deployment.v1.Deployment\x12/\n\x08response\x18\x02 \x01(\x0b\x32\x1d.inference.ModelInferResponse*r\n\x10\x44\x65ploymentStatus\x12!\n\x1d\x44\x45PLOYMENT_STATUS_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x44\x45PLOYMENT_STATUS_ACTIVE\x10\x01\x12\x1d\n\x19\x44\x45PLOYMENT_STATUS_DELETED\x10\x02\x32\x97\x06\n\x11\x44\x65ploymentService\x12q\n\x10\x43reateDeployment\x12-.skyulf.deployment.v1.CreateDeploymentRequest\x1a..skyulf.deployment.v1.CreateDeploymentResponse\x12h\n\rGetDeployment\x12*.skyulf.deployment.v1.GetDeploymentRequest\x1a+.skyulf.deployment.v1.GetDeploymentResponse\x12n\n\x0fListDeployments\x12,.skyulf.deployment.v1.ListDeploymentsRequest\x1a-.skyulf.deployment.v1.ListDeploymentsResponse\x12q\n\x10\x44\x65leteDeployment\x12-.skyulf.deployment.v1.DeleteDeploymentRequest\x1a..skyulf.deployment.v1.DeleteDeploymentResponse\x12q\n\x10UpdateDeployment\x12-.skyulf.deployment.v1.UpdateDeploymentRequest\x1a..skyulf.deployment.v1.UpdateDeploymentResponse\x12w\n\x12RollbackDeployment\x12/.skyulf.deployment.v1.RollbackDeploymentRequest\x1a\x30.skyulf.deployment.v1.RollbackDeploymentResponse\x12V\n\x07Predict\x12$.skyulf.deployment.v1.PredictRequest\x1a%.skyulf.deployment.v1.PredictResponse2\x85\x01\n\x10PredictorService\x12q\n\x10LoadModelVersion\x12-.skyulf.deployment.v1.LoadModelVersionRequest\x1a..skyulf.deployment.v1.LoadModelVersionResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'skyulf.deployment.v1.deployment_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_DEPLOYMENTSTATUS']._serialized_start=1132
-  _globals['_DEPLOYMENTSTATUS']._serialized_end=1246
+  _globals['_DEPLOYMENTSTATUS']._serialized_start=1744
+  _globals['_DEPLOYMENTSTATUS']._serialized_end=1858
   _globals['_DEPLOYMENT']._serialized_start=130
-  _globals['_DEPLOYMENT']._serialized_end=363
-  _globals['_CREATEDEPLOYMENTREQUEST']._serialized_start=365
-  _globals['_CREATEDEPLOYMENTREQUEST']._serialized_end=447
-  _globals['_CREATEDEPLOYMENTRESPONSE']._serialized_start=449
-  _globals['_CREATEDEPLOYMENTRESPONSE']._serialized_end=529
-  _globals['_GETDEPLOYMENTREQUEST']._serialized_start=531
-  _globals['_GETDEPLOYMENTREQUEST']._serialized_end=576
-  _globals['_GETDEPLOYMENTRESPONSE']._serialized_start=578
-  _globals['_GETDEPLOYMENTRESPONSE']._serialized_end=655
-  _globals['_LISTDEPLOYMENTSREQUEST']._serialized_start=657
-  _globals['_LISTDEPLOYMENTSREQUEST']._serialized_end=706
-  _globals['_LISTDEPLOYMENTSRESPONSE']._serialized_start=708
-  _globals['_LISTDEPLOYMENTSRESPONSE']._serialized_end=788
-  _globals['_DELETEDEPLOYMENTREQUEST']._serialized_start=790
-  _globals['_DELETEDEPLOYMENTREQUEST']._serialized_end=838
-  _globals['_DELETEDEPLOYMENTRESPONSE']._serialized_start=840
-  _globals['_DELETEDEPLOYMENTRESPONSE']._serialized_end=920
-  _globals['_PREDICTREQUEST']._serialized_start=922
-  _globals['_PREDICTREQUEST']._serialized_end=1008
-  _globals['_PREDICTRESPONSE']._serialized_start=1010
-  _globals['_PREDICTRESPONSE']._serialized_end=1130
-  _globals['_DEPLOYMENTSERVICE']._serialized_start=1249
-  _globals['_DEPLOYMENTSERVICE']._serialized_end=1804
+  _globals['_DEPLOYMENT']._serialized_end=478
+  _globals['_CREATEDEPLOYMENTREQUEST']._serialized_start=480
+  _globals['_CREATEDEPLOYMENTREQUEST']._serialized_end=583
+  _globals['_CREATEDEPLOYMENTRESPONSE']._serialized_start=585
+  _globals['_CREATEDEPLOYMENTRESPONSE']._serialized_end=665
+  _globals['_GETDEPLOYMENTREQUEST']._serialized_start=667
+  _globals['_GETDEPLOYMENTREQUEST']._serialized_end=712
+  _globals['_GETDEPLOYMENTRESPONSE']._serialized_start=714
+  _globals['_GETDEPLOYMENTRESPONSE']._serialized_end=791
+  _globals['_LISTDEPLOYMENTSREQUEST']._serialized_start=793
+  _globals['_LISTDEPLOYMENTSREQUEST']._serialized_end=842
+  _globals['_LISTDEPLOYMENTSRESPONSE']._serialized_start=844
+  _globals['_LISTDEPLOYMENTSRESPONSE']._serialized_end=924
+  _globals['_DELETEDEPLOYMENTREQUEST']._serialized_start=926
+  _globals['_DELETEDEPLOYMENTREQUEST']._serialized_end=974
+  _globals['_DELETEDEPLOYMENTRESPONSE']._serialized_start=976
+  _globals['_DELETEDEPLOYMENTRESPONSE']._serialized_end=1056
+  _globals['_UPDATEDEPLOYMENTREQUEST']._serialized_start=1059
+  _globals['_UPDATEDEPLOYMENTREQUEST']._serialized_end=1199
+  _globals['_UPDATEDEPLOYMENTRESPONSE']._serialized_start=1201
+  _globals['_UPDATEDEPLOYMENTRESPONSE']._serialized_end=1281
+  _globals['_ROLLBACKDEPLOYMENTREQUEST']._serialized_start=1283
+  _globals['_ROLLBACKDEPLOYMENTREQUEST']._serialized_end=1333
+  _globals['_ROLLBACKDEPLOYMENTRESPONSE']._serialized_start=1335
+  _globals['_ROLLBACKDEPLOYMENTRESPONSE']._serialized_end=1417
+  _globals['_LOADMODELVERSIONREQUEST']._serialized_start=1419
+  _globals['_LOADMODELVERSIONREQUEST']._serialized_end=1487
+  _globals['_LOADMODELVERSIONRESPONSE']._serialized_start=1489
+  _globals['_LOADMODELVERSIONRESPONSE']._serialized_end=1532
+  _globals['_PREDICTREQUEST']._serialized_start=1534
+  _globals['_PREDICTREQUEST']._serialized_end=1620
+  _globals['_PREDICTRESPONSE']._serialized_start=1622
+  _globals['_PREDICTRESPONSE']._serialized_end=1742
+  _globals['_DEPLOYMENTSERVICE']._serialized_start=1861
+  _globals['_DEPLOYMENTSERVICE']._serialized_end=2652
+  _globals['_PREDICTORSERVICE']._serialized_start=2655
+  _globals['_PREDICTORSERVICE']._serialized_end=2788
 # @@protoc_insertion_point(module_scope)

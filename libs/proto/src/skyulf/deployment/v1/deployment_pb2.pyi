@@ -49,12 +49,28 @@ class Deployment(_message.Message):
     STATUS_FIELD_NUMBER: _builtins.int
     CREATED_AT_FIELD_NUMBER: _builtins.int
     UPDATED_AT_FIELD_NUMBER: _builtins.int
+    MODEL_ALIAS_FIELD_NUMBER: _builtins.int
+    PREVIOUS_VERSION_FIELD_NUMBER: _builtins.int
+    CANARY_VERSION_FIELD_NUMBER: _builtins.int
+    CANARY_PERCENT_FIELD_NUMBER: _builtins.int
+    LAST_ERROR_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     name: _builtins.str
     """The Open Inference Protocol model name: /v2/models/{name}/infer."""
     model_name: _builtins.str
     model_version: _builtins.int
     status: Global___DeploymentStatus.ValueType
+    model_alias: _builtins.str
+    """When set, the endpoint follows this alias of model_name (model_version is where it
+    pointed at the last change; the prediction server follows later moves itself).
+    """
+    previous_version: _builtins.int
+    """The version served before the last move (0: none), for rollback."""
+    canary_version: _builtins.int
+    """A second version taking canary_percent of the calls (0: no canary)."""
+    canary_percent: _builtins.int
+    last_error: _builtins.str
+    """Why the last requested version did not take traffic ("" when it did)."""
     @_builtins.property
     def created_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
@@ -69,10 +85,15 @@ class Deployment(_message.Message):
         status: Global___DeploymentStatus.ValueType = ...,
         created_at: _timestamp_pb2.Timestamp | None = ...,
         updated_at: _timestamp_pb2.Timestamp | None = ...,
+        model_alias: _builtins.str = ...,
+        previous_version: _builtins.int = ...,
+        canary_version: _builtins.int = ...,
+        canary_percent: _builtins.int = ...,
+        last_error: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "updated_at", b"updated_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "id", b"id", "model_name", b"model_name", "model_version", b"model_version", "name", b"name", "status", b"status", "updated_at", b"updated_at"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["canary_percent", b"canary_percent", "canary_version", b"canary_version", "created_at", b"created_at", "id", b"id", "last_error", b"last_error", "model_alias", b"model_alias", "model_name", b"model_name", "model_version", b"model_version", "name", b"name", "previous_version", b"previous_version", "status", b"status", "updated_at", b"updated_at"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -85,21 +106,25 @@ class CreateDeploymentRequest(_message.Message):
     MODEL_NAME_FIELD_NUMBER: _builtins.int
     MODEL_VERSION_FIELD_NUMBER: _builtins.int
     NAME_FIELD_NUMBER: _builtins.int
+    MODEL_ALIAS_FIELD_NUMBER: _builtins.int
     model_name: _builtins.str
     model_version: _builtins.int
     """0 deploys the latest version."""
     name: _builtins.str
     """Endpoint name; defaults to the model name."""
+    model_alias: _builtins.str
+    """Follow this alias instead of a fixed version (model_version must then be 0)."""
     def __init__(
         self,
         *,
         model_name: _builtins.str = ...,
         model_version: _builtins.int = ...,
         name: _builtins.str = ...,
+        model_alias: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["model_name", b"model_name", "model_version", b"model_version", "name", b"name"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["model_alias", b"model_alias", "model_name", b"model_name", "model_version", b"model_version", "name", b"name"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -242,6 +267,142 @@ class DeleteDeploymentResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___DeleteDeploymentResponse: _TypeAlias = DeleteDeploymentResponse  # noqa: Y015
+
+@_typing.final
+class UpdateDeploymentRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DEPLOYMENT_ID_FIELD_NUMBER: _builtins.int
+    MODEL_VERSION_FIELD_NUMBER: _builtins.int
+    MODEL_ALIAS_FIELD_NUMBER: _builtins.int
+    CANARY_VERSION_FIELD_NUMBER: _builtins.int
+    CANARY_PERCENT_FIELD_NUMBER: _builtins.int
+    deployment_id: _builtins.str
+    model_version: _builtins.int
+    """Serve this version, or follow this alias (one of them), or leave the target as it is (both
+    unset) and only change the canary.
+    """
+    model_alias: _builtins.str
+    canary_version: _builtins.int
+    """The canary: a version and the percentage of calls it takes (0 removes the canary)."""
+    canary_percent: _builtins.int
+    def __init__(
+        self,
+        *,
+        deployment_id: _builtins.str = ...,
+        model_version: _builtins.int = ...,
+        model_alias: _builtins.str = ...,
+        canary_version: _builtins.int = ...,
+        canary_percent: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["canary_percent", b"canary_percent", "canary_version", b"canary_version", "deployment_id", b"deployment_id", "model_alias", b"model_alias", "model_version", b"model_version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UpdateDeploymentRequest: _TypeAlias = UpdateDeploymentRequest  # noqa: Y015
+
+@_typing.final
+class UpdateDeploymentResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DEPLOYMENT_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def deployment(self) -> Global___Deployment: ...
+    def __init__(
+        self,
+        *,
+        deployment: Global___Deployment | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["deployment", b"deployment"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["deployment", b"deployment"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UpdateDeploymentResponse: _TypeAlias = UpdateDeploymentResponse  # noqa: Y015
+
+@_typing.final
+class RollbackDeploymentRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DEPLOYMENT_ID_FIELD_NUMBER: _builtins.int
+    deployment_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        deployment_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["deployment_id", b"deployment_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RollbackDeploymentRequest: _TypeAlias = RollbackDeploymentRequest  # noqa: Y015
+
+@_typing.final
+class RollbackDeploymentResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DEPLOYMENT_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def deployment(self) -> Global___Deployment: ...
+    def __init__(
+        self,
+        *,
+        deployment: Global___Deployment | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["deployment", b"deployment"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["deployment", b"deployment"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RollbackDeploymentResponse: _TypeAlias = RollbackDeploymentResponse  # noqa: Y015
+
+@_typing.final
+class LoadModelVersionRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    MODEL_NAME_FIELD_NUMBER: _builtins.int
+    MODEL_VERSION_FIELD_NUMBER: _builtins.int
+    model_name: _builtins.str
+    model_version: _builtins.int
+    def __init__(
+        self,
+        *,
+        model_name: _builtins.str = ...,
+        model_version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["model_name", b"model_name", "model_version", b"model_version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___LoadModelVersionRequest: _TypeAlias = LoadModelVersionRequest  # noqa: Y015
+
+@_typing.final
+class LoadModelVersionResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    RUNTIME_FIELD_NUMBER: _builtins.int
+    runtime: _builtins.str
+    """What serves it: "onnxruntime" or "sklearn"."""
+    def __init__(
+        self,
+        *,
+        runtime: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["runtime", b"runtime"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___LoadModelVersionResponse: _TypeAlias = LoadModelVersionResponse  # noqa: Y015
 
 @_typing.final
 class PredictRequest(_message.Message):

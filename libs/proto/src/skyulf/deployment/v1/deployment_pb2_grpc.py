@@ -56,6 +56,16 @@ class DeploymentServiceStub:
                 request_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.DeleteDeploymentRequest.SerializeToString,
                 response_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.DeleteDeploymentResponse.FromString,
                 _registered_method=True)
+        self.UpdateDeployment = channel.unary_unary(
+                '/skyulf.deployment.v1.DeploymentService/UpdateDeployment',
+                request_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.UpdateDeploymentRequest.SerializeToString,
+                response_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.UpdateDeploymentResponse.FromString,
+                _registered_method=True)
+        self.RollbackDeployment = channel.unary_unary(
+                '/skyulf.deployment.v1.DeploymentService/RollbackDeployment',
+                request_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.RollbackDeploymentRequest.SerializeToString,
+                response_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.RollbackDeploymentResponse.FromString,
+                _registered_method=True)
         self.Predict = channel.unary_unary(
                 '/skyulf.deployment.v1.DeploymentService/Predict',
                 request_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.PredictRequest.SerializeToString,
@@ -92,6 +102,22 @@ class DeploymentServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def UpdateDeployment(self, request, context):
+        """Moves an endpoint to another version or alias, or sets its canary, without downtime: the
+        prediction server loads and verifies the new bundle first; one that fails never takes
+        traffic (the deployment's last_error says why).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RollbackDeployment(self, request, context):
+        """Back to the version served before the last move.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Predict(self, request, context):
         """Routes an Open Inference Protocol request to the prediction servers for this deployment.
         """
@@ -121,6 +147,16 @@ def add_DeploymentServiceServicer_to_server(servicer, server):
                     servicer.DeleteDeployment,
                     request_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.DeleteDeploymentRequest.FromString,
                     response_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.DeleteDeploymentResponse.SerializeToString,
+            ),
+            'UpdateDeployment': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateDeployment,
+                    request_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.UpdateDeploymentRequest.FromString,
+                    response_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.UpdateDeploymentResponse.SerializeToString,
+            ),
+            'RollbackDeployment': grpc.unary_unary_rpc_method_handler(
+                    servicer.RollbackDeployment,
+                    request_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.RollbackDeploymentRequest.FromString,
+                    response_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.RollbackDeploymentResponse.SerializeToString,
             ),
             'Predict': grpc.unary_unary_rpc_method_handler(
                     servicer.Predict,
@@ -249,6 +285,60 @@ class DeploymentService:
             _registered_method=True)
 
     @staticmethod
+    def UpdateDeployment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.deployment.v1.DeploymentService/UpdateDeployment',
+            skyulf_dot_deployment_dot_v1_dot_deployment__pb2.UpdateDeploymentRequest.SerializeToString,
+            skyulf_dot_deployment_dot_v1_dot_deployment__pb2.UpdateDeploymentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RollbackDeployment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.deployment.v1.DeploymentService/RollbackDeployment',
+            skyulf_dot_deployment_dot_v1_dot_deployment__pb2.RollbackDeploymentRequest.SerializeToString,
+            skyulf_dot_deployment_dot_v1_dot_deployment__pb2.RollbackDeploymentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def Predict(request,
             target,
             options=(),
@@ -265,6 +355,82 @@ class DeploymentService:
             '/skyulf.deployment.v1.DeploymentService/Predict',
             skyulf_dot_deployment_dot_v1_dot_deployment__pb2.PredictRequest.SerializeToString,
             skyulf_dot_deployment_dot_v1_dot_deployment__pb2.PredictResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+
+class PredictorServiceStub:
+    """Served by the prediction servers next to inference.GRPCInferenceService.
+    """
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.LoadModelVersion = channel.unary_unary(
+                '/skyulf.deployment.v1.PredictorService/LoadModelVersion',
+                request_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.LoadModelVersionRequest.SerializeToString,
+                response_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.LoadModelVersionResponse.FromString,
+                _registered_method=True)
+
+
+class PredictorServiceServicer:
+    """Served by the prediction servers next to inference.GRPCInferenceService.
+    """
+
+    def LoadModelVersion(self, request, context):
+        """Loads and verifies a registered version's bundle (kept loaded for the switch that follows).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_PredictorServiceServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'LoadModelVersion': grpc.unary_unary_rpc_method_handler(
+                    servicer.LoadModelVersion,
+                    request_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.LoadModelVersionRequest.FromString,
+                    response_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.LoadModelVersionResponse.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'skyulf.deployment.v1.PredictorService', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('skyulf.deployment.v1.PredictorService', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class PredictorService:
+    """Served by the prediction servers next to inference.GRPCInferenceService.
+    """
+
+    @staticmethod
+    def LoadModelVersion(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.deployment.v1.PredictorService/LoadModelVersion',
+            skyulf_dot_deployment_dot_v1_dot_deployment__pb2.LoadModelVersionRequest.SerializeToString,
+            skyulf_dot_deployment_dot_v1_dot_deployment__pb2.LoadModelVersionResponse.FromString,
             options,
             channel_credentials,
             insecure,

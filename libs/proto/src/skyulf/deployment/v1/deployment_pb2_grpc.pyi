@@ -39,6 +39,13 @@ class DeploymentServiceStub:
     GetDeployment: _grpc.UnaryUnaryMultiCallable[_deployment_pb2.GetDeploymentRequest, _deployment_pb2.GetDeploymentResponse]
     ListDeployments: _grpc.UnaryUnaryMultiCallable[_deployment_pb2.ListDeploymentsRequest, _deployment_pb2.ListDeploymentsResponse]
     DeleteDeployment: _grpc.UnaryUnaryMultiCallable[_deployment_pb2.DeleteDeploymentRequest, _deployment_pb2.DeleteDeploymentResponse]
+    UpdateDeployment: _grpc.UnaryUnaryMultiCallable[_deployment_pb2.UpdateDeploymentRequest, _deployment_pb2.UpdateDeploymentResponse]
+    """Moves an endpoint to another version or alias, or sets its canary, without downtime: the
+    prediction server loads and verifies the new bundle first; one that fails never takes
+    traffic (the deployment's last_error says why).
+    """
+    RollbackDeployment: _grpc.UnaryUnaryMultiCallable[_deployment_pb2.RollbackDeploymentRequest, _deployment_pb2.RollbackDeploymentResponse]
+    """Back to the version served before the last move."""
     Predict: _grpc.UnaryUnaryMultiCallable[_deployment_pb2.PredictRequest, _deployment_pb2.PredictResponse]
     """Routes an Open Inference Protocol request to the prediction servers for this deployment."""
 
@@ -53,6 +60,13 @@ class DeploymentServiceAsyncStub(DeploymentServiceStub):
     GetDeployment: _aio.UnaryUnaryMultiCallable[_deployment_pb2.GetDeploymentRequest, _deployment_pb2.GetDeploymentResponse]  # type: ignore[assignment]
     ListDeployments: _aio.UnaryUnaryMultiCallable[_deployment_pb2.ListDeploymentsRequest, _deployment_pb2.ListDeploymentsResponse]  # type: ignore[assignment]
     DeleteDeployment: _aio.UnaryUnaryMultiCallable[_deployment_pb2.DeleteDeploymentRequest, _deployment_pb2.DeleteDeploymentResponse]  # type: ignore[assignment]
+    UpdateDeployment: _aio.UnaryUnaryMultiCallable[_deployment_pb2.UpdateDeploymentRequest, _deployment_pb2.UpdateDeploymentResponse]  # type: ignore[assignment]
+    """Moves an endpoint to another version or alias, or sets its canary, without downtime: the
+    prediction server loads and verifies the new bundle first; one that fails never takes
+    traffic (the deployment's last_error says why).
+    """
+    RollbackDeployment: _aio.UnaryUnaryMultiCallable[_deployment_pb2.RollbackDeploymentRequest, _deployment_pb2.RollbackDeploymentResponse]  # type: ignore[assignment]
+    """Back to the version served before the last move."""
     Predict: _aio.UnaryUnaryMultiCallable[_deployment_pb2.PredictRequest, _deployment_pb2.PredictResponse]  # type: ignore[assignment]
     """Routes an Open Inference Protocol request to the prediction servers for this deployment."""
 
@@ -90,6 +104,25 @@ class DeploymentServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_deployment_pb2.DeleteDeploymentResponse, _abc.Awaitable[_deployment_pb2.DeleteDeploymentResponse]]: ...
 
     @_abc_1.abstractmethod
+    def UpdateDeployment(
+        self,
+        request: _deployment_pb2.UpdateDeploymentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_deployment_pb2.UpdateDeploymentResponse, _abc.Awaitable[_deployment_pb2.UpdateDeploymentResponse]]:
+        """Moves an endpoint to another version or alias, or sets its canary, without downtime: the
+        prediction server loads and verifies the new bundle first; one that fails never takes
+        traffic (the deployment's last_error says why).
+        """
+
+    @_abc_1.abstractmethod
+    def RollbackDeployment(
+        self,
+        request: _deployment_pb2.RollbackDeploymentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_deployment_pb2.RollbackDeploymentResponse, _abc.Awaitable[_deployment_pb2.RollbackDeploymentResponse]]:
+        """Back to the version served before the last move."""
+
+    @_abc_1.abstractmethod
     def Predict(
         self,
         request: _deployment_pb2.PredictRequest,
@@ -98,3 +131,34 @@ class DeploymentServiceServicer(metaclass=_abc_1.ABCMeta):
         """Routes an Open Inference Protocol request to the prediction servers for this deployment."""
 
 def add_DeploymentServiceServicer_to_server(servicer: DeploymentServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
+
+class PredictorServiceStub:
+    """Served by the prediction servers next to inference.GRPCInferenceService."""
+
+    @_typing.overload
+    def __new__(cls, channel: _grpc.Channel) -> _Self: ...
+    @_typing.overload
+    def __new__(cls, channel: _aio.Channel) -> PredictorServiceAsyncStub: ...
+    LoadModelVersion: _grpc.UnaryUnaryMultiCallable[_deployment_pb2.LoadModelVersionRequest, _deployment_pb2.LoadModelVersionResponse]
+    """Loads and verifies a registered version's bundle (kept loaded for the switch that follows)."""
+
+@_typing.type_check_only
+class PredictorServiceAsyncStub(PredictorServiceStub):
+    """Served by the prediction servers next to inference.GRPCInferenceService."""
+
+    def __init__(self, channel: _aio.Channel) -> None: ...
+    LoadModelVersion: _aio.UnaryUnaryMultiCallable[_deployment_pb2.LoadModelVersionRequest, _deployment_pb2.LoadModelVersionResponse]  # type: ignore[assignment]
+    """Loads and verifies a registered version's bundle (kept loaded for the switch that follows)."""
+
+class PredictorServiceServicer(metaclass=_abc_1.ABCMeta):
+    """Served by the prediction servers next to inference.GRPCInferenceService."""
+
+    @_abc_1.abstractmethod
+    def LoadModelVersion(
+        self,
+        request: _deployment_pb2.LoadModelVersionRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_deployment_pb2.LoadModelVersionResponse, _abc.Awaitable[_deployment_pb2.LoadModelVersionResponse]]:
+        """Loads and verifies a registered version's bundle (kept loaded for the switch that follows)."""
+
+def add_PredictorServiceServicer_to_server(servicer: PredictorServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -60,6 +60,36 @@ class RegistryServiceStub:
                 request_serializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteJobVersionsRequest.SerializeToString,
                 response_deserializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteJobVersionsResponse.FromString,
                 _registered_method=True)
+        self.UpdateModelVersion = channel.unary_unary(
+                '/skyulf.registry.v1.RegistryService/UpdateModelVersion',
+                request_serializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.UpdateModelVersionRequest.SerializeToString,
+                response_deserializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.UpdateModelVersionResponse.FromString,
+                _registered_method=True)
+        self.DeleteModelVersion = channel.unary_unary(
+                '/skyulf.registry.v1.RegistryService/DeleteModelVersion',
+                request_serializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteModelVersionRequest.SerializeToString,
+                response_deserializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteModelVersionResponse.FromString,
+                _registered_method=True)
+        self.SetModelAlias = channel.unary_unary(
+                '/skyulf.registry.v1.RegistryService/SetModelAlias',
+                request_serializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.SetModelAliasRequest.SerializeToString,
+                response_deserializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.SetModelAliasResponse.FromString,
+                _registered_method=True)
+        self.DeleteModelAlias = channel.unary_unary(
+                '/skyulf.registry.v1.RegistryService/DeleteModelAlias',
+                request_serializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteModelAliasRequest.SerializeToString,
+                response_deserializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteModelAliasResponse.FromString,
+                _registered_method=True)
+        self.SearchModelVersions = channel.unary_unary(
+                '/skyulf.registry.v1.RegistryService/SearchModelVersions',
+                request_serializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.SearchModelVersionsRequest.SerializeToString,
+                response_deserializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.SearchModelVersionsResponse.FromString,
+                _registered_method=True)
+        self.CompareModelVersions = channel.unary_unary(
+                '/skyulf.registry.v1.RegistryService/CompareModelVersions',
+                request_serializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.CompareModelVersionsRequest.SerializeToString,
+                response_deserializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.CompareModelVersionsResponse.FromString,
+                _registered_method=True)
 
 
 class RegistryServiceServicer:
@@ -97,6 +127,47 @@ class RegistryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def UpdateModelVersion(self, request, context):
+        """Tags and description of a version.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteModelVersion(self, request, context):
+        """Deletes a version and its bundle; refused while an alias points at it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetModelAlias(self, request, context):
+        """Points an alias (champion, challenger, any name) at a version, atomically.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteModelAlias(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SearchModelVersions(self, request, context):
+        """Versions by model name (substring, any case), tags, and a metric threshold.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CompareModelVersions(self, request, context):
+        """Two versions side by side, and what differs: metrics, node parameters, lineage, signature.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RegistryServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -124,6 +195,36 @@ def add_RegistryServiceServicer_to_server(servicer, server):
                     servicer.DeleteJobVersions,
                     request_deserializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteJobVersionsRequest.FromString,
                     response_serializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteJobVersionsResponse.SerializeToString,
+            ),
+            'UpdateModelVersion': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateModelVersion,
+                    request_deserializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.UpdateModelVersionRequest.FromString,
+                    response_serializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.UpdateModelVersionResponse.SerializeToString,
+            ),
+            'DeleteModelVersion': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteModelVersion,
+                    request_deserializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteModelVersionRequest.FromString,
+                    response_serializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteModelVersionResponse.SerializeToString,
+            ),
+            'SetModelAlias': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetModelAlias,
+                    request_deserializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.SetModelAliasRequest.FromString,
+                    response_serializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.SetModelAliasResponse.SerializeToString,
+            ),
+            'DeleteModelAlias': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteModelAlias,
+                    request_deserializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteModelAliasRequest.FromString,
+                    response_serializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteModelAliasResponse.SerializeToString,
+            ),
+            'SearchModelVersions': grpc.unary_unary_rpc_method_handler(
+                    servicer.SearchModelVersions,
+                    request_deserializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.SearchModelVersionsRequest.FromString,
+                    response_serializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.SearchModelVersionsResponse.SerializeToString,
+            ),
+            'CompareModelVersions': grpc.unary_unary_rpc_method_handler(
+                    servicer.CompareModelVersions,
+                    request_deserializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.CompareModelVersionsRequest.FromString,
+                    response_serializer=skyulf_dot_registry_dot_v1_dot_registry__pb2.CompareModelVersionsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -262,6 +363,168 @@ class RegistryService:
             '/skyulf.registry.v1.RegistryService/DeleteJobVersions',
             skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteJobVersionsRequest.SerializeToString,
             skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteJobVersionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateModelVersion(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.registry.v1.RegistryService/UpdateModelVersion',
+            skyulf_dot_registry_dot_v1_dot_registry__pb2.UpdateModelVersionRequest.SerializeToString,
+            skyulf_dot_registry_dot_v1_dot_registry__pb2.UpdateModelVersionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteModelVersion(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.registry.v1.RegistryService/DeleteModelVersion',
+            skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteModelVersionRequest.SerializeToString,
+            skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteModelVersionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetModelAlias(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.registry.v1.RegistryService/SetModelAlias',
+            skyulf_dot_registry_dot_v1_dot_registry__pb2.SetModelAliasRequest.SerializeToString,
+            skyulf_dot_registry_dot_v1_dot_registry__pb2.SetModelAliasResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteModelAlias(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.registry.v1.RegistryService/DeleteModelAlias',
+            skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteModelAliasRequest.SerializeToString,
+            skyulf_dot_registry_dot_v1_dot_registry__pb2.DeleteModelAliasResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SearchModelVersions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.registry.v1.RegistryService/SearchModelVersions',
+            skyulf_dot_registry_dot_v1_dot_registry__pb2.SearchModelVersionsRequest.SerializeToString,
+            skyulf_dot_registry_dot_v1_dot_registry__pb2.SearchModelVersionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CompareModelVersions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.registry.v1.RegistryService/CompareModelVersions',
+            skyulf_dot_registry_dot_v1_dot_registry__pb2.CompareModelVersionsRequest.SerializeToString,
+            skyulf_dot_registry_dot_v1_dot_registry__pb2.CompareModelVersionsResponse.FromString,
             options,
             channel_credentials,
             insecure,

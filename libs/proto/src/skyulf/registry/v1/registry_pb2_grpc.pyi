@@ -39,6 +39,17 @@ class RegistryServiceStub:
     ListModelVersions: _grpc.UnaryUnaryMultiCallable[_registry_pb2.ListModelVersionsRequest, _registry_pb2.ListModelVersionsResponse]
     DeleteJobVersions: _grpc.UnaryUnaryMultiCallable[_registry_pb2.DeleteJobVersionsRequest, _registry_pb2.DeleteJobVersionsResponse]
     """Removes the versions a job registered (a job that ended FAILED keeps none)."""
+    UpdateModelVersion: _grpc.UnaryUnaryMultiCallable[_registry_pb2.UpdateModelVersionRequest, _registry_pb2.UpdateModelVersionResponse]
+    """Tags and description of a version."""
+    DeleteModelVersion: _grpc.UnaryUnaryMultiCallable[_registry_pb2.DeleteModelVersionRequest, _registry_pb2.DeleteModelVersionResponse]
+    """Deletes a version and its bundle; refused while an alias points at it."""
+    SetModelAlias: _grpc.UnaryUnaryMultiCallable[_registry_pb2.SetModelAliasRequest, _registry_pb2.SetModelAliasResponse]
+    """Points an alias (champion, challenger, any name) at a version, atomically."""
+    DeleteModelAlias: _grpc.UnaryUnaryMultiCallable[_registry_pb2.DeleteModelAliasRequest, _registry_pb2.DeleteModelAliasResponse]
+    SearchModelVersions: _grpc.UnaryUnaryMultiCallable[_registry_pb2.SearchModelVersionsRequest, _registry_pb2.SearchModelVersionsResponse]
+    """Versions by model name (substring, any case), tags, and a metric threshold."""
+    CompareModelVersions: _grpc.UnaryUnaryMultiCallable[_registry_pb2.CompareModelVersionsRequest, _registry_pb2.CompareModelVersionsResponse]
+    """Two versions side by side, and what differs: metrics, node parameters, lineage, signature."""
 
 @_typing.type_check_only
 class RegistryServiceAsyncStub(RegistryServiceStub):
@@ -51,6 +62,17 @@ class RegistryServiceAsyncStub(RegistryServiceStub):
     ListModelVersions: _aio.UnaryUnaryMultiCallable[_registry_pb2.ListModelVersionsRequest, _registry_pb2.ListModelVersionsResponse]  # type: ignore[assignment]
     DeleteJobVersions: _aio.UnaryUnaryMultiCallable[_registry_pb2.DeleteJobVersionsRequest, _registry_pb2.DeleteJobVersionsResponse]  # type: ignore[assignment]
     """Removes the versions a job registered (a job that ended FAILED keeps none)."""
+    UpdateModelVersion: _aio.UnaryUnaryMultiCallable[_registry_pb2.UpdateModelVersionRequest, _registry_pb2.UpdateModelVersionResponse]  # type: ignore[assignment]
+    """Tags and description of a version."""
+    DeleteModelVersion: _aio.UnaryUnaryMultiCallable[_registry_pb2.DeleteModelVersionRequest, _registry_pb2.DeleteModelVersionResponse]  # type: ignore[assignment]
+    """Deletes a version and its bundle; refused while an alias points at it."""
+    SetModelAlias: _aio.UnaryUnaryMultiCallable[_registry_pb2.SetModelAliasRequest, _registry_pb2.SetModelAliasResponse]  # type: ignore[assignment]
+    """Points an alias (champion, challenger, any name) at a version, atomically."""
+    DeleteModelAlias: _aio.UnaryUnaryMultiCallable[_registry_pb2.DeleteModelAliasRequest, _registry_pb2.DeleteModelAliasResponse]  # type: ignore[assignment]
+    SearchModelVersions: _aio.UnaryUnaryMultiCallable[_registry_pb2.SearchModelVersionsRequest, _registry_pb2.SearchModelVersionsResponse]  # type: ignore[assignment]
+    """Versions by model name (substring, any case), tags, and a metric threshold."""
+    CompareModelVersions: _aio.UnaryUnaryMultiCallable[_registry_pb2.CompareModelVersionsRequest, _registry_pb2.CompareModelVersionsResponse]  # type: ignore[assignment]
+    """Two versions side by side, and what differs: metrics, node parameters, lineage, signature."""
 
 class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
     """Owns registered models, their versions, metrics, signatures and lineage."""
@@ -90,5 +112,52 @@ class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_registry_pb2.DeleteJobVersionsResponse, _abc.Awaitable[_registry_pb2.DeleteJobVersionsResponse]]:
         """Removes the versions a job registered (a job that ended FAILED keeps none)."""
+
+    @_abc_1.abstractmethod
+    def UpdateModelVersion(
+        self,
+        request: _registry_pb2.UpdateModelVersionRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.UpdateModelVersionResponse, _abc.Awaitable[_registry_pb2.UpdateModelVersionResponse]]:
+        """Tags and description of a version."""
+
+    @_abc_1.abstractmethod
+    def DeleteModelVersion(
+        self,
+        request: _registry_pb2.DeleteModelVersionRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.DeleteModelVersionResponse, _abc.Awaitable[_registry_pb2.DeleteModelVersionResponse]]:
+        """Deletes a version and its bundle; refused while an alias points at it."""
+
+    @_abc_1.abstractmethod
+    def SetModelAlias(
+        self,
+        request: _registry_pb2.SetModelAliasRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.SetModelAliasResponse, _abc.Awaitable[_registry_pb2.SetModelAliasResponse]]:
+        """Points an alias (champion, challenger, any name) at a version, atomically."""
+
+    @_abc_1.abstractmethod
+    def DeleteModelAlias(
+        self,
+        request: _registry_pb2.DeleteModelAliasRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.DeleteModelAliasResponse, _abc.Awaitable[_registry_pb2.DeleteModelAliasResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def SearchModelVersions(
+        self,
+        request: _registry_pb2.SearchModelVersionsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.SearchModelVersionsResponse, _abc.Awaitable[_registry_pb2.SearchModelVersionsResponse]]:
+        """Versions by model name (substring, any case), tags, and a metric threshold."""
+
+    @_abc_1.abstractmethod
+    def CompareModelVersions(
+        self,
+        request: _registry_pb2.CompareModelVersionsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_pb2.CompareModelVersionsResponse, _abc.Awaitable[_registry_pb2.CompareModelVersionsResponse]]:
+        """Two versions side by side, and what differs: metrics, node parameters, lineage, signature."""
 
 def add_RegistryServiceServicer_to_server(servicer: RegistryServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

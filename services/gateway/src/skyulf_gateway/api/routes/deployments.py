@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import time
+
 from fastapi import APIRouter, status
 
 from skyulf.deployment.v1 import deployment_pb2
+from skyulf_core.errors import NotFound
 from skyulf_gateway import converters
 from skyulf_gateway import schemas as s
 from skyulf_gateway.deps import ClientsDep
@@ -21,7 +24,10 @@ router = APIRouter(prefix="/deployments", tags=["deployments"], route_class=Stri
 async def create_deployment(body: s.DeploymentCreate, clients: ClientsDep) -> s.DeploymentPublic:
     resp = await clients.deployment.CreateDeployment(
         deployment_pb2.CreateDeploymentRequest(
-            model_name=body.model_name, model_version=body.model_version or 0, name=body.name or ""
+            model_name=body.model_name,
+            model_version=body.model_version or 0,
+            name=body.name or "",
+            model_alias=body.model_alias or "",
         )
     )
     return converters.deployment(resp.deployment)
@@ -49,21 +55,85 @@ async def delete_deployment(deployment_id: str, clients: ClientsDep) -> s.Deploy
     return converters.deployment(resp.deployment)
 
 
+@router.patch(
+    "/{deployment_id}", response_model=s.DeploymentPublic, responses=s.errors(400, 404, 409)
+)
+async def update_deployment(
+    deployment_id: str, body: s.DeploymentUpdate, clients: ClientsDep
+) -> s.DeploymentPublic:
+    """Moves the endpoint to a version or alias and/or sets its canary, without downtime: the
+    new version is loaded and verified first; if it fails (409), the endpoint keeps serving and
+    `last_error` says why."""
+    resp = await clients.deployment.UpdateDeployment(
+        deployment_pb2.UpdateDeploymentRequest(
+            deployment_id=deployment_id,
+            model_version=body.model_version or 0,
+            model_alias=body.model_alias or "",
+            canary_version=body.canary_version or 0,
+            canary_percent=body.canary_percent,
+        )
+    )
+    return converters.deployment(resp.deployment)
+
+
+@router.post(
+    "/{deployment_id}/rollback",
+    response_model=s.DeploymentPublic,
+    responses=s.errors(404, 409),
+)
+async def rollback_deployment(deployment_id: str, clients: ClientsDep) -> s.DeploymentPublic:
+    """Back to the version served before the last move."""
+    resp = await clients.deployment.RollbackDeployment(
+        deployment_pb2.RollbackDeploymentRequest(deployment_id=deployment_id)
+    )
+    return converters.deployment(resp.deployment)
+
+
+# deployment id or name -> (the ACTIVE deployment, when it was read). /predict asks the
+# deployment service at most once per ACTIVE_TTL_SECONDS per deployment, then calls the prediction
+# server directly: a change of version or canary is the prediction server's to follow.
+ACTIVE_TTL_SECONDS = 2.0
+MAX_CACHED = 1024
+_active: dict[str, tuple[deployment_pb2.Deployment, float]] = {}
+
+
+async def _active_deployment(deployment_id: str, clients: ClientsDep) -> deployment_pb2.Deployment:
+    now = time.monotonic()
+    cached = _active.get(deployment_id)
+    if cached is not None and now - cached[1] < ACTIVE_TTL_SECONDS:
+        return cached[0]
+    found = (
+        await clients.deployment.GetDeployment(
+            deployment_pb2.GetDeploymentRequest(deployment_id=deployment_id)
+        )
+    ).deployment
+    if found.status != deployment_pb2.DEPLOYMENT_STATUS_ACTIVE:
+        _active.pop(deployment_id, None)
+        raise NotFound(
+            f"deployment {deployment_id!r} ({found.name}) is deleted",
+            details={"deployment_id": deployment_id},
+        )
+    if len(_active) >= MAX_CACHED:
+        _active.clear()
+    _active[deployment_id] = (found, now)
+    return found
+
+
 @router.post(
     "/{deployment_id}/predict", response_model=s.PredictResponse, responses=s.errors(400, 404)
 )
 async def predict(
     deployment_id: str, body: s.PredictRequest, clients: ClientsDep
 ) -> s.PredictResponse:
-    request = codec.rows_to_infer_request(body.rows)
-    resp = await clients.deployment.Predict(
-        deployment_pb2.PredictRequest(deployment_id=deployment_id, request=request)
-    )
-    decoded = codec.infer_response_to_prediction(resp.response)
+    deployment = await _active_deployment(deployment_id, clients)
+    request = codec.rows_to_infer_request(body.rows, model_name=deployment.name)
+    response = await clients.predictor.ModelInfer(request)
+    decoded = codec.infer_response_to_prediction(response)
     return s.PredictResponse(
-        deployment_id=resp.deployment.id,
-        model_name=resp.deployment.model_name,
-        model_version=resp.deployment.model_version,
+        deployment_id=deployment.id,
+        model_name=deployment.model_name,
+        # The version that answered: the alias's, or the canary's for its share of calls.
+        model_version=int(response.model_version or deployment.model_version),
         predictions=decoded.predictions,
         probabilities=decoded.probabilities,
     )

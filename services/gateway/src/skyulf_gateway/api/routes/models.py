@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -29,7 +30,38 @@ async def list_models(
     )
 
 
-@router.get("/{name}/versions", response_model=s.ModelVersionList, responses=s.errors(404))
+@router.get("/versions", response_model=s.ModelVersionList, responses=s.errors(400))
+async def search_versions(
+    clients: ClientsDep,
+    name_contains: Annotated[str, Query(max_length=128)] = "",
+    tag: Annotated[
+        list[str] | None, Query(description="key:value, repeatable; all must match")
+    ] = None,
+    metric: Annotated[str, Query(max_length=128)] = "",
+    min_metric: float | None = None,
+    max_metric: float | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> s.ModelVersionList:
+    """Versions across models, newest first: by name, tags and a metric threshold."""
+    request = registry_pb2.SearchModelVersionsRequest(
+        name_contains=name_contains, metric=metric, page_size=limit
+    )
+    for item in tag or []:
+        key, sep, value = item.partition(":")
+        if not sep or not key:
+            from skyulf_core.errors import InvalidArgument
+
+            raise InvalidArgument(f"tag {item!r} must be key:value", details={"field": "tag"})
+        request.tags[key] = value
+    if min_metric is not None:
+        request.min_metric = min_metric
+    if max_metric is not None:
+        request.max_metric = max_metric
+    resp = await clients.registry.SearchModelVersions(request)
+    return s.ModelVersionList(versions=[converters.model_version(v) for v in resp.versions])
+
+
+@router.get("/{name}/versions", response_model=s.ModelVersionList, responses=s.errors(400, 404))
 async def list_versions(name: str, clients: ClientsDep) -> s.ModelVersionList:
     resp = await clients.registry.ListModelVersions(
         registry_pb2.ListModelVersionsRequest(name=name)
@@ -43,10 +75,78 @@ async def list_versions(name: str, clients: ClientsDep) -> s.ModelVersionList:
     responses=s.errors(400, 404),
 )
 async def get_version(name: str, version: str, clients: ClientsDep) -> s.ModelVersionPublic:
-    """`version` is a number or `latest`."""
-    number = 0 if version == "latest" else _version_number(version)
-    resp = await clients.registry.GetModelVersion(
-        registry_pb2.GetModelVersionRequest(name=name, version=number)
+    """`version` is a number, `latest`, or an alias (`champion`)."""
+    if version == "latest":
+        request = registry_pb2.GetModelVersionRequest(name=name)
+    elif version[:1].isdigit():
+        request = registry_pb2.GetModelVersionRequest(name=name, version=_version_number(version))
+    else:
+        request = registry_pb2.GetModelVersionRequest(name=name, alias=version)
+    resp = await clients.registry.GetModelVersion(request)
+    return converters.model_version(resp.model_version)
+
+
+@router.get(
+    "/{name}/compare",
+    response_model=s.ModelVersionComparison,
+    responses=s.errors(400, 404),
+)
+async def compare_versions(
+    name: str,
+    clients: ClientsDep,
+    a: Annotated[int, Query(ge=1, le=s.INT32_MAX)],
+    b: Annotated[int, Query(ge=1, le=s.INT32_MAX)],
+) -> s.ModelVersionComparison:
+    """Two versions side by side: metrics, changed pipeline nodes, dataset, signature."""
+    resp = await clients.registry.CompareModelVersions(
+        registry_pb2.CompareModelVersionsRequest(name=name, version_a=a, version_b=b)
+    )
+    return s.ModelVersionComparison(
+        a=converters.model_version(resp.a),
+        b=converters.model_version(resp.b),
+        metrics=[
+            s.MetricDeltaPublic(
+                metric=m.metric,
+                a=None if math.isnan(m.a) else m.a,
+                b=None if math.isnan(m.b) else m.b,
+            )
+            for m in resp.metrics
+        ],
+        nodes_changed=list(resp.nodes_changed),
+        same_dataset=resp.same_dataset,
+        same_signature=resp.same_signature,
+    )
+
+
+@router.patch(
+    "/{name}/versions/{version}",
+    response_model=s.ModelVersionPublic,
+    responses=s.errors(400, 404),
+)
+async def update_version(
+    name: str, version: str, body: s.ModelVersionUpdate, clients: ClientsDep
+) -> s.ModelVersionPublic:
+    """Sets the description and/or replaces the tags; an omitted field stays as it is."""
+    request = registry_pb2.UpdateModelVersionRequest(
+        name=name, version=_version_number(version), replace_tags=body.tags is not None
+    )
+    if body.description is not None:
+        request.description = body.description
+    if body.tags:
+        request.tags.update(body.tags)
+    resp = await clients.registry.UpdateModelVersion(request)
+    return converters.model_version(resp.model_version)
+
+
+@router.delete(
+    "/{name}/versions/{version}",
+    response_model=s.ModelVersionPublic,
+    responses=s.errors(400, 404, 409),
+)
+async def delete_version(name: str, version: str, clients: ClientsDep) -> s.ModelVersionPublic:
+    """Deletes the version and its bundle; refused while an alias points at it."""
+    resp = await clients.registry.DeleteModelVersion(
+        registry_pb2.DeleteModelVersionRequest(name=name, version=_version_number(version))
     )
     return converters.model_version(resp.model_version)
 
@@ -69,6 +169,43 @@ async def version_evaluation(name: str, version: str, clients: ClientsDep) -> Ev
         )
     )
     return EvaluationPublic.model_validate_json(evaluation.evaluation_json)
+
+
+@router.put(
+    "/{name}/aliases/{alias}",
+    response_model=s.ModelAliasPublic,
+    responses=s.errors(400, 404, 409),
+)
+async def set_alias(
+    name: str, alias: str, body: s.ModelAliasSet, clients: ClientsDep
+) -> s.ModelAliasPublic:
+    """Points the alias at a version (creating it, or moving it atomically)."""
+    resp = await clients.registry.SetModelAlias(
+        registry_pb2.SetModelAliasRequest(
+            name=name,
+            alias=alias,
+            version=body.version,
+            protected=body.protected,
+            allow_protected=body.allow_protected,
+        )
+    )
+    return converters.model_alias(resp.alias, resp.previous_version)
+
+
+@router.delete(
+    "/{name}/aliases/{alias}",
+    response_model=s.ModelAliasPublic,
+    responses=s.errors(400, 404, 409),
+)
+async def delete_alias(
+    name: str, alias: str, clients: ClientsDep, allow_protected: bool = False
+) -> s.ModelAliasPublic:
+    resp = await clients.registry.DeleteModelAlias(
+        registry_pb2.DeleteModelAliasRequest(
+            name=name, alias=alias, allow_protected=allow_protected
+        )
+    )
+    return converters.model_alias(resp.alias)
 
 
 def _version_number(version: str) -> int:

@@ -1,0 +1,89 @@
+"""The prediction server's model cache: bounded, preloading, readiness after warm-up."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from skyulf_core.errors import DataLoss, NotFound
+from skyulf_deployment.predictor.control import Warmup
+from skyulf_deployment.predictor.model_repository import ModelRef, ModelRepository, Route
+
+
+def _ref(name: str, version: int) -> ModelRef:
+    return ModelRef(name, "churn", version, f"file:///bundles/{version}", "ab" * 32)
+
+
+class Endpoints:
+    """Endpoint name -> version served; a version in ``corrupt`` fails to load."""
+
+    def __init__(self, **served: int) -> None:
+        self.served = served
+        self.corrupt: set[int] = set()
+
+    async def resolve(self, name: str) -> Route:
+        if name not in self.served:
+            raise NotFound(f"model {name!r} is not deployed")
+        return Route(_ref(name, self.served[name]))
+
+    async def version(self, model_name: str, version: int) -> ModelRef:
+        return _ref("", version)
+
+    async def active_names(self) -> list[str]:
+        return list(self.served)
+
+    def load(self, ref: ModelRef) -> Any:
+        if ref.version in self.corrupt:
+            raise DataLoss(f"bundle of version {ref.version} does not match its checksum")
+        return object()
+
+
+async def test_the_cache_keeps_served_models_and_at_most_max_models() -> None:
+    endpoints = Endpoints(a=1, b=2)
+    repo = ModelRepository(endpoints, endpoints.load, max_models=2)
+    await repo.get("a")
+    await repo.get("b")
+    for version in (3, 4, 5):
+        await repo.preload("churn", version)
+    assert len(repo._models) == 2
+    # The models the endpoints serve stay; preloaded ones nobody serves make room.
+    assert {("churn", 1), ("churn", 2)} <= set(repo._models)
+
+
+async def test_a_version_failing_to_load_keeps_the_old_one_and_says_why() -> None:
+    endpoints = Endpoints(a=1)
+    repo = ModelRepository(endpoints, endpoints.load, ttl_seconds=0.0)
+    assert (await repo.get("a")).ref.version == 1
+    endpoints.served["a"] = 2
+    endpoints.corrupt.add(2)
+    for _ in range(3):
+        assert (await repo.get("a")).ref.version == 1
+        await asyncio.sleep(0.01)  # the new route loads in the background, and fails
+    assert "checksum" in repo.errors["a"]
+    endpoints.corrupt.clear()
+    await repo.get("a")
+    await asyncio.sleep(0.01)
+    assert (await repo.get("a")).ref.version == 2
+    assert "a" not in repo.errors
+
+
+async def test_preload_raises_what_failed() -> None:
+    endpoints = Endpoints()
+    endpoints.corrupt.add(7)
+    repo = ModelRepository(endpoints, endpoints.load)
+    with pytest.raises(DataLoss, match="version 7"):
+        await repo.preload("churn", 7)
+
+
+async def test_ready_only_once_the_active_endpoints_are_loaded() -> None:
+    endpoints = Endpoints(a=1, b=2)
+    repo = ModelRepository(endpoints, endpoints.load)
+    warmup = Warmup(repo)
+    with pytest.raises(RuntimeError, match="still loading"):
+        await warmup.check()
+    warmup.start()
+    await asyncio.wait_for(warmup.done.wait(), 5)
+    await warmup.check()
+    assert repo.loads == 2
