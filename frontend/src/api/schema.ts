@@ -129,7 +129,13 @@ export interface paths {
         delete: operations["delete_deployment_api_v1_deployments__deployment_id__delete"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update Deployment
+         * @description Moves the endpoint to a version or alias and/or sets its canary, without downtime: the
+         *     new version is loaded and verified first; if it fails (409), the endpoint keeps serving and
+         *     `last_error` says why.
+         */
+        patch: operations["update_deployment_api_v1_deployments__deployment_id__patch"];
         trace?: never;
     };
     "/api/v1/deployments/{deployment_id}/predict": {
@@ -143,6 +149,26 @@ export interface paths {
         put?: never;
         /** Predict */
         post: operations["predict_api_v1_deployments__deployment_id__predict_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{deployment_id}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rollback Deployment
+         * @description Back to the version served before the last move.
+         */
+        post: operations["rollback_deployment_api_v1_deployments__deployment_id__rollback_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -298,6 +324,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/models/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search Versions
+         * @description Versions across models, newest first: by name, tags and a metric threshold.
+         */
+        get: operations["search_versions_api_v1_models_versions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{name}/aliases/{alias}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Alias
+         * @description Points the alias at a version (creating it, or moving it atomically).
+         */
+        put: operations["set_alias_api_v1_models__name__aliases__alias__put"];
+        post?: never;
+        /** Delete Alias */
+        delete: operations["delete_alias_api_v1_models__name__aliases__alias__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{name}/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compare Versions
+         * @description Two versions side by side: metrics, changed pipeline nodes, dataset, signature.
+         */
+        get: operations["compare_versions_api_v1_models__name__compare_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/models/{name}/versions": {
         parameters: {
             query?: never;
@@ -324,15 +411,23 @@ export interface paths {
         };
         /**
          * Get Version
-         * @description `version` is a number or `latest`.
+         * @description `version` is a number, `latest`, or an alias (`champion`).
          */
         get: operations["get_version_api_v1_models__name__versions__version__get"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete Version
+         * @description Deletes the version and its bundle; refused while an alias points at it.
+         */
+        delete: operations["delete_version_api_v1_models__name__versions__version__delete"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update Version
+         * @description Sets the description and/or replaces the tags; an omitted field stays as it is.
+         */
+        patch: operations["update_version_api_v1_models__name__versions__version__patch"];
         trace?: never;
     };
     "/api/v1/models/{name}/versions/{version}/evaluation": {
@@ -765,6 +860,11 @@ export interface components {
         };
         /** DeploymentCreate */
         DeploymentCreate: {
+            /**
+             * Model Alias
+             * @description follow this alias instead of a version
+             */
+            model_alias?: string | null;
             /** Model Name */
             model_name: string;
             /**
@@ -782,16 +882,32 @@ export interface components {
         };
         /** DeploymentPublic */
         DeploymentPublic: {
+            /**
+             * Canary Percent
+             * @default 0
+             */
+            canary_percent: number;
+            /** Canary Version */
+            canary_version?: number | null;
             /** Created At */
             created_at: string | null;
             /** Id */
             id: string;
+            /**
+             * Last Error
+             * @description why the last requested version did not take traffic
+             */
+            last_error?: string | null;
+            /** Model Alias */
+            model_alias?: string | null;
             /** Model Name */
             model_name: string;
             /** Model Version */
             model_version: number;
             /** Name */
             name: string;
+            /** Previous Version */
+            previous_version?: number | null;
             /**
              * Status
              * @enum {string}
@@ -799,6 +915,26 @@ export interface components {
             status: "ACTIVE" | "DELETED" | "UNSPECIFIED";
             /** Updated At */
             updated_at: string | null;
+        };
+        /**
+         * DeploymentUpdate
+         * @description Give model_version or model_alias to move the endpoint; canary_* to set its canary.
+         */
+        DeploymentUpdate: {
+            /**
+             * Canary Percent
+             * @default 0
+             */
+            canary_percent: number;
+            /**
+             * Canary Version
+             * @description omit (or percent 0) for no canary
+             */
+            canary_version?: number | null;
+            /** Model Alias */
+            model_alias?: string | null;
+            /** Model Version */
+            model_version?: number | null;
         };
         /** ErrorBody */
         ErrorBody: {
@@ -972,6 +1108,15 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
+        /** MetricDeltaPublic */
+        MetricDeltaPublic: {
+            /** A */
+            a: number | null;
+            /** B */
+            b: number | null;
+            /** Metric */
+            metric: string;
+        };
         /** MetricSummaryPublic */
         MetricSummaryPublic: {
             /** Folds */
@@ -980,6 +1125,37 @@ export interface components {
             mean: number;
             /** Std */
             std: number;
+        };
+        /** ModelAliasPublic */
+        ModelAliasPublic: {
+            /** Alias */
+            alias: string;
+            /** Name */
+            name: string;
+            /** Previous Version */
+            previous_version?: number | null;
+            /** Protected */
+            protected: boolean;
+            /** Updated At */
+            updated_at: string | null;
+            /** Version */
+            version: number;
+        };
+        /** ModelAliasSet */
+        ModelAliasSet: {
+            /**
+             * Allow Protected
+             * @description needed to move or unprotect a protected alias
+             * @default false
+             */
+            allow_protected: boolean;
+            /**
+             * Protected
+             * @default false
+             */
+            protected: boolean;
+            /** Version */
+            version: number;
         };
         /** ModelEvaluationPublic */
         ModelEvaluationPublic: {
@@ -1035,6 +1211,22 @@ export interface components {
             /** Node Id */
             node_id: string;
         };
+        /** ModelVersionComparison */
+        ModelVersionComparison: {
+            a: components["schemas"]["ModelVersionPublic"];
+            b: components["schemas"]["ModelVersionPublic"];
+            /** Metrics */
+            metrics: components["schemas"]["MetricDeltaPublic"][];
+            /**
+             * Nodes Changed
+             * @description pipeline nodes added, removed or changed in b
+             */
+            nodes_changed: string[];
+            /** Same Dataset */
+            same_dataset: boolean;
+            /** Same Signature */
+            same_signature: boolean;
+        };
         /** ModelVersionList */
         ModelVersionList: {
             /** Versions */
@@ -1042,10 +1234,20 @@ export interface components {
         };
         /** ModelVersionPublic */
         ModelVersionPublic: {
+            /**
+             * Aliases
+             * @default []
+             */
+            aliases: string[];
             /** Bundle Uri */
             bundle_uri: string;
             /** Created At */
             created_at: string | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
             lineage: components["schemas"]["LineagePublic"];
             /** Metrics */
             metrics: {
@@ -1055,14 +1257,39 @@ export interface components {
             model_type: string;
             /** Name */
             name: string;
+            /**
+             * Runtime
+             * @description what serves the version: onnxruntime (compiled, checked equal to scikit-learn when written) or sklearn
+             * @default sklearn
+             */
+            runtime: string;
             /** Signature */
             signature: {
                 [key: string]: unknown;
             } | null;
+            /**
+             * Tags
+             * @default {}
+             */
+            tags: {
+                [key: string]: string;
+            };
             /** Task */
             task: string;
             /** Version */
             version: number;
+        };
+        /** ModelVersionUpdate */
+        ModelVersionUpdate: {
+            /** Description */
+            description?: string | null;
+            /**
+             * Tags
+             * @description replaces all tags
+             */
+            tags?: {
+                [key: string]: string;
+            } | null;
         };
         /** NativeImportancePublic */
         NativeImportancePublic: {
@@ -1897,6 +2124,68 @@ export interface operations {
             };
         };
     };
+    update_deployment_api_v1_deployments__deployment_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deployment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeploymentUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeploymentPublic"];
+                };
+            };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request conflicts with the current state (not ready yet, already done, taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     predict_api_v1_deployments__deployment_id__predict_post: {
         parameters: {
             query?: never;
@@ -1932,6 +2221,55 @@ export interface operations {
             };
             /** @description Something the request names does not exist. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    rollback_deployment_api_v1_deployments__deployment_id__rollback_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deployment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeploymentPublic"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request conflicts with the current state (not ready yet, already done, taken). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2379,6 +2717,228 @@ export interface operations {
             };
         };
     };
+    search_versions_api_v1_models_versions_get: {
+        parameters: {
+            query?: {
+                name_contains?: string;
+                /** @description key:value, repeatable; all must match */
+                tag?: string[] | null;
+                metric?: string;
+                min_metric?: number | null;
+                max_metric?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelVersionList"];
+                };
+            };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    set_alias_api_v1_models__name__aliases__alias__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                alias: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModelAliasSet"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelAliasPublic"];
+                };
+            };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request conflicts with the current state (not ready yet, already done, taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    delete_alias_api_v1_models__name__aliases__alias__delete: {
+        parameters: {
+            query?: {
+                allow_protected?: boolean;
+            };
+            header?: never;
+            path: {
+                name: string;
+                alias: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelAliasPublic"];
+                };
+            };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request conflicts with the current state (not ready yet, already done, taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    compare_versions_api_v1_models__name__compare_get: {
+        parameters: {
+            query: {
+                a: number;
+                b: number;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelVersionComparison"];
+                };
+            };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     list_versions_api_v1_models__name__versions_get: {
         parameters: {
             query?: never;
@@ -2397,6 +2957,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ModelVersionList"];
+                };
+            };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description Something the request names does not exist. */
@@ -2430,6 +2999,119 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelVersionPublic"];
+                };
+            };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    delete_version_api_v1_models__name__versions__version__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelVersionPublic"];
+                };
+            };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request conflicts with the current state (not ready yet, already done, taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    update_version_api_v1_models__name__versions__version__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModelVersionUpdate"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
