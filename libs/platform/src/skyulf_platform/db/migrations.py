@@ -55,17 +55,37 @@ def run_env(target_metadata: MetaData) -> None:
         return
     engine = make_engine(url)
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration copies a table and drops the old one; with foreign keys on,
+            # SQLite first deletes every row referencing it (ON DELETE CASCADE). They are off
+            # while migrating (outside the transaction, where the pragma takes effect) and the
+            # result is checked before it commits.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
             version_table=version_table,
-            render_as_batch=connection.dialect.name == "sqlite",
+            render_as_batch=sqlite,
             compare_type=True,
         )
         with context.begin_transaction():
             _lock(connection, version_table)
             context.run_migrations()
+            if sqlite:
+                _check_foreign_keys(connection)
     engine.dispose()
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        tables = sorted({str(row[0]) for row in broken})
+        raise RuntimeError(
+            f"the migration left {len(broken)} row(s) whose foreign keys point nowhere "
+            f"(tables: {', '.join(tables)})"
+        )
 
 
 def _lock(connection: Connection, version_table: str) -> None:
