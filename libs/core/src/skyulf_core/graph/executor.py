@@ -95,6 +95,7 @@ class TrainResult:
     n_val: int
     warnings: list[str] = field(default_factory=list)
     models: list[ModelResult] = field(default_factory=list)
+    evaluation: ModelEvaluation | None = None
 
 
 @dataclass(frozen=True)
@@ -373,6 +374,7 @@ def train_pipeline(
         n_val=first.n_val,
         warnings=warnings,
         models=models,
+        evaluation=first.evaluation,
     )
 
 
