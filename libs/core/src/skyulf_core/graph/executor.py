@@ -14,11 +14,13 @@ raw labels and the model learns the ordinal codes, which its predictions are (no
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from skyulf_core.bundle import FittedPipeline, OutputSpec, Signature
 from skyulf_core.bundle.compiled import SAMPLE_ROWS, compile_model
@@ -319,8 +321,23 @@ def train_pipeline(
     ``on_step`` hears each node (the models included) start and finish; a node that raised was
     the last one reported ``running``. ``isolate_fit``: fit each model in a child process (see
     :mod:`skyulf_core.graph.isolation`) so that ``should_cancel`` stops a fit in progress, not
-    only between nodes.
+    only between nodes. This process then runs OpenMP code (predictions, clustering metrics)
+    on one thread: a child forked after OpenMP started a thread pool hangs at its first
+    parallel region (GNU libgomp), and evaluation runs between the fits.
     """
+    limits = threadpool_limits(limits=1, user_api="openmp") if isolate_fit else nullcontext()
+    with limits:
+        return _train_pipeline(graph, df, on_progress, should_cancel, on_step, isolate_fit)
+
+
+def _train_pipeline(
+    graph: PipelineGraph | dict[str, Any],
+    df: pd.DataFrame,
+    on_progress: Progress | None,
+    should_cancel: Callable[[], bool] | None,
+    on_step: StepCallback | None,
+    isolate_fit: bool,
+) -> TrainResult:
     graph = parse_graph(graph)
     check_graph(graph, [str(c) for c in df.columns])
     plan = build_plan(graph)
