@@ -32,6 +32,8 @@ from skyulf_pipeline.models import Job
 from skyulf_pipeline.peers import AsyncIngestionClient, IngestionClient, RegistryClient
 from skyulf_pipeline.repository import JobRepository
 from skyulf_pipeline.runner import TrainingRunner
+from skyulf_pipeline.saved import SavedPipelineService
+from skyulf_pipeline.saved_repository import SavedPipelineRepository
 from skyulf_pipeline.service import PipelineService
 from skyulf_platform.artifacts.local import LocalArtifactStore
 from skyulf_platform.db.engine import make_engine
@@ -236,7 +238,10 @@ async def harness(
     enqueued = Enqueued()
     service = PipelineService(jobs, store, enqueued, preview_sample_rows=5000)
     servicer = PipelineServicer(
-        service, AsyncIngestionClient(ingestion_channel), watch_poll_seconds=0.05
+        service,
+        AsyncIngestionClient(ingestion_channel),
+        SavedPipelineService(SavedPipelineRepository(jobs.uow)),
+        watch_poll_seconds=0.05,
     )
     server: RunningServer = await start_server(
         [

@@ -93,6 +93,15 @@ def preview(r: pipeline_pb2.PreviewPipelineResponse) -> s.PreviewResult:
                 n_rows=n.n_rows,
                 columns=[s.ColumnPublic(name=c.name, dtype=c.dtype) for c in n.columns],
                 rows=_json(n.rows_json) or [],
+                splits=[
+                    s.SplitSizePublic(
+                        name=p.name,  # type: ignore[arg-type]
+                        n_rows=p.n_rows,
+                        n_columns=p.n_columns,
+                    )
+                    for p in n.splits
+                ],
+                warnings=list(n.warnings),
             )
             for n in r.nodes
         ]
@@ -119,6 +128,8 @@ def job(j: pipeline_pb2.Job) -> s.JobPublic:
         created_at=_ts(j, "created_at"),
         started_at=_ts(j, "started_at"),
         finished_at=_ts(j, "finished_at"),
+        pipeline_id=j.pipeline_id or None,
+        pipeline_version=j.pipeline_version or None,
     )
 
 
@@ -131,6 +142,8 @@ def job_event(e: pipeline_pb2.WatchJobResponse) -> dict[str, Any]:
         "progress": e.progress,
         "message": e.message,
         "time": _ts(e, "time").isoformat() if e.HasField("time") else None,  # type: ignore[union-attr]
+        "node_id": e.node_id or None,
+        "node_status": e.node_status or None,
     }
 
 
@@ -186,4 +199,63 @@ def recommendation(r: advisor_pb2.Recommendation) -> s.RecommendationPublic:
         columns=list(r.columns),
         severity=r.severity,
         node=node,
+    )
+
+
+def graph_from_proto(g: common_pb2.PipelineGraph) -> s.PipelineGraphIn:
+    return s.PipelineGraphIn(
+        nodes=[
+            s.GraphNodeIn(id=n.id, type=n.type, params=_json(n.params_json) or {}) for n in g.nodes
+        ],
+        edges=[s.GraphEdgeIn(source=e.source, target=e.target) for e in g.edges],
+    )
+
+
+def layout_to_json(layout: s.PipelineLayout) -> str:
+    return json.dumps({node: place.model_dump() for node, place in layout.items()})
+
+
+def saved_pipeline(p: pipeline_pb2.SavedPipeline) -> s.PipelinePublic:
+    return s.PipelinePublic(
+        id=p.id,
+        name=p.name,
+        description=p.description,
+        dataset_id=p.dataset_id or None,
+        version=p.version,
+        graph=graph_from_proto(p.graph),
+        layout=_json(p.layout_json) or {},
+        created_at=_ts(p, "created_at"),
+        updated_at=_ts(p, "updated_at"),
+    )
+
+
+def saved_pipeline_version(v: pipeline_pb2.SavedPipelineVersion) -> s.PipelineVersionPublic:
+    return s.PipelineVersionPublic(
+        version=v.version,
+        name=v.name,
+        graph=graph_from_proto(v.graph),
+        layout=_json(v.layout_json) or {},
+        created_at=_ts(v, "created_at"),
+    )
+
+
+def pipeline_template(t: pipeline_pb2.PipelineTemplate) -> s.PipelineTemplatePublic:
+    return s.PipelineTemplatePublic(
+        id=t.id,
+        name=t.name,
+        description=t.description,
+        task=t.task,
+        graph=graph_from_proto(t.graph),
+        layout=_json(t.layout_json) or {},
+    )
+
+
+def dataset_rows(r: ingestion_pb2.GetDatasetRowsResponse) -> s.DatasetRows:
+    return s.DatasetRows(
+        dataset_id=r.dataset_id,
+        offset=r.offset,
+        limit=r.limit,
+        total=r.total,
+        columns=[s.ColumnPublic(name=c.name, dtype=c.dtype) for c in r.columns],
+        rows=_json(r.rows_json) or [],
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 JsonObject = dict[str, Any]
@@ -12,6 +13,8 @@ JsonObject = dict[str, Any]
 # The widest numbers the gRPC messages behind the routes can carry (proto int32 / int64 fields).
 INT32_MAX = 2**31 - 1
 INT64_MAX = 2**63 - 1
+# A path number the service answers (404 when there is no such version) but proto can carry.
+INT32_PATH = Path(ge=-(2**31), le=INT32_MAX)
 
 
 class ErrorBody(BaseModel):
@@ -163,12 +166,20 @@ class PreviewRequest(BaseModel):
     rows: int = Field(default=20, ge=1, le=500)
 
 
+class SplitSizePublic(BaseModel):
+    name: Literal["train", "test", "validation", "all"]
+    n_rows: int
+    n_columns: int
+
+
 class NodePreviewPublic(BaseModel):
     node_id: str
     node_type: str
     n_rows: int
     columns: list[ColumnPublic]
     rows: list[JsonObject]
+    splits: list[SplitSizePublic] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
 
 
 class PreviewResult(BaseModel):
@@ -179,6 +190,12 @@ class JobCreate(BaseModel):
     dataset_id: str
     graph: PipelineGraphIn
     model_name: str | None = None
+    pipeline_id: str | None = Field(
+        default=None, description="the saved pipeline the graph comes from"
+    )
+    pipeline_version: int | None = Field(
+        default=None, ge=1, le=INT32_MAX, description="omit for the pipeline's current version"
+    )
 
 
 JobStatus = Literal["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED", "UNSPECIFIED"]
@@ -198,6 +215,8 @@ class JobPublic(BaseModel):
     created_at: datetime | None
     started_at: datetime | None
     finished_at: datetime | None
+    pipeline_id: str | None = None
+    pipeline_version: int | None = None
 
 
 class JobList(BaseModel):
@@ -297,3 +316,87 @@ class RecommendationList(BaseModel):
 class Health(BaseModel):
     status: Literal["ok", "degraded"]
     services: dict[str, Literal["SERVING", "NOT_SERVING", "UNKNOWN", "UNREACHABLE"]]
+
+
+class NodePosition(BaseModel):
+    """Where a node sits on the canvas; other keys (size, collapsed, ...) are kept as sent."""
+
+    model_config = ConfigDict(extra="allow")
+    x: float = Field(strict=True, allow_inf_nan=False)
+    y: float = Field(strict=True, allow_inf_nan=False)
+
+
+PipelineLayout = dict[str, NodePosition]
+PIPELINE_NAME = Field(min_length=1, max_length=200)
+PIPELINE_DESCRIPTION_MAX = 5000
+
+
+class PipelineCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = PIPELINE_NAME
+    description: str = Field(default="", max_length=PIPELINE_DESCRIPTION_MAX)
+    dataset_id: str | None = None
+    graph: PipelineGraphIn
+    layout: PipelineLayout = Field(default_factory=dict)
+
+
+class PipelineUpdate(BaseModel):
+    """Omitted fields keep their value; ``dataset_id: null`` detaches the dataset."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=PIPELINE_DESCRIPTION_MAX)
+    dataset_id: str | None = None
+    graph: PipelineGraphIn
+    layout: PipelineLayout | None = None
+
+
+class PipelinePublic(BaseModel):
+    id: str
+    name: str
+    description: str
+    dataset_id: str | None
+    version: int
+    graph: PipelineGraphIn
+    layout: JsonObject
+    created_at: datetime | None
+    updated_at: datetime | None
+
+
+class PipelineList(BaseModel):
+    pipelines: list[PipelinePublic]
+    total: int
+
+
+class PipelineVersionPublic(BaseModel):
+    version: int
+    name: str
+    graph: PipelineGraphIn
+    layout: JsonObject
+    created_at: datetime | None
+
+
+class PipelineVersionList(BaseModel):
+    versions: list[PipelineVersionPublic]
+
+
+class PipelineTemplatePublic(BaseModel):
+    id: str
+    name: str
+    description: str
+    task: str
+    graph: PipelineGraphIn
+    layout: JsonObject
+
+
+class PipelineTemplateList(BaseModel):
+    templates: list[PipelineTemplatePublic]
+
+
+class DatasetRows(BaseModel):
+    dataset_id: str
+    offset: int
+    limit: int
+    total: int
+    columns: list[ColumnPublic]
+    rows: list[JsonObject]

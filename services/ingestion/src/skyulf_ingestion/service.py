@@ -28,6 +28,7 @@ from skyulf_ingestion.models import (
     NewDataset,
 )
 from skyulf_ingestion.repository import DatasetRepository
+from skyulf_ingestion.rows import ParquetCache, RowsPage, read_page
 from skyulf_platform.artifacts.base import ArtifactStore
 from skyulf_platform.db.base import new_id
 from skyulf_platform.db.uow import UnitOfWork
@@ -39,6 +40,7 @@ Enqueue = Callable[[str], None]
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
+MAX_ROWS_LIMIT = 1000
 
 
 def raw_key(dataset_id: str, filename: str) -> str:
@@ -93,6 +95,7 @@ class IngestionService:
         max_upload_bytes: int,
         sniff_bytes: int = 1024 * 1024,
         tmp_dir: Path | None = None,
+        row_group_rows: int = 65_536,
     ) -> None:
         self.uow = uow
         self.store = store
@@ -102,6 +105,9 @@ class IngestionService:
         # Where uploads and ingest inputs/outputs are spooled; the system's when None.
         self.tmp_dir = Path(tmp_dir) if tmp_dir is not None else Path(tempfile.gettempdir())
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
+        self.parquet_cache = ParquetCache(self.tmp_dir / "rows-cache")
+        # Rows per Parquet row group: a page of rows decodes only the groups that hold it.
+        self.row_group_rows = row_group_rows
 
     # Upload -----------------------------------------------------------------------------------
 
@@ -201,6 +207,24 @@ class IngestionService:
             )
         return profile
 
+    def get_rows(self, dataset_id: str, *, offset: int, limit: int) -> RowsPage:
+        """Rows ``[offset, offset + limit)`` of a READY dataset, JSON-ready."""
+        if offset < 0:
+            raise InvalidArgument("offset must not be negative", details={"field": "offset"})
+        if not 1 <= limit <= MAX_ROWS_LIMIT:
+            raise InvalidArgument(
+                f"limit must be between 1 and {MAX_ROWS_LIMIT}, not {limit}",
+                details={"field": "limit"},
+            )
+        dataset = self.get_dataset(dataset_id)
+        if dataset.status is not DatasetStatus.READY or not dataset.data_uri:
+            raise FailedPrecondition(
+                f"dataset {dataset_id} is not ready (status {dataset.status.value})",
+                details={"dataset_id": dataset_id, "status": dataset.status.value},
+            )
+        path = self.parquet_cache.path(self.store, dataset)
+        return read_page(path, dataset, offset, limit)
+
     # Ingestion (the Celery task's body) -------------------------------------------------------
 
     def ingest(self, dataset_id: str) -> Dataset:
@@ -240,7 +264,7 @@ class IngestionService:
             frame = formats.read_frame(filename, formats.detect_format(filename), raw)
             raw.unlink()
             profile = profile_frame(frame)
-            frame.write_parquet(parquet)
+            frame.write_parquet(parquet, row_group_size=self.row_group_rows)
             ref = self.store.put_file(data_key(dataset.id), parquet)
         return IngestResult(
             n_rows=frame.height,

@@ -11,6 +11,8 @@ from skyulf.pipeline.v1 import pipeline_pb2, pipeline_pb2_grpc
 from skyulf_pipeline.grpc.servicer import PipelineServicer
 from skyulf_pipeline.peers import INGESTION_SERVICE, AsyncIngestionClient
 from skyulf_pipeline.repository import JobRepository
+from skyulf_pipeline.saved import SavedPipelineService
+from skyulf_pipeline.saved_repository import SavedPipelineRepository
 from skyulf_pipeline.service import Enqueue, PipelineService
 from skyulf_pipeline.settings import PipelineSettings, get_settings
 from skyulf_platform.artifacts import open_store
@@ -58,10 +60,11 @@ async def reap_periodically(service: PipelineService, interval: float, stale: fl
 async def assemble(settings: PlatformSettings) -> Assembly:
     assert isinstance(settings, PipelineSettings)
     engine = make_engine(settings.resolved_database_url())
+    uow = UnitOfWork(engine)
     store = open_store(settings)
     ingestion_channel = aio_channel(settings.ingestion_addr)
     service = PipelineService(
-        JobRepository(UnitOfWork(engine)),
+        JobRepository(uow),
         store,
         celery_enqueue(settings),
         preview_sample_rows=settings.preview_sample_rows,
@@ -69,6 +72,7 @@ async def assemble(settings: PlatformSettings) -> Assembly:
     servicer = PipelineServicer(
         service,
         AsyncIngestionClient(ingestion_channel),
+        SavedPipelineService(SavedPipelineRepository(uow)),
         watch_poll_seconds=settings.watch_poll_seconds,
     )
 

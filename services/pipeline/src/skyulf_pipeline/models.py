@@ -1,10 +1,11 @@
-"""The service's own typed values: jobs, their events, and what it knows of a dataset."""
+"""The service's own typed values: jobs, their events, saved pipelines, and what it knows of a
+dataset."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -48,6 +49,11 @@ class Job(BaseModel):
     finished_at: datetime | None = None
     heartbeat_at: datetime | None = None
     updated_at: datetime
+    pipeline_id: str | None = None
+    pipeline_version: int | None = None
+
+
+NodeStatus = Literal["queued", "running", "done", "failed", "skipped"]
 
 
 class JobEvent(BaseModel):
@@ -58,6 +64,15 @@ class JobEvent(BaseModel):
     progress: float
     message: str
     time: datetime
+    node_id: str | None = None
+    node_status: NodeStatus | None = None
+
+
+class PipelineSource(BaseModel):
+    """The saved pipeline, and which of its versions, a job was submitted from."""
+
+    pipeline_id: str
+    version: int
 
 
 class JobChange(BaseModel):
@@ -130,6 +145,12 @@ class ValidationResult(BaseModel):
     errors: list[Issue] = Field(default_factory=list)
 
 
+class SplitSize(BaseModel):
+    name: str
+    n_rows: int
+    n_columns: int
+
+
 class PreviewEntry(BaseModel):
     """One node's output on the sample; ``rows`` are JSON-ready dicts."""
 
@@ -138,3 +159,48 @@ class PreviewEntry(BaseModel):
     n_rows: int
     columns: list[DatasetColumn]
     rows: list[dict[str, Any]]
+    splits: list[SplitSize] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+
+class SavedPipeline(BaseModel):
+    """A saved pipeline as of its current version."""
+
+    id: str
+    name: str
+    description: str
+    dataset_id: str | None
+    version: int
+    graph: dict[str, Any]
+    layout: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+class SavedPipelineVersion(BaseModel):
+    version: int
+    name: str
+    graph: dict[str, Any]
+    layout: dict[str, Any]
+    created_at: datetime
+
+
+class PipelineDraft(BaseModel):
+    """What a save writes; on update, None keeps the current value (the graph is always sent)."""
+
+    name: str | None = None
+    description: str | None = None
+    dataset_id: str | None = None
+    graph: dict[str, Any]
+    layout: dict[str, Any] | None = None
+
+
+class PipelineTemplate(BaseModel):
+    """A starter pipeline, stored as a JSON file in the package."""
+
+    id: str
+    name: str
+    description: str
+    task: str
+    graph: dict[str, Any]
+    layout: dict[str, Any]

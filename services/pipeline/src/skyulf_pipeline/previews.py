@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from skyulf_core.graph import NodePreview
-from skyulf_pipeline.models import DatasetColumn, PreviewEntry
+from skyulf_pipeline.models import DatasetColumn, PreviewEntry, SplitSize
 
 
 def preview_entry(preview: NodePreview) -> PreviewEntry:
@@ -13,4 +13,6 @@ def preview_entry(preview: NodePreview) -> PreviewEntry:
         n_rows=preview.n_rows,
         columns=[DatasetColumn(name=c, dtype=preview.dtypes.get(c, "")) for c in preview.columns],
         rows=preview.rows,
+        splits=[SplitSize(**p.model_dump()) for p in preview.splits],
+        warnings=preview.warnings,
     )

@@ -11,14 +11,22 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from skyulf_core.errors import NotFound
 from skyulf_pipeline.db.tables import JobEventRow, JobRow
-from skyulf_pipeline.models import Job, JobChange, JobError, JobEvent, JobStatus
+from skyulf_pipeline.models import (
+    Job,
+    JobChange,
+    JobError,
+    JobEvent,
+    JobStatus,
+    NodeStatus,
+    PipelineSource,
+)
 from skyulf_platform.db.base import new_id, utcnow
 from skyulf_platform.db.uow import UnitOfWork
 
@@ -47,6 +55,8 @@ def _job(row: JobRow) -> Job:
         finished_at=row.finished_at,
         heartbeat_at=row.heartbeat_at,
         updated_at=row.updated_at,
+        pipeline_id=row.pipeline_id,
+        pipeline_version=row.pipeline_version,
     )
 
 
@@ -64,6 +74,8 @@ def _event(row: JobEventRow) -> JobEvent:
         progress=row.progress,
         message=row.message,
         time=row.time,
+        node_id=row.node_id,
+        node_status=cast(NodeStatus | None, row.node_status),
     )
 
 
@@ -96,7 +108,13 @@ class JobRepository:
         self.uow = uow
 
     def create(
-        self, *, dataset_id: str, graph: dict[str, Any], model_name: str, event_message: str
+        self,
+        *,
+        dataset_id: str,
+        graph: dict[str, Any],
+        model_name: str,
+        event_message: str,
+        source: PipelineSource | None = None,
     ) -> Job:
         now = utcnow()
         with self.uow() as session:
@@ -112,6 +130,8 @@ class JobRepository:
                 cancel_requested=False,
                 created_at=now,
                 updated_at=now,
+                pipeline_id=source.pipeline_id if source else None,
+                pipeline_version=source.version if source else None,
             )
             session.add(row)
             session.flush()
@@ -192,6 +212,29 @@ class JobRepository:
             )
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    def node_events(self, job_id: str, changes: list[tuple[str, NodeStatus, str]]) -> bool:
+        """Append one ``node`` event per (node id, status, message) while the job is RUNNING.
+
+        The job row is not changed (a node event is only a sign of life for the heartbeat);
+        False, and nothing written, once the job is no longer RUNNING.
+        """
+        with self.uow() as session:
+            result = session.execute(
+                update(JobRow)
+                .where(JobRow.id == job_id, JobRow.status == JobStatus.RUNNING.value)
+                .values(heartbeat_at=utcnow(), updated_at=JobRow.updated_at)
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount == 0:  # type: ignore[attr-defined]
+                return False
+            row = self._row(session, job_id)
+            for node_id, node_status, message in changes:
+                self._append_event(
+                    session, row, "node", node_id=node_id, node_status=node_status, message=message
+                )
+                session.flush()
+            return True
+
     def silent_running(self, silent_since: datetime) -> list[tuple[str, datetime]]:
         """RUNNING jobs with no sign of life since ``silent_since``: (id, last sign of life)."""
         last = _last_beat()
@@ -229,7 +272,15 @@ class JobRepository:
         return row
 
     @staticmethod
-    def _append_event(session: Session, row: JobRow, event_type: str) -> None:
+    def _append_event(
+        session: Session,
+        row: JobRow,
+        event_type: str,
+        *,
+        node_id: str | None = None,
+        node_status: NodeStatus | None = None,
+        message: str | None = None,
+    ) -> None:
         last = session.scalar(select(func.max(JobEventRow.seq)).where(JobEventRow.job_id == row.id))
         session.add(
             JobEventRow(
@@ -238,7 +289,9 @@ class JobRepository:
                 type=event_type,
                 status=row.status,
                 progress=row.progress,
-                message=row.message,
+                message=row.message if message is None else message,
                 time=utcnow(),
+                node_id=node_id,
+                node_status=node_status,
             )
         )

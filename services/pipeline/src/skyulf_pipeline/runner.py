@@ -21,6 +21,7 @@ from skyulf_core.graph import PipelineGraph
 from skyulf_core.graph.executor import train_pipeline
 from skyulf_pipeline.datasets import load_frame
 from skyulf_pipeline.models import Job, JobChange, JobError, JobStatus
+from skyulf_pipeline.node_progress import NodeProgress
 from skyulf_pipeline.peers import IngestionClient, RegistryClient
 from skyulf_pipeline.repository import JobRepository
 from skyulf_pipeline.settings import get_settings
@@ -186,7 +187,16 @@ class TrainingRunner:
             # The executor's 0..1 maps to 0..0.9: writing and registering the bundle follow.
             self._progress(job.id, TRAINING_SHARE * fraction, message)
 
-        result = train_pipeline(graph, frame, on_progress=on_progress, should_cancel=should_cancel)
+        nodes = NodeProgress(self.jobs, job.id, graph)
+        nodes.start()
+        try:
+            result = train_pipeline(
+                graph, frame, on_progress=on_progress, should_cancel=should_cancel, on_step=nodes
+            )
+        except BaseException:
+            nodes.failed()
+            raise
+        nodes.finished()
         if heartbeat.lost:
             # Failed as stale while this worker stalled: registering a model now would leave
             # a version behind for a FAILED job.

@@ -27,6 +27,7 @@ from skyulf_pipeline.models import (
     JobEvent,
     JobStatus,
     NodeEntry,
+    PipelineSource,
     PreviewEntry,
     ValidationResult,
 )
@@ -159,7 +160,14 @@ class PipelineService:
 
     # -- jobs --------------------------------------------------------------------------------
 
-    def create_job(self, dataset: DatasetInfo, graph: PipelineGraph, model_name: str) -> Job:
+    def create_job(
+        self,
+        dataset: DatasetInfo,
+        graph: PipelineGraph,
+        model_name: str,
+        *,
+        source: PipelineSource | None = None,
+    ) -> Job:
         require_ready(dataset)
         self._check(graph, dataset)
         model_type = model_type_of(graph)
@@ -177,6 +185,7 @@ class PipelineService:
             graph=graph.model_dump(mode="json", exclude_none=True),
             model_name=model_name,
             event_message="queued",
+            source=source,
         )
         try:
             self.enqueue(job.id)

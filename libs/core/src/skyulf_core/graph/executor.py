@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -40,6 +40,18 @@ from skyulf_core.nodes.encoding_ordinal import encodes_target
 from skyulf_core.nodes.splitting import Split
 
 Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class StepEvent:
+    """A node starting (``running``) or finishing (``done``) at train time."""
+
+    node_id: str
+    node_type: str
+    status: Literal["running", "done"]
+
+
+StepCallback = Callable[[StepEvent], None]
 
 
 @dataclass
@@ -125,10 +137,21 @@ def _check_decoders(decoders: list[TargetDecoder], model: ModelStep, task: Task)
 
 
 class _Hooks:
-    def __init__(self, plan: Plan, on_progress: Progress | None, should_cancel: Any) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        on_progress: Progress | None,
+        should_cancel: Any,
+        on_step: StepCallback | None = None,
+    ) -> None:
         self.total = len(plan.steps) + 2
         self.on_progress = on_progress
         self.should_cancel = should_cancel
+        self.on_step = on_step
+
+    def step(self, node_id: str, node_type: str, status: Literal["running", "done"]) -> None:
+        if self.on_step is not None:
+            self.on_step(StepEvent(node_id, node_type, status))
 
     def poll(self, index: int, what: str) -> None:
         if self.should_cancel is not None and self.should_cancel():
@@ -138,6 +161,10 @@ class _Hooks:
 
     def before(self, index: int, step: Step) -> None:
         self.poll(index, f"node '{step.node_id}' ({step.definition.id})")
+        self.step(step.node_id, step.definition.id, "running")
+
+    def after(self, step: Step, frames: Frames) -> None:
+        self.step(step.node_id, step.definition.id, "done")
 
 
 def _fit_model(model: ModelStep, train: Split, task: Task) -> tuple[Any, list[str]]:
@@ -215,8 +242,13 @@ def train_pipeline(
     *,
     on_progress: Progress | None = None,
     should_cancel: Callable[[], bool] | None = None,
+    on_step: StepCallback | None = None,
 ) -> TrainResult:
-    """Fit every node on the train split, train the model, evaluate on each split."""
+    """Fit every node on the train split, train the model, evaluate on each split.
+
+    ``on_step`` hears each node (the model included) start and finish; a node that raised was
+    the last one reported ``running``.
+    """
     graph = parse_graph(graph)
     check_graph(graph, [str(c) for c in df.columns])
     plan = build_plan(graph)
@@ -239,9 +271,12 @@ def train_pipeline(
         EncodedTarget(df[target], None) if node_encoded else encode_target(df[target], task, target)
     )
     X = df.drop(columns=[target])
-    hooks = _Hooks(plan, on_progress, should_cancel)
-    run = run_steps(plan, X, encoded.y, before=hooks.before, target_classes=encoded.classes)
+    hooks = _Hooks(plan, on_progress, should_cancel, on_step)
+    run = run_steps(
+        plan, X, encoded.y, before=hooks.before, after=hooks.after, target_classes=encoded.classes
+    )
     hooks.poll(len(plan.steps), f"model '{model.node_id}' ({model.definition.id})")
+    hooks.step(model.node_id, model.definition.id, "running")
     frames = run.frames
     decoders = target_decoders(run.records)
     _check_decoders(decoders, model, task)
@@ -260,6 +295,7 @@ def train_pipeline(
         lambda: _evaluate(estimator, model, features, parts, task, n_classes, decoders),
         model=True,
     )
+    hooks.step(model.node_id, model.definition.id, "done")
     needed = _needed_inputs(run.records, features)
     signature = Signature(
         inputs=describe_inputs(X, [str(c) for c in X.columns if c in needed]),

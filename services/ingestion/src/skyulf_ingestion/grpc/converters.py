@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -9,6 +10,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from skyulf.common.v1 import common_pb2
 from skyulf.ingestion.v1 import ingestion_pb2
 from skyulf_ingestion.models import Dataset, DatasetStatus
+from skyulf_ingestion.rows import RowsPage
 
 _STATUS = {
     DatasetStatus.PENDING: ingestion_pb2.DATASET_STATUS_PENDING,
@@ -38,4 +40,15 @@ def dataset_to_proto(d: Dataset) -> ingestion_pb2.Dataset:
         error=d.error or "",
         created_at=_timestamp(d.created_at),
         updated_at=_timestamp(d.updated_at),
+    )
+
+
+def rows_to_proto(page: RowsPage) -> ingestion_pb2.GetDatasetRowsResponse:
+    return ingestion_pb2.GetDatasetRowsResponse(
+        dataset_id=page.dataset_id,
+        offset=page.offset,
+        limit=page.limit,
+        total=page.total,
+        columns=[common_pb2.Column(name=c.name, dtype=c.dtype) for c in page.columns],
+        rows_json=json.dumps(page.rows, allow_nan=False),
     )

@@ -9,7 +9,7 @@ from grpc import aio
 
 from skyulf.ingestion.v1 import ingestion_pb2, ingestion_pb2_grpc
 from skyulf_core.errors import InvalidArgument
-from skyulf_ingestion.grpc.converters import dataset_to_proto
+from skyulf_ingestion.grpc.converters import dataset_to_proto, rows_to_proto
 from skyulf_ingestion.service import IngestionService
 
 
@@ -69,3 +69,11 @@ class IngestionServicer(ingestion_pb2_grpc.IngestionServiceServicer):
         return ingestion_pb2.GetDatasetProfileResponse(
             dataset_id=request.dataset_id, profile_json=profile
         )
+
+    async def GetDatasetRows(
+        self, request: ingestion_pb2.GetDatasetRowsRequest, context: aio.ServicerContext
+    ) -> ingestion_pb2.GetDatasetRowsResponse:
+        page = await asyncio.to_thread(
+            self.service.get_rows, request.dataset_id, offset=request.offset, limit=request.limit
+        )
+        return rows_to_proto(page)

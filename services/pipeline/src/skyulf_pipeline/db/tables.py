@@ -1,4 +1,5 @@
-"""Pipeline's tables: training jobs (the source of truth) and their ordered events."""
+"""Pipeline's tables: training jobs (the source of truth), their ordered events, and saved
+pipelines with one row per saved version."""
 
 from __future__ import annotations
 
@@ -58,6 +59,10 @@ class JobRow(Base):
     # whose worker has gone silent.
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # The saved pipeline the job was submitted from, if any. Not a foreign key: a job outlives
+    # the pipeline it came from.
+    pipeline_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    pipeline_version: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 class JobEventRow(Base):
@@ -65,6 +70,11 @@ class JobEventRow(Base):
     __table_args__ = (
         UniqueConstraint("job_id", "seq"),
         CheckConstraint(STATUS_CHECK, name="status"),
+        CheckConstraint(
+            "node_status IS NULL OR node_status IN "
+            "('queued', 'running', 'done', 'failed', 'skipped')",
+            name="node_status",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -77,3 +87,43 @@ class JobEventRow(Base):
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     message: Mapped[str] = mapped_column(Text, default="")
     time: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set on "node" events only: which node, and how far it got.
+    node_id: Mapped[str | None] = mapped_column(String(128), default=None)
+    node_status: Mapped[str | None] = mapped_column(String(16), default=None)
+
+
+class SavedPipelineRow(Base):
+    """A pipeline the canvas saved; its graph and layout live in its versions."""
+
+    __tablename__ = "pipeline_saved"
+    __table_args__ = (
+        CheckConstraint("version >= 1", name="version_positive"),
+        Index("ix_pipeline_saved_updated_at", "updated_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    dataset_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    # The current (latest) version number.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SavedPipelineVersionRow(Base):
+    __tablename__ = "pipeline_saved_versions"
+    __table_args__ = (
+        UniqueConstraint("pipeline_id", "version"),
+        CheckConstraint("version >= 1", name="version_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    pipeline_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("pipeline_saved.id", ondelete="CASCADE")
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    graph: Mapped[dict[str, Any]] = mapped_column(JSON)
+    layout: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -19,7 +19,10 @@ from skyulf_pipeline.models import (
     JobEvent,
     JobStatus,
     NodeEntry,
+    PipelineTemplate,
     PreviewEntry,
+    SavedPipeline,
+    SavedPipelineVersion,
     ValidationResult,
 )
 
@@ -103,6 +106,8 @@ def job_to_proto(job: Job) -> pipeline_pb2.Job:
         created_at=_ts(job.created_at),
         started_at=_ts(job.started_at),
         finished_at=_ts(job.finished_at),
+        pipeline_id=job.pipeline_id or "",
+        pipeline_version=job.pipeline_version or 0,
     )
     if job.error is not None:
         msg.error.CopyFrom(
@@ -124,6 +129,8 @@ def event_to_proto(event: JobEvent) -> pipeline_pb2.WatchJobResponse:
         progress=event.progress,
         message=event.message,
         time=_ts(event.time),
+        node_id=event.node_id or "",
+        node_status=event.node_status or "",
     )
 
 
@@ -168,4 +175,44 @@ def preview_to_proto(entry: PreviewEntry) -> pipeline_pb2.NodePreview:
         n_rows=entry.n_rows,
         columns=[common_pb2.Column(name=c.name, dtype=c.dtype) for c in entry.columns],
         rows_json=json.dumps(rows, default=str, allow_nan=False),
+        splits=[
+            pipeline_pb2.SplitSize(name=p.name, n_rows=p.n_rows, n_columns=p.n_columns)
+            for p in entry.splits
+        ],
+        warnings=entry.warnings,
+    )
+
+
+def saved_pipeline_to_proto(pipeline: SavedPipeline) -> pipeline_pb2.SavedPipeline:
+    return pipeline_pb2.SavedPipeline(
+        id=pipeline.id,
+        name=pipeline.name,
+        description=pipeline.description,
+        dataset_id=pipeline.dataset_id or "",
+        version=pipeline.version,
+        graph=graph_to_proto(pipeline.graph),
+        layout_json=json.dumps(pipeline.layout),
+        created_at=_ts(pipeline.created_at),
+        updated_at=_ts(pipeline.updated_at),
+    )
+
+
+def saved_version_to_proto(version: SavedPipelineVersion) -> pipeline_pb2.SavedPipelineVersion:
+    return pipeline_pb2.SavedPipelineVersion(
+        version=version.version,
+        name=version.name,
+        graph=graph_to_proto(version.graph),
+        layout_json=json.dumps(version.layout),
+        created_at=_ts(version.created_at),
+    )
+
+
+def template_to_proto(template: PipelineTemplate) -> pipeline_pb2.PipelineTemplate:
+    return pipeline_pb2.PipelineTemplate(
+        id=template.id,
+        name=template.name,
+        description=template.description,
+        task=template.task,
+        graph=graph_to_proto(template.graph),
+        layout_json=json.dumps(template.layout),
     )

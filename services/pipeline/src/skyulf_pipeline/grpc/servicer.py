@@ -10,6 +10,7 @@ from grpc import aio
 from skyulf.pipeline.v1 import pipeline_pb2, pipeline_pb2_grpc
 from skyulf_pipeline.grpc import converters as conv
 from skyulf_pipeline.peers import AsyncIngestionClient
+from skyulf_pipeline.saved import SavedPipelineService, parse_layout
 from skyulf_pipeline.service import PipelineService
 
 
@@ -18,11 +19,13 @@ class PipelineServicer(pipeline_pb2_grpc.PipelineServiceServicer):
         self,
         service: PipelineService,
         ingestion: AsyncIngestionClient,
+        saved: SavedPipelineService,
         *,
         watch_poll_seconds: float = 0.25,
     ) -> None:
         self.service = service
         self.ingestion = ingestion
+        self.saved = saved
         self.watch_poll_seconds = watch_poll_seconds
 
     async def ListNodes(
@@ -55,8 +58,13 @@ class PipelineServicer(pipeline_pb2_grpc.PipelineServiceServicer):
         self, request: pipeline_pb2.CreateJobRequest, context: aio.ServicerContext
     ) -> pipeline_pb2.CreateJobResponse:
         graph = conv.graph_from_proto(request.graph)
+        source = await asyncio.to_thread(
+            self.saved.source, request.pipeline_id, request.pipeline_version
+        )
         dataset = await self.ingestion.get_dataset(request.dataset_id)
-        job = await asyncio.to_thread(self.service.create_job, dataset, graph, request.model_name)
+        job = await asyncio.to_thread(
+            self.service.create_job, dataset, graph, request.model_name, source=source
+        )
         return pipeline_pb2.CreateJobResponse(job=conv.job_to_proto(job))
 
     async def GetJob(
@@ -98,3 +106,80 @@ class PipelineServicer(pipeline_pb2_grpc.PipelineServiceServicer):
                 return
             if not events:
                 await asyncio.sleep(self.watch_poll_seconds)
+
+    # -- saved pipelines ---------------------------------------------------------------------
+
+    async def CreatePipeline(
+        self, request: pipeline_pb2.CreatePipelineRequest, context: aio.ServicerContext
+    ) -> pipeline_pb2.CreatePipelineResponse:
+        graph = conv.graph_from_proto(request.graph)
+        pipeline = await asyncio.to_thread(
+            self.saved.create,
+            name=request.name,
+            description=request.description,
+            dataset_id=request.dataset_id,
+            graph=graph,
+            layout=parse_layout(request.layout_json),
+        )
+        return pipeline_pb2.CreatePipelineResponse(pipeline=conv.saved_pipeline_to_proto(pipeline))
+
+    async def GetPipeline(
+        self, request: pipeline_pb2.GetPipelineRequest, context: aio.ServicerContext
+    ) -> pipeline_pb2.GetPipelineResponse:
+        pipeline = await asyncio.to_thread(self.saved.get, request.pipeline_id)
+        return pipeline_pb2.GetPipelineResponse(pipeline=conv.saved_pipeline_to_proto(pipeline))
+
+    async def ListPipelines(
+        self, request: pipeline_pb2.ListPipelinesRequest, context: aio.ServicerContext
+    ) -> pipeline_pb2.ListPipelinesResponse:
+        pipelines, total = await asyncio.to_thread(
+            self.saved.page, request.page_size, request.offset
+        )
+        return pipeline_pb2.ListPipelinesResponse(
+            pipelines=[conv.saved_pipeline_to_proto(p) for p in pipelines], total=total
+        )
+
+    async def UpdatePipeline(
+        self, request: pipeline_pb2.UpdatePipelineRequest, context: aio.ServicerContext
+    ) -> pipeline_pb2.UpdatePipelineResponse:
+        graph = conv.graph_from_proto(request.graph)
+        pipeline = await asyncio.to_thread(
+            self.saved.update,
+            request.pipeline_id,
+            graph=graph,
+            name=request.name if request.HasField("name") else None,
+            description=request.description if request.HasField("description") else None,
+            dataset_id=request.dataset_id if request.HasField("dataset_id") else None,
+            layout=parse_layout(request.layout_json) if request.HasField("layout_json") else None,
+        )
+        return pipeline_pb2.UpdatePipelineResponse(pipeline=conv.saved_pipeline_to_proto(pipeline))
+
+    async def ListPipelineVersions(
+        self, request: pipeline_pb2.ListPipelineVersionsRequest, context: aio.ServicerContext
+    ) -> pipeline_pb2.ListPipelineVersionsResponse:
+        versions = await asyncio.to_thread(self.saved.versions, request.pipeline_id)
+        return pipeline_pb2.ListPipelineVersionsResponse(
+            versions=[conv.saved_version_to_proto(v) for v in versions]
+        )
+
+    async def RestorePipelineVersion(
+        self, request: pipeline_pb2.RestorePipelineVersionRequest, context: aio.ServicerContext
+    ) -> pipeline_pb2.RestorePipelineVersionResponse:
+        pipeline = await asyncio.to_thread(self.saved.restore, request.pipeline_id, request.version)
+        return pipeline_pb2.RestorePipelineVersionResponse(
+            pipeline=conv.saved_pipeline_to_proto(pipeline)
+        )
+
+    async def DeletePipeline(
+        self, request: pipeline_pb2.DeletePipelineRequest, context: aio.ServicerContext
+    ) -> pipeline_pb2.DeletePipelineResponse:
+        pipeline = await asyncio.to_thread(self.saved.delete, request.pipeline_id)
+        return pipeline_pb2.DeletePipelineResponse(pipeline=conv.saved_pipeline_to_proto(pipeline))
+
+    async def ListTemplates(
+        self, request: pipeline_pb2.ListTemplatesRequest, context: aio.ServicerContext
+    ) -> pipeline_pb2.ListTemplatesResponse:
+        templates = await asyncio.to_thread(self.saved.templates)
+        return pipeline_pb2.ListTemplatesResponse(
+            templates=[conv.template_to_proto(t) for t in templates]
+        )

@@ -296,3 +296,66 @@ class GetDatasetProfileResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetDatasetProfileResponse: _TypeAlias = GetDatasetProfileResponse  # noqa: Y015
+
+@_typing.final
+class GetDatasetRowsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DATASET_ID_FIELD_NUMBER: _builtins.int
+    OFFSET_FIELD_NUMBER: _builtins.int
+    LIMIT_FIELD_NUMBER: _builtins.int
+    dataset_id: _builtins.str
+    offset: _builtins.int
+    limit: _builtins.int
+    """1..1000."""
+    def __init__(
+        self,
+        *,
+        dataset_id: _builtins.str = ...,
+        offset: _builtins.int = ...,
+        limit: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset_id", b"dataset_id", "limit", b"limit", "offset", b"offset"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetDatasetRowsRequest: _TypeAlias = GetDatasetRowsRequest  # noqa: Y015
+
+@_typing.final
+class GetDatasetRowsResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DATASET_ID_FIELD_NUMBER: _builtins.int
+    OFFSET_FIELD_NUMBER: _builtins.int
+    LIMIT_FIELD_NUMBER: _builtins.int
+    TOTAL_FIELD_NUMBER: _builtins.int
+    COLUMNS_FIELD_NUMBER: _builtins.int
+    ROWS_JSON_FIELD_NUMBER: _builtins.int
+    dataset_id: _builtins.str
+    offset: _builtins.int
+    limit: _builtins.int
+    total: _builtins.int
+    """Rows in the whole dataset."""
+    rows_json: _builtins.str
+    """The rows as a JSON array of objects: NaN is null, dates are ISO 8601 text."""
+    @_builtins.property
+    def columns(self) -> _containers.RepeatedCompositeFieldContainer[_common_pb2.Column]: ...
+    def __init__(
+        self,
+        *,
+        dataset_id: _builtins.str = ...,
+        offset: _builtins.int = ...,
+        limit: _builtins.int = ...,
+        total: _builtins.int = ...,
+        columns: _abc.Iterable[_common_pb2.Column] | None = ...,
+        rows_json: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["columns", b"columns", "dataset_id", b"dataset_id", "limit", b"limit", "offset", b"offset", "rows_json", b"rows_json", "total", b"total"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetDatasetRowsResponse: _TypeAlias = GetDatasetRowsResponse  # noqa: Y015

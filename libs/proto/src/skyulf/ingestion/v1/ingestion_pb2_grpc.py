@@ -55,6 +55,11 @@ class IngestionServiceStub:
                 request_serializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetDatasetProfileRequest.SerializeToString,
                 response_deserializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetDatasetProfileResponse.FromString,
                 _registered_method=True)
+        self.GetDatasetRows = channel.unary_unary(
+                '/skyulf.ingestion.v1.IngestionService/GetDatasetRows',
+                request_serializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetDatasetRowsRequest.SerializeToString,
+                response_deserializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetDatasetRowsResponse.FromString,
+                _registered_method=True)
 
 
 class IngestionServiceServicer:
@@ -86,6 +91,13 @@ class IngestionServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetDatasetRows(self, request, context):
+        """A page of a READY dataset's rows, read from the Parquet row groups covering it only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IngestionServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -108,6 +120,11 @@ def add_IngestionServiceServicer_to_server(servicer, server):
                     servicer.GetDatasetProfile,
                     request_deserializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetDatasetProfileRequest.FromString,
                     response_serializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetDatasetProfileResponse.SerializeToString,
+            ),
+            'GetDatasetRows': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDatasetRows,
+                    request_deserializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetDatasetRowsRequest.FromString,
+                    response_serializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetDatasetRowsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -219,6 +236,33 @@ class IngestionService:
             '/skyulf.ingestion.v1.IngestionService/GetDatasetProfile',
             skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetDatasetProfileRequest.SerializeToString,
             skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetDatasetProfileResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDatasetRows(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.ingestion.v1.IngestionService/GetDatasetRows',
+            skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetDatasetRowsRequest.SerializeToString,
+            skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetDatasetRowsResponse.FromString,
             options,
             channel_credentials,
             insecure,

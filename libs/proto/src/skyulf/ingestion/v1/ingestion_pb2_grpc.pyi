@@ -38,6 +38,8 @@ class IngestionServiceStub:
     GetDataset: _grpc.UnaryUnaryMultiCallable[_ingestion_pb2.GetDatasetRequest, _ingestion_pb2.GetDatasetResponse]
     ListDatasets: _grpc.UnaryUnaryMultiCallable[_ingestion_pb2.ListDatasetsRequest, _ingestion_pb2.ListDatasetsResponse]
     GetDatasetProfile: _grpc.UnaryUnaryMultiCallable[_ingestion_pb2.GetDatasetProfileRequest, _ingestion_pb2.GetDatasetProfileResponse]
+    GetDatasetRows: _grpc.UnaryUnaryMultiCallable[_ingestion_pb2.GetDatasetRowsRequest, _ingestion_pb2.GetDatasetRowsResponse]
+    """A page of a READY dataset's rows, read from the Parquet row groups covering it only."""
 
 @_typing.type_check_only
 class IngestionServiceAsyncStub(IngestionServiceStub):
@@ -49,6 +51,8 @@ class IngestionServiceAsyncStub(IngestionServiceStub):
     GetDataset: _aio.UnaryUnaryMultiCallable[_ingestion_pb2.GetDatasetRequest, _ingestion_pb2.GetDatasetResponse]  # type: ignore[assignment]
     ListDatasets: _aio.UnaryUnaryMultiCallable[_ingestion_pb2.ListDatasetsRequest, _ingestion_pb2.ListDatasetsResponse]  # type: ignore[assignment]
     GetDatasetProfile: _aio.UnaryUnaryMultiCallable[_ingestion_pb2.GetDatasetProfileRequest, _ingestion_pb2.GetDatasetProfileResponse]  # type: ignore[assignment]
+    GetDatasetRows: _aio.UnaryUnaryMultiCallable[_ingestion_pb2.GetDatasetRowsRequest, _ingestion_pb2.GetDatasetRowsResponse]  # type: ignore[assignment]
+    """A page of a READY dataset's rows, read from the Parquet row groups covering it only."""
 
 class IngestionServiceServicer(metaclass=_abc_1.ABCMeta):
     """Owns data sources, dataset versions (canonical Parquet in the artifact store) and profiles."""
@@ -81,5 +85,13 @@ class IngestionServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _ingestion_pb2.GetDatasetProfileRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_ingestion_pb2.GetDatasetProfileResponse, _abc.Awaitable[_ingestion_pb2.GetDatasetProfileResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def GetDatasetRows(
+        self,
+        request: _ingestion_pb2.GetDatasetRowsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_ingestion_pb2.GetDatasetRowsResponse, _abc.Awaitable[_ingestion_pb2.GetDatasetRowsResponse]]:
+        """A page of a READY dataset's rows, read from the Parquet row groups covering it only."""
 
 def add_IngestionServiceServicer_to_server(servicer: IngestionServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -198,6 +198,8 @@ class NodePreview(_message.Message):
     N_ROWS_FIELD_NUMBER: _builtins.int
     COLUMNS_FIELD_NUMBER: _builtins.int
     ROWS_JSON_FIELD_NUMBER: _builtins.int
+    SPLITS_FIELD_NUMBER: _builtins.int
+    WARNINGS_FIELD_NUMBER: _builtins.int
     node_id: _builtins.str
     node_type: _builtins.str
     n_rows: _builtins.int
@@ -205,6 +207,14 @@ class NodePreview(_message.Message):
     """The first rows of the node's output as a JSON array of objects."""
     @_builtins.property
     def columns(self) -> _containers.RepeatedCompositeFieldContainer[_common_pb2.Column]: ...
+    @_builtins.property
+    def splits(self) -> _containers.RepeatedCompositeFieldContainer[Global___SplitSize]:
+        """Rows and columns of each split after the node ("all" before the splitter)."""
+
+    @_builtins.property
+    def warnings(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """What looks wrong with the node's output (all rows dropped, a column left all-missing, ...)."""
+
     def __init__(
         self,
         *,
@@ -213,14 +223,42 @@ class NodePreview(_message.Message):
         n_rows: _builtins.int = ...,
         columns: _abc.Iterable[_common_pb2.Column] | None = ...,
         rows_json: _builtins.str = ...,
+        splits: _abc.Iterable[Global___SplitSize] | None = ...,
+        warnings: _abc.Iterable[_builtins.str] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["columns", b"columns", "n_rows", b"n_rows", "node_id", b"node_id", "node_type", b"node_type", "rows_json", b"rows_json"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["columns", b"columns", "n_rows", b"n_rows", "node_id", b"node_id", "node_type", b"node_type", "rows_json", b"rows_json", "splits", b"splits", "warnings", b"warnings"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___NodePreview: _TypeAlias = NodePreview  # noqa: Y015
+
+@_typing.final
+class SplitSize(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    N_ROWS_FIELD_NUMBER: _builtins.int
+    N_COLUMNS_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """"train", "test", "validation" or "all"."""
+    n_rows: _builtins.int
+    n_columns: _builtins.int
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        n_rows: _builtins.int = ...,
+        n_columns: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["n_columns", b"n_columns", "n_rows", b"n_rows", "name", b"name"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SplitSize: _TypeAlias = SplitSize  # noqa: Y015
 
 @_typing.final
 class PreviewPipelineRequest(_message.Message):
@@ -331,6 +369,8 @@ class Job(_message.Message):
     STARTED_AT_FIELD_NUMBER: _builtins.int
     FINISHED_AT_FIELD_NUMBER: _builtins.int
     KIND_FIELD_NUMBER: _builtins.int
+    PIPELINE_ID_FIELD_NUMBER: _builtins.int
+    PIPELINE_VERSION_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     dataset_id: _builtins.str
     status: Global___JobStatus.ValueType
@@ -341,6 +381,9 @@ class Job(_message.Message):
     model_version: _builtins.int
     """Registered version once SUCCEEDED, else 0."""
     kind: _builtins.str
+    pipeline_id: _builtins.str
+    """The saved pipeline (and its version) the job was submitted from; empty / 0 when none."""
+    pipeline_version: _builtins.int
     @_builtins.property
     def metrics(self) -> _containers.ScalarMap[_builtins.str, _builtins.float]: ...
     @_builtins.property
@@ -370,10 +413,12 @@ class Job(_message.Message):
         started_at: _timestamp_pb2.Timestamp | None = ...,
         finished_at: _timestamp_pb2.Timestamp | None = ...,
         kind: _builtins.str = ...,
+        pipeline_id: _builtins.str = ...,
+        pipeline_version: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "error", b"error", "finished_at", b"finished_at", "graph", b"graph", "started_at", b"started_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "dataset_id", b"dataset_id", "error", b"error", "finished_at", b"finished_at", "graph", b"graph", "id", b"id", "kind", b"kind", "message", b"message", "metrics", b"metrics", "model_name", b"model_name", "model_version", b"model_version", "progress", b"progress", "started_at", b"started_at", "status", b"status"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "dataset_id", b"dataset_id", "error", b"error", "finished_at", b"finished_at", "graph", b"graph", "id", b"id", "kind", b"kind", "message", b"message", "metrics", b"metrics", "model_name", b"model_name", "model_version", b"model_version", "pipeline_id", b"pipeline_id", "pipeline_version", b"pipeline_version", "progress", b"progress", "started_at", b"started_at", "status", b"status"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -386,9 +431,14 @@ class CreateJobRequest(_message.Message):
     DATASET_ID_FIELD_NUMBER: _builtins.int
     GRAPH_FIELD_NUMBER: _builtins.int
     MODEL_NAME_FIELD_NUMBER: _builtins.int
+    PIPELINE_ID_FIELD_NUMBER: _builtins.int
+    PIPELINE_VERSION_FIELD_NUMBER: _builtins.int
     dataset_id: _builtins.str
     model_name: _builtins.str
     """Registered model name; defaults to the dataset name plus the model type."""
+    pipeline_id: _builtins.str
+    """Optional: the saved pipeline the graph comes from; pipeline_version 0 means its current one."""
+    pipeline_version: _builtins.int
     @_builtins.property
     def graph(self) -> _common_pb2.PipelineGraph: ...
     def __init__(
@@ -397,10 +447,12 @@ class CreateJobRequest(_message.Message):
         dataset_id: _builtins.str = ...,
         graph: _common_pb2.PipelineGraph | None = ...,
         model_name: _builtins.str = ...,
+        pipeline_id: _builtins.str = ...,
+        pipeline_version: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["graph", b"graph"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset_id", b"dataset_id", "graph", b"graph", "model_name", b"model_name"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset_id", b"dataset_id", "graph", b"graph", "model_name", b"model_name", "pipeline_id", b"pipeline_id", "pipeline_version", b"pipeline_version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -582,12 +634,19 @@ class WatchJobResponse(_message.Message):
     PROGRESS_FIELD_NUMBER: _builtins.int
     MESSAGE_FIELD_NUMBER: _builtins.int
     TIME_FIELD_NUMBER: _builtins.int
+    NODE_ID_FIELD_NUMBER: _builtins.int
+    NODE_STATUS_FIELD_NUMBER: _builtins.int
     seq: _builtins.int
     job_id: _builtins.str
     type: _builtins.str
     status: Global___JobStatus.ValueType
     progress: _builtins.float
     message: _builtins.str
+    node_id: _builtins.str
+    """Set on events of type "node": the node and "queued", "running", "done", "failed" or
+    "skipped".
+    """
+    node_status: _builtins.str
     @_builtins.property
     def time(self) -> _timestamp_pb2.Timestamp: ...
     def __init__(
@@ -600,11 +659,492 @@ class WatchJobResponse(_message.Message):
         progress: _builtins.float = ...,
         message: _builtins.str = ...,
         time: _timestamp_pb2.Timestamp | None = ...,
+        node_id: _builtins.str = ...,
+        node_status: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["time", b"time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["job_id", b"job_id", "message", b"message", "progress", b"progress", "seq", b"seq", "status", b"status", "time", b"time", "type", b"type"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["job_id", b"job_id", "message", b"message", "node_id", b"node_id", "node_status", b"node_status", "progress", b"progress", "seq", b"seq", "status", b"status", "time", b"time", "type", b"type"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___WatchJobResponse: _TypeAlias = WatchJobResponse  # noqa: Y015
+
+@_typing.final
+class SavedPipeline(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    NAME_FIELD_NUMBER: _builtins.int
+    DESCRIPTION_FIELD_NUMBER: _builtins.int
+    DATASET_ID_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    GRAPH_FIELD_NUMBER: _builtins.int
+    LAYOUT_JSON_FIELD_NUMBER: _builtins.int
+    CREATED_AT_FIELD_NUMBER: _builtins.int
+    UPDATED_AT_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    name: _builtins.str
+    description: _builtins.str
+    dataset_id: _builtins.str
+    """Empty when no dataset is attached."""
+    version: _builtins.int
+    """The current (latest) version, 1-based."""
+    layout_json: _builtins.str
+    """Canvas positions per node id, as a JSON object."""
+    @_builtins.property
+    def graph(self) -> _common_pb2.PipelineGraph: ...
+    @_builtins.property
+    def created_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def updated_at(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        name: _builtins.str = ...,
+        description: _builtins.str = ...,
+        dataset_id: _builtins.str = ...,
+        version: _builtins.int = ...,
+        graph: _common_pb2.PipelineGraph | None = ...,
+        layout_json: _builtins.str = ...,
+        created_at: _timestamp_pb2.Timestamp | None = ...,
+        updated_at: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "graph", b"graph", "updated_at", b"updated_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "dataset_id", b"dataset_id", "description", b"description", "graph", b"graph", "id", b"id", "layout_json", b"layout_json", "name", b"name", "updated_at", b"updated_at", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SavedPipeline: _TypeAlias = SavedPipeline  # noqa: Y015
+
+@_typing.final
+class SavedPipelineVersion(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    VERSION_FIELD_NUMBER: _builtins.int
+    NAME_FIELD_NUMBER: _builtins.int
+    GRAPH_FIELD_NUMBER: _builtins.int
+    LAYOUT_JSON_FIELD_NUMBER: _builtins.int
+    CREATED_AT_FIELD_NUMBER: _builtins.int
+    version: _builtins.int
+    name: _builtins.str
+    layout_json: _builtins.str
+    @_builtins.property
+    def graph(self) -> _common_pb2.PipelineGraph: ...
+    @_builtins.property
+    def created_at(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        version: _builtins.int = ...,
+        name: _builtins.str = ...,
+        graph: _common_pb2.PipelineGraph | None = ...,
+        layout_json: _builtins.str = ...,
+        created_at: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "graph", b"graph"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "graph", b"graph", "layout_json", b"layout_json", "name", b"name", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SavedPipelineVersion: _TypeAlias = SavedPipelineVersion  # noqa: Y015
+
+@_typing.final
+class CreatePipelineRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    DESCRIPTION_FIELD_NUMBER: _builtins.int
+    DATASET_ID_FIELD_NUMBER: _builtins.int
+    GRAPH_FIELD_NUMBER: _builtins.int
+    LAYOUT_JSON_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    description: _builtins.str
+    dataset_id: _builtins.str
+    layout_json: _builtins.str
+    @_builtins.property
+    def graph(self) -> _common_pb2.PipelineGraph: ...
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        description: _builtins.str = ...,
+        dataset_id: _builtins.str = ...,
+        graph: _common_pb2.PipelineGraph | None = ...,
+        layout_json: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["graph", b"graph"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset_id", b"dataset_id", "description", b"description", "graph", b"graph", "layout_json", b"layout_json", "name", b"name"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CreatePipelineRequest: _TypeAlias = CreatePipelineRequest  # noqa: Y015
+
+@_typing.final
+class CreatePipelineResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PIPELINE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def pipeline(self) -> Global___SavedPipeline: ...
+    def __init__(
+        self,
+        *,
+        pipeline: Global___SavedPipeline | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["pipeline", b"pipeline"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["pipeline", b"pipeline"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CreatePipelineResponse: _TypeAlias = CreatePipelineResponse  # noqa: Y015
+
+@_typing.final
+class GetPipelineRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PIPELINE_ID_FIELD_NUMBER: _builtins.int
+    pipeline_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        pipeline_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["pipeline_id", b"pipeline_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetPipelineRequest: _TypeAlias = GetPipelineRequest  # noqa: Y015
+
+@_typing.final
+class GetPipelineResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PIPELINE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def pipeline(self) -> Global___SavedPipeline: ...
+    def __init__(
+        self,
+        *,
+        pipeline: Global___SavedPipeline | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["pipeline", b"pipeline"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["pipeline", b"pipeline"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetPipelineResponse: _TypeAlias = GetPipelineResponse  # noqa: Y015
+
+@_typing.final
+class ListPipelinesRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    OFFSET_FIELD_NUMBER: _builtins.int
+    page_size: _builtins.int
+    offset: _builtins.int
+    def __init__(
+        self,
+        *,
+        page_size: _builtins.int = ...,
+        offset: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["offset", b"offset", "page_size", b"page_size"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListPipelinesRequest: _TypeAlias = ListPipelinesRequest  # noqa: Y015
+
+@_typing.final
+class ListPipelinesResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PIPELINES_FIELD_NUMBER: _builtins.int
+    TOTAL_FIELD_NUMBER: _builtins.int
+    total: _builtins.int
+    @_builtins.property
+    def pipelines(self) -> _containers.RepeatedCompositeFieldContainer[Global___SavedPipeline]: ...
+    def __init__(
+        self,
+        *,
+        pipelines: _abc.Iterable[Global___SavedPipeline] | None = ...,
+        total: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["pipelines", b"pipelines", "total", b"total"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListPipelinesResponse: _TypeAlias = ListPipelinesResponse  # noqa: Y015
+
+@_typing.final
+class UpdatePipelineRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PIPELINE_ID_FIELD_NUMBER: _builtins.int
+    NAME_FIELD_NUMBER: _builtins.int
+    DESCRIPTION_FIELD_NUMBER: _builtins.int
+    DATASET_ID_FIELD_NUMBER: _builtins.int
+    GRAPH_FIELD_NUMBER: _builtins.int
+    LAYOUT_JSON_FIELD_NUMBER: _builtins.int
+    pipeline_id: _builtins.str
+    name: _builtins.str
+    """Unset optional fields keep their current value."""
+    description: _builtins.str
+    dataset_id: _builtins.str
+    layout_json: _builtins.str
+    @_builtins.property
+    def graph(self) -> _common_pb2.PipelineGraph: ...
+    def __init__(
+        self,
+        *,
+        pipeline_id: _builtins.str = ...,
+        name: _builtins.str | None = ...,
+        description: _builtins.str | None = ...,
+        dataset_id: _builtins.str | None = ...,
+        graph: _common_pb2.PipelineGraph | None = ...,
+        layout_json: _builtins.str | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_dataset_id", b"_dataset_id", "_description", b"_description", "_layout_json", b"_layout_json", "_name", b"_name", "dataset_id", b"dataset_id", "description", b"description", "graph", b"graph", "layout_json", b"layout_json", "name", b"name"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_dataset_id", b"_dataset_id", "_description", b"_description", "_layout_json", b"_layout_json", "_name", b"_name", "dataset_id", b"dataset_id", "description", b"description", "graph", b"graph", "layout_json", b"layout_json", "name", b"name", "pipeline_id", b"pipeline_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType__dataset_id: _TypeAlias = _typing.Literal["dataset_id"]  # noqa: Y015
+    _WhichOneofArgType__dataset_id: _TypeAlias = _typing.Literal["_dataset_id", b"_dataset_id"]  # noqa: Y015
+    _WhichOneofReturnType__description: _TypeAlias = _typing.Literal["description"]  # noqa: Y015
+    _WhichOneofArgType__description: _TypeAlias = _typing.Literal["_description", b"_description"]  # noqa: Y015
+    _WhichOneofReturnType__layout_json: _TypeAlias = _typing.Literal["layout_json"]  # noqa: Y015
+    _WhichOneofArgType__layout_json: _TypeAlias = _typing.Literal["_layout_json", b"_layout_json"]  # noqa: Y015
+    _WhichOneofReturnType__name: _TypeAlias = _typing.Literal["name"]  # noqa: Y015
+    _WhichOneofArgType__name: _TypeAlias = _typing.Literal["_name", b"_name"]  # noqa: Y015
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__dataset_id) -> _WhichOneofReturnType__dataset_id | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__description) -> _WhichOneofReturnType__description | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__layout_json) -> _WhichOneofReturnType__layout_json | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__name) -> _WhichOneofReturnType__name | None: ...
+
+Global___UpdatePipelineRequest: _TypeAlias = UpdatePipelineRequest  # noqa: Y015
+
+@_typing.final
+class UpdatePipelineResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PIPELINE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def pipeline(self) -> Global___SavedPipeline: ...
+    def __init__(
+        self,
+        *,
+        pipeline: Global___SavedPipeline | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["pipeline", b"pipeline"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["pipeline", b"pipeline"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___UpdatePipelineResponse: _TypeAlias = UpdatePipelineResponse  # noqa: Y015
+
+@_typing.final
+class ListPipelineVersionsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PIPELINE_ID_FIELD_NUMBER: _builtins.int
+    pipeline_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        pipeline_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["pipeline_id", b"pipeline_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListPipelineVersionsRequest: _TypeAlias = ListPipelineVersionsRequest  # noqa: Y015
+
+@_typing.final
+class ListPipelineVersionsResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    VERSIONS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def versions(self) -> _containers.RepeatedCompositeFieldContainer[Global___SavedPipelineVersion]: ...
+    def __init__(
+        self,
+        *,
+        versions: _abc.Iterable[Global___SavedPipelineVersion] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["versions", b"versions"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListPipelineVersionsResponse: _TypeAlias = ListPipelineVersionsResponse  # noqa: Y015
+
+@_typing.final
+class RestorePipelineVersionRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PIPELINE_ID_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    pipeline_id: _builtins.str
+    version: _builtins.int
+    def __init__(
+        self,
+        *,
+        pipeline_id: _builtins.str = ...,
+        version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["pipeline_id", b"pipeline_id", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RestorePipelineVersionRequest: _TypeAlias = RestorePipelineVersionRequest  # noqa: Y015
+
+@_typing.final
+class RestorePipelineVersionResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PIPELINE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def pipeline(self) -> Global___SavedPipeline: ...
+    def __init__(
+        self,
+        *,
+        pipeline: Global___SavedPipeline | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["pipeline", b"pipeline"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["pipeline", b"pipeline"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RestorePipelineVersionResponse: _TypeAlias = RestorePipelineVersionResponse  # noqa: Y015
+
+@_typing.final
+class DeletePipelineRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PIPELINE_ID_FIELD_NUMBER: _builtins.int
+    pipeline_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        pipeline_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["pipeline_id", b"pipeline_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DeletePipelineRequest: _TypeAlias = DeletePipelineRequest  # noqa: Y015
+
+@_typing.final
+class DeletePipelineResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PIPELINE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def pipeline(self) -> Global___SavedPipeline: ...
+    def __init__(
+        self,
+        *,
+        pipeline: Global___SavedPipeline | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["pipeline", b"pipeline"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["pipeline", b"pipeline"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DeletePipelineResponse: _TypeAlias = DeletePipelineResponse  # noqa: Y015
+
+@_typing.final
+class PipelineTemplate(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    NAME_FIELD_NUMBER: _builtins.int
+    DESCRIPTION_FIELD_NUMBER: _builtins.int
+    TASK_FIELD_NUMBER: _builtins.int
+    GRAPH_FIELD_NUMBER: _builtins.int
+    LAYOUT_JSON_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    name: _builtins.str
+    description: _builtins.str
+    task: _builtins.str
+    layout_json: _builtins.str
+    @_builtins.property
+    def graph(self) -> _common_pb2.PipelineGraph: ...
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        name: _builtins.str = ...,
+        description: _builtins.str = ...,
+        task: _builtins.str = ...,
+        graph: _common_pb2.PipelineGraph | None = ...,
+        layout_json: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["graph", b"graph"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["description", b"description", "graph", b"graph", "id", b"id", "layout_json", b"layout_json", "name", b"name", "task", b"task"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PipelineTemplate: _TypeAlias = PipelineTemplate  # noqa: Y015
+
+@_typing.final
+class ListTemplatesRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    def __init__(
+        self,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListTemplatesRequest: _TypeAlias = ListTemplatesRequest  # noqa: Y015
+
+@_typing.final
+class ListTemplatesResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TEMPLATES_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def templates(self) -> _containers.RepeatedCompositeFieldContainer[Global___PipelineTemplate]: ...
+    def __init__(
+        self,
+        *,
+        templates: _abc.Iterable[Global___PipelineTemplate] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["templates", b"templates"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListTemplatesResponse: _TypeAlias = ListTemplatesResponse  # noqa: Y015

@@ -75,6 +75,46 @@ class PipelineServiceStub:
                 request_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.WatchJobRequest.SerializeToString,
                 response_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.WatchJobResponse.FromString,
                 _registered_method=True)
+        self.CreatePipeline = channel.unary_unary(
+                '/skyulf.pipeline.v1.PipelineService/CreatePipeline',
+                request_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.CreatePipelineRequest.SerializeToString,
+                response_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.CreatePipelineResponse.FromString,
+                _registered_method=True)
+        self.GetPipeline = channel.unary_unary(
+                '/skyulf.pipeline.v1.PipelineService/GetPipeline',
+                request_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.GetPipelineRequest.SerializeToString,
+                response_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.GetPipelineResponse.FromString,
+                _registered_method=True)
+        self.ListPipelines = channel.unary_unary(
+                '/skyulf.pipeline.v1.PipelineService/ListPipelines',
+                request_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListPipelinesRequest.SerializeToString,
+                response_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListPipelinesResponse.FromString,
+                _registered_method=True)
+        self.UpdatePipeline = channel.unary_unary(
+                '/skyulf.pipeline.v1.PipelineService/UpdatePipeline',
+                request_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.UpdatePipelineRequest.SerializeToString,
+                response_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.UpdatePipelineResponse.FromString,
+                _registered_method=True)
+        self.ListPipelineVersions = channel.unary_unary(
+                '/skyulf.pipeline.v1.PipelineService/ListPipelineVersions',
+                request_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListPipelineVersionsRequest.SerializeToString,
+                response_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListPipelineVersionsResponse.FromString,
+                _registered_method=True)
+        self.RestorePipelineVersion = channel.unary_unary(
+                '/skyulf.pipeline.v1.PipelineService/RestorePipelineVersion',
+                request_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.RestorePipelineVersionRequest.SerializeToString,
+                response_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.RestorePipelineVersionResponse.FromString,
+                _registered_method=True)
+        self.DeletePipeline = channel.unary_unary(
+                '/skyulf.pipeline.v1.PipelineService/DeletePipeline',
+                request_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.DeletePipelineRequest.SerializeToString,
+                response_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.DeletePipelineResponse.FromString,
+                _registered_method=True)
+        self.ListTemplates = channel.unary_unary(
+                '/skyulf.pipeline.v1.PipelineService/ListTemplates',
+                request_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListTemplatesRequest.SerializeToString,
+                response_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListTemplatesResponse.FromString,
+                _registered_method=True)
 
 
 class PipelineServiceServicer:
@@ -130,6 +170,56 @@ class PipelineServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreatePipeline(self, request, context):
+        """Saved pipelines: every save is a new version of the graph and its canvas layout.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetPipeline(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListPipelines(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdatePipeline(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListPipelineVersions(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RestorePipelineVersion(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeletePipeline(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListTemplates(self, request, context):
+        """Starter pipelines the canvas offers, with placeholder column names.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PipelineServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -172,6 +262,46 @@ def add_PipelineServiceServicer_to_server(servicer, server):
                     servicer.WatchJob,
                     request_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.WatchJobRequest.FromString,
                     response_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.WatchJobResponse.SerializeToString,
+            ),
+            'CreatePipeline': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreatePipeline,
+                    request_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.CreatePipelineRequest.FromString,
+                    response_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.CreatePipelineResponse.SerializeToString,
+            ),
+            'GetPipeline': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPipeline,
+                    request_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.GetPipelineRequest.FromString,
+                    response_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.GetPipelineResponse.SerializeToString,
+            ),
+            'ListPipelines': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPipelines,
+                    request_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListPipelinesRequest.FromString,
+                    response_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListPipelinesResponse.SerializeToString,
+            ),
+            'UpdatePipeline': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdatePipeline,
+                    request_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.UpdatePipelineRequest.FromString,
+                    response_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.UpdatePipelineResponse.SerializeToString,
+            ),
+            'ListPipelineVersions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPipelineVersions,
+                    request_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListPipelineVersionsRequest.FromString,
+                    response_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListPipelineVersionsResponse.SerializeToString,
+            ),
+            'RestorePipelineVersion': grpc.unary_unary_rpc_method_handler(
+                    servicer.RestorePipelineVersion,
+                    request_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.RestorePipelineVersionRequest.FromString,
+                    response_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.RestorePipelineVersionResponse.SerializeToString,
+            ),
+            'DeletePipeline': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeletePipeline,
+                    request_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.DeletePipelineRequest.FromString,
+                    response_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.DeletePipelineResponse.SerializeToString,
+            ),
+            'ListTemplates': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTemplates,
+                    request_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListTemplatesRequest.FromString,
+                    response_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListTemplatesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -391,6 +521,222 @@ class PipelineService:
             '/skyulf.pipeline.v1.PipelineService/WatchJob',
             skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.WatchJobRequest.SerializeToString,
             skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.WatchJobResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreatePipeline(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.pipeline.v1.PipelineService/CreatePipeline',
+            skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.CreatePipelineRequest.SerializeToString,
+            skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.CreatePipelineResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPipeline(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.pipeline.v1.PipelineService/GetPipeline',
+            skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.GetPipelineRequest.SerializeToString,
+            skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.GetPipelineResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListPipelines(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.pipeline.v1.PipelineService/ListPipelines',
+            skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListPipelinesRequest.SerializeToString,
+            skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListPipelinesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdatePipeline(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.pipeline.v1.PipelineService/UpdatePipeline',
+            skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.UpdatePipelineRequest.SerializeToString,
+            skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.UpdatePipelineResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListPipelineVersions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.pipeline.v1.PipelineService/ListPipelineVersions',
+            skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListPipelineVersionsRequest.SerializeToString,
+            skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListPipelineVersionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RestorePipelineVersion(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.pipeline.v1.PipelineService/RestorePipelineVersion',
+            skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.RestorePipelineVersionRequest.SerializeToString,
+            skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.RestorePipelineVersionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeletePipeline(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.pipeline.v1.PipelineService/DeletePipeline',
+            skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.DeletePipelineRequest.SerializeToString,
+            skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.DeletePipelineResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTemplates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.pipeline.v1.PipelineService/ListTemplates',
+            skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListTemplatesRequest.SerializeToString,
+            skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListTemplatesResponse.FromString,
             options,
             channel_credentials,
             insecure,

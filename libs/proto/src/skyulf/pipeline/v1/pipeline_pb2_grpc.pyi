@@ -42,6 +42,16 @@ class PipelineServiceStub:
     CancelJob: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.CancelJobRequest, _pipeline_pb2.CancelJobResponse]
     WatchJob: _grpc.UnaryStreamMultiCallable[_pipeline_pb2.WatchJobRequest, _pipeline_pb2.WatchJobResponse]
     """Streams the job's events from after_seq on, ending once the job is finished."""
+    CreatePipeline: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.CreatePipelineRequest, _pipeline_pb2.CreatePipelineResponse]
+    """Saved pipelines: every save is a new version of the graph and its canvas layout."""
+    GetPipeline: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.GetPipelineRequest, _pipeline_pb2.GetPipelineResponse]
+    ListPipelines: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.ListPipelinesRequest, _pipeline_pb2.ListPipelinesResponse]
+    UpdatePipeline: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.UpdatePipelineRequest, _pipeline_pb2.UpdatePipelineResponse]
+    ListPipelineVersions: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.ListPipelineVersionsRequest, _pipeline_pb2.ListPipelineVersionsResponse]
+    RestorePipelineVersion: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.RestorePipelineVersionRequest, _pipeline_pb2.RestorePipelineVersionResponse]
+    DeletePipeline: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.DeletePipelineRequest, _pipeline_pb2.DeletePipelineResponse]
+    ListTemplates: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.ListTemplatesRequest, _pipeline_pb2.ListTemplatesResponse]
+    """Starter pipelines the canvas offers, with placeholder column names."""
 
 @_typing.type_check_only
 class PipelineServiceAsyncStub(PipelineServiceStub):
@@ -57,6 +67,16 @@ class PipelineServiceAsyncStub(PipelineServiceStub):
     CancelJob: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.CancelJobRequest, _pipeline_pb2.CancelJobResponse]  # type: ignore[assignment]
     WatchJob: _aio.UnaryStreamMultiCallable[_pipeline_pb2.WatchJobRequest, _pipeline_pb2.WatchJobResponse]  # type: ignore[assignment]
     """Streams the job's events from after_seq on, ending once the job is finished."""
+    CreatePipeline: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.CreatePipelineRequest, _pipeline_pb2.CreatePipelineResponse]  # type: ignore[assignment]
+    """Saved pipelines: every save is a new version of the graph and its canvas layout."""
+    GetPipeline: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.GetPipelineRequest, _pipeline_pb2.GetPipelineResponse]  # type: ignore[assignment]
+    ListPipelines: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.ListPipelinesRequest, _pipeline_pb2.ListPipelinesResponse]  # type: ignore[assignment]
+    UpdatePipeline: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.UpdatePipelineRequest, _pipeline_pb2.UpdatePipelineResponse]  # type: ignore[assignment]
+    ListPipelineVersions: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.ListPipelineVersionsRequest, _pipeline_pb2.ListPipelineVersionsResponse]  # type: ignore[assignment]
+    RestorePipelineVersion: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.RestorePipelineVersionRequest, _pipeline_pb2.RestorePipelineVersionResponse]  # type: ignore[assignment]
+    DeletePipeline: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.DeletePipelineRequest, _pipeline_pb2.DeletePipelineResponse]  # type: ignore[assignment]
+    ListTemplates: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.ListTemplatesRequest, _pipeline_pb2.ListTemplatesResponse]  # type: ignore[assignment]
+    """Starter pipelines the canvas offers, with placeholder column names."""
 
 class PipelineServiceServicer(metaclass=_abc_1.ABCMeta):
     """Owns pipeline graphs, training jobs and tuning studies."""
@@ -117,5 +137,63 @@ class PipelineServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_abc.Iterator[_pipeline_pb2.WatchJobResponse], _abc.AsyncIterator[_pipeline_pb2.WatchJobResponse]]:
         """Streams the job's events from after_seq on, ending once the job is finished."""
+
+    @_abc_1.abstractmethod
+    def CreatePipeline(
+        self,
+        request: _pipeline_pb2.CreatePipelineRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_pipeline_pb2.CreatePipelineResponse, _abc.Awaitable[_pipeline_pb2.CreatePipelineResponse]]:
+        """Saved pipelines: every save is a new version of the graph and its canvas layout."""
+
+    @_abc_1.abstractmethod
+    def GetPipeline(
+        self,
+        request: _pipeline_pb2.GetPipelineRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_pipeline_pb2.GetPipelineResponse, _abc.Awaitable[_pipeline_pb2.GetPipelineResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def ListPipelines(
+        self,
+        request: _pipeline_pb2.ListPipelinesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_pipeline_pb2.ListPipelinesResponse, _abc.Awaitable[_pipeline_pb2.ListPipelinesResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def UpdatePipeline(
+        self,
+        request: _pipeline_pb2.UpdatePipelineRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_pipeline_pb2.UpdatePipelineResponse, _abc.Awaitable[_pipeline_pb2.UpdatePipelineResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def ListPipelineVersions(
+        self,
+        request: _pipeline_pb2.ListPipelineVersionsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_pipeline_pb2.ListPipelineVersionsResponse, _abc.Awaitable[_pipeline_pb2.ListPipelineVersionsResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def RestorePipelineVersion(
+        self,
+        request: _pipeline_pb2.RestorePipelineVersionRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_pipeline_pb2.RestorePipelineVersionResponse, _abc.Awaitable[_pipeline_pb2.RestorePipelineVersionResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def DeletePipeline(
+        self,
+        request: _pipeline_pb2.DeletePipelineRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_pipeline_pb2.DeletePipelineResponse, _abc.Awaitable[_pipeline_pb2.DeletePipelineResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def ListTemplates(
+        self,
+        request: _pipeline_pb2.ListTemplatesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_pipeline_pb2.ListTemplatesResponse, _abc.Awaitable[_pipeline_pb2.ListTemplatesResponse]]:
+        """Starter pipelines the canvas offers, with placeholder column names."""
 
 def add_PipelineServiceServicer_to_server(servicer: PipelineServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

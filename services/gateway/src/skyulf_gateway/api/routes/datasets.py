@@ -78,6 +78,20 @@ async def get_profile(dataset_id: str, clients: ClientsDep) -> s.DatasetProfileP
     return s.DatasetProfilePublic.model_validate_json(resp.profile_json)
 
 
+@router.get("/{dataset_id}/rows", response_model=s.DatasetRows, responses=s.errors(400, 404, 409))
+async def get_rows(
+    dataset_id: str,
+    clients: ClientsDep,
+    offset: Annotated[int, Query(ge=0, le=s.INT64_MAX)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+) -> s.DatasetRows:
+    """A page of the dataset's rows; missing values are null, dates ISO 8601 text."""
+    resp = await clients.ingestion.GetDatasetRows(
+        ingestion_pb2.GetDatasetRowsRequest(dataset_id=dataset_id, offset=offset, limit=limit)
+    )
+    return converters.dataset_rows(resp)
+
+
 @router.get(
     "/{dataset_id}/recommendations",
     response_model=s.RecommendationList,

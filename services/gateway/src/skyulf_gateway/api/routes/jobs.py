@@ -42,6 +42,8 @@ async def create_job(body: s.JobCreate, clients: ClientsDep) -> s.JobPublic:
             dataset_id=body.dataset_id,
             graph=converters.graph_to_proto(body.graph),
             model_name=body.model_name or "",
+            pipeline_id=body.pipeline_id or "",
+            pipeline_version=body.pipeline_version or 0,
         )
     )
     return converters.job(resp.job)
