@@ -32,6 +32,7 @@ class Dataset(BaseModel):
     n_rows: int | None = None
     n_columns: int | None = None
     columns: list[ColumnInfo] = []
+    source_kind: str = "upload"
     error: str | None = None
     created_at: datetime
     updated_at: datetime
@@ -44,6 +45,9 @@ class NewDataset(BaseModel):
     size_bytes: int
     raw_uri: str
     raw_sha256: str
+    source_kind: str = "upload"
+    # The encrypted source (SourceCipher); None for a plain upload.
+    source_config: str | None = None
 
 
 class IngestResult(BaseModel):

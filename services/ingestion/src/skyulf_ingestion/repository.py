@@ -34,6 +34,7 @@ def _to_model(row: DatasetRow) -> Dataset:
         n_rows=row.n_rows,
         n_columns=row.n_columns,
         columns=[ColumnInfo.model_validate(c) for c in row.columns or []],
+        source_kind=row.source_kind,
         error=row.error,
         created_at=row.created_at,
         updated_at=row.updated_at,
@@ -67,6 +68,8 @@ class DatasetRepository:
             size_bytes=new.size_bytes,
             raw_uri=new.raw_uri,
             raw_sha256=new.raw_sha256,
+            source_kind=new.source_kind,
+            source_config=new.source_config,
         )
         self.session.add(row)
         self.session.flush()
@@ -80,6 +83,9 @@ class DatasetRepository:
 
     def profile(self, dataset_id: str) -> str | None:
         return self._row(dataset_id).profile
+
+    def source_config(self, dataset_id: str) -> str | None:
+        return self._row(dataset_id).source_config
 
     def page(self, *, limit: int, offset: int) -> DatasetPage:
         total = self.session.scalar(select(func.count()).select_from(DatasetRow)) or 0

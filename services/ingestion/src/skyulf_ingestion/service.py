@@ -29,6 +29,9 @@ from skyulf_ingestion.models import (
 )
 from skyulf_ingestion.repository import DatasetRepository
 from skyulf_ingestion.rows import ParquetCache, RowsPage, read_page
+from skyulf_ingestion.sources.crypto import SourceCipher
+from skyulf_ingestion.sources.models import Source, UploadSource
+from skyulf_ingestion.sources.reader import SourceReader
 from skyulf_platform.artifacts.base import ArtifactStore
 from skyulf_platform.db.base import new_id
 from skyulf_platform.db.uow import UnitOfWork
@@ -96,7 +99,11 @@ class IngestionService:
         sniff_bytes: int = 1024 * 1024,
         tmp_dir: Path | None = None,
         row_group_rows: int = 65_536,
+        cipher: SourceCipher | None = None,
+        sources: SourceReader | None = None,
     ) -> None:
+        self.cipher = cipher
+        self.sources = sources or SourceReader()
         self.uow = uow
         self.store = store
         self.enqueue = enqueue
@@ -129,15 +136,19 @@ class IngestionService:
         """A temporary file to receive the upload of filename in chunks."""
         return Spool(filename, self.check_size, self.tmp_dir)
 
-    def upload(self, filename: str, data: bytes, *, name: str = "") -> Dataset:
+    def upload(
+        self, filename: str, data: bytes, *, name: str = "", options: UploadSource | None = None
+    ) -> Dataset:
         """upload_file for a caller that holds the (small) file in memory."""
         filename = self.check_filename(filename)
         with self.spool(filename) as spool:
             spool.write(data)
             spool.close()
-            return self.upload_file(filename, spool.path, name=name)
+            return self.upload_file(filename, spool.path, name=name, options=options)
 
-    def upload_file(self, filename: str, path: Path, *, name: str = "") -> Dataset:
+    def upload_file(
+        self, filename: str, path: Path, *, name: str = "", options: UploadSource | None = None
+    ) -> Dataset:
         """Accept a file: sniff its head, store the raw copy, record it PENDING, queue ingestion.
 
         Either all three happen or none: a failure after the raw copy is written removes it.
@@ -145,7 +156,15 @@ class IngestionService:
         """
         filename = self.check_filename(filename)
         self.check_size(filename, path.stat().st_size)
-        formats.sniff(filename, formats.detect_format(filename), path, self.sniff_bytes)
+        options = options or UploadSource()
+        formats.sniff(
+            filename,
+            formats.detect_format(filename),
+            path,
+            self.sniff_bytes,
+            sheet=options.sheet,
+            header_row=options.header_row,
+        )
         if self.enqueue is None:
             raise FailedPrecondition("this ingestion process cannot queue tasks")
         dataset_id = new_id()
@@ -157,6 +176,7 @@ class IngestionService:
             size_bytes=ref.size,
             raw_uri=ref.uri,
             raw_sha256=ref.sha256,
+            source_config=self._encrypt(options) if options != UploadSource() else None,
         )
         try:
             with self.uow() as session:
@@ -172,6 +192,57 @@ class IngestionService:
             raise _unavailable(f"could not queue the ingestion of {filename}", e) from e
         log.info("accepted %s as %s", filename, dataset_id, extra={"dataset_id": dataset_id})
         return dataset
+
+    def _encrypt(self, source: Source) -> str:
+        if self.cipher is None:
+            raise FailedPrecondition("this ingestion process has no key to store sources")
+        return self.cipher.encrypt(source)
+
+    def create_from_source(self, source: Source, *, name: str = "") -> Dataset:
+        """Record a dataset read from a database, an API or S3, and queue its ingestion.
+
+        The source is checked first (driver, statement, address, URI) so a mistake is an
+        immediate error naming the field; it is stored encrypted and the task gets the id only.
+        """
+        if isinstance(source, UploadSource):
+            raise InvalidArgument("an upload is sent as a file", details={"field": "source"})
+        self.sources.check(source)
+        if self.enqueue is None:
+            raise FailedPrecondition("this ingestion process cannot queue tasks")
+        described = self.sources.describe(source)
+        new = NewDataset(
+            id=new_id(),
+            name=name.strip() or described,
+            source_filename=described,
+            size_bytes=0,
+            raw_uri="",
+            raw_sha256="",
+            source_kind=source.kind,
+            source_config=self._encrypt(source),
+        )
+        try:
+            with self.uow() as session:
+                dataset = DatasetRepository(session).add(new)
+        except Exception as e:
+            raise _unavailable(f"could not record the {source.kind} source", e) from e
+        try:
+            self.enqueue(dataset.id)
+        except Exception as e:
+            log.error("could not queue ingestion of %s", dataset.id, exc_info=e)
+            with self.uow() as session:
+                DatasetRepository(session).delete(dataset.id)
+            raise _unavailable(f"could not queue the ingestion of {described}", e) from e
+        log.info("accepted a %s source as %s", source.kind, dataset.id)
+        return dataset
+
+    def _source(self, dataset_id: str) -> Source:
+        with self.uow() as session:
+            token = DatasetRepository(session).source_config(dataset_id)
+        if token is None:
+            return UploadSource()
+        if self.cipher is None:
+            raise FailedPrecondition("this ingestion process has no key to read sources")
+        return self.cipher.decrypt(token)
 
     def _forget(self, dataset_id: str, key: str) -> None:
         try:
@@ -259,10 +330,20 @@ class IngestionService:
         with self._scratch() as folder:
             # Named by role, not by the upload's name, which could be "data.parquet" too.
             raw, parquet = folder / "raw", folder / "data.parquet"
-            key = self.store.key_for(dataset.raw_uri)
-            self.store.download_to(key, raw, sha256=dataset.raw_sha256)
-            frame = formats.read_frame(filename, formats.detect_format(filename), raw)
-            raw.unlink()
+            source = self._source(dataset.id)
+            if isinstance(source, UploadSource):
+                key = self.store.key_for(dataset.raw_uri)
+                self.store.download_to(key, raw, sha256=dataset.raw_sha256)
+                frame = formats.read_frame(
+                    filename,
+                    formats.detect_format(filename),
+                    raw,
+                    sheet=source.sheet,
+                    header_row=source.header_row,
+                )
+                raw.unlink()
+            else:
+                frame = self.sources.read(source, folder)
             profile = profile_frame(frame)
             frame.write_parquet(parquet, row_group_size=self.row_group_rows)
             ref = self.store.put_file(data_key(dataset.id), parquet)

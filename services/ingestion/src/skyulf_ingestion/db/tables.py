@@ -36,6 +36,9 @@ class DatasetRow(Base):
     n_rows: Mapped[int | None] = mapped_column(BigInteger, default=None)
     n_columns: Mapped[int | None] = mapped_column(Integer, default=None)
     columns: Mapped[list[dict[str, str]] | None] = mapped_column(JSON, default=None)
+    source_kind: Mapped[str] = mapped_column(String(16), default="upload", server_default="upload")
+    # The dataset's source as a Fernet token (it may hold credentials).
+    source_config: Mapped[str | None] = mapped_column(Text, default=None)
     profile: Mapped[str | None] = mapped_column(Text, default=None)
     error: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -6,11 +6,14 @@ import json
 from datetime import datetime
 
 from google.protobuf.timestamp_pb2 import Timestamp
+from pydantic import ValidationError
 
 from skyulf.common.v1 import common_pb2
 from skyulf.ingestion.v1 import ingestion_pb2
+from skyulf_core.errors import InvalidArgument
 from skyulf_ingestion.models import Dataset, DatasetStatus
 from skyulf_ingestion.rows import RowsPage
+from skyulf_ingestion.sources.models import HttpSource, S3Source, Source, SqlSource
 
 _STATUS = {
     DatasetStatus.PENDING: ingestion_pb2.DATASET_STATUS_PENDING,
@@ -52,3 +55,30 @@ def rows_to_proto(page: RowsPage) -> ingestion_pb2.GetDatasetRowsResponse:
         columns=[common_pb2.Column(name=c.name, dtype=c.dtype) for c in page.columns],
         rows_json=json.dumps(page.rows, allow_nan=False),
     )
+
+
+def source_from_proto(request: ingestion_pb2.CreateDatasetFromSourceRequest) -> Source:
+    kind = request.WhichOneof("source")
+    if kind == "sql":
+        return SqlSource(url=request.sql.url, table=request.sql.table, query=request.sql.query)
+    if kind == "http":
+        h = request.http
+        try:
+            return HttpSource(
+                url=h.url,
+                records_path=h.records_path,
+                pagination=h.pagination or "none",  # type: ignore[arg-type]
+                page_param=h.page_param or "page",
+                cursor_path=h.cursor_path,
+                max_pages=h.max_pages or 100,
+                auth_header_name=h.auth_header_name,
+                auth_header_value=h.auth_header_value,
+            )
+        except ValidationError as e:
+            field = str(e.errors()[0]["loc"][0])
+            raise InvalidArgument(
+                f"http source: {field} is not valid", details={"field": field}
+            ) from e
+    if kind == "s3":
+        return S3Source(uri=request.s3.uri, sheet=request.s3.sheet, header_row=request.s3.header_row)
+    raise InvalidArgument("name a source: sql, http or s3", details={"field": "source"})

@@ -9,8 +9,9 @@ from grpc import aio
 
 from skyulf.ingestion.v1 import ingestion_pb2, ingestion_pb2_grpc
 from skyulf_core.errors import InvalidArgument
-from skyulf_ingestion.grpc.converters import dataset_to_proto, rows_to_proto
+from skyulf_ingestion.grpc.converters import dataset_to_proto, rows_to_proto, source_from_proto
 from skyulf_ingestion.service import IngestionService
+from skyulf_ingestion.sources.models import UploadSource
 
 
 class IngestionServicer(ingestion_pb2_grpc.IngestionServiceServicer):
@@ -41,10 +42,20 @@ class IngestionServicer(ingestion_pb2_grpc.IngestionServiceServicer):
                 # Refuses as soon as the limit is passed, before writing the chunk.
                 await asyncio.to_thread(spool.write, message.chunk)
             spool.close()
+            options = UploadSource(sheet=meta.sheet, header_row=max(meta.header_row, 0))
             dataset = await asyncio.to_thread(
-                self.service.upload_file, filename, spool.path, name=meta.name
+                self.service.upload_file, filename, spool.path, name=meta.name, options=options
             )
         return ingestion_pb2.UploadDatasetResponse(dataset=dataset_to_proto(dataset))
+
+    async def CreateDatasetFromSource(
+        self, request: ingestion_pb2.CreateDatasetFromSourceRequest, context: aio.ServicerContext
+    ) -> ingestion_pb2.CreateDatasetFromSourceResponse:
+        source = source_from_proto(request)
+        dataset = await asyncio.to_thread(
+            self.service.create_from_source, source, name=request.name
+        )
+        return ingestion_pb2.CreateDatasetFromSourceResponse(dataset=dataset_to_proto(dataset))
 
     async def GetDataset(
         self, request: ingestion_pb2.GetDatasetRequest, context: aio.ServicerContext

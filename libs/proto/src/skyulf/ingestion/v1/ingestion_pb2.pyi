@@ -107,20 +107,27 @@ class UploadMetadata(_message.Message):
     FILENAME_FIELD_NUMBER: _builtins.int
     NAME_FIELD_NUMBER: _builtins.int
     CONTENT_TYPE_FIELD_NUMBER: _builtins.int
+    SHEET_FIELD_NUMBER: _builtins.int
+    HEADER_ROW_FIELD_NUMBER: _builtins.int
     filename: _builtins.str
     name: _builtins.str
     """Display name; defaults to the file name."""
     content_type: _builtins.str
+    sheet: _builtins.str
+    """Excel only: the sheet to read (the first when empty) and the 0-based header row."""
+    header_row: _builtins.int
     def __init__(
         self,
         *,
         filename: _builtins.str = ...,
         name: _builtins.str = ...,
         content_type: _builtins.str = ...,
+        sheet: _builtins.str = ...,
+        header_row: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["content_type", b"content_type", "filename", b"filename", "name", b"name"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["content_type", b"content_type", "filename", b"filename", "header_row", b"header_row", "name", b"name", "sheet", b"sheet"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -359,3 +366,159 @@ class GetDatasetRowsResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetDatasetRowsResponse: _TypeAlias = GetDatasetRowsResponse  # noqa: Y015
+
+@_typing.final
+class SqlSource(_message.Message):
+    """A table or a SELECT from a SQLAlchemy URL (PostgreSQL, MySQL/MariaDB, SQLite)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    URL_FIELD_NUMBER: _builtins.int
+    TABLE_FIELD_NUMBER: _builtins.int
+    QUERY_FIELD_NUMBER: _builtins.int
+    url: _builtins.str
+    """Stored encrypted; never returned."""
+    table: _builtins.str
+    """Exactly one of table and query."""
+    query: _builtins.str
+    def __init__(
+        self,
+        *,
+        url: _builtins.str = ...,
+        table: _builtins.str = ...,
+        query: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["query", b"query", "table", b"table", "url", b"url"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SqlSource: _TypeAlias = SqlSource  # noqa: Y015
+
+@_typing.final
+class HttpSource(_message.Message):
+    """A JSON API: the records are the array at records_path (dotted; empty when the body is it)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    URL_FIELD_NUMBER: _builtins.int
+    RECORDS_PATH_FIELD_NUMBER: _builtins.int
+    PAGINATION_FIELD_NUMBER: _builtins.int
+    PAGE_PARAM_FIELD_NUMBER: _builtins.int
+    CURSOR_PATH_FIELD_NUMBER: _builtins.int
+    MAX_PAGES_FIELD_NUMBER: _builtins.int
+    AUTH_HEADER_NAME_FIELD_NUMBER: _builtins.int
+    AUTH_HEADER_VALUE_FIELD_NUMBER: _builtins.int
+    url: _builtins.str
+    records_path: _builtins.str
+    pagination: _builtins.str
+    """"none", "page" or "cursor"."""
+    page_param: _builtins.str
+    """Query parameter carrying the page number (from 1) or the cursor."""
+    cursor_path: _builtins.str
+    """Dotted path of the next cursor in each response (cursor pagination)."""
+    max_pages: _builtins.int
+    auth_header_name: _builtins.str
+    """e.g. "Authorization"; the value is stored encrypted and never returned."""
+    auth_header_value: _builtins.str
+    def __init__(
+        self,
+        *,
+        url: _builtins.str = ...,
+        records_path: _builtins.str = ...,
+        pagination: _builtins.str = ...,
+        page_param: _builtins.str = ...,
+        cursor_path: _builtins.str = ...,
+        max_pages: _builtins.int = ...,
+        auth_header_name: _builtins.str = ...,
+        auth_header_value: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["auth_header_name", b"auth_header_name", "auth_header_value", b"auth_header_value", "cursor_path", b"cursor_path", "max_pages", b"max_pages", "page_param", b"page_param", "pagination", b"pagination", "records_path", b"records_path", "url", b"url"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___HttpSource: _TypeAlias = HttpSource  # noqa: Y015
+
+@_typing.final
+class S3Source(_message.Message):
+    """An object in S3, read with the platform's S3 settings; its extension names the format."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    URI_FIELD_NUMBER: _builtins.int
+    SHEET_FIELD_NUMBER: _builtins.int
+    HEADER_ROW_FIELD_NUMBER: _builtins.int
+    uri: _builtins.str
+    sheet: _builtins.str
+    header_row: _builtins.int
+    def __init__(
+        self,
+        *,
+        uri: _builtins.str = ...,
+        sheet: _builtins.str = ...,
+        header_row: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["header_row", b"header_row", "sheet", b"sheet", "uri", b"uri"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___S3Source: _TypeAlias = S3Source  # noqa: Y015
+
+@_typing.final
+class CreateDatasetFromSourceRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    SQL_FIELD_NUMBER: _builtins.int
+    HTTP_FIELD_NUMBER: _builtins.int
+    S3_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """Display name; defaults to a description of the source."""
+    @_builtins.property
+    def sql(self) -> Global___SqlSource: ...
+    @_builtins.property
+    def http(self) -> Global___HttpSource: ...
+    @_builtins.property
+    def s3(self) -> Global___S3Source: ...
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        sql: Global___SqlSource | None = ...,
+        http: Global___HttpSource | None = ...,
+        s3: Global___S3Source | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["http", b"http", "s3", b"s3", "source", b"source", "sql", b"sql"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["http", b"http", "name", b"name", "s3", b"s3", "source", b"source", "sql", b"sql"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType_source: _TypeAlias = _typing.Literal["sql", "http", "s3"]  # noqa: Y015
+    _WhichOneofArgType_source: _TypeAlias = _typing.Literal["source", b"source"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType_source) -> _WhichOneofReturnType_source | None: ...
+
+Global___CreateDatasetFromSourceRequest: _TypeAlias = CreateDatasetFromSourceRequest  # noqa: Y015
+
+@_typing.final
+class CreateDatasetFromSourceResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DATASET_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def dataset(self) -> Global___Dataset: ...
+    def __init__(
+        self,
+        *,
+        dataset: Global___Dataset | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["dataset", b"dataset"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset", b"dataset"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CreateDatasetFromSourceResponse: _TypeAlias = CreateDatasetFromSourceResponse  # noqa: Y015

@@ -60,6 +60,11 @@ class IngestionServiceStub:
                 request_serializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetDatasetRowsRequest.SerializeToString,
                 response_deserializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetDatasetRowsResponse.FromString,
                 _registered_method=True)
+        self.CreateDatasetFromSource = channel.unary_unary(
+                '/skyulf.ingestion.v1.IngestionService/CreateDatasetFromSource',
+                request_serializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.CreateDatasetFromSourceRequest.SerializeToString,
+                response_deserializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.CreateDatasetFromSourceResponse.FromString,
+                _registered_method=True)
 
 
 class IngestionServiceServicer:
@@ -98,6 +103,13 @@ class IngestionServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateDatasetFromSource(self, request, context):
+        """A dataset read from a database, an HTTP API or an S3 object by the ingest task.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IngestionServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -125,6 +137,11 @@ def add_IngestionServiceServicer_to_server(servicer, server):
                     servicer.GetDatasetRows,
                     request_deserializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetDatasetRowsRequest.FromString,
                     response_serializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetDatasetRowsResponse.SerializeToString,
+            ),
+            'CreateDatasetFromSource': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateDatasetFromSource,
+                    request_deserializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.CreateDatasetFromSourceRequest.FromString,
+                    response_serializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.CreateDatasetFromSourceResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -263,6 +280,33 @@ class IngestionService:
             '/skyulf.ingestion.v1.IngestionService/GetDatasetRows',
             skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetDatasetRowsRequest.SerializeToString,
             skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetDatasetRowsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateDatasetFromSource(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.ingestion.v1.IngestionService/CreateDatasetFromSource',
+            skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.CreateDatasetFromSourceRequest.SerializeToString,
+            skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.CreateDatasetFromSourceResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -40,6 +40,8 @@ class IngestionServiceStub:
     GetDatasetProfile: _grpc.UnaryUnaryMultiCallable[_ingestion_pb2.GetDatasetProfileRequest, _ingestion_pb2.GetDatasetProfileResponse]
     GetDatasetRows: _grpc.UnaryUnaryMultiCallable[_ingestion_pb2.GetDatasetRowsRequest, _ingestion_pb2.GetDatasetRowsResponse]
     """A page of a READY dataset's rows, read from the Parquet row groups covering it only."""
+    CreateDatasetFromSource: _grpc.UnaryUnaryMultiCallable[_ingestion_pb2.CreateDatasetFromSourceRequest, _ingestion_pb2.CreateDatasetFromSourceResponse]
+    """A dataset read from a database, an HTTP API or an S3 object by the ingest task."""
 
 @_typing.type_check_only
 class IngestionServiceAsyncStub(IngestionServiceStub):
@@ -53,6 +55,8 @@ class IngestionServiceAsyncStub(IngestionServiceStub):
     GetDatasetProfile: _aio.UnaryUnaryMultiCallable[_ingestion_pb2.GetDatasetProfileRequest, _ingestion_pb2.GetDatasetProfileResponse]  # type: ignore[assignment]
     GetDatasetRows: _aio.UnaryUnaryMultiCallable[_ingestion_pb2.GetDatasetRowsRequest, _ingestion_pb2.GetDatasetRowsResponse]  # type: ignore[assignment]
     """A page of a READY dataset's rows, read from the Parquet row groups covering it only."""
+    CreateDatasetFromSource: _aio.UnaryUnaryMultiCallable[_ingestion_pb2.CreateDatasetFromSourceRequest, _ingestion_pb2.CreateDatasetFromSourceResponse]  # type: ignore[assignment]
+    """A dataset read from a database, an HTTP API or an S3 object by the ingest task."""
 
 class IngestionServiceServicer(metaclass=_abc_1.ABCMeta):
     """Owns data sources, dataset versions (canonical Parquet in the artifact store) and profiles."""
@@ -93,5 +97,13 @@ class IngestionServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_ingestion_pb2.GetDatasetRowsResponse, _abc.Awaitable[_ingestion_pb2.GetDatasetRowsResponse]]:
         """A page of a READY dataset's rows, read from the Parquet row groups covering it only."""
+
+    @_abc_1.abstractmethod
+    def CreateDatasetFromSource(
+        self,
+        request: _ingestion_pb2.CreateDatasetFromSourceRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_ingestion_pb2.CreateDatasetFromSourceResponse, _abc.Awaitable[_ingestion_pb2.CreateDatasetFromSourceResponse]]:
+        """A dataset read from a database, an HTTP API or an S3 object by the ingest task."""
 
 def add_IngestionServiceServicer_to_server(servicer: IngestionServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
