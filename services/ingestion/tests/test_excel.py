@@ -39,7 +39,8 @@ def test_a_chosen_sheet_and_header_row_become_the_dataset(
 
 
 def test_the_first_sheet_is_read_by_default(
-xlsx: Callable[..., Path], service: IngestionService, tmp_path: Path) -> None:
+    xlsx: Callable[..., Path], service: IngestionService, tmp_path: Path
+) -> None:
     book = xlsx(tmp_path / "b.xlsx", SHEETS)
     done = service.ingest(service.upload("b.xlsx", book.read_bytes()).id)
     assert done.status is DatasetStatus.READY, done.error
@@ -50,7 +51,9 @@ def test_an_unknown_sheet_is_named(
     xlsx: Callable[..., Path], service: IngestionService, queued: list[str], tmp_path: Path
 ) -> None:
     book = xlsx(tmp_path / "b.xlsx", SHEETS)
-    with pytest.raises(InvalidArgument, match=r"b.xlsx: has no sheet 'money' \(sheets: notes, sales\)"):
+    with pytest.raises(
+        InvalidArgument, match=r"b.xlsx: has no sheet 'money' \(sheets: notes, sales\)"
+    ):
         service.upload("b.xlsx", book.read_bytes(), options=UploadSource(sheet="money"))
     assert queued == []
     assert service.list_datasets().total == 0

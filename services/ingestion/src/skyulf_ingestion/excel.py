@@ -44,7 +44,9 @@ def check_xlsx(filename: str, path: Path) -> None:
         for info in archive.infolist():
             total += info.file_size
             ratio = info.file_size / max(info.compress_size, 1)
-            if total > MAX_UNCOMPRESSED_BYTES or (info.file_size > 1024 * 1024 and ratio > MAX_RATIO):
+            if total > MAX_UNCOMPRESSED_BYTES or (
+                info.file_size > 1024 * 1024 and ratio > MAX_RATIO
+            ):
                 raise _invalid(
                     filename,
                     "expands to too much data (refused as a possible zip bomb)",
@@ -87,7 +89,9 @@ def read_excel(filename: str, path: Path, *, sheet: str = "", header_row: int = 
     try:
         frame = reader.load_sheet(sheet or names[0], header_row=header_row).to_polars()
     except Exception as e:
-        raise _invalid(filename, f"sheet {sheet or names[0]!r} cannot be read", field="sheet") from e
+        raise _invalid(
+            filename, f"sheet {sheet or names[0]!r} cannot be read", field="sheet"
+        ) from e
     if frame.width == 0:
         raise _invalid(filename, "is empty (no columns)")
     if frame.height == 0:

@@ -80,5 +80,7 @@ def source_from_proto(request: ingestion_pb2.CreateDatasetFromSourceRequest) -> 
                 f"http source: {field} is not valid", details={"field": field}
             ) from e
     if kind == "s3":
-        return S3Source(uri=request.s3.uri, sheet=request.s3.sheet, header_row=request.s3.header_row)
+        return S3Source(
+            uri=request.s3.uri, sheet=request.s3.sheet, header_row=request.s3.header_row
+        )
     raise InvalidArgument("name a source: sql, http or s3", details={"field": "source"})

@@ -104,14 +104,23 @@ class _Fetcher:
                 pinned,
                 params=params,
                 headers={**headers, "Host": parts.netloc.rsplit("@", 1)[-1]},
-                extensions={"sni_hostname": host, "timeout": {"pool": self._remaining(),
-                            "connect": 10.0, "read": self._remaining(), "write": 10.0}},
+                extensions={
+                    "sni_hostname": host,
+                    "timeout": {
+                        "pool": self._remaining(),
+                        "connect": 10.0,
+                        "read": self._remaining(),
+                        "write": 10.0,
+                    },
+                },
             )
             try:
                 response = self.client.send(request, stream=True)
             except httpx.TransportError as e:
-                raise Unavailable(f"the API at {host} could not be reached ({type(e).__name__})",
-                                  details={"field": "url"}) from None
+                raise Unavailable(
+                    f"the API at {host} could not be reached ({type(e).__name__})",
+                    details={"field": "url"},
+                ) from None
             with response:
                 if response.is_redirect:
                     url = str(httpx.URL(url).join(response.headers.get("location", "")))
@@ -137,7 +146,11 @@ class _Fetcher:
 
 
 def read_http(
-    source: HttpSource, *, allowed_hosts: list[str], max_bytes: int, timeout_s: float,
+    source: HttpSource,
+    *,
+    allowed_hosts: list[str],
+    max_bytes: int,
+    timeout_s: float,
     max_rows: int,
 ) -> pl.DataFrame:
     fetcher = _Fetcher(source, allowed_hosts, max_bytes, timeout_s)

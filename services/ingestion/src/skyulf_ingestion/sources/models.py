@@ -41,9 +41,7 @@ class S3Source(BaseModel):
     header_row: int = Field(default=0, ge=0)
 
 
-Source = Annotated[
-    UploadSource | SqlSource | HttpSource | S3Source, Field(discriminator="kind")
-]
+Source = Annotated[UploadSource | SqlSource | HttpSource | S3Source, Field(discriminator="kind")]
 
 
 class SourceRecord(RootModel[Source]):

@@ -14,16 +14,18 @@ from skyulf_core.errors import InvalidArgument, Unavailable
 
 def split_uri(uri: str) -> tuple[str, str]:
     if not uri.startswith("s3://") or "/" not in uri[5:] or uri.endswith("/"):
-        raise InvalidArgument(
-            f"{uri!r} is not an s3://bucket/key URI", details={"field": "uri"}
-        )
+        raise InvalidArgument(f"{uri!r} is not an s3://bucket/key URI", details={"field": "uri"})
     bucket, key = uri[5:].split("/", 1)
     return bucket, key
 
 
 class S3Fetcher:
     def __init__(
-        self, *, endpoint_url: str | None, access_key: str | None, secret_key: str | None,
+        self,
+        *,
+        endpoint_url: str | None,
+        access_key: str | None,
+        secret_key: str | None,
         region: str,
     ) -> None:
         self.client: Any = boto3.client(

@@ -63,7 +63,7 @@ def parse_url(raw: str, sqlite_dirs: list[Path]) -> URL:
         path = Path(url.database).resolve()
         if not any(path.is_relative_to(d.resolve()) for d in sqlite_dirs):
             raise _invalid("this SQLite file is outside the folders sources may read", "url")
-        return URL.create("sqlite", database=f"file:{path}?mode=ro&uri=true")
+        return URL.create("sqlite", database=f"file:{path}", query={"mode": "ro", "uri": "true"})
     return url.set(drivername=driver)
 
 
