@@ -88,6 +88,19 @@ class _Fetcher:
             raise _invalid("the API did not answer within the time limit")
         return left
 
+    def _read(self, response: httpx.Response) -> bytes:
+        body = bytearray()
+        for chunk in response.iter_bytes():
+            body += chunk
+            self.received += len(chunk)
+            if self.received > self.max_bytes:
+                raise InvalidArgument(
+                    f"the API sent more than the limit of {self.max_bytes} bytes",
+                    details={"field": "url", "limit_bytes": self.max_bytes},
+                )
+            self._remaining()
+        return bytes(body)
+
     def get(self, url: str, params: dict[str, str]) -> Any:
         headers = {"Accept": "application/json"}
         if self.source.auth_header_name:
@@ -121,23 +134,16 @@ class _Fetcher:
                     f"the API at {host} could not be reached ({type(e).__name__})",
                     details={"field": "url"},
                 ) from None
-            with response:
+            try:
                 if response.is_redirect:
                     url = str(httpx.URL(url).join(response.headers.get("location", "")))
                     params = {}
                     continue
                 if response.status_code >= 400:
                     raise _invalid(f"the API answered HTTP {response.status_code}")
-                body = bytearray()
-                for chunk in response.iter_bytes():
-                    body += chunk
-                    self.received += len(chunk)
-                    if self.received > self.max_bytes:
-                        raise InvalidArgument(
-                            f"the API sent more than the limit of {self.max_bytes} bytes",
-                            details={"field": "url", "limit_bytes": self.max_bytes},
-                        )
-                    self._remaining()
+                body = self._read(response)
+            finally:
+                response.close()
             try:
                 return json.loads(body)
             except (json.JSONDecodeError, UnicodeDecodeError) as e:
