@@ -55,6 +55,25 @@ def dataset(d: ingestion_pb2.Dataset) -> s.DatasetPublic:
         error=d.error or None,
         created_at=_ts(d, "created_at"),
         updated_at=_ts(d, "updated_at"),
+        source_kind=d.source_kind or "upload",  # type: ignore[arg-type]
+    )
+
+
+def source_request(body: s.DatasetSourceCreate) -> ingestion_pb2.CreateDatasetFromSourceRequest:
+    src = body.source
+    if isinstance(src, s.SqlSourceCreate):
+        return ingestion_pb2.CreateDatasetFromSourceRequest(
+            name=body.name,
+            sql=ingestion_pb2.SqlSource(url=src.url, table=src.table, query=src.query),
+        )
+    if isinstance(src, s.HttpSourceCreate):
+        return ingestion_pb2.CreateDatasetFromSourceRequest(
+            name=body.name,
+            http=ingestion_pb2.HttpSource(**src.model_dump(exclude={"kind"})),
+        )
+    return ingestion_pb2.CreateDatasetFromSourceRequest(
+        name=body.name,
+        s3=ingestion_pb2.S3Source(uri=src.uri, sheet=src.sheet, header_row=src.header_row),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
@@ -60,11 +60,49 @@ class DatasetPublic(BaseModel):
     error: str | None
     created_at: datetime | None
     updated_at: datetime | None
+    source_kind: Literal["upload", "sql", "http", "s3"] = "upload"
 
 
 class DatasetList(BaseModel):
     datasets: list[DatasetPublic]
     total: int
+
+
+class SqlSourceCreate(BaseModel):
+    kind: Literal["sql"]
+    url: str = Field(
+        min_length=1,
+        max_length=2000,
+        description="SQLAlchemy URL (postgresql, mysql, mariadb, sqlite); stored encrypted",
+    )
+    table: str = Field(default="", max_length=300, description="a (schema.)table name")
+    query: str = Field(default="", max_length=100_000, description="a single SELECT")
+
+
+class HttpSourceCreate(BaseModel):
+    kind: Literal["http"]
+    url: str = Field(min_length=1, max_length=2000)
+    records_path: str = Field(default="", max_length=300, description="dotted path to the array")
+    pagination: Literal["none", "page", "cursor"] = "none"
+    page_param: str = Field(default="page", max_length=100)
+    cursor_path: str = Field(default="", max_length=300)
+    max_pages: int = Field(default=100, ge=1, le=10_000)
+    auth_header_name: str = Field(default="", max_length=100)
+    auth_header_value: str = Field(default="", max_length=4000, description="stored encrypted")
+
+
+class S3SourceCreate(BaseModel):
+    kind: Literal["s3"]
+    uri: str = Field(min_length=6, max_length=2000, description="s3://bucket/key")
+    sheet: str = Field(default="", max_length=200)
+    header_row: int = Field(default=0, ge=0, le=1_000_000)
+
+
+class DatasetSourceCreate(BaseModel):
+    name: str = Field(default="", max_length=200)
+    source: Annotated[
+        SqlSourceCreate | HttpSourceCreate | S3SourceCreate, Field(discriminator="kind")
+    ]
 
 
 class ValueCountPublic(BaseModel):

@@ -41,6 +41,7 @@ def dataset_to_proto(d: Dataset) -> ingestion_pb2.Dataset:
         data_uri=d.data_uri or "",
         data_checksum=d.data_sha256 or "",
         error=d.error or "",
+        source_kind=d.source_kind,
         created_at=_timestamp(d.created_at),
         updated_at=_timestamp(d.updated_at),
     )

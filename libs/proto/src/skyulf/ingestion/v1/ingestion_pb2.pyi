@@ -57,6 +57,7 @@ class Dataset(_message.Message):
     ERROR_FIELD_NUMBER: _builtins.int
     CREATED_AT_FIELD_NUMBER: _builtins.int
     UPDATED_AT_FIELD_NUMBER: _builtins.int
+    SOURCE_KIND_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     name: _builtins.str
     status: Global___DatasetStatus.ValueType
@@ -69,6 +70,8 @@ class Dataset(_message.Message):
     data_checksum: _builtins.str
     error: _builtins.str
     """Why ingestion failed, naming the file (and row or column) at fault."""
+    source_kind: _builtins.str
+    """"upload", "sql", "http" or "s3"."""
     @_builtins.property
     def columns(self) -> _containers.RepeatedCompositeFieldContainer[_common_pb2.Column]: ...
     @_builtins.property
@@ -91,10 +94,11 @@ class Dataset(_message.Message):
         error: _builtins.str = ...,
         created_at: _timestamp_pb2.Timestamp | None = ...,
         updated_at: _timestamp_pb2.Timestamp | None = ...,
+        source_kind: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "updated_at", b"updated_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["columns", b"columns", "created_at", b"created_at", "data_checksum", b"data_checksum", "data_uri", b"data_uri", "error", b"error", "id", b"id", "n_columns", b"n_columns", "n_rows", b"n_rows", "name", b"name", "size_bytes", b"size_bytes", "source_filename", b"source_filename", "status", b"status", "updated_at", b"updated_at"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["columns", b"columns", "created_at", b"created_at", "data_checksum", b"data_checksum", "data_uri", b"data_uri", "error", b"error", "id", b"id", "n_columns", b"n_columns", "n_rows", b"n_rows", "name", b"name", "size_bytes", b"size_bytes", "source_filename", b"source_filename", "source_kind", b"source_kind", "status", b"status", "updated_at", b"updated_at"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

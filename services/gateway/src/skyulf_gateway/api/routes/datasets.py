@@ -26,8 +26,16 @@ router = APIRouter(prefix="/datasets", tags=["datasets"], route_class=StrictJson
 async def upload_dataset(
     clients: ClientsDep,
     settings: SettingsDep,
-    file: Annotated[UploadFile, File(description="a CSV file")],
+    file: Annotated[
+        UploadFile, File(description="a CSV, TSV, Parquet, JSON, NDJSON, XLSX or XLS file")
+    ],
     name: Annotated[str | None, Query(max_length=200)] = None,
+    sheet: Annotated[
+        str | None, Query(max_length=200, description="Excel: the sheet (the first by default)")
+    ] = None,
+    header_row: Annotated[
+        int, Query(ge=0, le=1_000_000, description="Excel: the 0-based header row")
+    ] = 0,
 ) -> s.DatasetPublic:
     if not file.filename:
         raise InvalidArgument("the upload has no file name", details={"field": "file"})
@@ -36,7 +44,11 @@ async def upload_dataset(
     async def chunks() -> AsyncIterator[ingestion_pb2.UploadDatasetRequest]:
         yield ingestion_pb2.UploadDatasetRequest(
             metadata=ingestion_pb2.UploadMetadata(
-                filename=filename, name=name or "", content_type=file.content_type or ""
+                filename=filename,
+                name=name or "",
+                content_type=file.content_type or "",
+                sheet=sheet or "",
+                header_row=header_row,
             )
         )
         while data := await file.read(settings.upload_chunk_bytes):
@@ -44,6 +56,24 @@ async def upload_dataset(
 
     with translated("ingestion"):
         resp = await clients.ingestion.UploadDataset(chunks())
+    return converters.dataset(resp.dataset)
+
+
+@router.post(
+    "/sources",
+    status_code=status.HTTP_201_CREATED,
+    response_model=s.DatasetPublic,
+    responses=s.errors(400),
+)
+async def create_dataset_from_source(
+    body: s.DatasetSourceCreate, clients: ClientsDep
+) -> s.DatasetPublic:
+    """A dataset read from a database, a JSON API or an S3 object; ingested in the background.
+
+    Credentials (the database URL, the auth header) are stored encrypted and never returned.
+    """
+    with translated("ingestion"):
+        resp = await clients.ingestion.CreateDatasetFromSource(converters.source_request(body))
     return converters.dataset(resp.dataset)
 
 
