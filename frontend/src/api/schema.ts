@@ -22,6 +22,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/datasets/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Dataset From Source
+         * @description A dataset read from a database, a JSON API or an S3 object; ingested in the background.
+         *
+         *     Credentials (the database URL, the auth header) are stored encrypted and never returned.
+         */
+        post: operations["create_dataset_from_source_api_v1_datasets_sources_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/datasets/{dataset_id}": {
         parameters: {
             query?: never;
@@ -68,6 +90,26 @@ export interface paths {
         };
         /** Get Recommendations */
         get: operations["get_recommendations_api_v1_datasets__dataset_id__recommendations_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/{dataset_id}/rows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Rows
+         * @description A page of the dataset's rows; missing values are null, dates ISO 8601 text.
+         */
+        get: operations["get_rows_api_v1_datasets__dataset_id__rows_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -272,6 +314,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/pipelines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Pipelines
+         * @description Saved pipelines, the most recently saved first.
+         */
+        get: operations["list_pipelines_api_v1_pipelines_get"];
+        put?: never;
+        /**
+         * Create Pipeline
+         * @description Save a new pipeline as version 1. An unfinished graph is saved as it is.
+         */
+        post: operations["create_pipeline_api_v1_pipelines_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/pipelines/preview": {
         parameters: {
             query?: never;
@@ -289,6 +355,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/pipelines/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Templates
+         * @description Starter pipelines; their column names (the splitter's `target`, ...) are placeholders.
+         */
+        get: operations["list_templates_api_v1_pipelines_templates_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/pipelines/validate": {
         parameters: {
             query?: never;
@@ -300,6 +386,71 @@ export interface paths {
         put?: never;
         /** Validate Pipeline */
         post: operations["validate_pipeline_api_v1_pipelines_validate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pipelines/{pipeline_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Pipeline */
+        get: operations["get_pipeline_api_v1_pipelines__pipeline_id__get"];
+        /**
+         * Update Pipeline
+         * @description Save the next version. A save that changes nothing records no version.
+         */
+        put: operations["update_pipeline_api_v1_pipelines__pipeline_id__put"];
+        post?: never;
+        /**
+         * Delete Pipeline
+         * @description Delete the pipeline and all its versions; answers it as it was.
+         */
+        delete: operations["delete_pipeline_api_v1_pipelines__pipeline_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pipelines/{pipeline_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Pipeline Versions
+         * @description Every saved version, newest first.
+         */
+        get: operations["list_pipeline_versions_api_v1_pipelines__pipeline_id__versions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pipelines/{pipeline_id}/versions/{version}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore Pipeline Version
+         * @description Save a new version whose graph and layout are those of `version`.
+         */
+        post: operations["restore_pipeline_version_api_v1_pipelines__pipeline_id__versions__version__restore_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -334,7 +485,7 @@ export interface components {
         Body_upload_dataset_api_v1_datasets_post: {
             /**
              * File
-             * @description a CSV file
+             * @description a CSV, TSV, Parquet, JSON, NDJSON, XLSX or XLS file
              */
             file: string;
         };
@@ -442,12 +593,45 @@ export interface components {
             /** Source Filename */
             source_filename: string;
             /**
+             * Source Kind
+             * @default upload
+             * @enum {string}
+             */
+            source_kind: "upload" | "sql" | "http" | "s3";
+            /**
              * Status
              * @enum {string}
              */
             status: "PENDING" | "READY" | "FAILED" | "UNSPECIFIED";
             /** Updated At */
             updated_at: string | null;
+        };
+        /** DatasetRows */
+        DatasetRows: {
+            /** Columns */
+            columns: components["schemas"]["ColumnPublic"][];
+            /** Dataset Id */
+            dataset_id: string;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Rows */
+            rows: {
+                [key: string]: unknown;
+            }[];
+            /** Total */
+            total: number;
+        };
+        /** DatasetSourceCreate */
+        DatasetSourceCreate: {
+            /**
+             * Name
+             * @default
+             */
+            name: string;
+            /** Source */
+            source: components["schemas"]["SqlSourceCreate"] | components["schemas"]["HttpSourceCreate"] | components["schemas"]["S3SourceCreate"];
         };
         /** DeploymentCreate */
         DeploymentCreate: {
@@ -549,6 +733,54 @@ export interface components {
             /** Edges */
             edges: number[];
         };
+        /** HttpSourceCreate */
+        HttpSourceCreate: {
+            /**
+             * Auth Header Name
+             * @default
+             */
+            auth_header_name: string;
+            /**
+             * Auth Header Value
+             * @description stored encrypted
+             * @default
+             */
+            auth_header_value: string;
+            /**
+             * Cursor Path
+             * @default
+             */
+            cursor_path: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "http";
+            /**
+             * Max Pages
+             * @default 100
+             */
+            max_pages: number;
+            /**
+             * Page Param
+             * @default page
+             */
+            page_param: string;
+            /**
+             * Pagination
+             * @default none
+             * @enum {string}
+             */
+            pagination: "none" | "page" | "cursor";
+            /**
+             * Records Path
+             * @description dotted path to the array
+             * @default
+             */
+            records_path: string;
+            /** Url */
+            url: string;
+        };
         /** JobCreate */
         JobCreate: {
             /** Dataset Id */
@@ -556,6 +788,16 @@ export interface components {
             graph: components["schemas"]["PipelineGraphIn"];
             /** Model Name */
             model_name?: string | null;
+            /**
+             * Pipeline Id
+             * @description the saved pipeline the graph comes from
+             */
+            pipeline_id?: string | null;
+            /**
+             * Pipeline Version
+             * @description omit for the pipeline's current version
+             */
+            pipeline_version?: number | null;
         };
         /** JobList */
         JobList: {
@@ -587,6 +829,10 @@ export interface components {
             model_name: string;
             /** Model Version */
             model_version: number | null;
+            /** Pipeline Id */
+            pipeline_id?: string | null;
+            /** Pipeline Version */
+            pipeline_version?: number | null;
             /** Progress */
             progress: number;
             /** Started At */
@@ -666,6 +912,18 @@ export interface components {
             /** Train Only */
             train_only: boolean;
         };
+        /**
+         * NodePosition
+         * @description Where a node sits on the canvas; other keys (size, collapsed, ...) are kept as sent.
+         */
+        NodePosition: {
+            /** X */
+            x: number;
+            /** Y */
+            y: number;
+        } & {
+            [key: string]: unknown;
+        };
         /** NodePreviewPublic */
         NodePreviewPublic: {
             /** Columns */
@@ -680,6 +938,27 @@ export interface components {
             rows: {
                 [key: string]: unknown;
             }[];
+            /** Splits */
+            splits?: components["schemas"]["SplitSizePublic"][];
+            /** Warnings */
+            warnings?: string[];
+        };
+        /** PipelineCreate */
+        PipelineCreate: {
+            /** Dataset Id */
+            dataset_id?: string | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            graph: components["schemas"]["PipelineGraphIn"];
+            /** Layout */
+            layout?: {
+                [key: string]: components["schemas"]["NodePosition"];
+            };
+            /** Name */
+            name: string;
         };
         /** PipelineGraphIn */
         PipelineGraphIn: {
@@ -687,6 +966,92 @@ export interface components {
             edges?: components["schemas"]["GraphEdgeIn"][];
             /** Nodes */
             nodes: components["schemas"]["GraphNodeIn"][];
+        };
+        /** PipelineList */
+        PipelineList: {
+            /** Pipelines */
+            pipelines: components["schemas"]["PipelinePublic"][];
+            /** Total */
+            total: number;
+        };
+        /** PipelinePublic */
+        PipelinePublic: {
+            /** Created At */
+            created_at: string | null;
+            /** Dataset Id */
+            dataset_id: string | null;
+            /** Description */
+            description: string;
+            graph: components["schemas"]["PipelineGraphIn"];
+            /** Id */
+            id: string;
+            /** Layout */
+            layout: {
+                [key: string]: unknown;
+            };
+            /** Name */
+            name: string;
+            /** Updated At */
+            updated_at: string | null;
+            /** Version */
+            version: number;
+        };
+        /** PipelineTemplateList */
+        PipelineTemplateList: {
+            /** Templates */
+            templates: components["schemas"]["PipelineTemplatePublic"][];
+        };
+        /** PipelineTemplatePublic */
+        PipelineTemplatePublic: {
+            /** Description */
+            description: string;
+            graph: components["schemas"]["PipelineGraphIn"];
+            /** Id */
+            id: string;
+            /** Layout */
+            layout: {
+                [key: string]: unknown;
+            };
+            /** Name */
+            name: string;
+            /** Task */
+            task: string;
+        };
+        /**
+         * PipelineUpdate
+         * @description Omitted fields keep their value; ``dataset_id: null`` detaches the dataset.
+         */
+        PipelineUpdate: {
+            /** Dataset Id */
+            dataset_id?: string | null;
+            /** Description */
+            description?: string | null;
+            graph: components["schemas"]["PipelineGraphIn"];
+            /** Layout */
+            layout?: {
+                [key: string]: components["schemas"]["NodePosition"];
+            } | null;
+            /** Name */
+            name?: string | null;
+        };
+        /** PipelineVersionList */
+        PipelineVersionList: {
+            /** Versions */
+            versions: components["schemas"]["PipelineVersionPublic"][];
+        };
+        /** PipelineVersionPublic */
+        PipelineVersionPublic: {
+            /** Created At */
+            created_at: string | null;
+            graph: components["schemas"]["PipelineGraphIn"];
+            /** Layout */
+            layout: {
+                [key: string]: unknown;
+            };
+            /** Name */
+            name: string;
+            /** Version */
+            version: number;
         };
         /** PredictRequest */
         PredictRequest: {
@@ -761,6 +1126,66 @@ export interface components {
             task: string;
             /** Updated At */
             updated_at: string | null;
+        };
+        /** S3SourceCreate */
+        S3SourceCreate: {
+            /**
+             * Header Row
+             * @default 0
+             */
+            header_row: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "s3";
+            /**
+             * Sheet
+             * @default
+             */
+            sheet: string;
+            /**
+             * Uri
+             * @description s3://bucket/key
+             */
+            uri: string;
+        };
+        /** SplitSizePublic */
+        SplitSizePublic: {
+            /** N Columns */
+            n_columns: number;
+            /** N Rows */
+            n_rows: number;
+            /**
+             * Name
+             * @enum {string}
+             */
+            name: "train" | "test" | "validation" | "all";
+        };
+        /** SqlSourceCreate */
+        SqlSourceCreate: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "sql";
+            /**
+             * Query
+             * @description a single SELECT
+             * @default
+             */
+            query: string;
+            /**
+             * Table
+             * @description a (schema.)table name
+             * @default
+             */
+            table: string;
+            /**
+             * Url
+             * @description SQLAlchemy URL (postgresql, mysql, mariadb, sqlite); stored encrypted
+             */
+            url: string;
         };
         /** SuggestedNodePublic */
         SuggestedNodePublic: {
@@ -845,6 +1270,10 @@ export interface operations {
         parameters: {
             query?: {
                 name?: string | null;
+                /** @description Excel: the sheet (the first by default) */
+                sheet?: string | null;
+                /** @description Excel: the 0-based header row */
+                header_row?: number;
             };
             header?: never;
             path?: never;
@@ -876,6 +1305,48 @@ export interface operations {
             };
             /** @description The upload is larger than the limit. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    create_dataset_from_source_api_v1_datasets_sources_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DatasetSourceCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetPublic"];
+                };
+            };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1004,6 +1475,67 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RecommendationList"];
+                };
+            };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request conflicts with the current state (not ready yet, already done, taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_rows_api_v1_datasets__dataset_id__rows_get: {
+        parameters: {
+            query?: {
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                dataset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetRows"];
                 };
             };
             /** @description The request is invalid; `details.field` names the fault. */
@@ -1673,6 +2205,89 @@ export interface operations {
             };
         };
     };
+    list_pipelines_api_v1_pipelines_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineList"];
+                };
+            };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    create_pipeline_api_v1_pipelines_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PipelineCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelinePublic"];
+                };
+            };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     preview_pipeline_api_v1_pipelines_preview_post: {
         parameters: {
             query?: never;
@@ -1733,6 +2348,35 @@ export interface operations {
             };
         };
     };
+    list_templates_api_v1_pipelines_templates_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineTemplateList"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     validate_pipeline_api_v1_pipelines_validate_post: {
         parameters: {
             query?: never;
@@ -1775,6 +2419,229 @@ export interface operations {
             };
             /** @description The request conflicts with the current state (not ready yet, already done, taken). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_pipeline_api_v1_pipelines__pipeline_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pipeline_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelinePublic"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    update_pipeline_api_v1_pipelines__pipeline_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pipeline_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PipelineUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelinePublic"];
+                };
+            };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    delete_pipeline_api_v1_pipelines__pipeline_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pipeline_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelinePublic"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_pipeline_versions_api_v1_pipelines__pipeline_id__versions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pipeline_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineVersionList"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    restore_pipeline_version_api_v1_pipelines__pipeline_id__versions__version__restore_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pipeline_id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelinePublic"];
+                };
+            };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
