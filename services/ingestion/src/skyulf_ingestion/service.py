@@ -24,8 +24,10 @@ from skyulf_ingestion.models import (
     Dataset,
     DatasetPage,
     DatasetStatus,
+    DatasetVersion,
     IngestResult,
     NewDataset,
+    NewVersion,
 )
 from skyulf_ingestion.repository import DatasetRepository
 from skyulf_ingestion.rows import ParquetCache, RowsPage, read_page
@@ -46,12 +48,17 @@ MAX_PAGE_SIZE = 500
 MAX_ROWS_LIMIT = 1000
 
 
-def raw_key(dataset_id: str, filename: str) -> str:
-    return f"datasets/{dataset_id}/raw/{filename}"
+def _version_prefix(dataset_id: str, version: int) -> str:
+    # Version 1 keeps the keys datasets had before versions existed.
+    return f"datasets/{dataset_id}" + (f"/v{version}" if version > 1 else "")
 
 
-def data_key(dataset_id: str) -> str:
-    return f"datasets/{dataset_id}/data.parquet"
+def raw_key(dataset_id: str, filename: str, version: int = 1) -> str:
+    return f"{_version_prefix(dataset_id, version)}/raw/{filename}"
+
+
+def data_key(dataset_id: str, version: int = 1) -> str:
+    return f"{_version_prefix(dataset_id, version)}/data.parquet"
 
 
 class Spool:
@@ -137,22 +144,37 @@ class IngestionService:
         return Spool(filename, self.check_size, self.tmp_dir)
 
     def upload(
-        self, filename: str, data: bytes, *, name: str = "", options: UploadSource | None = None
+        self,
+        filename: str,
+        data: bytes,
+        *,
+        name: str = "",
+        options: UploadSource | None = None,
+        dataset_id: str = "",
     ) -> Dataset:
         """upload_file for a caller that holds the (small) file in memory."""
         filename = self.check_filename(filename)
         with self.spool(filename) as spool:
             spool.write(data)
             spool.close()
-            return self.upload_file(filename, spool.path, name=name, options=options)
+            return self.upload_file(
+                filename, spool.path, name=name, options=options, dataset_id=dataset_id
+            )
 
     def upload_file(
-        self, filename: str, path: Path, *, name: str = "", options: UploadSource | None = None
+        self,
+        filename: str,
+        path: Path,
+        *,
+        name: str = "",
+        options: UploadSource | None = None,
+        dataset_id: str = "",
     ) -> Dataset:
         """Accept a file: sniff its head, store the raw copy, record it PENDING, queue ingestion.
 
         Either all three happen or none: a failure after the raw copy is written removes it.
         The file is streamed to the store; the caller keeps it and deletes it afterwards.
+        With dataset_id, the file becomes that dataset's next version.
         """
         filename = self.check_filename(filename)
         self.check_size(filename, path.stat().st_size)
@@ -167,6 +189,8 @@ class IngestionService:
         )
         if self.enqueue is None:
             raise FailedPrecondition("this ingestion process cannot queue tasks")
+        if dataset_id:
+            return self._upload_version(dataset_id, filename, path, options)
         dataset_id = new_id()
         ref = self.store.put_file(raw_key(dataset_id, filename), path)
         new = NewDataset(
@@ -192,6 +216,62 @@ class IngestionService:
             raise _unavailable(f"could not queue the ingestion of {filename}", e) from e
         log.info("accepted %s as %s", filename, dataset_id, extra={"dataset_id": dataset_id})
         return dataset
+
+    def _upload_version(
+        self, dataset_id: str, filename: str, path: Path, options: UploadSource
+    ) -> Dataset:
+        current = self.get_dataset(dataset_id)
+        if current.source_kind != "upload":
+            raise FailedPrecondition(
+                f"dataset {dataset_id} is read from a {current.source_kind} source; "
+                "make its next version from that source",
+                details={"dataset_id": dataset_id, "field": "file"},
+            )
+        ref = self.store.put_file(raw_key(dataset_id, filename, current.version + 1), path)
+        new = NewVersion(
+            source_filename=filename,
+            size_bytes=ref.size,
+            raw_uri=ref.uri,
+            raw_sha256=ref.sha256,
+            source_config=self._encrypt(options),
+        )
+        try:
+            return self._start_version(dataset_id, new)
+        except Exception:
+            self.store.delete(ref.key)
+            raise
+
+    def new_version(self, dataset_id: str) -> Dataset:
+        """Read the dataset's source again as version n+1 (a database, API or S3 object)."""
+        current = self.get_dataset(dataset_id)
+        if current.source_kind == "upload":
+            raise FailedPrecondition(
+                f"dataset {dataset_id} was uploaded; upload a file to make its next version",
+                details={"dataset_id": dataset_id, "field": "file"},
+            )
+        if self.enqueue is None:
+            raise FailedPrecondition("this ingestion process cannot queue tasks")
+        return self._start_version(dataset_id, NewVersion())
+
+    def _start_version(self, dataset_id: str, new: NewVersion) -> Dataset:
+        assert self.enqueue is not None
+        with self.uow() as session:
+            dataset = DatasetRepository(session).start_version(dataset_id, new)
+        try:
+            self.enqueue(dataset_id)
+        except Exception as e:
+            log.error("could not queue ingestion of %s", dataset_id, exc_info=e)
+            with self.uow() as session:
+                DatasetRepository(session).mark_failed(dataset_id, "its ingestion was not queued")
+            raise _unavailable(
+                f"could not queue version {dataset.version} of {dataset_id}", e
+            ) from e
+        log.info("version %d of %s queued", dataset.version, dataset_id)
+        return dataset
+
+    def list_versions(self, dataset_id: str) -> list[DatasetVersion]:
+        with self.uow() as session:
+            return DatasetRepository(session).versions(dataset_id)
 
     def _encrypt(self, source: Source) -> str:
         if self.cipher is None:
@@ -278,7 +358,7 @@ class IngestionService:
             )
         return profile
 
-    def get_rows(self, dataset_id: str, *, offset: int, limit: int) -> RowsPage:
+    def get_rows(self, dataset_id: str, *, offset: int, limit: int, version: int = 0) -> RowsPage:
         """Rows ``[offset, offset + limit)`` of a READY dataset, JSON-ready."""
         if offset < 0:
             raise InvalidArgument("offset must not be negative", details={"field": "offset"})
@@ -287,7 +367,20 @@ class IngestionService:
                 f"limit must be between 1 and {MAX_ROWS_LIMIT}, not {limit}",
                 details={"field": "limit"},
             )
-        dataset = self.get_dataset(dataset_id)
+        if version:
+            with self.uow() as session:
+                v = DatasetRepository(session).version(dataset_id, version)
+                dataset = DatasetRepository(session).get(dataset_id)
+            dataset = dataset.model_copy(
+                update={
+                    "status": DatasetStatus.READY,
+                    "data_uri": v.data_uri,
+                    "data_sha256": v.data_sha256,
+                    "columns": v.columns,
+                }
+            )
+        else:
+            dataset = self.get_dataset(dataset_id)
         if dataset.status is not DatasetStatus.READY or not dataset.data_uri:
             raise FailedPrecondition(
                 f"dataset {dataset_id} is not ready (status {dataset.status.value})",
@@ -346,7 +439,7 @@ class IngestionService:
                 frame = self.sources.read(source, folder)
             profile = profile_frame(frame)
             frame.write_parquet(parquet, row_group_size=self.row_group_rows)
-            ref = self.store.put_file(data_key(dataset.id), parquet)
+            ref = self.store.put_file(data_key(dataset.id, dataset.version), parquet)
         return IngestResult(
             n_rows=frame.height,
             columns=[ColumnInfo(name=n, dtype=str(t)) for n, t in frame.schema.items()],

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from skyulf.common.v1 import common_pb2
 from skyulf.ingestion.v1 import ingestion_pb2
 from skyulf_core.errors import InvalidArgument
-from skyulf_ingestion.models import Dataset, DatasetStatus
+from skyulf_ingestion.models import Dataset, DatasetStatus, DatasetVersion
 from skyulf_ingestion.rows import RowsPage
 from skyulf_ingestion.sources.models import HttpSource, S3Source, Source, SqlSource
 
@@ -42,6 +42,7 @@ def dataset_to_proto(d: Dataset) -> ingestion_pb2.Dataset:
         data_checksum=d.data_sha256 or "",
         error=d.error or "",
         source_kind=d.source_kind,
+        version=d.version,
         created_at=_timestamp(d.created_at),
         updated_at=_timestamp(d.updated_at),
     )
@@ -85,3 +86,16 @@ def source_from_proto(request: ingestion_pb2.CreateDatasetFromSourceRequest) -> 
             uri=request.s3.uri, sheet=request.s3.sheet, header_row=request.s3.header_row
         )
     raise InvalidArgument("name a source: sql, http or s3", details={"field": "source"})
+
+
+def version_to_proto(v: DatasetVersion) -> ingestion_pb2.DatasetVersion:
+    return ingestion_pb2.DatasetVersion(
+        version=v.version,
+        source_filename=v.source_filename,
+        size_bytes=v.size_bytes,
+        n_rows=v.n_rows,
+        n_columns=v.n_columns,
+        columns=[common_pb2.Column(name=c.name, dtype=c.dtype) for c in v.columns],
+        data_checksum=v.data_sha256,
+        created_at=_timestamp(v.created_at),
+    )
