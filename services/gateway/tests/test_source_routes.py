@@ -24,7 +24,42 @@ DATASET_ID = "5f0b8a52-3d0e-4f0c-9a39-2b8f4a6c1d11"
 
 class _Ingestion(ingestion_pb2_grpc.IngestionServiceServicer):
     def __init__(self) -> None:
-        self.requests: list[ingestion_pb2.CreateDatasetFromSourceRequest] = []
+        self.requests: list[Any] = []
+
+    def _dataset(self, version: int, kind: str) -> ingestion_pb2.Dataset:
+        ts = Timestamp()
+        ts.FromSeconds(1_790_000_000)
+        return ingestion_pb2.Dataset(
+            id=DATASET_ID,
+            name="orders",
+            status=ingestion_pb2.DATASET_STATUS_PENDING,
+            source_kind=kind,
+            version=version,
+            created_at=ts,
+            updated_at=ts,
+        )
+
+    async def CreateDatasetVersion(self, request, context):  # type: ignore[no-untyped-def]
+        self.requests.append(request)
+        return ingestion_pb2.CreateDatasetVersionResponse(dataset=self._dataset(3, "sql"))
+
+    async def UploadDataset(self, request_iterator, context):  # type: ignore[no-untyped-def]
+        messages = [m async for m in request_iterator]
+        self.requests.append(messages)
+        return ingestion_pb2.UploadDatasetResponse(dataset=self._dataset(2, "upload"))
+
+    async def ListDatasetVersions(self, request, context):  # type: ignore[no-untyped-def]
+        ts = Timestamp()
+        ts.FromSeconds(1_790_000_000)
+        return ingestion_pb2.ListDatasetVersionsResponse(
+            dataset_id=request.dataset_id,
+            versions=[
+                ingestion_pb2.DatasetVersion(
+                    version=2, source_filename="b.csv", n_rows=5, data_checksum="c2", created_at=ts
+                ),
+                ingestion_pb2.DatasetVersion(version=1, source_filename="a.csv", n_rows=4),
+            ],
+        )
 
     async def CreateDatasetFromSource(self, request, context):  # type: ignore[no-untyped-def]
         self.requests.append(request)
@@ -146,3 +181,32 @@ async def test_the_service_refusal_names_the_field(gateway: Any) -> None:
     assert resp.status_code == 400, resp.text
     err = resp.json()["error"]
     assert err["details"] == {"field": "query"} and "DELETE is refused" in err["message"]
+
+
+async def test_versions_are_listed_and_made_from_a_file_or_the_source(gateway: Any) -> None:
+    client, ingestion = gateway
+    resp = await client.get(f"/datasets/{DATASET_ID}/versions")
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    assert [(v["version"], v["n_rows"]) for v in body["versions"]] == [(2, 5), (1, 4)]
+    assert body["versions"][0]["checksum"] == "c2" and body["versions"][1]["created_at"] is None
+
+    resp = await client.post(f"/datasets/{DATASET_ID}/versions")
+    assert resp.status_code == 201, resp.text
+    assert resp.json()["version"] == 3
+    assert ingestion.requests[-1].dataset_id == DATASET_ID
+
+    files = {"file": ("next.xlsx", b"PK...", "application/octet-stream")}
+    resp = await client.post(
+        f"/datasets/{DATASET_ID}/versions", files=files, params={"sheet": "s", "header_row": 1}
+    )
+    assert resp.status_code == 201, resp.text
+    first, *chunks = ingestion.requests[-1]
+    meta = first.metadata
+    assert (meta.filename, meta.dataset_id, meta.sheet, meta.header_row) == (
+        "next.xlsx",
+        DATASET_ID,
+        "s",
+        1,
+    )
+    assert b"".join(c.chunk for c in chunks) == b"PK..."

@@ -61,6 +61,23 @@ class DatasetPublic(BaseModel):
     created_at: datetime | None
     updated_at: datetime | None
     source_kind: Literal["upload", "sql", "http", "s3"] = "upload"
+    version: int = 1
+
+
+class DatasetVersionPublic(BaseModel):
+    version: int
+    source_filename: str
+    size_bytes: int
+    n_rows: int
+    n_columns: int
+    columns: list[ColumnPublic]
+    checksum: str
+    created_at: datetime | None
+
+
+class DatasetVersionList(BaseModel):
+    dataset_id: str
+    versions: list[DatasetVersionPublic]
 
 
 class DatasetList(BaseModel):
