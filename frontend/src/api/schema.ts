@@ -118,6 +118,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/datasets/{dataset_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Versions
+         * @description The dataset's READY versions, newest first.
+         */
+        get: operations["list_versions_api_v1_datasets__dataset_id__versions_get"];
+        put?: never;
+        /**
+         * Create Version
+         * @description Version n+1 of a dataset: the file sent (an uploaded dataset), or its database, API or
+         *     S3 source read again (send no file).
+         */
+        post: operations["create_version_api_v1_datasets__dataset_id__versions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/deployments": {
         parameters: {
             query?: never;
@@ -481,6 +506,14 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Body_create_version_api_v1_datasets__dataset_id__versions_post */
+        Body_create_version_api_v1_datasets__dataset_id__versions_post: {
+            /**
+             * File
+             * @description an uploaded dataset's next file
+             */
+            file?: string | null;
+        };
         /** Body_upload_dataset_api_v1_datasets_post */
         Body_upload_dataset_api_v1_datasets_post: {
             /**
@@ -605,6 +638,11 @@ export interface components {
             status: "PENDING" | "READY" | "FAILED" | "UNSPECIFIED";
             /** Updated At */
             updated_at: string | null;
+            /**
+             * Version
+             * @default 1
+             */
+            version: number;
         };
         /** DatasetRows */
         DatasetRows: {
@@ -632,6 +670,32 @@ export interface components {
             name: string;
             /** Source */
             source: components["schemas"]["SqlSourceCreate"] | components["schemas"]["HttpSourceCreate"] | components["schemas"]["S3SourceCreate"];
+        };
+        /** DatasetVersionList */
+        DatasetVersionList: {
+            /** Dataset Id */
+            dataset_id: string;
+            /** Versions */
+            versions: components["schemas"]["DatasetVersionPublic"][];
+        };
+        /** DatasetVersionPublic */
+        DatasetVersionPublic: {
+            /** Checksum */
+            checksum: string;
+            /** Columns */
+            columns: components["schemas"]["ColumnPublic"][];
+            /** Created At */
+            created_at: string | null;
+            /** N Columns */
+            n_columns: number;
+            /** N Rows */
+            n_rows: number;
+            /** Size Bytes */
+            size_bytes: number;
+            /** Source Filename */
+            source_filename: string;
+            /** Version */
+            version: number;
         };
         /** DeploymentCreate */
         DeploymentCreate: {
@@ -1520,6 +1584,8 @@ export interface operations {
             query?: {
                 offset?: number;
                 limit?: number;
+                /** @description a READY version; the latest if absent */
+                version?: number | null;
             };
             header?: never;
             path: {
@@ -1558,6 +1624,120 @@ export interface operations {
             };
             /** @description The request conflicts with the current state (not ready yet, already done, taken). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_versions_api_v1_datasets__dataset_id__versions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetVersionList"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    create_version_api_v1_datasets__dataset_id__versions_post: {
+        parameters: {
+            query?: {
+                sheet?: string | null;
+                header_row?: number;
+            };
+            header?: never;
+            path: {
+                dataset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_create_version_api_v1_datasets__dataset_id__versions_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetPublic"];
+                };
+            };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request conflicts with the current state (not ready yet, already done, taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The upload is larger than the limit. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
