@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import cast
 
 from sqlalchemy import CursorResult, Update, func, select, update
@@ -195,6 +196,18 @@ class DatasetRepository:
         return self._update_pending(
             update(DatasetRow).values(status=DatasetStatus.FAILED.value, error=error), dataset_id
         )
+
+    def fail_pending_before(self, cutoff: datetime, error: str) -> list[str]:
+        """FAILED with error for datasets PENDING since before cutoff; their ids."""
+        stuck = list(
+            self.session.scalars(
+                select(DatasetRow.id).where(
+                    (DatasetRow.status == DatasetStatus.PENDING.value)
+                    & (DatasetRow.updated_at < cutoff)
+                )
+            )
+        )
+        return [i for i in stuck if self.mark_failed(i, error)]
 
     def _update_pending(self, statement: Update, dataset_id: str) -> bool:
         """Applies the update only if the dataset is still PENDING; says whether it did."""

@@ -7,6 +7,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
 
@@ -35,7 +36,7 @@ from skyulf_ingestion.sources.crypto import SourceCipher
 from skyulf_ingestion.sources.models import Source, UploadSource
 from skyulf_ingestion.sources.reader import SourceReader
 from skyulf_platform.artifacts.base import ArtifactStore
-from skyulf_platform.db.base import new_id
+from skyulf_platform.db.base import new_id, utcnow
 from skyulf_platform.db.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -391,26 +392,49 @@ class IngestionService:
 
     # Ingestion (the Celery task's body) -------------------------------------------------------
 
-    def ingest(self, dataset_id: str) -> Dataset:
+    def ingest(self, dataset_id: str, *, retry_unavailable: bool = False) -> Dataset:
         """Turn a PENDING upload into canonical Parquet plus a profile; READY or FAILED after.
 
-        Idempotent: a dataset that is no longer PENDING is returned as it is.
+        Idempotent: a dataset that is no longer PENDING is returned as it is. With
+        retry_unavailable, an outage (S3, a source database) is raised for the caller to retry
+        rather than recorded as a failure.
         """
         dataset = self.get_dataset(dataset_id)
         if dataset.status is not DatasetStatus.PENDING:
             return dataset
         try:
             result = self._build(dataset)
+        except Unavailable as e:
+            if retry_unavailable:
+                log.warning("ingestion of %s will be retried: %s", dataset_id, e.message)
+                raise
+            self._fail(dataset, e)
+            return self.get_dataset(dataset_id)
         except Exception as e:
-            message = _failure_message(dataset.source_filename, e)
-            log.warning("ingestion of %s failed: %s", dataset_id, message, exc_info=e)
-            with self.uow() as session:
-                DatasetRepository(session).mark_failed(dataset_id, message)
+            self._fail(dataset, e)
             return self.get_dataset(dataset_id)
         with self.uow() as session:
             DatasetRepository(session).mark_ready(dataset_id, result)
         log.info("dataset %s is ready", dataset_id, extra={"dataset_id": dataset_id})
         return self.get_dataset(dataset_id)
+
+    def _fail(self, dataset: Dataset, e: Exception) -> None:
+        message = _failure_message(dataset.source_filename, e)
+        log.warning("ingestion of %s failed: %s", dataset.id, message, exc_info=e)
+        with self.uow() as session:
+            DatasetRepository(session).mark_failed(dataset.id, message)
+
+    def fail_stuck(self, max_pending_seconds: float) -> list[str]:
+        """FAILED for every dataset PENDING longer than the deadline (its task was lost)."""
+        cutoff = utcnow() - timedelta(seconds=max_pending_seconds)
+        with self.uow() as session:
+            failed = DatasetRepository(session).fail_pending_before(
+                cutoff,
+                f"ingestion did not finish within {int(max_pending_seconds)} s; upload it again",
+            )
+        for dataset_id in failed:
+            log.warning("dataset %s was stuck PENDING and is now FAILED", dataset_id)
+        return failed
 
     @contextmanager
     def _scratch(self) -> Iterator[Path]:

@@ -27,6 +27,9 @@ class IngestionSettings(PlatformSettings):
     sql_statement_timeout_seconds: int = 300
     # Rows a source may yield.
     source_max_rows: int = 50_000_000
+    # A dataset still PENDING after this long has lost its task and is failed by a sweep.
+    pending_deadline_seconds: float = 6 * 3600
+    pending_sweep_interval_seconds: float = 300
 
     @model_validator(mode="after")
     def _source_key_outside_local(self) -> IngestionSettings:
