@@ -147,6 +147,18 @@ class ColumnProfilePublic(BaseModel):
     skew: float | None = None
     top_values: list[ValueCountPublic] = []
     histogram: HistogramPublic | None = None
+    q05: float | None = None
+    q25: float | None = None
+    q75: float | None = None
+    q95: float | None = None
+    kurtosis: float | None = None
+    zeros_count: int = 0
+    infinite_count: int = 0
+    outliers_iqr: int = 0
+    length_min: int | None = None
+    length_mean: float | None = None
+    length_max: int | None = None
+    personal_data: Literal["email", "phone"] | None = None
 
 
 class DataAlertPublic(BaseModel):
@@ -154,6 +166,18 @@ class DataAlertPublic(BaseModel):
     column: str | None
     severity: Literal["info", "warning", "critical"]
     message: str
+    statistic: float | None = None
+
+
+class CorrelationMatrixPublic(BaseModel):
+    columns: list[str]
+    values: list[list[float | None]]
+
+
+class CorrelationsPublic(BaseModel):
+    pearson: CorrelationMatrixPublic | None = None
+    spearman: CorrelationMatrixPublic | None = None
+    cramers_v: CorrelationMatrixPublic | None = None
 
 
 class DatasetProfilePublic(BaseModel):
@@ -164,6 +188,8 @@ class DatasetProfilePublic(BaseModel):
     duplicate_rows: int
     columns: list[ColumnProfilePublic]
     alerts: list[DataAlertPublic] = []
+    memory_bytes: int = 0
+    correlations: CorrelationsPublic | None = None
 
 
 class NodeInfoPublic(BaseModel):
