@@ -528,10 +528,23 @@ export interface components {
             dtype: string;
             histogram?: components["schemas"]["HistogramPublic"] | null;
             /**
+             * Infinite Count
+             * @default 0
+             */
+            infinite_count: number;
+            /**
              * Kind
              * @enum {string}
              */
             kind: "numeric" | "categorical" | "text" | "datetime" | "boolean" | "id";
+            /** Kurtosis */
+            kurtosis?: number | null;
+            /** Length Max */
+            length_max?: number | null;
+            /** Length Mean */
+            length_mean?: number | null;
+            /** Length Min */
+            length_min?: number | null;
             /** Max */
             max?: number | string | null;
             /** Mean */
@@ -546,6 +559,21 @@ export interface components {
             missing_ratio: number;
             /** Name */
             name: string;
+            /**
+             * Outliers Iqr
+             * @default 0
+             */
+            outliers_iqr: number;
+            /** Personal Data */
+            personal_data?: ("email" | "phone") | null;
+            /** Q05 */
+            q05?: number | null;
+            /** Q25 */
+            q25?: number | null;
+            /** Q75 */
+            q75?: number | null;
+            /** Q95 */
+            q95?: number | null;
             /** Skew */
             skew?: number | null;
             /** Std */
@@ -557,6 +585,11 @@ export interface components {
             top_values: components["schemas"]["ValueCountPublic"][];
             /** Unique Count */
             unique_count: number;
+            /**
+             * Zeros Count
+             * @default 0
+             */
+            zeros_count: number;
         };
         /** ColumnPublic */
         ColumnPublic: {
@@ -564,6 +597,19 @@ export interface components {
             dtype: string;
             /** Name */
             name: string;
+        };
+        /** CorrelationMatrixPublic */
+        CorrelationMatrixPublic: {
+            /** Columns */
+            columns: string[];
+            /** Values */
+            values: (number | null)[][];
+        };
+        /** CorrelationsPublic */
+        CorrelationsPublic: {
+            cramers_v?: components["schemas"]["CorrelationMatrixPublic"] | null;
+            pearson?: components["schemas"]["CorrelationMatrixPublic"] | null;
+            spearman?: components["schemas"]["CorrelationMatrixPublic"] | null;
         };
         /** DataAlertPublic */
         DataAlertPublic: {
@@ -578,6 +624,8 @@ export interface components {
              * @enum {string}
              */
             severity: "info" | "warning" | "critical";
+            /** Statistic */
+            statistic?: number | null;
         };
         /** DatasetList */
         DatasetList: {
@@ -598,8 +646,14 @@ export interface components {
             alerts: components["schemas"]["DataAlertPublic"][];
             /** Columns */
             columns: components["schemas"]["ColumnProfilePublic"][];
+            correlations?: components["schemas"]["CorrelationsPublic"] | null;
             /** Duplicate Rows */
             duplicate_rows: number;
+            /**
+             * Memory Bytes
+             * @default 0
+             */
+            memory_bytes: number;
             /** N Columns */
             n_columns: number;
             /** N Rows */
