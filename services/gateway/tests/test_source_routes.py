@@ -106,6 +106,7 @@ async def gateway(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, _Ing
         registry_addr=nobody,
         deployment_addr=nobody,
         advisor_addr=nobody,
+        max_upload_bytes=200_000,
     )
     clients = ServiceClients.connect(settings)
     transport = httpx.ASGITransport(app=create_app(settings, clients))
@@ -210,3 +211,28 @@ async def test_versions_are_listed_and_made_from_a_file_or_the_source(gateway: A
         1,
     )
     assert b"".join(c.chunk for c in chunks) == b"PK..."
+
+
+async def test_an_upload_over_the_limit_is_413_before_it_reaches_ingestion(gateway: Any) -> None:
+    client, ingestion = gateway
+    big = b"a,b\n" + b"1,2\n" * 100_000
+    resp = await client.post("/datasets", files={"file": ("big.csv", big, "text/csv")})
+    assert resp.status_code == 413, resp.text
+    err = resp.json()["error"]
+    assert err["code"] == "PAYLOAD_TOO_LARGE" and err["details"]["limit_bytes"] == 200_000
+    assert ingestion.requests == []
+
+    async def stream() -> AsyncIterator[bytes]:
+        # No Content-Length: the bytes are counted as they arrive.
+        yield b'--x\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\n\r\n'
+        for _ in range(40):
+            yield b"1,2\n" * 2_000
+        yield b"\r\n--x--\r\n"
+
+    resp = await client.post(
+        "/datasets",
+        content=stream(),
+        headers={"content-type": "multipart/form-data; boundary=x"},
+    )
+    assert resp.status_code == 413, resp.text
+    assert ingestion.requests == []
