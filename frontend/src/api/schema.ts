@@ -248,6 +248,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/jobs/{job_id}/evaluation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Job Evaluation
+         * @description Evaluation data of the job's models on the test split (409 until the job SUCCEEDED).
+         */
+        get: operations["job_evaluation_api_v1_jobs__job_id__evaluation_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs/{job_id}/events": {
         parameters: {
             query?: never;
@@ -314,6 +334,26 @@ export interface paths {
          * @description `version` is a number or `latest`.
          */
         get: operations["get_version_api_v1_models__name__versions__version__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{name}/versions/{version}/evaluation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Version Evaluation
+         * @description The evaluation data of the job that trained the version, for this version's model.
+         */
+        get: operations["version_evaluation_api_v1_models__name__versions__version__evaluation_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -522,6 +562,37 @@ export interface components {
              */
             file: string;
         };
+        /** CalibrationCurvePublic */
+        CalibrationCurvePublic: {
+            /** Count */
+            count: number[];
+            /** Fraction Positive */
+            fraction_positive: number[];
+            /** Label */
+            label: string;
+            /** Mean Predicted */
+            mean_predicted: number[];
+        };
+        /** CentroidsPublic */
+        CentroidsPublic: {
+            /** Features */
+            features: string[];
+            /** Values */
+            values: number[][];
+        };
+        /** ClusterSizePublic */
+        ClusterSizePublic: {
+            /** Cluster */
+            cluster: number;
+            /** Size */
+            size: number;
+        };
+        /** ClustersPublic */
+        ClustersPublic: {
+            centroids: components["schemas"]["CentroidsPublic"] | null;
+            /** Sizes */
+            sizes: components["schemas"]["ClusterSizePublic"][];
+        };
         /** ColumnProfilePublic */
         ColumnProfilePublic: {
             /** Dtype */
@@ -598,6 +669,15 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** ConfusionMatrixPublic */
+        ConfusionMatrixPublic: {
+            /** Counts */
+            counts: number[][];
+            /** Labels */
+            labels: string[];
+            /** Normalized */
+            normalized: number[][];
+        };
         /** CorrelationMatrixPublic */
         CorrelationMatrixPublic: {
             /** Columns */
@@ -610,6 +690,17 @@ export interface components {
             cramers_v?: components["schemas"]["CorrelationMatrixPublic"] | null;
             pearson?: components["schemas"]["CorrelationMatrixPublic"] | null;
             spearman?: components["schemas"]["CorrelationMatrixPublic"] | null;
+        };
+        /** CrossValidationPublic */
+        CrossValidationPublic: {
+            /** Folds */
+            folds: number;
+            /** Metrics */
+            metrics: {
+                [key: string]: components["schemas"]["MetricSummaryPublic"];
+            };
+            /** Type */
+            type: string;
         };
         /** DataAlertPublic */
         DataAlertPublic: {
@@ -803,6 +894,20 @@ export interface components {
         ErrorEnvelope: {
             error: components["schemas"]["ErrorBody"];
         };
+        /** EvaluationPublic */
+        EvaluationPublic: {
+            /** Job Id */
+            job_id: string;
+            /** Models */
+            models: components["schemas"]["ModelEvaluationPublic"][];
+        };
+        /** FeatureImportancesPublic */
+        FeatureImportancesPublic: {
+            /** Native */
+            native: components["schemas"]["NativeImportancePublic"][] | null;
+            /** Permutation */
+            permutation: components["schemas"]["PermutationImportancePublic"][] | null;
+        };
         /** GraphEdgeIn */
         GraphEdgeIn: {
             /** Source */
@@ -972,6 +1077,44 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
+        /** MetricSummaryPublic */
+        MetricSummaryPublic: {
+            /** Folds */
+            folds: number[];
+            /** Mean */
+            mean: number;
+            /** Std */
+            std: number;
+        };
+        /** ModelEvaluationPublic */
+        ModelEvaluationPublic: {
+            /** Calibration */
+            calibration: components["schemas"]["CalibrationCurvePublic"][] | null;
+            clusters: components["schemas"]["ClustersPublic"] | null;
+            confusion_matrix: components["schemas"]["ConfusionMatrixPublic"] | null;
+            cv: components["schemas"]["CrossValidationPublic"] | null;
+            feature_importances: components["schemas"]["FeatureImportancesPublic"] | null;
+            metrics: components["schemas"]["SplitMetricsPublic"];
+            /** Model Name */
+            model_name: string | null;
+            /** Model Type */
+            model_type: string;
+            /** Model Version */
+            model_version: number | null;
+            /** Node Id */
+            node_id: string;
+            /** Pr Curves */
+            pr_curves: components["schemas"]["PrCurvePublic"][] | null;
+            residuals: components["schemas"]["ResidualsPublic"] | null;
+            /** Roc Curves */
+            roc_curves: components["schemas"]["RocCurvePublic"][] | null;
+            /**
+             * Task
+             * @enum {string}
+             */
+            task: "classification" | "regression" | "clustering";
+            threshold_analysis: components["schemas"]["ThresholdAnalysisPublic"] | null;
+        };
         /** ModelList */
         ModelList: {
             /** Models */
@@ -1007,6 +1150,13 @@ export interface components {
             task: string;
             /** Version */
             version: number;
+        };
+        /** NativeImportancePublic */
+        NativeImportancePublic: {
+            /** Feature */
+            feature: string;
+            /** Importance */
+            importance: number;
         };
         /** NodeCatalog */
         NodeCatalog: {
@@ -1060,6 +1210,15 @@ export interface components {
             splits?: components["schemas"]["SplitSizePublic"][];
             /** Warnings */
             warnings?: string[];
+        };
+        /** PermutationImportancePublic */
+        PermutationImportancePublic: {
+            /** Feature */
+            feature: string;
+            /** Mean */
+            mean: number;
+            /** Std */
+            std: number;
         };
         /** PipelineCreate */
         PipelineCreate: {
@@ -1171,6 +1330,17 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** PrCurvePublic */
+        PrCurvePublic: {
+            /** Average Precision */
+            average_precision: number;
+            /** Label */
+            label: string;
+            /** Precision */
+            precision: number[];
+            /** Recall */
+            recall: number[];
+        };
         /** PredictRequest */
         PredictRequest: {
             /** Rows */
@@ -1245,6 +1415,25 @@ export interface components {
             /** Updated At */
             updated_at: string | null;
         };
+        /** ResidualsPublic */
+        ResidualsPublic: {
+            histogram: components["schemas"]["HistogramPublic"];
+            /** Predicted */
+            predicted: number[];
+            /** Residual */
+            residual: number[];
+        };
+        /** RocCurvePublic */
+        RocCurvePublic: {
+            /** Auc */
+            auc: number;
+            /** Fpr */
+            fpr: number[];
+            /** Label */
+            label: string;
+            /** Tpr */
+            tpr: number[];
+        };
         /** S3SourceCreate */
         S3SourceCreate: {
             /**
@@ -1267,6 +1456,21 @@ export interface components {
              * @description s3://bucket/key
              */
             uri: string;
+        };
+        /** SplitMetricsPublic */
+        SplitMetricsPublic: {
+            /** Test */
+            test: {
+                [key: string]: number;
+            };
+            /** Train */
+            train: {
+                [key: string]: number;
+            };
+            /** Validation */
+            validation?: {
+                [key: string]: number;
+            } | null;
         };
         /** SplitSizePublic */
         SplitSizePublic: {
@@ -1313,6 +1517,17 @@ export interface components {
             };
             /** Type */
             type: string;
+        };
+        /** ThresholdAnalysisPublic */
+        ThresholdAnalysisPublic: {
+            /** F1 */
+            f1: number[];
+            /** Precision */
+            precision: number[];
+            /** Recall */
+            recall: number[];
+            /** Thresholds */
+            thresholds: number[];
         };
         /** ValidateRequest */
         ValidateRequest: {
@@ -2222,6 +2437,55 @@ export interface operations {
             };
         };
     };
+    job_evaluation_api_v1_jobs__job_id__evaluation_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationPublic"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request conflicts with the current state (not ready yet, already done, taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     job_events_api_v1_jobs__job_id__events_get: {
         parameters: {
             query?: {
@@ -2392,6 +2656,65 @@ export interface operations {
             };
             /** @description Something the request names does not exist. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    version_evaluation_api_v1_models__name__versions__version__evaluation_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationPublic"];
+                };
+            };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request conflicts with the current state (not ready yet, already done, taken). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

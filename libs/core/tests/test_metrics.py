@@ -60,3 +60,64 @@ def test_regression_metrics() -> None:
 def test_mismatched_lengths_are_refused() -> None:
     with pytest.raises(InvalidArgument, match="y_pred"):
         compute_metrics("regression", [1.0, 2.0], [1.0])
+
+
+def _noisy(n_classes: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, n_classes, 300)
+    pred = np.where(rng.random(300) < 0.7, y, rng.integers(0, n_classes, 300))
+    proba = rng.dirichlet([1.0] * n_classes, 300)
+    proba[np.arange(300), y] += rng.random(300)
+    return y, pred, proba / proba.sum(axis=1, keepdims=True)
+
+
+def test_binary_targets_also_get_weighted_variants() -> None:
+    y, pred, proba = _noisy(2)
+    m = compute_metrics("classification", y, pred, proba, [0, 1])
+    assert m["f1"] == pytest.approx(skm.f1_score(y, pred))
+    assert m["f1_weighted"] == pytest.approx(skm.f1_score(y, pred, average="weighted"))
+    assert m["precision_weighted"] != m["precision"]
+    onehot = np.eye(2)[y]
+    assert m["pr_auc_weighted"] == pytest.approx(
+        skm.average_precision_score(onehot, proba, average="weighted")
+    )
+
+
+def test_multiclass_auc_one_vs_rest_and_one_vs_one() -> None:
+    y, pred, proba = _noisy(3)
+    m = compute_metrics("classification", y, pred, proba, [0, 1, 2], "test_")
+    for scheme in ("ovr", "ovo"):
+        assert m[f"test_roc_auc_{scheme}"] == pytest.approx(
+            skm.roc_auc_score(y, proba, multi_class=scheme, average="macro")
+        )
+        assert m[f"test_roc_auc_{scheme}_weighted"] == pytest.approx(
+            skm.roc_auc_score(y, proba, multi_class=scheme, average="weighted")
+        )
+    assert m["test_roc_auc"] == m["test_roc_auc_ovr_weighted"]  # the stable name keeps its meaning
+    assert "test_f1_weighted" not in m  # multiclass scores are already weighted
+
+
+def test_g_score_is_the_geometric_mean_of_class_recalls() -> None:
+    from imblearn.metrics import geometric_mean_score
+
+    y, pred, _ = _noisy(3, seed=4)
+    m = compute_metrics("classification", y, pred)
+    assert m["g_score"] == pytest.approx(geometric_mean_score(y, pred, average="multiclass"))
+    perfect = compute_metrics("classification", y, y)
+    assert perfect["g_score"] == 1.0
+
+
+def test_clustering_metrics() -> None:
+    from skyulf_core.metrics import clustering_metrics
+
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(0, 0.1, (50, 2)), rng.normal(5, 0.1, (50, 2))])
+    good = np.repeat([0, 1], 50)
+    bad = rng.integers(0, 2, 100)
+    g = clustering_metrics(X, good, "test_", inertia=1.5)
+    b = clustering_metrics(X, bad, "test_")
+    assert g["test_silhouette"] > 0.9 > b["test_silhouette"]
+    assert g["test_davies_bouldin"] < b["test_davies_bouldin"]
+    assert g["test_calinski_harabasz"] > b["test_calinski_harabasz"]
+    assert g["test_inertia"] == 1.5 and "test_inertia" not in b
+    assert clustering_metrics(X, np.zeros(100, dtype=int)) == {}  # one cluster: undefined

@@ -1,3 +1,60 @@
+import { Link, useParams } from "react-router";
+import { ErrorState, Loading } from "../../components/States";
+import { StatusBadge } from "../../components/StatusBadge";
+import { formatBytes, formatDate } from "../../lib/format";
+import { ProfileView } from "./ProfileView";
+import { useDataset } from "./queries";
+import { RowsTable } from "./RowsTable";
+
 export default function DatasetPage() {
-  return <h1>DatasetPage</h1>;
+  const { datasetId = "" } = useParams();
+  const dataset = useDataset(datasetId);
+  if (dataset.isPending) return <Loading what="dataset" />;
+  if (dataset.isError) return <ErrorState title={`Could not open dataset ${datasetId}`} error={dataset.error} />;
+  const d = dataset.data;
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>{d.name}</h1>
+        <StatusBadge status={d.status} />
+        <Link className="button-link" to={`/canvas?dataset=${encodeURIComponent(d.id)}`}>
+          Open on canvas
+        </Link>
+      </div>
+      <dl className="facts">
+        <div>
+          <dt>File</dt>
+          <dd>{d.source_filename}</dd>
+        </div>
+        <div>
+          <dt>Rows × columns</dt>
+          <dd>
+            {d.n_rows.toLocaleString("en-US")} × {d.n_columns}
+          </dd>
+        </div>
+        <div>
+          <dt>Size</dt>
+          <dd>{formatBytes(d.size_bytes)}</dd>
+        </div>
+        <div>
+          <dt>Created</dt>
+          <dd>{formatDate(d.created_at)}</dd>
+        </div>
+        <div>
+          <dt>Id</dt>
+          <dd>
+            <code>{d.id}</code>
+          </dd>
+        </div>
+      </dl>
+      {d.status === "PENDING" && <Loading what={`${d.source_filename} (reading and profiling)`} />}
+      {d.status === "FAILED" && <ErrorState title={`Could not ingest ${d.source_filename}`} error={d.error ?? "ingestion failed"} />}
+      {d.status === "READY" && (
+        <>
+          <RowsTable datasetId={d.id} totalRows={d.n_rows} />
+          <ProfileView datasetId={d.id} />
+        </>
+      )}
+    </div>
+  );
 }

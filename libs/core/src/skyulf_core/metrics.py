@@ -58,25 +58,61 @@ def _classification(
             name, partial(score, y_true, y_pred, labels=labels, zero_division=0, **avg), out, prefix
         )
     _safe("matthews_corrcoef", lambda: skm.matthews_corrcoef(y_true, y_pred), out, prefix)
+    _safe("g_score", lambda: g_score(y_true, y_pred, labels), out, prefix)
+    if binary:
+        # The support-weighted averages over both classes, next to the positive-class scores.
+        for name, score in scores:
+            _safe(
+                f"{name}_weighted",
+                partial(score, y_true, y_pred, labels=labels, zero_division=0, average="weighted"),
+                out,
+                prefix,
+            )
     if y_proba is None:
         return out
     proba = np.asarray(y_proba, dtype="float64")
     if len(np.unique(y_true)) > 1:
-        if binary:
-            positive = (y_true == labels[1]).astype(int)
-            _safe("roc_auc", lambda: skm.roc_auc_score(positive, proba[:, 1]), out, prefix)
-            _safe("pr_auc", lambda: skm.average_precision_score(positive, proba[:, 1]), out, prefix)
-        else:
+        _probability_scores(y_true, proba, labels, out, prefix)
+    _safe("log_loss", lambda: skm.log_loss(y_true, proba, labels=labels), out, prefix)
+    return out
+
+
+def g_score(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[Any]) -> float:
+    """Geometric mean of the per-class recalls, over the classes present in ``y_true``."""
+    present = [label for label in labels if np.any(y_true == label)]
+    recalls = skm.recall_score(y_true, y_pred, labels=present, average=None, zero_division=0)
+    return float(np.prod(recalls) ** (1.0 / len(present))) if present else math.nan
+
+
+def _probability_scores(
+    y_true: np.ndarray, proba: np.ndarray, labels: list[Any], out: dict[str, float], prefix: str
+) -> None:
+    onehot = (y_true[:, None] == np.asarray(labels)[None, :]).astype(int)
+    weighted_ap = partial(skm.average_precision_score, onehot, proba, average="weighted")
+    _safe("pr_auc_weighted", weighted_ap, out, prefix)
+    if len(labels) == 2:
+        positive = onehot[:, 1]
+        _safe("roc_auc", lambda: skm.roc_auc_score(positive, proba[:, 1]), out, prefix)
+        _safe("pr_auc", lambda: skm.average_precision_score(positive, proba[:, 1]), out, prefix)
+        return
+    for scheme in ("ovr", "ovo"):
+        for average in ("macro", "weighted"):
+            name = f"roc_auc_{scheme}" + ("_weighted" if average == "weighted" else "")
             _safe(
-                "roc_auc",
-                lambda: skm.roc_auc_score(
-                    y_true, proba, multi_class="ovr", average="weighted", labels=labels
+                name,
+                partial(
+                    skm.roc_auc_score,
+                    y_true,
+                    proba,
+                    multi_class=scheme,
+                    average=average,
+                    labels=labels,
                 ),
                 out,
                 prefix,
             )
-    _safe("log_loss", lambda: skm.log_loss(y_true, proba, labels=labels), out, prefix)
-    return out
+    if prefix + "roc_auc_ovr_weighted" in out:
+        out[prefix + "roc_auc"] = out[prefix + "roc_auc_ovr_weighted"]
 
 
 def _regression(y_true: np.ndarray, y_pred: np.ndarray, prefix: str) -> dict[str, float]:
@@ -125,3 +161,29 @@ def compute_metrics(
         f"no metrics for task '{task}' here; expected classification or regression",
         details={"field": "task"},
     )
+
+
+SILHOUETTE_ROWS = 2000  # silhouette is quadratic in rows: scored on a fixed sample beyond this
+
+
+def clustering_metrics(
+    X: np.ndarray, labels: np.ndarray, prefix: Prefix = "", inertia: float | None = None
+) -> dict[str, float]:
+    """Silhouette, Davies-Bouldin and Calinski-Harabasz of cluster ids on ``X`` (each defined
+    for 2..n-1 clusters), and the model's inertia when it has one."""
+    out: dict[str, float] = {}
+    labels = np.asarray(labels)
+    n_clusters = len(np.unique(labels))
+    if 2 <= n_clusters < len(labels):
+        sample = SILHOUETTE_ROWS if len(labels) > SILHOUETTE_ROWS else None
+        _safe(
+            "silhouette",
+            lambda: skm.silhouette_score(X, labels, sample_size=sample, random_state=0),
+            out,
+            prefix,
+        )
+        _safe("davies_bouldin", lambda: skm.davies_bouldin_score(X, labels), out, prefix)
+        _safe("calinski_harabasz", lambda: skm.calinski_harabasz_score(X, labels), out, prefix)
+    if inertia is not None:
+        _safe("inertia", lambda: inertia, out, prefix)
+    return out

@@ -39,10 +39,18 @@ EXPECTED_IDS = {
     "adaboost_regressor",
     "extra_trees_regressor",
     "hist_gradient_boosting_regressor",
+    "xgboost_classifier",
+    "xgboost_regressor",
+    "lgbm_classifier",
+    "lgbm_regressor",
+    "voting_classifier",
+    "voting_regressor",
+    "stacking_classifier",
+    "stacking_regressor",
 }
 
 
-def test_catalog_holds_every_sklearn_model_of_nodes_md() -> None:
+def test_catalog_holds_every_model() -> None:
     assert set(MODEL_IDS) == EXPECTED_IDS
 
 
@@ -74,8 +82,8 @@ def test_unknown_hyperparameter_is_rejected() -> None:
 
 
 def test_unknown_model_names_it() -> None:
-    with pytest.raises(NodeError, match="xgboost_classifier"):
-        get_model("xgboost_classifier")
+    with pytest.raises(NodeError, match="xgboost_classifer"):
+        get_model("xgboost_classifer")
 
 
 @pytest.mark.parametrize("model_id", MODEL_IDS)

@@ -20,6 +20,7 @@ from skyulf_core.errors import Cancelled, ErrorCode, FailedPrecondition, SkyulfE
 from skyulf_core.graph import PipelineGraph
 from skyulf_core.graph.executor import train_pipeline
 from skyulf_pipeline.datasets import load_frame
+from skyulf_pipeline.evaluations import write_evaluation
 from skyulf_pipeline.models import Job, JobChange, JobError, JobStatus
 from skyulf_pipeline.node_progress import NodeProgress
 from skyulf_pipeline.peers import IngestionClient, RegistryClient
@@ -224,6 +225,9 @@ class TrainingRunner:
             job_id=job.id,
             pipeline=job.graph,
         )
+        if result.evaluation is not None:
+            update = {"model_name": version.name, "model_version": version.version}
+            write_evaluation(self.store, job.id, [result.evaluation.model_copy(update=update)])
         done = self.jobs.change(
             job.id,
             when=[JobStatus.RUNNING],

@@ -14,10 +14,12 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from skyulf_core.errors import FailedPrecondition, InvalidArgument, Unavailable
+from skyulf_core.evaluation import JobEvaluation
 from skyulf_core.graph import PipelineGraph, ValidationReport, preview_pipeline, validate_graph
 from skyulf_core.models import is_model, model_catalog
 from skyulf_core.nodes import node_catalog
 from skyulf_pipeline.datasets import load_frame, require_ready
+from skyulf_pipeline.evaluations import read_evaluation
 from skyulf_pipeline.models import (
     DatasetInfo,
     Issue,
@@ -213,6 +215,20 @@ class PipelineService:
 
     def get_job(self, job_id: str) -> Job:
         return self.jobs.get(job_id)
+
+    def get_job_evaluation(
+        self, job_id: str, model_name: str = "", model_version: int = 0
+    ) -> JobEvaluation:
+        """The evaluation data of a SUCCEEDED job (or of one of its model versions)."""
+        job = self.jobs.get(job_id)
+        if job.status != JobStatus.SUCCEEDED:
+            raise FailedPrecondition(
+                f"job {job_id} is {job.status.value}; evaluation data exists once it SUCCEEDED",
+                details={"job_id": job_id, "status": job.status.value},
+            )
+        return read_evaluation(
+            self.store, job_id, model_name=model_name, model_version=model_version
+        )
 
     def list_jobs(self, page_size: int, offset: int) -> tuple[list[Job], int]:
         limit = DEFAULT_PAGE if page_size <= 0 else min(page_size, MAX_PAGE)

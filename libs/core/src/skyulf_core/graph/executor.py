@@ -20,6 +20,7 @@ from skyulf_core.bundle import FittedPipeline, OutputSpec, Signature
 from skyulf_core.bundle.signature import describe_inputs
 from skyulf_core.bundle.target import TargetDecoder, decode_target, target_decoders
 from skyulf_core.errors import Cancelled, InvalidArgument, NodeError
+from skyulf_core.evaluation import ModelEvaluation, Predictor, evaluate_model
 from skyulf_core.graph.runner import (
     Frames,
     ModelStep,
@@ -65,6 +66,7 @@ class TrainResult:
     n_test: int
     n_val: int
     warnings: list[str] = field(default_factory=list)
+    evaluation: ModelEvaluation | None = None
 
 
 @dataclass(frozen=True)
@@ -236,6 +238,38 @@ def _evaluate(
     return metrics
 
 
+def _evaluation(
+    estimator: Any,
+    model: ModelStep,
+    features: list[str],
+    test: Split | None,
+    metrics: dict[str, float],
+    classes: list[Any] | None,
+    decoders: list[TargetDecoder],
+) -> ModelEvaluation:
+    matrix = y_test = None
+    if test is not None and test.y is not None and len(test.X) > 0:
+        matrix = feature_matrix(
+            test.X,
+            features,
+            allows_nan=model.definition.allows_nan,
+            node_id=model.node_id,
+            model_type=model.definition.id,
+        )
+        y_test = decode_target(decoders, test.y.to_numpy())
+    return evaluate_model(
+        Predictor(estimator, len(classes or []), decoders),
+        task=model.definition.task,
+        node_id=model.node_id,
+        model_type=model.definition.id,
+        features=features,
+        metrics=metrics,
+        test_matrix=matrix,
+        y_test=y_test,
+        classes=classes,
+    )
+
+
 def train_pipeline(
     graph: PipelineGraph | dict[str, Any],
     df: pd.DataFrame,
@@ -295,6 +329,14 @@ def train_pipeline(
         lambda: _evaluate(estimator, model, features, parts, task, n_classes, decoders),
         model=True,
     )
+    evaluation = guard_memory(
+        model.node_id,
+        model.definition.id,
+        lambda: _evaluation(
+            estimator, model, features, frames.test, metrics, encoded.classes, decoders
+        ),
+        model=True,
+    )
     hooks.step(model.node_id, model.definition.id, "done")
     needed = _needed_inputs(run.records, features)
     signature = Signature(
@@ -330,4 +372,5 @@ def train_pipeline(
         n_test=len(frames.test.X) if frames.test else 0,
         n_val=len(frames.val.X) if frames.val else 0,
         warnings=warnings,
+        evaluation=evaluation,
     )

@@ -87,6 +87,17 @@ class PipelineServicer(pipeline_pb2_grpc.PipelineServiceServicer):
         job = await asyncio.to_thread(self.service.cancel_job, request.job_id)
         return pipeline_pb2.CancelJobResponse(job=conv.job_to_proto(job))
 
+    async def GetJobEvaluation(
+        self, request: pipeline_pb2.GetJobEvaluationRequest, context: aio.ServicerContext
+    ) -> pipeline_pb2.GetJobEvaluationResponse:
+        evaluation = await asyncio.to_thread(
+            self.service.get_job_evaluation,
+            request.job_id,
+            request.model_name,
+            request.model_version,
+        )
+        return pipeline_pb2.GetJobEvaluationResponse(evaluation_json=evaluation.model_dump_json())
+
     async def WatchJob(
         self, request: pipeline_pb2.WatchJobRequest, context: aio.ServicerContext
     ) -> AsyncIterator[pipeline_pb2.WatchJobResponse]:

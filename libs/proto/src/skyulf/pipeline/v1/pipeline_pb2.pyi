@@ -1148,3 +1148,50 @@ class ListTemplatesResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ListTemplatesResponse: _TypeAlias = ListTemplatesResponse  # noqa: Y015
+
+@_typing.final
+class GetJobEvaluationRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    JOB_ID_FIELD_NUMBER: _builtins.int
+    MODEL_NAME_FIELD_NUMBER: _builtins.int
+    MODEL_VERSION_FIELD_NUMBER: _builtins.int
+    job_id: _builtins.str
+    model_name: _builtins.str
+    """When set (with model_version), only the model registered as that version."""
+    model_version: _builtins.int
+    def __init__(
+        self,
+        *,
+        job_id: _builtins.str = ...,
+        model_name: _builtins.str = ...,
+        model_version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["job_id", b"job_id", "model_name", b"model_name", "model_version", b"model_version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetJobEvaluationRequest: _TypeAlias = GetJobEvaluationRequest  # noqa: Y015
+
+@_typing.final
+class GetJobEvaluationResponse(_message.Message):
+    """The evaluation as JSON: {"job_id", "models": [...]} (REST contract "Evaluation data")."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    EVALUATION_JSON_FIELD_NUMBER: _builtins.int
+    evaluation_json: _builtins.str
+    def __init__(
+        self,
+        *,
+        evaluation_json: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["evaluation_json", b"evaluation_json"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetJobEvaluationResponse: _TypeAlias = GetJobEvaluationResponse  # noqa: Y015

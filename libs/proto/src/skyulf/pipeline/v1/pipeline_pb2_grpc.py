@@ -115,6 +115,11 @@ class PipelineServiceStub:
                 request_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListTemplatesRequest.SerializeToString,
                 response_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListTemplatesResponse.FromString,
                 _registered_method=True)
+        self.GetJobEvaluation = channel.unary_unary(
+                '/skyulf.pipeline.v1.PipelineService/GetJobEvaluation',
+                request_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.GetJobEvaluationRequest.SerializeToString,
+                response_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.GetJobEvaluationResponse.FromString,
+                _registered_method=True)
 
 
 class PipelineServiceServicer:
@@ -220,6 +225,13 @@ class PipelineServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetJobEvaluation(self, request, context):
+        """The evaluation data of a SUCCEEDED job's models (FAILED_PRECONDITION before that).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PipelineServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -302,6 +314,11 @@ def add_PipelineServiceServicer_to_server(servicer, server):
                     servicer.ListTemplates,
                     request_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListTemplatesRequest.FromString,
                     response_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListTemplatesResponse.SerializeToString,
+            ),
+            'GetJobEvaluation': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetJobEvaluation,
+                    request_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.GetJobEvaluationRequest.FromString,
+                    response_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.GetJobEvaluationResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -737,6 +754,33 @@ class PipelineService:
             '/skyulf.pipeline.v1.PipelineService/ListTemplates',
             skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListTemplatesRequest.SerializeToString,
             skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListTemplatesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetJobEvaluation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.pipeline.v1.PipelineService/GetJobEvaluation',
+            skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.GetJobEvaluationRequest.SerializeToString,
+            skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.GetJobEvaluationResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -52,6 +52,8 @@ class PipelineServiceStub:
     DeletePipeline: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.DeletePipelineRequest, _pipeline_pb2.DeletePipelineResponse]
     ListTemplates: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.ListTemplatesRequest, _pipeline_pb2.ListTemplatesResponse]
     """Starter pipelines the canvas offers, with placeholder column names."""
+    GetJobEvaluation: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.GetJobEvaluationRequest, _pipeline_pb2.GetJobEvaluationResponse]
+    """The evaluation data of a SUCCEEDED job's models (FAILED_PRECONDITION before that)."""
 
 @_typing.type_check_only
 class PipelineServiceAsyncStub(PipelineServiceStub):
@@ -77,6 +79,8 @@ class PipelineServiceAsyncStub(PipelineServiceStub):
     DeletePipeline: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.DeletePipelineRequest, _pipeline_pb2.DeletePipelineResponse]  # type: ignore[assignment]
     ListTemplates: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.ListTemplatesRequest, _pipeline_pb2.ListTemplatesResponse]  # type: ignore[assignment]
     """Starter pipelines the canvas offers, with placeholder column names."""
+    GetJobEvaluation: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.GetJobEvaluationRequest, _pipeline_pb2.GetJobEvaluationResponse]  # type: ignore[assignment]
+    """The evaluation data of a SUCCEEDED job's models (FAILED_PRECONDITION before that)."""
 
 class PipelineServiceServicer(metaclass=_abc_1.ABCMeta):
     """Owns pipeline graphs, training jobs and tuning studies."""
@@ -195,5 +199,13 @@ class PipelineServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_pipeline_pb2.ListTemplatesResponse, _abc.Awaitable[_pipeline_pb2.ListTemplatesResponse]]:
         """Starter pipelines the canvas offers, with placeholder column names."""
+
+    @_abc_1.abstractmethod
+    def GetJobEvaluation(
+        self,
+        request: _pipeline_pb2.GetJobEvaluationRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_pipeline_pb2.GetJobEvaluationResponse, _abc.Awaitable[_pipeline_pb2.GetJobEvaluationResponse]]:
+        """The evaluation data of a SUCCEEDED job's models (FAILED_PRECONDITION before that)."""
 
 def add_PipelineServiceServicer_to_server(servicer: PipelineServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

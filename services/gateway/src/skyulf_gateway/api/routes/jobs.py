@@ -12,6 +12,7 @@ from skyulf_core.errors import SkyulfError
 from skyulf_gateway import converters
 from skyulf_gateway import schemas as s
 from skyulf_gateway.deps import ClientsDep
+from skyulf_gateway.evaluation_schemas import EvaluationPublic
 from skyulf_gateway.routing import StrictJsonRoute
 from skyulf_platform.errors import from_rpc_error
 
@@ -65,6 +66,15 @@ async def list_jobs(
 async def get_job(job_id: str, clients: ClientsDep) -> s.JobPublic:
     resp = await clients.pipeline.GetJob(pipeline_pb2.GetJobRequest(job_id=job_id))
     return converters.job(resp.job)
+
+
+@router.get("/{job_id}/evaluation", response_model=EvaluationPublic, responses=s.errors(404, 409))
+async def job_evaluation(job_id: str, clients: ClientsDep) -> EvaluationPublic:
+    """Evaluation data of the job's models on the test split (409 until the job SUCCEEDED)."""
+    resp = await clients.pipeline.GetJobEvaluation(
+        pipeline_pb2.GetJobEvaluationRequest(job_id=job_id)
+    )
+    return EvaluationPublic.model_validate_json(resp.evaluation_json)
 
 
 @router.post("/{job_id}/cancel", response_model=s.JobPublic, responses=s.errors(404, 409))

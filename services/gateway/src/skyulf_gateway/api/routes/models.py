@@ -4,10 +4,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from skyulf.pipeline.v1 import pipeline_pb2
 from skyulf.registry.v1 import registry_pb2
 from skyulf_gateway import converters
 from skyulf_gateway import schemas as s
 from skyulf_gateway.deps import ClientsDep
+from skyulf_gateway.evaluation_schemas import EvaluationPublic
 from skyulf_gateway.routing import StrictJsonRoute
 
 router = APIRouter(prefix="/models", tags=["models"], route_class=StrictJsonRoute)
@@ -47,6 +49,26 @@ async def get_version(name: str, version: str, clients: ClientsDep) -> s.ModelVe
         registry_pb2.GetModelVersionRequest(name=name, version=number)
     )
     return converters.model_version(resp.model_version)
+
+
+@router.get(
+    "/{name}/versions/{version}/evaluation",
+    response_model=EvaluationPublic,
+    responses=s.errors(400, 404, 409),
+)
+async def version_evaluation(name: str, version: str, clients: ClientsDep) -> EvaluationPublic:
+    """The evaluation data of the job that trained the version, for this version's model."""
+    number = 0 if version == "latest" else _version_number(version)
+    resp = await clients.registry.GetModelVersion(
+        registry_pb2.GetModelVersionRequest(name=name, version=number)
+    )
+    found = resp.model_version
+    evaluation = await clients.pipeline.GetJobEvaluation(
+        pipeline_pb2.GetJobEvaluationRequest(
+            job_id=found.lineage.job_id, model_name=found.name, model_version=found.version
+        )
+    )
+    return EvaluationPublic.model_validate_json(evaluation.evaluation_json)
 
 
 def _version_number(version: str) -> int:

@@ -1,0 +1,125 @@
+"""The public shape of evaluation data (REST contract "Evaluation data"): what the web app's
+results charts draw. Curves hold at most 200 points."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+
+class ConfusionMatrixPublic(BaseModel):
+    labels: list[str]
+    counts: list[list[int]]
+    normalized: list[list[float]]
+
+
+class RocCurvePublic(BaseModel):
+    label: str
+    fpr: list[float]
+    tpr: list[float]
+    auc: float
+
+
+class PrCurvePublic(BaseModel):
+    label: str
+    precision: list[float]
+    recall: list[float]
+    average_precision: float
+
+
+class CalibrationCurvePublic(BaseModel):
+    label: str
+    mean_predicted: list[float]
+    fraction_positive: list[float]
+    count: list[int]
+
+
+class ThresholdAnalysisPublic(BaseModel):
+    thresholds: list[float]
+    precision: list[float]
+    recall: list[float]
+    f1: list[float]
+
+
+class HistogramPublic(BaseModel):
+    edges: list[float]
+    counts: list[int]
+
+
+class ResidualsPublic(BaseModel):
+    predicted: list[float]
+    residual: list[float]
+    histogram: HistogramPublic
+
+
+class NativeImportancePublic(BaseModel):
+    feature: str
+    importance: float
+
+
+class PermutationImportancePublic(BaseModel):
+    feature: str
+    mean: float
+    std: float
+
+
+class FeatureImportancesPublic(BaseModel):
+    native: list[NativeImportancePublic] | None
+    permutation: list[PermutationImportancePublic] | None
+
+
+class ClusterSizePublic(BaseModel):
+    cluster: int
+    size: int
+
+
+class CentroidsPublic(BaseModel):
+    features: list[str]
+    values: list[list[float]]
+
+
+class ClustersPublic(BaseModel):
+    sizes: list[ClusterSizePublic]
+    centroids: CentroidsPublic | None
+
+
+class MetricSummaryPublic(BaseModel):
+    mean: float
+    std: float
+    folds: list[float]
+
+
+class CrossValidationPublic(BaseModel):
+    type: str
+    folds: int
+    metrics: dict[str, MetricSummaryPublic]
+
+
+class SplitMetricsPublic(BaseModel):
+    train: dict[str, float]
+    test: dict[str, float]
+    validation: dict[str, float] | None = None
+
+
+class ModelEvaluationPublic(BaseModel):
+    node_id: str
+    model_type: str
+    task: Literal["classification", "regression", "clustering"]
+    model_name: str | None
+    model_version: int | None
+    metrics: SplitMetricsPublic
+    cv: CrossValidationPublic | None
+    confusion_matrix: ConfusionMatrixPublic | None
+    roc_curves: list[RocCurvePublic] | None
+    pr_curves: list[PrCurvePublic] | None
+    calibration: list[CalibrationCurvePublic] | None
+    threshold_analysis: ThresholdAnalysisPublic | None
+    residuals: ResidualsPublic | None
+    feature_importances: FeatureImportancesPublic | None
+    clusters: ClustersPublic | None
+
+
+class EvaluationPublic(BaseModel):
+    job_id: str
+    models: list[ModelEvaluationPublic]
