@@ -598,11 +598,8 @@ export interface components {
             /** Dtype */
             dtype: string;
             histogram?: components["schemas"]["HistogramPublic"] | null;
-            /**
-             * Infinite Count
-             * @default 0
-             */
-            infinite_count: number;
+            /** Infinite Count */
+            infinite_count?: number | null;
             /**
              * Kind
              * @enum {string}
@@ -630,11 +627,8 @@ export interface components {
             missing_ratio: number;
             /** Name */
             name: string;
-            /**
-             * Outliers Iqr
-             * @default 0
-             */
-            outliers_iqr: number;
+            /** Outliers Iqr */
+            outliers_iqr?: number | null;
             /** Personal Data */
             personal_data?: ("email" | "phone") | null;
             /** Q05 */
@@ -656,11 +650,8 @@ export interface components {
             top_values: components["schemas"]["ValueCountPublic"][];
             /** Unique Count */
             unique_count: number;
-            /**
-             * Zeros Count
-             * @default 0
-             */
-            zeros_count: number;
+            /** Zeros Count */
+            zeros_count?: number | null;
         };
         /** ColumnPublic */
         ColumnPublic: {
@@ -740,11 +731,8 @@ export interface components {
             correlations?: components["schemas"]["CorrelationsPublic"] | null;
             /** Duplicate Rows */
             duplicate_rows: number;
-            /**
-             * Memory Bytes
-             * @default 0
-             */
-            memory_bytes: number;
+            /** Memory Bytes */
+            memory_bytes?: number | null;
             /** N Columns */
             n_columns: number;
             /** N Rows */

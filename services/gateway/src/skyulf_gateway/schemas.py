@@ -152,9 +152,9 @@ class ColumnProfilePublic(BaseModel):
     q75: float | None = None
     q95: float | None = None
     kurtosis: float | None = None
-    zeros_count: int = 0
-    infinite_count: int = 0
-    outliers_iqr: int = 0
+    zeros_count: int | None = None
+    infinite_count: int | None = None
+    outliers_iqr: int | None = None
     length_min: int | None = None
     length_mean: float | None = None
     length_max: int | None = None
@@ -188,7 +188,7 @@ class DatasetProfilePublic(BaseModel):
     duplicate_rows: int
     columns: list[ColumnProfilePublic]
     alerts: list[DataAlertPublic] = []
-    memory_bytes: int = 0
+    memory_bytes: int | None = None
     correlations: CorrelationsPublic | None = None
 
 
