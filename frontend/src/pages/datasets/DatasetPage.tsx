@@ -57,7 +57,7 @@ export default function DatasetPage() {
         </>
       )}
       {/* Dataset versions (ingestion). */}
-      <VersionsList datasetId={d.id} sourceKind={d.source_kind ?? "upload"} />
+      <VersionsList datasetId={d.id} sourceKind={d.source_kind ?? "upload"} status={d.status} />
     </div>
   );
 }

@@ -6,11 +6,12 @@ import { client, errorMessage, unwrap } from "../../../api/client";
 import { formatBytes, formatDate } from "../../../lib/format";
 import { datasetKeys } from "../queries";
 
-export function VersionsList({ datasetId, sourceKind }: { datasetId: string; sourceKind: string }) {
+export function VersionsList({ datasetId, sourceKind, status }: { datasetId: string; sourceKind: string; status: string }) {
   const queryClient = useQueryClient();
   const path = { params: { path: { dataset_id: datasetId } } };
   const versions = useQuery({
-    queryKey: [...datasetKeys.one(datasetId), "versions"],
+    // Keyed by the status too: a version appears when the dataset turns READY.
+    queryKey: [...datasetKeys.one(datasetId), "versions", status],
     queryFn: () => unwrap(client.GET("/api/v1/datasets/{dataset_id}/versions", path)),
   });
   const refresh = useMutation({
