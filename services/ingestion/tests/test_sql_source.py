@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -156,4 +157,58 @@ def test_a_postgresql_table_is_read_in_a_read_only_transaction(
     assert failed.error and "read-only" in failed.error
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM visits")).scalar() == 250
+    engine.dispose()
+
+
+@pytest.fixture
+def mariadb_url() -> Iterator[str]:
+    """A fresh database on the loopback MariaDB (root, empty password), dropped afterwards."""
+    import os
+    import uuid
+
+    import pymysql
+
+    name = f"skyulf_test_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = pymysql.connect(host="127.0.0.1", port=3306, user="root", connect_timeout=3)
+    except pymysql.err.OperationalError as e:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"MariaDB is not reachable on 127.0.0.1:3306: {e}")
+        pytest.skip(f"MariaDB is not reachable on 127.0.0.1:3306: {e}")
+    with admin.cursor() as cur:
+        cur.execute(f"CREATE DATABASE {name}")
+    try:
+        yield f"mysql://root@127.0.0.1:3306/{name}"
+    finally:
+        with admin.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS {name}")
+        admin.close()
+
+
+def test_a_mariadb_table_is_read_and_writes_are_refused_by_the_server(
+    sql_service: IngestionService, mariadb_url: str
+) -> None:
+    engine = sa.create_engine(mariadb_url.replace("mysql://", "mysql+pymysql://"))
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE items (id INT, label VARCHAR(20), weight DOUBLE)"))
+        conn.execute(
+            sa.text("INSERT INTO items VALUES (1, 'a', 0.5), (2, 'b', 1.5), (3, 'c', 2.5)")
+        )
+    dataset = sql_service.create_from_source(SqlSource(url=mariadb_url, table="items"))
+    done = sql_service.ingest(dataset.id)
+    assert done.status is DatasetStatus.READY, done.error
+    assert done.n_rows == 3 and [c.name for c in done.columns] == ["id", "label", "weight"]
+    # A function with a side effect passes the statement check; the read-only transaction stops it.
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "CREATE FUNCTION wipe() RETURNS INT MODIFIES SQL DATA "
+                "BEGIN DELETE FROM items; RETURN 1; END"
+            )
+        )
+    sneaky = sql_service.create_from_source(SqlSource(url=mariadb_url, query="SELECT wipe() AS n"))
+    failed = sql_service.ingest(sneaky.id)
+    assert failed.status is DatasetStatus.FAILED, failed.error
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT COUNT(*) FROM items")).scalar() == 3
     engine.dispose()

@@ -8,6 +8,7 @@ and harmless URL options are accepted. Error messages never carry the URL's pass
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -67,7 +68,7 @@ def parse_url(raw: str, sqlite_dirs: list[Path]) -> URL:
     return url.set(drivername=driver)
 
 
-def select_statement(source: SqlSource) -> str:
+def select_statement(source: SqlSource, quote: Callable[[str], str] = lambda p: f'"{p}"') -> str:
     """The SELECT to run: the table's rows, or the user's query once checked to only read."""
     table, query = source.table.strip(), source.query.strip().rstrip(";").strip()
     if bool(table) == bool(query):
@@ -75,7 +76,7 @@ def select_statement(source: SqlSource) -> str:
     if table:
         if not _IDENTIFIER.match(table):
             raise _invalid(f"table {table!r} is not a plain (schema.)table name", "table")
-        return "SELECT * FROM " + ".".join(f'"{p}"' for p in table.split("."))
+        return "SELECT * FROM " + ".".join(quote(p) for p in table.split("."))
     bare = _STRINGS_AND_COMMENTS.sub(" ", query)
     if ";" in bare:
         raise _invalid("the query must be a single statement", "query")
@@ -100,8 +101,9 @@ def _begin_read_only(conn: sa.Connection, dialect: str, timeout_s: int) -> None:
         conn.exec_driver_sql("SET TRANSACTION READ ONLY")
         conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(timeout_s) * 1000}")
     elif dialect in ("mysql", "mariadb"):
-        conn.exec_driver_sql("SET TRANSACTION READ ONLY")
-        if conn.dialect.name == "mariadb" or "MariaDB" in str(conn.dialect.server_version_info):
+        # SESSION: every transaction of this connection (a NullPool one, closed after) reads only.
+        conn.exec_driver_sql("SET SESSION TRANSACTION READ ONLY")
+        if getattr(conn.dialect, "is_mariadb", False):
             conn.exec_driver_sql(f"SET SESSION max_statement_time = {int(timeout_s)}")
         else:
             conn.exec_driver_sql(f"SET SESSION MAX_EXECUTION_TIME = {int(timeout_s) * 1000}")
@@ -113,12 +115,13 @@ def read_sql(
     source: SqlSource, *, sqlite_dirs: list[Path], timeout_s: int, max_rows: int
 ) -> pl.DataFrame:
     url = parse_url(source.url, sqlite_dirs)
-    statement = select_statement(source)
     dialect = url.get_backend_name()
     options: dict[str, object] = {"poolclass": sa.NullPool}
     if dialect != "sqlite":
         options["connect_args"] = {"connect_timeout": 10}
     engine = sa.create_engine(url, **options)  # type: ignore[arg-type]
+    # Identifiers quoted the dialect's way (MySQL uses backticks).
+    statement = select_statement(source, engine.dialect.identifier_preparer.quote_identifier)
     try:
         with engine.connect() as conn:
             if dialect in ("mysql", "mariadb"):
