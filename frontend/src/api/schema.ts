@@ -737,6 +737,7 @@ export interface components {
             n_columns: number;
             /** N Rows */
             n_rows: number;
+            target?: components["schemas"]["TargetAnalysisPublic"] | null;
         };
         /** DatasetPublic */
         DatasetPublic: {
@@ -888,6 +889,18 @@ export interface components {
             job_id: string;
             /** Models */
             models: components["schemas"]["ModelEvaluationPublic"][];
+        };
+        /** FeatureAssociationPublic */
+        FeatureAssociationPublic: {
+            /** Feature */
+            feature: string;
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: "spearman" | "correlation_ratio" | "cramers_v";
+            /** Value */
+            value: number;
         };
         /** FeatureImportancesPublic */
         FeatureImportancesPublic: {
@@ -1505,6 +1518,31 @@ export interface components {
             };
             /** Type */
             type: string;
+        };
+        /** TargetAnalysisPublic */
+        TargetAnalysisPublic: {
+            /**
+             * Associations
+             * @default []
+             */
+            associations: components["schemas"]["FeatureAssociationPublic"][];
+            /**
+             * Class Balance
+             * @default []
+             */
+            class_balance: components["schemas"]["ValueCountPublic"][];
+            histogram?: components["schemas"]["HistogramPublic"] | null;
+            /** Mean */
+            mean?: number | null;
+            /** Std */
+            std?: number | null;
+            /** Target */
+            target: string;
+            /**
+             * Task
+             * @enum {string}
+             */
+            task: "classification" | "regression";
         };
         /** ThresholdAnalysisPublic */
         ThresholdAnalysisPublic: {

@@ -9,6 +9,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from skyulf_core.errors import InvalidArgument
 from skyulf_core.profiling import profile_frame
 from skyulf_core.profiling.correlations import cramers_v
 
@@ -96,3 +97,42 @@ def test_an_imbalanced_category_is_flagged() -> None:
     alerts = profile_frame(df).alerts
     imbalance = next(a for a in alerts if a.kind == "imbalance")
     assert imbalance.column == "label" and imbalance.statistic == pytest.approx(0.95)
+
+
+def test_target_analysis_with_balance_associations_and_leakage() -> None:
+    rng = np.random.default_rng(3)
+    n = 1000
+    label = rng.choice(["churn", "stay"], n, p=[0.3, 0.7])
+    df = pl.DataFrame(
+        {
+            "label": label,
+            "refund_issued": (label == "churn").astype(int) * 1.0,  # the answer, recorded later
+            "tenure": np.where(label == "churn", rng.normal(10, 5, n), rng.normal(30, 5, n)),
+            "noise": rng.normal(0, 1, n),
+            "plan": rng.choice(["a", "b", "c"], n),
+        }
+    )
+    profile = profile_frame(df, target="label")
+    analysis = profile.target
+    assert analysis is not None and analysis.task == "classification"
+    assert {v.value: v.count for v in analysis.class_balance} == {
+        "churn": int((label == "churn").sum()),
+        "stay": int((label == "stay").sum()),
+    }
+    ranked = [a.feature for a in analysis.associations]
+    assert ranked[0] == "refund_issued" and ranked.index("tenure") < ranked.index("noise")
+    leaks = [a for a in profile.alerts if a.kind == "target_leakage"]
+    assert [a.column for a in leaks] == ["refund_issued"]
+    assert leaks[0].severity == "critical" and leaks[0].statistic == pytest.approx(1.0)
+
+
+def test_a_numeric_target_gets_its_distribution_and_spearman() -> None:
+    rng = np.random.default_rng(4)
+    x = rng.normal(0, 1, 500)
+    df = pl.DataFrame({"y": x * 3 + rng.normal(0, 0.5, 500), "x": x, "z": rng.normal(0, 1, 500)})
+    analysis = profile_frame(df, target="y").target
+    assert analysis is not None and analysis.task == "regression"
+    assert analysis.histogram is not None and analysis.class_balance == []
+    assert analysis.associations[0].feature == "x" and analysis.associations[0].method == "spearman"
+    with pytest.raises(InvalidArgument, match="target column 'nope'"):
+        profile_frame(df, target="nope")

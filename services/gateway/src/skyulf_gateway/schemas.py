@@ -174,6 +174,22 @@ class CorrelationMatrixPublic(BaseModel):
     values: list[list[float | None]]
 
 
+class FeatureAssociationPublic(BaseModel):
+    feature: str
+    method: Literal["spearman", "correlation_ratio", "cramers_v"]
+    value: float
+
+
+class TargetAnalysisPublic(BaseModel):
+    target: str
+    task: Literal["classification", "regression"]
+    class_balance: list[ValueCountPublic] = []
+    mean: float | None = None
+    std: float | None = None
+    histogram: HistogramPublic | None = None
+    associations: list[FeatureAssociationPublic] = []
+
+
 class CorrelationsPublic(BaseModel):
     pearson: CorrelationMatrixPublic | None = None
     spearman: CorrelationMatrixPublic | None = None
@@ -190,6 +206,7 @@ class DatasetProfilePublic(BaseModel):
     alerts: list[DataAlertPublic] = []
     memory_bytes: int | None = None
     correlations: CorrelationsPublic | None = None
+    target: TargetAnalysisPublic | None = None
 
 
 class NodeInfoPublic(BaseModel):

@@ -24,6 +24,7 @@ from skyulf_core.profiling.schema import (
     Histogram,
     ValueCount,
 )
+from skyulf_core.profiling.target import analyse_target
 
 QUANTILES = (0.05, 0.25, 0.75, 0.95)
 PII_SAMPLE = 200
@@ -195,8 +196,9 @@ def _outliers(df: pl.DataFrame, columns: list[ColumnProfile]) -> dict[str, int]:
     return df.select(exprs).row(0, named=True) if exprs else {}
 
 
-def profile_frame(df: pl.DataFrame) -> DatasetProfile:
-    """Profile every column of ``df`` and raise data-quality alerts."""
+def profile_frame(df: pl.DataFrame, target: str | None = None) -> DatasetProfile:
+    """Profile every column of ``df`` and raise data-quality alerts; with a target, analyse it
+    (balance or distribution, each feature's association, likely leakage)."""
     n_rows = df.height
     schema = list(df.schema.items())
     exprs = [e for i, (name, dtype) in enumerate(schema) for e in _stat_exprs(i, name, dtype)]
@@ -243,12 +245,18 @@ def profile_frame(df: pl.DataFrame) -> DatasetProfile:
     # at a fraction of the cost on wide frames.
     duplicates = n_rows - df.hash_rows().n_unique() if n_rows and schema else 0
     found = correlations(df, columns) if n_rows else None
+    alerts = build_alerts(columns, n_rows, duplicates, found)
+    analysis = None
+    if target is not None and n_rows:
+        analysis, leaks = analyse_target(df, columns, target)
+        alerts += leaks
     return DatasetProfile(
         n_rows=n_rows,
         n_columns=len(schema),
         duplicate_rows=duplicates,
         columns=columns,
-        alerts=build_alerts(columns, n_rows, duplicates, found),
+        alerts=alerts,
         memory_bytes=int(df.estimated_size()),
         correlations=found,
+        target=analysis,
     )

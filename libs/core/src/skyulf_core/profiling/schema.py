@@ -76,6 +76,24 @@ class Correlations(BaseModel):
     cramers_v: CorrelationMatrix | None = None
 
 
+class FeatureAssociation(BaseModel):
+    feature: str
+    method: Literal["spearman", "correlation_ratio", "cramers_v"]
+    value: float
+
+
+class TargetAnalysis(BaseModel):
+    target: str
+    task: Literal["classification", "regression"]
+    # Classification: counts per class; regression: the target's distribution.
+    class_balance: list[ValueCount] = []
+    mean: float | None = None
+    std: float | None = None
+    histogram: Histogram | None = None
+    # Strongest first, each on [0, 1].
+    associations: list[FeatureAssociation] = []
+
+
 class DatasetProfile(BaseModel):
     n_rows: int
     n_columns: int
@@ -84,6 +102,7 @@ class DatasetProfile(BaseModel):
     alerts: list[DataAlert] = []
     memory_bytes: int = 0
     correlations: Correlations | None = None
+    target: TargetAnalysis | None = None
 
     def column(self, name: str) -> ColumnProfile | None:
         return next((c for c in self.columns if c.name == name), None)
