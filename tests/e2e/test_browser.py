@@ -56,7 +56,12 @@ def summary(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         pytest.skip(message)
     out = REPO / "var" / "browser" / time.strftime("%Y%m%d-%H%M%S")
     tmp = tmp_path_factory.mktemp("stack-browser")
-    stack = Stack(data_dir=tmp / "data", ports=Ports.free(), env={"SKYULF_LOG_FORMAT": "json"})
+    env = {
+        "SKYULF_LOG_FORMAT": "json",
+        # The source flow reads a SQLite file from the test data.
+        "SKYULF_SQL_SQLITE_DIRS": json.dumps([str(REPO / "tests" / "data")]),
+    }
+    stack = Stack(data_dir=tmp / "data", ports=Ports.free(), env=env)
     with stack.running(timeout=120):
         env = dict(os.environ, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD="1")
         cmd = ["node", str(BROWSER_DIR / "run.mjs"), stack.url, str(out), *FLOWS]

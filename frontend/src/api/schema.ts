@@ -22,6 +22,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/datasets/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Dataset From Source
+         * @description A dataset read from a database, a JSON API or an S3 object; ingested in the background.
+         *
+         *     Credentials (the database URL, the auth header) are stored encrypted and never returned.
+         */
+        post: operations["create_dataset_from_source_api_v1_datasets_sources_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/datasets/{dataset_id}": {
         parameters: {
             query?: never;
@@ -90,6 +112,31 @@ export interface paths {
         get: operations["get_rows_api_v1_datasets__dataset_id__rows_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/{dataset_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Versions
+         * @description The dataset's READY versions, newest first.
+         */
+        get: operations["list_versions_api_v1_datasets__dataset_id__versions_get"];
+        put?: never;
+        /**
+         * Create Version
+         * @description Version n+1 of a dataset: the file sent (an uploaded dataset), or its database, API or
+         *     S3 source read again (send no file).
+         */
+        post: operations["create_version_api_v1_datasets__dataset_id__versions_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -671,11 +718,19 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Body_create_version_api_v1_datasets__dataset_id__versions_post */
+        Body_create_version_api_v1_datasets__dataset_id__versions_post: {
+            /**
+             * File
+             * @description an uploaded dataset's next file
+             */
+            file?: string | null;
+        };
         /** Body_upload_dataset_api_v1_datasets_post */
         Body_upload_dataset_api_v1_datasets_post: {
             /**
              * File
-             * @description a CSV file
+             * @description a CSV, TSV, Parquet, JSON, NDJSON, XLSX or XLS file
              */
             file: string;
         };
@@ -715,11 +770,21 @@ export interface components {
             /** Dtype */
             dtype: string;
             histogram?: components["schemas"]["HistogramPublic"] | null;
+            /** Infinite Count */
+            infinite_count?: number | null;
             /**
              * Kind
              * @enum {string}
              */
             kind: "numeric" | "categorical" | "text" | "datetime" | "boolean" | "id";
+            /** Kurtosis */
+            kurtosis?: number | null;
+            /** Length Max */
+            length_max?: number | null;
+            /** Length Mean */
+            length_mean?: number | null;
+            /** Length Min */
+            length_min?: number | null;
             /** Max */
             max?: number | string | null;
             /** Mean */
@@ -734,6 +799,18 @@ export interface components {
             missing_ratio: number;
             /** Name */
             name: string;
+            /** Outliers Iqr */
+            outliers_iqr?: number | null;
+            /** Personal Data */
+            personal_data?: ("email" | "phone") | null;
+            /** Q05 */
+            q05?: number | null;
+            /** Q25 */
+            q25?: number | null;
+            /** Q75 */
+            q75?: number | null;
+            /** Q95 */
+            q95?: number | null;
             /** Skew */
             skew?: number | null;
             /** Std */
@@ -745,6 +822,8 @@ export interface components {
             top_values: components["schemas"]["ValueCountPublic"][];
             /** Unique Count */
             unique_count: number;
+            /** Zeros Count */
+            zeros_count?: number | null;
         };
         /** ColumnPublic */
         ColumnPublic: {
@@ -761,6 +840,19 @@ export interface components {
             labels: string[];
             /** Normalized */
             normalized: number[][];
+        };
+        /** CorrelationMatrixPublic */
+        CorrelationMatrixPublic: {
+            /** Columns */
+            columns: string[];
+            /** Values */
+            values: (number | null)[][];
+        };
+        /** CorrelationsPublic */
+        CorrelationsPublic: {
+            cramers_v?: components["schemas"]["CorrelationMatrixPublic"] | null;
+            pearson?: components["schemas"]["CorrelationMatrixPublic"] | null;
+            spearman?: components["schemas"]["CorrelationMatrixPublic"] | null;
         };
         /** CrossValidationPublic */
         CrossValidationPublic: {
@@ -786,6 +878,8 @@ export interface components {
              * @enum {string}
              */
             severity: "info" | "warning" | "critical";
+            /** Statistic */
+            statistic?: number | null;
         };
         /** DatasetList */
         DatasetList: {
@@ -806,12 +900,16 @@ export interface components {
             alerts: components["schemas"]["DataAlertPublic"][];
             /** Columns */
             columns: components["schemas"]["ColumnProfilePublic"][];
+            correlations?: components["schemas"]["CorrelationsPublic"] | null;
             /** Duplicate Rows */
             duplicate_rows: number;
+            /** Memory Bytes */
+            memory_bytes?: number | null;
             /** N Columns */
             n_columns: number;
             /** N Rows */
             n_rows: number;
+            target?: components["schemas"]["TargetAnalysisPublic"] | null;
         };
         /** DatasetPublic */
         DatasetPublic: {
@@ -834,12 +932,23 @@ export interface components {
             /** Source Filename */
             source_filename: string;
             /**
+             * Source Kind
+             * @default upload
+             * @enum {string}
+             */
+            source_kind: "upload" | "sql" | "http" | "s3";
+            /**
              * Status
              * @enum {string}
              */
             status: "PENDING" | "READY" | "FAILED" | "UNSPECIFIED";
             /** Updated At */
             updated_at: string | null;
+            /**
+             * Version
+             * @default 1
+             */
+            version: number;
         };
         /** DatasetRows */
         DatasetRows: {
@@ -857,6 +966,42 @@ export interface components {
             }[];
             /** Total */
             total: number;
+        };
+        /** DatasetSourceCreate */
+        DatasetSourceCreate: {
+            /**
+             * Name
+             * @default
+             */
+            name: string;
+            /** Source */
+            source: components["schemas"]["SqlSourceCreate"] | components["schemas"]["HttpSourceCreate"] | components["schemas"]["S3SourceCreate"];
+        };
+        /** DatasetVersionList */
+        DatasetVersionList: {
+            /** Dataset Id */
+            dataset_id: string;
+            /** Versions */
+            versions: components["schemas"]["DatasetVersionPublic"][];
+        };
+        /** DatasetVersionPublic */
+        DatasetVersionPublic: {
+            /** Checksum */
+            checksum: string;
+            /** Columns */
+            columns: components["schemas"]["ColumnPublic"][];
+            /** Created At */
+            created_at: string | null;
+            /** N Columns */
+            n_columns: number;
+            /** N Rows */
+            n_rows: number;
+            /** Size Bytes */
+            size_bytes: number;
+            /** Source Filename */
+            source_filename: string;
+            /** Version */
+            version: number;
         };
         /** DeploymentCreate */
         DeploymentCreate: {
@@ -962,6 +1107,18 @@ export interface components {
         ExportRequest: {
             graph: components["schemas"]["PipelineGraphIn"];
         };
+        /** FeatureAssociationPublic */
+        FeatureAssociationPublic: {
+            /** Feature */
+            feature: string;
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: "spearman" | "correlation_ratio" | "cramers_v";
+            /** Value */
+            value: number;
+        };
         /** FeatureImportancesPublic */
         FeatureImportancesPublic: {
             /** Native */
@@ -1016,6 +1173,54 @@ export interface components {
             counts: number[];
             /** Edges */
             edges: number[];
+        };
+        /** HttpSourceCreate */
+        HttpSourceCreate: {
+            /**
+             * Auth Header Name
+             * @default
+             */
+            auth_header_name: string;
+            /**
+             * Auth Header Value
+             * @description stored encrypted
+             * @default
+             */
+            auth_header_value: string;
+            /**
+             * Cursor Path
+             * @default
+             */
+            cursor_path: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "http";
+            /**
+             * Max Pages
+             * @default 100
+             */
+            max_pages: number;
+            /**
+             * Page Param
+             * @default page
+             */
+            page_param: string;
+            /**
+             * Pagination
+             * @default none
+             * @enum {string}
+             */
+            pagination: "none" | "page" | "cursor";
+            /**
+             * Records Path
+             * @description dotted path to the array
+             * @default
+             */
+            records_path: string;
+            /** Url */
+            url: string;
         };
         /** ImportedPipelinePublic */
         ImportedPipelinePublic: {
@@ -1574,6 +1779,29 @@ export interface components {
             /** Tpr */
             tpr: number[];
         };
+        /** S3SourceCreate */
+        S3SourceCreate: {
+            /**
+             * Header Row
+             * @default 0
+             */
+            header_row: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "s3";
+            /**
+             * Sheet
+             * @default
+             */
+            sheet: string;
+            /**
+             * Uri
+             * @description s3://bucket/key
+             */
+            uri: string;
+        };
         /** SplitMetricsPublic */
         SplitMetricsPublic: {
             /** Test */
@@ -1601,6 +1829,31 @@ export interface components {
              */
             name: "train" | "test" | "validation" | "all";
         };
+        /** SqlSourceCreate */
+        SqlSourceCreate: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "sql";
+            /**
+             * Query
+             * @description a single SELECT
+             * @default
+             */
+            query: string;
+            /**
+             * Table
+             * @description a (schema.)table name
+             * @default
+             */
+            table: string;
+            /**
+             * Url
+             * @description SQLAlchemy URL (postgresql, mysql, mariadb, sqlite); stored encrypted
+             */
+            url: string;
+        };
         /** SuggestedNodePublic */
         SuggestedNodePublic: {
             /** Params */
@@ -1609,6 +1862,31 @@ export interface components {
             };
             /** Type */
             type: string;
+        };
+        /** TargetAnalysisPublic */
+        TargetAnalysisPublic: {
+            /**
+             * Associations
+             * @default []
+             */
+            associations: components["schemas"]["FeatureAssociationPublic"][];
+            /**
+             * Class Balance
+             * @default []
+             */
+            class_balance: components["schemas"]["ValueCountPublic"][];
+            histogram?: components["schemas"]["HistogramPublic"] | null;
+            /** Mean */
+            mean?: number | null;
+            /** Std */
+            std?: number | null;
+            /** Target */
+            target: string;
+            /**
+             * Task
+             * @enum {string}
+             */
+            task: "classification" | "regression";
         };
         /** ThresholdAnalysisPublic */
         ThresholdAnalysisPublic: {
@@ -1695,6 +1973,10 @@ export interface operations {
         parameters: {
             query?: {
                 name?: string | null;
+                /** @description Excel: the sheet (the first by default) */
+                sheet?: string | null;
+                /** @description Excel: the 0-based header row */
+                header_row?: number;
             };
             header?: never;
             path?: never;
@@ -1726,6 +2008,48 @@ export interface operations {
             };
             /** @description The upload is larger than the limit. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    create_dataset_from_source_api_v1_datasets_sources_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DatasetSourceCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetPublic"];
+                };
+            };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1899,6 +2223,8 @@ export interface operations {
             query?: {
                 offset?: number;
                 limit?: number;
+                /** @description a READY version; the latest if absent */
+                version?: number | null;
             };
             header?: never;
             path: {
@@ -1937,6 +2263,120 @@ export interface operations {
             };
             /** @description The request conflicts with the current state (not ready yet, already done, taken). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    list_versions_api_v1_datasets__dataset_id__versions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetVersionList"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    create_version_api_v1_datasets__dataset_id__versions_post: {
+        parameters: {
+            query?: {
+                sheet?: string | null;
+                header_row?: number;
+            };
+            header?: never;
+            path: {
+                dataset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_create_version_api_v1_datasets__dataset_id__versions_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetPublic"];
+                };
+            };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request conflicts with the current state (not ready yet, already done, taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The upload is larger than the limit. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -76,7 +76,7 @@ async def test_upload_ingest_and_read_back(
         ("picture.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10, "not a text file"),
         ("empty.csv", b"", "is empty"),
         ("ragged.csv", b"a,b\n1,2\n3,4,5\n", "line 3 has 3 fields, expected 2"),
-        ("sheet.xlsx", b"PK\x03\x04", "unsupported file type"),
+        ("model.pkl", b"\x80\x04", "unsupported file type"),
     ],
 )
 async def test_bad_files_are_invalid_arguments_naming_the_file(

@@ -5,6 +5,7 @@ import { formatBytes, formatDate } from "../../lib/format";
 import { ProfileView } from "./ProfileView";
 import { useDataset } from "./queries";
 import { RowsTable } from "./RowsTable";
+import { VersionsList } from "./sources/VersionsList";
 
 export default function DatasetPage() {
   const { datasetId = "" } = useParams();
@@ -55,6 +56,8 @@ export default function DatasetPage() {
           <ProfileView datasetId={d.id} />
         </>
       )}
+      {/* Dataset versions (ingestion). */}
+      <VersionsList datasetId={d.id} sourceKind={d.source_kind ?? "upload"} status={d.status} />
     </div>
   );
 }

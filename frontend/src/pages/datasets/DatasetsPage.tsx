@@ -1,4 +1,4 @@
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { client, unwrap } from "../../api/client";
 import { Empty, ErrorState, Loading } from "../../components/States";
@@ -6,8 +6,10 @@ import { StatusBadge } from "../../components/StatusBadge";
 import { formatBytes, formatDate } from "../../lib/format";
 import { datasetKeys } from "./queries";
 import { UploadDataset } from "./UploadDataset";
+import { SourceForm } from "./sources/SourceForm";
 
 export default function DatasetsPage() {
+  const queryClient = useQueryClient();
   const list = useQuery({
     queryKey: datasetKeys.all,
     queryFn: () => unwrap(client.GET("/api/v1/datasets", { params: { query: { limit: 200 } } })),
@@ -17,6 +19,8 @@ export default function DatasetsPage() {
     <div className="page">
       <h1>Datasets</h1>
       <UploadDataset />
+      {/* Datasets read from a database, an API or S3 (ingestion). */}
+      <SourceForm onCreated={() => void queryClient.invalidateQueries({ queryKey: datasetKeys.all })} />
       <section className="panel" aria-labelledby="datasets-title">
         <div className="panel-head">
           <h2 id="datasets-title">All datasets</h2>

@@ -20,6 +20,7 @@ from skyulf_gateway.api.routes import datasets, deployments, health, jobs, model
 from skyulf_gateway.clients import ServiceClients
 from skyulf_gateway.errors import REQUEST_ID_SCOPE_KEY, install_error_handlers
 from skyulf_gateway.settings import GatewaySettings
+from skyulf_gateway.upload_limit import UploadLimitMiddleware
 from skyulf_platform.logs import new_request_id, request_id_var
 from skyulf_platform.metrics.http import MetricsMiddleware
 
@@ -117,6 +118,7 @@ def create_app(settings: GatewaySettings, clients: ServiceClients | None = None)
         app.state.clients = clients
     install_error_handlers(app)
 
+    app.add_middleware(UploadLimitMiddleware, max_upload_bytes=settings.max_upload_bytes)
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(MetricsMiddleware, name="gateway")
 

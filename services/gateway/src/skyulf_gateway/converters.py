@@ -80,6 +80,45 @@ def dataset(d: ingestion_pb2.Dataset) -> s.DatasetPublic:
         error=d.error or None,
         created_at=_ts(d, "created_at"),
         updated_at=_ts(d, "updated_at"),
+        source_kind=d.source_kind or "upload",  # type: ignore[arg-type]
+        version=d.version or 1,
+    )
+
+
+def dataset_versions(r: ingestion_pb2.ListDatasetVersionsResponse) -> s.DatasetVersionList:
+    return s.DatasetVersionList(
+        dataset_id=r.dataset_id,
+        versions=[
+            s.DatasetVersionPublic(
+                version=v.version,
+                source_filename=v.source_filename,
+                size_bytes=v.size_bytes,
+                n_rows=v.n_rows,
+                n_columns=v.n_columns,
+                columns=[s.ColumnPublic(name=c.name, dtype=c.dtype) for c in v.columns],
+                checksum=v.data_checksum,
+                created_at=_ts(v, "created_at"),
+            )
+            for v in r.versions
+        ],
+    )
+
+
+def source_request(body: s.DatasetSourceCreate) -> ingestion_pb2.CreateDatasetFromSourceRequest:
+    src = body.source
+    if isinstance(src, s.SqlSourceCreate):
+        return ingestion_pb2.CreateDatasetFromSourceRequest(
+            name=body.name,
+            sql=ingestion_pb2.SqlSource(url=src.url, table=src.table, query=src.query),
+        )
+    if isinstance(src, s.HttpSourceCreate):
+        return ingestion_pb2.CreateDatasetFromSourceRequest(
+            name=body.name,
+            http=ingestion_pb2.HttpSource(**src.model_dump(exclude={"kind"})),
+        )
+    return ingestion_pb2.CreateDatasetFromSourceRequest(
+        name=body.name,
+        s3=ingestion_pb2.S3Source(uri=src.uri, sheet=src.sheet, header_row=src.header_row),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
@@ -60,11 +60,66 @@ class DatasetPublic(BaseModel):
     error: str | None
     created_at: datetime | None
     updated_at: datetime | None
+    source_kind: Literal["upload", "sql", "http", "s3"] = "upload"
+    version: int = 1
+
+
+class DatasetVersionPublic(BaseModel):
+    version: int
+    source_filename: str
+    size_bytes: int
+    n_rows: int
+    n_columns: int
+    columns: list[ColumnPublic]
+    checksum: str
+    created_at: datetime | None
+
+
+class DatasetVersionList(BaseModel):
+    dataset_id: str
+    versions: list[DatasetVersionPublic]
 
 
 class DatasetList(BaseModel):
     datasets: list[DatasetPublic]
     total: int
+
+
+class SqlSourceCreate(BaseModel):
+    kind: Literal["sql"]
+    url: str = Field(
+        min_length=1,
+        max_length=2000,
+        description="SQLAlchemy URL (postgresql, mysql, mariadb, sqlite); stored encrypted",
+    )
+    table: str = Field(default="", max_length=300, description="a (schema.)table name")
+    query: str = Field(default="", max_length=100_000, description="a single SELECT")
+
+
+class HttpSourceCreate(BaseModel):
+    kind: Literal["http"]
+    url: str = Field(min_length=1, max_length=2000)
+    records_path: str = Field(default="", max_length=300, description="dotted path to the array")
+    pagination: Literal["none", "page", "cursor"] = "none"
+    page_param: str = Field(default="page", max_length=100)
+    cursor_path: str = Field(default="", max_length=300)
+    max_pages: int = Field(default=100, ge=1, le=10_000)
+    auth_header_name: str = Field(default="", max_length=100)
+    auth_header_value: str = Field(default="", max_length=4000, description="stored encrypted")
+
+
+class S3SourceCreate(BaseModel):
+    kind: Literal["s3"]
+    uri: str = Field(min_length=6, max_length=2000, description="s3://bucket/key")
+    sheet: str = Field(default="", max_length=200)
+    header_row: int = Field(default=0, ge=0, le=1_000_000)
+
+
+class DatasetSourceCreate(BaseModel):
+    name: str = Field(default="", max_length=200)
+    source: Annotated[
+        SqlSourceCreate | HttpSourceCreate | S3SourceCreate, Field(discriminator="kind")
+    ]
 
 
 class ValueCountPublic(BaseModel):
@@ -92,6 +147,18 @@ class ColumnProfilePublic(BaseModel):
     skew: float | None = None
     top_values: list[ValueCountPublic] = []
     histogram: HistogramPublic | None = None
+    q05: float | None = None
+    q25: float | None = None
+    q75: float | None = None
+    q95: float | None = None
+    kurtosis: float | None = None
+    zeros_count: int | None = None
+    infinite_count: int | None = None
+    outliers_iqr: int | None = None
+    length_min: int | None = None
+    length_mean: float | None = None
+    length_max: int | None = None
+    personal_data: Literal["email", "phone"] | None = None
 
 
 class DataAlertPublic(BaseModel):
@@ -99,6 +166,34 @@ class DataAlertPublic(BaseModel):
     column: str | None
     severity: Literal["info", "warning", "critical"]
     message: str
+    statistic: float | None = None
+
+
+class CorrelationMatrixPublic(BaseModel):
+    columns: list[str]
+    values: list[list[float | None]]
+
+
+class FeatureAssociationPublic(BaseModel):
+    feature: str
+    method: Literal["spearman", "correlation_ratio", "cramers_v"]
+    value: float
+
+
+class TargetAnalysisPublic(BaseModel):
+    target: str
+    task: Literal["classification", "regression"]
+    class_balance: list[ValueCountPublic] = []
+    mean: float | None = None
+    std: float | None = None
+    histogram: HistogramPublic | None = None
+    associations: list[FeatureAssociationPublic] = []
+
+
+class CorrelationsPublic(BaseModel):
+    pearson: CorrelationMatrixPublic | None = None
+    spearman: CorrelationMatrixPublic | None = None
+    cramers_v: CorrelationMatrixPublic | None = None
 
 
 class DatasetProfilePublic(BaseModel):
@@ -109,6 +204,9 @@ class DatasetProfilePublic(BaseModel):
     duplicate_rows: int
     columns: list[ColumnProfilePublic]
     alerts: list[DataAlertPublic] = []
+    memory_bytes: int | None = None
+    correlations: CorrelationsPublic | None = None
+    target: TargetAnalysisPublic | None = None
 
 
 class NodeInfoPublic(BaseModel):

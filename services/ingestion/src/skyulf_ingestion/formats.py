@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 import polars as pl
 
 from skyulf_core.errors import InvalidArgument
+from skyulf_ingestion import excel
 
 # Rows Polars looks at to infer column types before falling back to a full scan.
 INFER_SCHEMA_ROWS = 10_000
@@ -27,6 +28,8 @@ class FileFormat(StrEnum):
     PARQUET = "parquet"
     JSON = "json"
     NDJSON = "ndjson"
+    XLSX = "xlsx"
+    XLS = "xls"
 
 
 _EXTENSIONS: dict[str, FileFormat] = {
@@ -36,7 +39,10 @@ _EXTENSIONS: dict[str, FileFormat] = {
     ".json": FileFormat.JSON,
     ".jsonl": FileFormat.NDJSON,
     ".ndjson": FileFormat.NDJSON,
+    ".xlsx": FileFormat.XLSX,
+    ".xls": FileFormat.XLS,
 }
+EXCEL = (FileFormat.XLSX, FileFormat.XLS)
 _SEPARATORS = {FileFormat.CSV: ",", FileFormat.TSV: "\t"}
 
 
@@ -107,7 +113,15 @@ def _check_ragged(filename: str, text: str, separator: str, complete: bool) -> N
             raise _invalid(filename, f"line {reader.line_num}: {e}", line=reader.line_num) from e
 
 
-def sniff(filename: str, fmt: FileFormat, path: Path, sample_bytes: int) -> None:
+def sniff(
+    filename: str,
+    fmt: FileFormat,
+    path: Path,
+    sample_bytes: int,
+    *,
+    sheet: str = "",
+    header_row: int = 0,
+) -> None:
     """Refuse an upload whose head is not a readable table with columns and rows.
 
     Reads at most sample_bytes + 1 bytes of the file (the extra byte tells whether the sample
@@ -118,6 +132,10 @@ def sniff(filename: str, fmt: FileFormat, path: Path, sample_bytes: int) -> None
     if not data:
         raise _invalid(filename, "is empty")
     complete = len(data) <= sample_bytes
+    if fmt in EXCEL:
+        # A workbook has no readable head: it is checked (bomb, size) and read whole.
+        excel.read_excel(filename, path, sheet=sheet, header_row=header_row)
+        return
     if fmt is FileFormat.PARQUET:
         _check_parquet(filename, path, data)
         return
@@ -183,8 +201,12 @@ def _read_delimited(source: Path | bytes, separator: str, infer_rows: int | None
     )
 
 
-def read_frame(filename: str, fmt: FileFormat, path: Path) -> pl.DataFrame:
+def read_frame(
+    filename: str, fmt: FileFormat, path: Path, *, sheet: str = "", header_row: int = 0
+) -> pl.DataFrame:
     """The whole file as a DataFrame, or an InvalidArgument naming the file."""
+    if fmt in EXCEL:
+        return excel.read_excel(filename, path, sheet=sheet, header_row=header_row)
     frame = _parse(filename, fmt, path)
     _check_shape(filename, frame)
     return frame

@@ -32,6 +32,8 @@ class Dataset(BaseModel):
     n_rows: int | None = None
     n_columns: int | None = None
     columns: list[ColumnInfo] = []
+    source_kind: str = "upload"
+    version: int = 1
     error: str | None = None
     created_at: datetime
     updated_at: datetime
@@ -44,6 +46,9 @@ class NewDataset(BaseModel):
     size_bytes: int
     raw_uri: str
     raw_sha256: str
+    source_kind: str = "upload"
+    # The encrypted source (SourceCipher); None for a plain upload.
+    source_config: str | None = None
 
 
 class IngestResult(BaseModel):
@@ -59,3 +64,28 @@ class IngestResult(BaseModel):
 class DatasetPage(BaseModel):
     datasets: list[Dataset]
     total: int
+
+
+class DatasetVersion(BaseModel):
+    """One READY version of a dataset."""
+
+    dataset_id: str
+    version: int
+    source_filename: str
+    size_bytes: int
+    data_uri: str
+    data_sha256: str
+    n_rows: int
+    n_columns: int
+    columns: list[ColumnInfo]
+    created_at: datetime
+
+
+class NewVersion(BaseModel):
+    """What starting version n+1 changes on a dataset (a re-read source changes nothing)."""
+
+    source_filename: str | None = None
+    size_bytes: int | None = None
+    raw_uri: str | None = None
+    raw_sha256: str | None = None
+    source_config: str | None = None

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import cast
 
 from sqlalchemy import CursorResult, Update, func, select, update
 from sqlalchemy.orm import Session
 
-from skyulf_core.errors import NotFound
-from skyulf_ingestion.db.tables import DatasetRow
+from skyulf_core.errors import FailedPrecondition, NotFound
+from skyulf_ingestion.db.tables import DatasetRow, DatasetVersionRow
 from skyulf_ingestion.models import (
     ColumnInfo,
     Dataset,
     DatasetPage,
     DatasetStatus,
+    DatasetVersion,
     IngestResult,
     NewDataset,
+    NewVersion,
 )
 
 
@@ -34,9 +37,26 @@ def _to_model(row: DatasetRow) -> Dataset:
         n_rows=row.n_rows,
         n_columns=row.n_columns,
         columns=[ColumnInfo.model_validate(c) for c in row.columns or []],
+        source_kind=row.source_kind,
+        version=row.version,
         error=row.error,
         created_at=row.created_at,
         updated_at=row.updated_at,
+    )
+
+
+def _version(row: DatasetVersionRow) -> DatasetVersion:
+    return DatasetVersion(
+        dataset_id=row.dataset_id,
+        version=row.version,
+        source_filename=row.source_filename,
+        size_bytes=row.size_bytes,
+        data_uri=row.data_uri,
+        data_sha256=row.data_sha256,
+        n_rows=row.n_rows,
+        n_columns=row.n_columns,
+        columns=[ColumnInfo.model_validate(c) for c in row.columns],
+        created_at=row.created_at,
     )
 
 
@@ -67,6 +87,8 @@ class DatasetRepository:
             size_bytes=new.size_bytes,
             raw_uri=new.raw_uri,
             raw_sha256=new.raw_sha256,
+            source_kind=new.source_kind,
+            source_config=new.source_config,
         )
         self.session.add(row)
         self.session.flush()
@@ -81,6 +103,9 @@ class DatasetRepository:
     def profile(self, dataset_id: str) -> str | None:
         return self._row(dataset_id).profile
 
+    def source_config(self, dataset_id: str) -> str | None:
+        return self._row(dataset_id).source_config
+
     def page(self, *, limit: int, offset: int) -> DatasetPage:
         total = self.session.scalar(select(func.count()).select_from(DatasetRow)) or 0
         rows = self.session.scalars(
@@ -92,8 +117,9 @@ class DatasetRepository:
         return DatasetPage(datasets=[_to_model(r) for r in rows], total=total)
 
     def mark_ready(self, dataset_id: str, result: IngestResult) -> bool:
-        """READY with everything at once; only from PENDING. False if another run got there."""
-        return self._update_pending(
+        """READY with everything at once, recorded as the dataset's latest version; only from
+        PENDING. False if another run got there."""
+        done = self._update_pending(
             update(DatasetRow).values(
                 status=DatasetStatus.READY.value,
                 n_rows=result.n_rows,
@@ -106,12 +132,82 @@ class DatasetRepository:
             ),
             dataset_id,
         )
+        if done:
+            row = self._row(dataset_id)
+            self.session.refresh(row)
+            self.session.add(
+                DatasetVersionRow(
+                    dataset_id=dataset_id,
+                    version=row.version,
+                    source_filename=row.source_filename,
+                    size_bytes=row.size_bytes,
+                    data_uri=result.data_uri,
+                    data_sha256=result.data_sha256,
+                    n_rows=result.n_rows,
+                    n_columns=len(result.columns),
+                    columns=[c.model_dump() for c in result.columns],
+                )
+            )
+            self.session.flush()
+        return done
+
+    def start_version(self, dataset_id: str, new: NewVersion) -> Dataset:
+        """The dataset PENDING again as version n+1; refused while a version is being made."""
+        row = self._row(dataset_id)
+        if row.status == DatasetStatus.PENDING.value:
+            raise FailedPrecondition(
+                f"dataset {dataset_id} is still being ingested; wait for it before a new version",
+                details={"dataset_id": dataset_id, "status": row.status},
+            )
+        row.version += 1
+        row.status = DatasetStatus.PENDING.value
+        row.error = None
+        for field, value in new.model_dump(exclude_none=True).items():
+            setattr(row, field, value)
+        self.session.flush()
+        return _to_model(row)
+
+    def versions(self, dataset_id: str) -> list[DatasetVersion]:
+        self._row(dataset_id)
+        rows = self.session.scalars(
+            select(DatasetVersionRow)
+            .where(DatasetVersionRow.dataset_id == dataset_id)
+            .order_by(DatasetVersionRow.version.desc())
+        )
+        return [_version(r) for r in rows]
+
+    def version(self, dataset_id: str, version: int) -> DatasetVersion:
+        self._row(dataset_id)
+        row = self.session.scalar(
+            select(DatasetVersionRow).where(
+                (DatasetVersionRow.dataset_id == dataset_id)
+                & (DatasetVersionRow.version == version)
+            )
+        )
+        if row is None:
+            raise NotFound(
+                f"dataset {dataset_id} has no version {version}",
+                details={"dataset_id": dataset_id, "version": version},
+            )
+        return _version(row)
 
     def mark_failed(self, dataset_id: str, error: str) -> bool:
         """FAILED with the reason; a READY dataset is never downgraded."""
         return self._update_pending(
             update(DatasetRow).values(status=DatasetStatus.FAILED.value, error=error), dataset_id
         )
+
+    def fail_pending_before(self, cutoff: datetime, error: str) -> list[str]:
+        """FAILED with error for datasets PENDING since before cutoff; their ids."""
+        stuck = list(
+            self.session.scalars(
+                select(DatasetRow.id).where(
+                    (DatasetRow.status == DatasetStatus.PENDING.value)
+                    & (DatasetRow.updated_at < cutoff)
+                )
+            )
+        )
+        return [i for i in stuck if self.mark_failed(i, error)]
 
     def _update_pending(self, statement: Update, dataset_id: str) -> bool:
         """Applies the update only if the dataset is still PENDING; says whether it did."""

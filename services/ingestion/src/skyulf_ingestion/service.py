@@ -7,6 +7,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
 
@@ -24,13 +25,18 @@ from skyulf_ingestion.models import (
     Dataset,
     DatasetPage,
     DatasetStatus,
+    DatasetVersion,
     IngestResult,
     NewDataset,
+    NewVersion,
 )
 from skyulf_ingestion.repository import DatasetRepository
 from skyulf_ingestion.rows import ParquetCache, RowsPage, read_page
+from skyulf_ingestion.sources.crypto import SourceCipher
+from skyulf_ingestion.sources.models import Source, UploadSource
+from skyulf_ingestion.sources.reader import SourceReader
 from skyulf_platform.artifacts.base import ArtifactStore
-from skyulf_platform.db.base import new_id
+from skyulf_platform.db.base import new_id, utcnow
 from skyulf_platform.db.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -43,12 +49,17 @@ MAX_PAGE_SIZE = 500
 MAX_ROWS_LIMIT = 1000
 
 
-def raw_key(dataset_id: str, filename: str) -> str:
-    return f"datasets/{dataset_id}/raw/{filename}"
+def _version_prefix(dataset_id: str, version: int) -> str:
+    # Version 1 keeps the keys datasets had before versions existed.
+    return f"datasets/{dataset_id}" + (f"/v{version}" if version > 1 else "")
 
 
-def data_key(dataset_id: str) -> str:
-    return f"datasets/{dataset_id}/data.parquet"
+def raw_key(dataset_id: str, filename: str, version: int = 1) -> str:
+    return f"{_version_prefix(dataset_id, version)}/raw/{filename}"
+
+
+def data_key(dataset_id: str, version: int = 1) -> str:
+    return f"{_version_prefix(dataset_id, version)}/data.parquet"
 
 
 class Spool:
@@ -96,7 +107,11 @@ class IngestionService:
         sniff_bytes: int = 1024 * 1024,
         tmp_dir: Path | None = None,
         row_group_rows: int = 65_536,
+        cipher: SourceCipher | None = None,
+        sources: SourceReader | None = None,
     ) -> None:
+        self.cipher = cipher
+        self.sources = sources or SourceReader()
         self.uow = uow
         self.store = store
         self.enqueue = enqueue
@@ -129,25 +144,54 @@ class IngestionService:
         """A temporary file to receive the upload of filename in chunks."""
         return Spool(filename, self.check_size, self.tmp_dir)
 
-    def upload(self, filename: str, data: bytes, *, name: str = "") -> Dataset:
+    def upload(
+        self,
+        filename: str,
+        data: bytes,
+        *,
+        name: str = "",
+        options: UploadSource | None = None,
+        dataset_id: str = "",
+    ) -> Dataset:
         """upload_file for a caller that holds the (small) file in memory."""
         filename = self.check_filename(filename)
         with self.spool(filename) as spool:
             spool.write(data)
             spool.close()
-            return self.upload_file(filename, spool.path, name=name)
+            return self.upload_file(
+                filename, spool.path, name=name, options=options, dataset_id=dataset_id
+            )
 
-    def upload_file(self, filename: str, path: Path, *, name: str = "") -> Dataset:
+    def upload_file(
+        self,
+        filename: str,
+        path: Path,
+        *,
+        name: str = "",
+        options: UploadSource | None = None,
+        dataset_id: str = "",
+    ) -> Dataset:
         """Accept a file: sniff its head, store the raw copy, record it PENDING, queue ingestion.
 
         Either all three happen or none: a failure after the raw copy is written removes it.
         The file is streamed to the store; the caller keeps it and deletes it afterwards.
+        With dataset_id, the file becomes that dataset's next version.
         """
         filename = self.check_filename(filename)
         self.check_size(filename, path.stat().st_size)
-        formats.sniff(filename, formats.detect_format(filename), path, self.sniff_bytes)
+        options = options or UploadSource()
+        formats.sniff(
+            filename,
+            formats.detect_format(filename),
+            path,
+            self.sniff_bytes,
+            sheet=options.sheet,
+            header_row=options.header_row,
+        )
         if self.enqueue is None:
             raise FailedPrecondition("this ingestion process cannot queue tasks")
+        if dataset_id:
+            return self._upload_version(dataset_id, filename, path, options)
         dataset_id = new_id()
         ref = self.store.put_file(raw_key(dataset_id, filename), path)
         new = NewDataset(
@@ -157,6 +201,7 @@ class IngestionService:
             size_bytes=ref.size,
             raw_uri=ref.uri,
             raw_sha256=ref.sha256,
+            source_config=self._encrypt(options) if options != UploadSource() else None,
         )
         try:
             with self.uow() as session:
@@ -172,6 +217,113 @@ class IngestionService:
             raise _unavailable(f"could not queue the ingestion of {filename}", e) from e
         log.info("accepted %s as %s", filename, dataset_id, extra={"dataset_id": dataset_id})
         return dataset
+
+    def _upload_version(
+        self, dataset_id: str, filename: str, path: Path, options: UploadSource
+    ) -> Dataset:
+        current = self.get_dataset(dataset_id)
+        if current.source_kind != "upload":
+            raise FailedPrecondition(
+                f"dataset {dataset_id} is read from a {current.source_kind} source; "
+                "make its next version from that source",
+                details={"dataset_id": dataset_id, "field": "file"},
+            )
+        ref = self.store.put_file(raw_key(dataset_id, filename, current.version + 1), path)
+        new = NewVersion(
+            source_filename=filename,
+            size_bytes=ref.size,
+            raw_uri=ref.uri,
+            raw_sha256=ref.sha256,
+            source_config=self._encrypt(options),
+        )
+        try:
+            return self._start_version(dataset_id, new)
+        except Exception:
+            self.store.delete(ref.key)
+            raise
+
+    def new_version(self, dataset_id: str) -> Dataset:
+        """Read the dataset's source again as version n+1 (a database, API or S3 object)."""
+        current = self.get_dataset(dataset_id)
+        if current.source_kind == "upload":
+            raise FailedPrecondition(
+                f"dataset {dataset_id} was uploaded; upload a file to make its next version",
+                details={"dataset_id": dataset_id, "field": "file"},
+            )
+        if self.enqueue is None:
+            raise FailedPrecondition("this ingestion process cannot queue tasks")
+        return self._start_version(dataset_id, NewVersion())
+
+    def _start_version(self, dataset_id: str, new: NewVersion) -> Dataset:
+        assert self.enqueue is not None
+        with self.uow() as session:
+            dataset = DatasetRepository(session).start_version(dataset_id, new)
+        try:
+            self.enqueue(dataset_id)
+        except Exception as e:
+            log.error("could not queue ingestion of %s", dataset_id, exc_info=e)
+            with self.uow() as session:
+                DatasetRepository(session).mark_failed(dataset_id, "its ingestion was not queued")
+            raise _unavailable(
+                f"could not queue version {dataset.version} of {dataset_id}", e
+            ) from e
+        log.info("version %d of %s queued", dataset.version, dataset_id)
+        return dataset
+
+    def list_versions(self, dataset_id: str) -> list[DatasetVersion]:
+        with self.uow() as session:
+            return DatasetRepository(session).versions(dataset_id)
+
+    def _encrypt(self, source: Source) -> str:
+        if self.cipher is None:
+            raise FailedPrecondition("this ingestion process has no key to store sources")
+        return self.cipher.encrypt(source)
+
+    def create_from_source(self, source: Source, *, name: str = "") -> Dataset:
+        """Record a dataset read from a database, an API or S3, and queue its ingestion.
+
+        The source is checked first (driver, statement, address, URI) so a mistake is an
+        immediate error naming the field; it is stored encrypted and the task gets the id only.
+        """
+        if isinstance(source, UploadSource):
+            raise InvalidArgument("an upload is sent as a file", details={"field": "source"})
+        self.sources.check(source)
+        if self.enqueue is None:
+            raise FailedPrecondition("this ingestion process cannot queue tasks")
+        described = self.sources.describe(source)
+        new = NewDataset(
+            id=new_id(),
+            name=name.strip() or described,
+            source_filename=described,
+            size_bytes=0,
+            raw_uri="",
+            raw_sha256="",
+            source_kind=source.kind,
+            source_config=self._encrypt(source),
+        )
+        try:
+            with self.uow() as session:
+                dataset = DatasetRepository(session).add(new)
+        except Exception as e:
+            raise _unavailable(f"could not record the {source.kind} source", e) from e
+        try:
+            self.enqueue(dataset.id)
+        except Exception as e:
+            log.error("could not queue ingestion of %s", dataset.id, exc_info=e)
+            with self.uow() as session:
+                DatasetRepository(session).delete(dataset.id)
+            raise _unavailable(f"could not queue the ingestion of {described}", e) from e
+        log.info("accepted a %s source as %s", source.kind, dataset.id)
+        return dataset
+
+    def _source(self, dataset_id: str) -> Source:
+        with self.uow() as session:
+            token = DatasetRepository(session).source_config(dataset_id)
+        if token is None:
+            return UploadSource()
+        if self.cipher is None:
+            raise FailedPrecondition("this ingestion process has no key to read sources")
+        return self.cipher.decrypt(token)
 
     def _forget(self, dataset_id: str, key: str) -> None:
         try:
@@ -207,7 +359,7 @@ class IngestionService:
             )
         return profile
 
-    def get_rows(self, dataset_id: str, *, offset: int, limit: int) -> RowsPage:
+    def get_rows(self, dataset_id: str, *, offset: int, limit: int, version: int = 0) -> RowsPage:
         """Rows ``[offset, offset + limit)`` of a READY dataset, JSON-ready."""
         if offset < 0:
             raise InvalidArgument("offset must not be negative", details={"field": "offset"})
@@ -216,7 +368,20 @@ class IngestionService:
                 f"limit must be between 1 and {MAX_ROWS_LIMIT}, not {limit}",
                 details={"field": "limit"},
             )
-        dataset = self.get_dataset(dataset_id)
+        if version:
+            with self.uow() as session:
+                v = DatasetRepository(session).version(dataset_id, version)
+                dataset = DatasetRepository(session).get(dataset_id)
+            dataset = dataset.model_copy(
+                update={
+                    "status": DatasetStatus.READY,
+                    "data_uri": v.data_uri,
+                    "data_sha256": v.data_sha256,
+                    "columns": v.columns,
+                }
+            )
+        else:
+            dataset = self.get_dataset(dataset_id)
         if dataset.status is not DatasetStatus.READY or not dataset.data_uri:
             raise FailedPrecondition(
                 f"dataset {dataset_id} is not ready (status {dataset.status.value})",
@@ -227,26 +392,49 @@ class IngestionService:
 
     # Ingestion (the Celery task's body) -------------------------------------------------------
 
-    def ingest(self, dataset_id: str) -> Dataset:
+    def ingest(self, dataset_id: str, *, retry_unavailable: bool = False) -> Dataset:
         """Turn a PENDING upload into canonical Parquet plus a profile; READY or FAILED after.
 
-        Idempotent: a dataset that is no longer PENDING is returned as it is.
+        Idempotent: a dataset that is no longer PENDING is returned as it is. With
+        retry_unavailable, an outage (S3, a source database) is raised for the caller to retry
+        rather than recorded as a failure.
         """
         dataset = self.get_dataset(dataset_id)
         if dataset.status is not DatasetStatus.PENDING:
             return dataset
         try:
             result = self._build(dataset)
+        except Unavailable as e:
+            if retry_unavailable:
+                log.warning("ingestion of %s will be retried: %s", dataset_id, e.message)
+                raise
+            self._fail(dataset, e)
+            return self.get_dataset(dataset_id)
         except Exception as e:
-            message = _failure_message(dataset.source_filename, e)
-            log.warning("ingestion of %s failed: %s", dataset_id, message, exc_info=e)
-            with self.uow() as session:
-                DatasetRepository(session).mark_failed(dataset_id, message)
+            self._fail(dataset, e)
             return self.get_dataset(dataset_id)
         with self.uow() as session:
             DatasetRepository(session).mark_ready(dataset_id, result)
         log.info("dataset %s is ready", dataset_id, extra={"dataset_id": dataset_id})
         return self.get_dataset(dataset_id)
+
+    def _fail(self, dataset: Dataset, e: Exception) -> None:
+        message = _failure_message(dataset.source_filename, e)
+        log.warning("ingestion of %s failed: %s", dataset.id, message, exc_info=e)
+        with self.uow() as session:
+            DatasetRepository(session).mark_failed(dataset.id, message)
+
+    def fail_stuck(self, max_pending_seconds: float) -> list[str]:
+        """FAILED for every dataset PENDING longer than the deadline (its task was lost)."""
+        cutoff = utcnow() - timedelta(seconds=max_pending_seconds)
+        with self.uow() as session:
+            failed = DatasetRepository(session).fail_pending_before(
+                cutoff,
+                f"ingestion did not finish within {int(max_pending_seconds)} s; upload it again",
+            )
+        for dataset_id in failed:
+            log.warning("dataset %s was stuck PENDING and is now FAILED", dataset_id)
+        return failed
 
     @contextmanager
     def _scratch(self) -> Iterator[Path]:
@@ -259,13 +447,23 @@ class IngestionService:
         with self._scratch() as folder:
             # Named by role, not by the upload's name, which could be "data.parquet" too.
             raw, parquet = folder / "raw", folder / "data.parquet"
-            key = self.store.key_for(dataset.raw_uri)
-            self.store.download_to(key, raw, sha256=dataset.raw_sha256)
-            frame = formats.read_frame(filename, formats.detect_format(filename), raw)
-            raw.unlink()
+            source = self._source(dataset.id)
+            if isinstance(source, UploadSource):
+                key = self.store.key_for(dataset.raw_uri)
+                self.store.download_to(key, raw, sha256=dataset.raw_sha256)
+                frame = formats.read_frame(
+                    filename,
+                    formats.detect_format(filename),
+                    raw,
+                    sheet=source.sheet,
+                    header_row=source.header_row,
+                )
+                raw.unlink()
+            else:
+                frame = self.sources.read(source, folder)
             profile = profile_frame(frame)
             frame.write_parquet(parquet, row_group_size=self.row_group_rows)
-            ref = self.store.put_file(data_key(dataset.id), parquet)
+            ref = self.store.put_file(data_key(dataset.id, dataset.version), parquet)
         return IngestResult(
             n_rows=frame.height,
             columns=[ColumnInfo(name=n, dtype=str(t)) for n, t in frame.schema.items()],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from skyulf_core.errors import Unavailable
 from skyulf_ingestion.service import IngestionService
@@ -14,6 +14,8 @@ from skyulf_platform.tasks.app import declare_task_queue
 
 declare_task_queue(INGEST_DATASET, "ingest")
 
+MAX_RETRIES = 5
+
 
 @cache
 def worker_service() -> IngestionService:
@@ -22,11 +24,18 @@ def worker_service() -> IngestionService:
 
 
 @shared_task(
+    bind=True,
     name=INGEST_DATASET,
     autoretry_for=(Unavailable,),
     retry_backoff=True,
-    max_retries=5,
+    retry_backoff_max=300,
+    max_retries=MAX_RETRIES,
 )
-def ingest_dataset(dataset_id: str) -> str:
-    """Ingest one dataset; returns its final status. Retried only when its database is down."""
-    return worker_service().ingest(dataset_id).status.value
+def ingest_dataset(self: Task, dataset_id: str) -> str:
+    """Ingest one dataset; returns its final status.
+
+    Retried with backoff while its database, S3 or a source is unavailable; the last attempt
+    records the outage as the failure.
+    """
+    last = self.request.retries >= MAX_RETRIES
+    return worker_service().ingest(dataset_id, retry_unavailable=not last).status.value

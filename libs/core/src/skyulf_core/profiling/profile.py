@@ -10,12 +10,13 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import polars as pl
 
 from skyulf_core.profiling.alerts import build_alerts
+from skyulf_core.profiling.correlations import correlations
 from skyulf_core.profiling.schema import (
     ColumnKindName,
     ColumnProfile,
@@ -23,7 +24,13 @@ from skyulf_core.profiling.schema import (
     Histogram,
     ValueCount,
 )
+from skyulf_core.profiling.target import analyse_target
 
+QUANTILES = (0.05, 0.25, 0.75, 0.95)
+PII_SAMPLE = 200
+PII_SHARE = 0.8
+_EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")
+_PHONE = re.compile(r"^\+?[\d\s().-]{7,20}$")
 TOP_VALUES = 10
 HISTOGRAM_BINS = 20
 TOP_VALUES_MAX_UNIQUE = 10_000
@@ -53,11 +60,24 @@ def _stat_exprs(i: int, name: str, dtype: pl.DataType) -> list[pl.Expr]:
             finite.cast(pl.Float64).std().alias(f"{i}:std"),
             finite.cast(pl.Float64).median().alias(f"{i}:median"),
             finite.cast(pl.Float64).skew().alias(f"{i}:skew"),
+            finite.cast(pl.Float64).kurtosis().alias(f"{i}:kurtosis"),
+            (col == 0).sum().alias(f"{i}:zeros"),
         ]
+        exprs += [
+            finite.cast(pl.Float64).quantile(q, "linear").alias(f"{i}:q{round(q * 100):02d}")
+            for q in QUANTILES
+        ]
+        if dtype.is_float():
+            exprs.append(col.is_infinite().sum().alias(f"{i}:infinite"))
     elif dtype.is_temporal():
         exprs += [col.min().alias(f"{i}:min"), col.max().alias(f"{i}:max")]
     elif dtype == pl.String:
-        exprs.append(col.str.len_chars().mean().alias(f"{i}:avg_len"))
+        lengths = col.str.len_chars()
+        exprs += [
+            lengths.mean().alias(f"{i}:avg_len"),
+            lengths.min().alias(f"{i}:len_min"),
+            lengths.max().alias(f"{i}:len_max"),
+        ]
     return exprs
 
 
@@ -66,6 +86,10 @@ def _number(value: Any) -> float | None:
         return None
     number = float(value)
     return number if math.isfinite(number) else None
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 def _bound(value: Any) -> float | str | None:
@@ -146,8 +170,35 @@ def _histogram(series: pl.Series, kind: str, unique: int) -> Histogram | None:
     return Histogram(edges=[float(e) for e in edges], counts=[int(c) for c in counts])
 
 
-def profile_frame(df: pl.DataFrame) -> DatasetProfile:
-    """Profile every column of ``df`` and raise data-quality alerts."""
+def _personal_data(series: pl.Series) -> Literal["email", "phone"] | None:
+    if series.dtype != pl.String:
+        return None
+    sample = [v for v in series.drop_nulls().head(PII_SAMPLE).to_list() if v.strip()]
+    if not sample:
+        return None
+    for kind, pattern in (("email", _EMAIL), ("phone", _PHONE)):
+        hits = sum(1 for v in sample if pattern.match(v.strip()))
+        digits = kind != "phone" or all(sum(ch.isdigit() for ch in v) >= 7 for v in sample[:20])
+        if hits >= PII_SHARE * len(sample) and digits:
+            return kind  # type: ignore[return-value]
+    return None
+
+
+def _outliers(df: pl.DataFrame, columns: list[ColumnProfile]) -> dict[str, int]:
+    """Values beyond 1.5 IQR of the quartiles, for every numeric column, in one select."""
+    exprs = []
+    for c in columns:
+        if c.kind == "numeric" and c.q25 is not None and c.q75 is not None:
+            iqr = c.q75 - c.q25
+            low, high = c.q25 - 1.5 * iqr, c.q75 + 1.5 * iqr
+            value = pl.col(c.name).cast(pl.Float64)
+            exprs.append(((value < low) | (value > high)).sum().alias(c.name))
+    return df.select(exprs).row(0, named=True) if exprs else {}
+
+
+def profile_frame(df: pl.DataFrame, target: str | None = None) -> DatasetProfile:
+    """Profile every column of ``df`` and raise data-quality alerts; with a target, analyse it
+    (balance or distribution, each feature's association, likely leakage)."""
     n_rows = df.height
     schema = list(df.schema.items())
     exprs = [e for i, (name, dtype) in enumerate(schema) for e in _stat_exprs(i, name, dtype)]
@@ -175,15 +226,37 @@ def profile_frame(df: pl.DataFrame) -> DatasetProfile:
                 skew=_number(stats.get("skew")),
                 top_values=_top_values(series, unique, n_rows - missing, kind),
                 histogram=_histogram(series, kind, unique),
+                q05=_number(stats.get("q05")),
+                q25=_number(stats.get("q25")),
+                q75=_number(stats.get("q75")),
+                q95=_number(stats.get("q95")),
+                kurtosis=_number(stats.get("kurtosis")),
+                zeros_count=int(stats.get("zeros") or 0),
+                infinite_count=int(stats.get("infinite") or 0),
+                length_min=_int(stats.get("len_min")),
+                length_mean=_number(stats.get("avg_len")),
+                length_max=_int(stats.get("len_max")),
+                personal_data=_personal_data(series),
             )
         )
+    for name, count in _outliers(df, columns).items():
+        next(c for c in columns if c.name == name).outliers_iqr = int(count or 0)
     # Row hashes, not a full-row group-by: the same answer (a 64-bit collision is negligible)
     # at a fraction of the cost on wide frames.
     duplicates = n_rows - df.hash_rows().n_unique() if n_rows and schema else 0
+    found = correlations(df, columns) if n_rows else None
+    alerts = build_alerts(columns, n_rows, duplicates, found)
+    analysis = None
+    if target is not None and n_rows:
+        analysis, leaks = analyse_target(df, columns, target)
+        alerts += leaks
     return DatasetProfile(
         n_rows=n_rows,
         n_columns=len(schema),
         duplicate_rows=duplicates,
         columns=columns,
-        alerts=build_alerts(columns, n_rows, duplicates),
+        alerts=alerts,
+        memory_bytes=int(df.estimated_size()),
+        correlations=found,
+        target=analysis,
     )

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from skyulf_platform.db.base import UTCDateTime, new_id, service_metadata, utcnow
@@ -36,7 +46,33 @@ class DatasetRow(Base):
     n_rows: Mapped[int | None] = mapped_column(BigInteger, default=None)
     n_columns: Mapped[int | None] = mapped_column(Integer, default=None)
     columns: Mapped[list[dict[str, str]] | None] = mapped_column(JSON, default=None)
+    # The latest version's number; the row mirrors that version once it is READY.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    source_kind: Mapped[str] = mapped_column(String(16), default="upload", server_default="upload")
+    # The dataset's source as a Fernet token (it may hold credentials).
+    source_config: Mapped[str | None] = mapped_column(Text, default=None)
     profile: Mapped[str | None] = mapped_column(Text, default=None)
     error: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class DatasetVersionRow(Base):
+    """One READY version of a dataset: its canonical Parquet and what it holds."""
+
+    __tablename__ = "dataset_versions"
+    __table_args__ = (UniqueConstraint("dataset_id", "version"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    dataset_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("datasets.id", ondelete="CASCADE")
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    source_filename: Mapped[str] = mapped_column(String(255))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    data_uri: Mapped[str] = mapped_column(Text)
+    data_sha256: Mapped[str] = mapped_column(String(64))
+    n_rows: Mapped[int] = mapped_column(BigInteger)
+    n_columns: Mapped[int] = mapped_column(Integer)
+    columns: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

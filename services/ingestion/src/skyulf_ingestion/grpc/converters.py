@@ -6,11 +6,14 @@ import json
 from datetime import datetime
 
 from google.protobuf.timestamp_pb2 import Timestamp
+from pydantic import ValidationError
 
 from skyulf.common.v1 import common_pb2
 from skyulf.ingestion.v1 import ingestion_pb2
-from skyulf_ingestion.models import Dataset, DatasetStatus
+from skyulf_core.errors import InvalidArgument
+from skyulf_ingestion.models import Dataset, DatasetStatus, DatasetVersion
 from skyulf_ingestion.rows import RowsPage
+from skyulf_ingestion.sources.models import HttpSource, S3Source, Source, SqlSource
 
 _STATUS = {
     DatasetStatus.PENDING: ingestion_pb2.DATASET_STATUS_PENDING,
@@ -38,6 +41,8 @@ def dataset_to_proto(d: Dataset) -> ingestion_pb2.Dataset:
         data_uri=d.data_uri or "",
         data_checksum=d.data_sha256 or "",
         error=d.error or "",
+        source_kind=d.source_kind,
+        version=d.version,
         created_at=_timestamp(d.created_at),
         updated_at=_timestamp(d.updated_at),
     )
@@ -51,4 +56,46 @@ def rows_to_proto(page: RowsPage) -> ingestion_pb2.GetDatasetRowsResponse:
         total=page.total,
         columns=[common_pb2.Column(name=c.name, dtype=c.dtype) for c in page.columns],
         rows_json=json.dumps(page.rows, allow_nan=False),
+    )
+
+
+def source_from_proto(request: ingestion_pb2.CreateDatasetFromSourceRequest) -> Source:
+    kind = request.WhichOneof("source")
+    if kind == "sql":
+        return SqlSource(url=request.sql.url, table=request.sql.table, query=request.sql.query)
+    if kind == "http":
+        h = request.http
+        try:
+            return HttpSource(
+                url=h.url,
+                records_path=h.records_path,
+                pagination=h.pagination or "none",  # type: ignore[arg-type]
+                page_param=h.page_param or "page",
+                cursor_path=h.cursor_path,
+                max_pages=h.max_pages or 100,
+                auth_header_name=h.auth_header_name,
+                auth_header_value=h.auth_header_value,
+            )
+        except ValidationError as e:
+            field = str(e.errors()[0]["loc"][0])
+            raise InvalidArgument(
+                f"http source: {field} is not valid", details={"field": field}
+            ) from e
+    if kind == "s3":
+        return S3Source(
+            uri=request.s3.uri, sheet=request.s3.sheet, header_row=request.s3.header_row
+        )
+    raise InvalidArgument("name a source: sql, http or s3", details={"field": "source"})
+
+
+def version_to_proto(v: DatasetVersion) -> ingestion_pb2.DatasetVersion:
+    return ingestion_pb2.DatasetVersion(
+        version=v.version,
+        source_filename=v.source_filename,
+        size_bytes=v.size_bytes,
+        n_rows=v.n_rows,
+        n_columns=v.n_columns,
+        columns=[common_pb2.Column(name=c.name, dtype=c.dtype) for c in v.columns],
+        data_checksum=v.data_sha256,
+        created_at=_timestamp(v.created_at),
     )

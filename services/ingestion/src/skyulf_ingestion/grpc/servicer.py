@@ -9,8 +9,14 @@ from grpc import aio
 
 from skyulf.ingestion.v1 import ingestion_pb2, ingestion_pb2_grpc
 from skyulf_core.errors import InvalidArgument
-from skyulf_ingestion.grpc.converters import dataset_to_proto, rows_to_proto
+from skyulf_ingestion.grpc.converters import (
+    dataset_to_proto,
+    rows_to_proto,
+    source_from_proto,
+    version_to_proto,
+)
 from skyulf_ingestion.service import IngestionService
+from skyulf_ingestion.sources.models import UploadSource
 
 
 class IngestionServicer(ingestion_pb2_grpc.IngestionServiceServicer):
@@ -41,10 +47,39 @@ class IngestionServicer(ingestion_pb2_grpc.IngestionServiceServicer):
                 # Refuses as soon as the limit is passed, before writing the chunk.
                 await asyncio.to_thread(spool.write, message.chunk)
             spool.close()
+            options = UploadSource(sheet=meta.sheet, header_row=max(meta.header_row, 0))
             dataset = await asyncio.to_thread(
-                self.service.upload_file, filename, spool.path, name=meta.name
+                self.service.upload_file,
+                filename,
+                spool.path,
+                name=meta.name,
+                options=options,
+                dataset_id=meta.dataset_id,
             )
         return ingestion_pb2.UploadDatasetResponse(dataset=dataset_to_proto(dataset))
+
+    async def CreateDatasetFromSource(
+        self, request: ingestion_pb2.CreateDatasetFromSourceRequest, context: aio.ServicerContext
+    ) -> ingestion_pb2.CreateDatasetFromSourceResponse:
+        source = source_from_proto(request)
+        dataset = await asyncio.to_thread(
+            self.service.create_from_source, source, name=request.name
+        )
+        return ingestion_pb2.CreateDatasetFromSourceResponse(dataset=dataset_to_proto(dataset))
+
+    async def CreateDatasetVersion(
+        self, request: ingestion_pb2.CreateDatasetVersionRequest, context: aio.ServicerContext
+    ) -> ingestion_pb2.CreateDatasetVersionResponse:
+        dataset = await asyncio.to_thread(self.service.new_version, request.dataset_id)
+        return ingestion_pb2.CreateDatasetVersionResponse(dataset=dataset_to_proto(dataset))
+
+    async def ListDatasetVersions(
+        self, request: ingestion_pb2.ListDatasetVersionsRequest, context: aio.ServicerContext
+    ) -> ingestion_pb2.ListDatasetVersionsResponse:
+        versions = await asyncio.to_thread(self.service.list_versions, request.dataset_id)
+        return ingestion_pb2.ListDatasetVersionsResponse(
+            dataset_id=request.dataset_id, versions=[version_to_proto(v) for v in versions]
+        )
 
     async def GetDataset(
         self, request: ingestion_pb2.GetDatasetRequest, context: aio.ServicerContext
@@ -74,6 +109,10 @@ class IngestionServicer(ingestion_pb2_grpc.IngestionServiceServicer):
         self, request: ingestion_pb2.GetDatasetRowsRequest, context: aio.ServicerContext
     ) -> ingestion_pb2.GetDatasetRowsResponse:
         page = await asyncio.to_thread(
-            self.service.get_rows, request.dataset_id, offset=request.offset, limit=request.limit
+            self.service.get_rows,
+            request.dataset_id,
+            offset=request.offset,
+            limit=request.limit,
+            version=request.version,
         )
         return rows_to_proto(page)

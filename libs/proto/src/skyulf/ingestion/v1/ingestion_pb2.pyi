@@ -57,6 +57,8 @@ class Dataset(_message.Message):
     ERROR_FIELD_NUMBER: _builtins.int
     CREATED_AT_FIELD_NUMBER: _builtins.int
     UPDATED_AT_FIELD_NUMBER: _builtins.int
+    SOURCE_KIND_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     name: _builtins.str
     status: Global___DatasetStatus.ValueType
@@ -69,6 +71,10 @@ class Dataset(_message.Message):
     data_checksum: _builtins.str
     error: _builtins.str
     """Why ingestion failed, naming the file (and row or column) at fault."""
+    source_kind: _builtins.str
+    """"upload", "sql", "http" or "s3"."""
+    version: _builtins.int
+    """The latest version's number (1-based); the fields above describe it once READY."""
     @_builtins.property
     def columns(self) -> _containers.RepeatedCompositeFieldContainer[_common_pb2.Column]: ...
     @_builtins.property
@@ -91,10 +97,12 @@ class Dataset(_message.Message):
         error: _builtins.str = ...,
         created_at: _timestamp_pb2.Timestamp | None = ...,
         updated_at: _timestamp_pb2.Timestamp | None = ...,
+        source_kind: _builtins.str = ...,
+        version: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "updated_at", b"updated_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["columns", b"columns", "created_at", b"created_at", "data_checksum", b"data_checksum", "data_uri", b"data_uri", "error", b"error", "id", b"id", "n_columns", b"n_columns", "n_rows", b"n_rows", "name", b"name", "size_bytes", b"size_bytes", "source_filename", b"source_filename", "status", b"status", "updated_at", b"updated_at"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["columns", b"columns", "created_at", b"created_at", "data_checksum", b"data_checksum", "data_uri", b"data_uri", "error", b"error", "id", b"id", "n_columns", b"n_columns", "n_rows", b"n_rows", "name", b"name", "size_bytes", b"size_bytes", "source_filename", b"source_filename", "source_kind", b"source_kind", "status", b"status", "updated_at", b"updated_at", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -107,20 +115,31 @@ class UploadMetadata(_message.Message):
     FILENAME_FIELD_NUMBER: _builtins.int
     NAME_FIELD_NUMBER: _builtins.int
     CONTENT_TYPE_FIELD_NUMBER: _builtins.int
+    SHEET_FIELD_NUMBER: _builtins.int
+    HEADER_ROW_FIELD_NUMBER: _builtins.int
+    DATASET_ID_FIELD_NUMBER: _builtins.int
     filename: _builtins.str
     name: _builtins.str
     """Display name; defaults to the file name."""
     content_type: _builtins.str
+    sheet: _builtins.str
+    """Excel only: the sheet to read (the first when empty) and the 0-based header row."""
+    header_row: _builtins.int
+    dataset_id: _builtins.str
+    """When set, the file becomes this dataset's next version."""
     def __init__(
         self,
         *,
         filename: _builtins.str = ...,
         name: _builtins.str = ...,
         content_type: _builtins.str = ...,
+        sheet: _builtins.str = ...,
+        header_row: _builtins.int = ...,
+        dataset_id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["content_type", b"content_type", "filename", b"filename", "name", b"name"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["content_type", b"content_type", "dataset_id", b"dataset_id", "filename", b"filename", "header_row", b"header_row", "name", b"name", "sheet", b"sheet"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -304,20 +323,24 @@ class GetDatasetRowsRequest(_message.Message):
     DATASET_ID_FIELD_NUMBER: _builtins.int
     OFFSET_FIELD_NUMBER: _builtins.int
     LIMIT_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
     dataset_id: _builtins.str
     offset: _builtins.int
     limit: _builtins.int
     """1..1000."""
+    version: _builtins.int
+    """A READY version to read; the latest when 0."""
     def __init__(
         self,
         *,
         dataset_id: _builtins.str = ...,
         offset: _builtins.int = ...,
         limit: _builtins.int = ...,
+        version: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset_id", b"dataset_id", "limit", b"limit", "offset", b"offset"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset_id", b"dataset_id", "limit", b"limit", "offset", b"offset", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -359,3 +382,282 @@ class GetDatasetRowsResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetDatasetRowsResponse: _TypeAlias = GetDatasetRowsResponse  # noqa: Y015
+
+@_typing.final
+class SqlSource(_message.Message):
+    """A table or a SELECT from a SQLAlchemy URL (PostgreSQL, MySQL/MariaDB, SQLite)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    URL_FIELD_NUMBER: _builtins.int
+    TABLE_FIELD_NUMBER: _builtins.int
+    QUERY_FIELD_NUMBER: _builtins.int
+    url: _builtins.str
+    """Stored encrypted; never returned."""
+    table: _builtins.str
+    """Exactly one of table and query."""
+    query: _builtins.str
+    def __init__(
+        self,
+        *,
+        url: _builtins.str = ...,
+        table: _builtins.str = ...,
+        query: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["query", b"query", "table", b"table", "url", b"url"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SqlSource: _TypeAlias = SqlSource  # noqa: Y015
+
+@_typing.final
+class HttpSource(_message.Message):
+    """A JSON API: the records are the array at records_path (dotted; empty when the body is it)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    URL_FIELD_NUMBER: _builtins.int
+    RECORDS_PATH_FIELD_NUMBER: _builtins.int
+    PAGINATION_FIELD_NUMBER: _builtins.int
+    PAGE_PARAM_FIELD_NUMBER: _builtins.int
+    CURSOR_PATH_FIELD_NUMBER: _builtins.int
+    MAX_PAGES_FIELD_NUMBER: _builtins.int
+    AUTH_HEADER_NAME_FIELD_NUMBER: _builtins.int
+    AUTH_HEADER_VALUE_FIELD_NUMBER: _builtins.int
+    url: _builtins.str
+    records_path: _builtins.str
+    pagination: _builtins.str
+    """"none", "page" or "cursor"."""
+    page_param: _builtins.str
+    """Query parameter carrying the page number (from 1) or the cursor."""
+    cursor_path: _builtins.str
+    """Dotted path of the next cursor in each response (cursor pagination)."""
+    max_pages: _builtins.int
+    auth_header_name: _builtins.str
+    """e.g. "Authorization"; the value is stored encrypted and never returned."""
+    auth_header_value: _builtins.str
+    def __init__(
+        self,
+        *,
+        url: _builtins.str = ...,
+        records_path: _builtins.str = ...,
+        pagination: _builtins.str = ...,
+        page_param: _builtins.str = ...,
+        cursor_path: _builtins.str = ...,
+        max_pages: _builtins.int = ...,
+        auth_header_name: _builtins.str = ...,
+        auth_header_value: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["auth_header_name", b"auth_header_name", "auth_header_value", b"auth_header_value", "cursor_path", b"cursor_path", "max_pages", b"max_pages", "page_param", b"page_param", "pagination", b"pagination", "records_path", b"records_path", "url", b"url"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___HttpSource: _TypeAlias = HttpSource  # noqa: Y015
+
+@_typing.final
+class S3Source(_message.Message):
+    """An object in S3, read with the platform's S3 settings; its extension names the format."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    URI_FIELD_NUMBER: _builtins.int
+    SHEET_FIELD_NUMBER: _builtins.int
+    HEADER_ROW_FIELD_NUMBER: _builtins.int
+    uri: _builtins.str
+    sheet: _builtins.str
+    header_row: _builtins.int
+    def __init__(
+        self,
+        *,
+        uri: _builtins.str = ...,
+        sheet: _builtins.str = ...,
+        header_row: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["header_row", b"header_row", "sheet", b"sheet", "uri", b"uri"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___S3Source: _TypeAlias = S3Source  # noqa: Y015
+
+@_typing.final
+class CreateDatasetFromSourceRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    SQL_FIELD_NUMBER: _builtins.int
+    HTTP_FIELD_NUMBER: _builtins.int
+    S3_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """Display name; defaults to a description of the source."""
+    @_builtins.property
+    def sql(self) -> Global___SqlSource: ...
+    @_builtins.property
+    def http(self) -> Global___HttpSource: ...
+    @_builtins.property
+    def s3(self) -> Global___S3Source: ...
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        sql: Global___SqlSource | None = ...,
+        http: Global___HttpSource | None = ...,
+        s3: Global___S3Source | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["http", b"http", "s3", b"s3", "source", b"source", "sql", b"sql"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["http", b"http", "name", b"name", "s3", b"s3", "source", b"source", "sql", b"sql"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType_source: _TypeAlias = _typing.Literal["sql", "http", "s3"]  # noqa: Y015
+    _WhichOneofArgType_source: _TypeAlias = _typing.Literal["source", b"source"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType_source) -> _WhichOneofReturnType_source | None: ...
+
+Global___CreateDatasetFromSourceRequest: _TypeAlias = CreateDatasetFromSourceRequest  # noqa: Y015
+
+@_typing.final
+class CreateDatasetFromSourceResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DATASET_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def dataset(self) -> Global___Dataset: ...
+    def __init__(
+        self,
+        *,
+        dataset: Global___Dataset | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["dataset", b"dataset"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset", b"dataset"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CreateDatasetFromSourceResponse: _TypeAlias = CreateDatasetFromSourceResponse  # noqa: Y015
+
+@_typing.final
+class CreateDatasetVersionRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DATASET_ID_FIELD_NUMBER: _builtins.int
+    dataset_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        dataset_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset_id", b"dataset_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CreateDatasetVersionRequest: _TypeAlias = CreateDatasetVersionRequest  # noqa: Y015
+
+@_typing.final
+class CreateDatasetVersionResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DATASET_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def dataset(self) -> Global___Dataset: ...
+    def __init__(
+        self,
+        *,
+        dataset: Global___Dataset | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["dataset", b"dataset"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset", b"dataset"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CreateDatasetVersionResponse: _TypeAlias = CreateDatasetVersionResponse  # noqa: Y015
+
+@_typing.final
+class DatasetVersion(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    VERSION_FIELD_NUMBER: _builtins.int
+    SOURCE_FILENAME_FIELD_NUMBER: _builtins.int
+    SIZE_BYTES_FIELD_NUMBER: _builtins.int
+    N_ROWS_FIELD_NUMBER: _builtins.int
+    N_COLUMNS_FIELD_NUMBER: _builtins.int
+    COLUMNS_FIELD_NUMBER: _builtins.int
+    DATA_CHECKSUM_FIELD_NUMBER: _builtins.int
+    CREATED_AT_FIELD_NUMBER: _builtins.int
+    version: _builtins.int
+    source_filename: _builtins.str
+    size_bytes: _builtins.int
+    n_rows: _builtins.int
+    n_columns: _builtins.int
+    data_checksum: _builtins.str
+    @_builtins.property
+    def columns(self) -> _containers.RepeatedCompositeFieldContainer[_common_pb2.Column]: ...
+    @_builtins.property
+    def created_at(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        version: _builtins.int = ...,
+        source_filename: _builtins.str = ...,
+        size_bytes: _builtins.int = ...,
+        n_rows: _builtins.int = ...,
+        n_columns: _builtins.int = ...,
+        columns: _abc.Iterable[_common_pb2.Column] | None = ...,
+        data_checksum: _builtins.str = ...,
+        created_at: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["columns", b"columns", "created_at", b"created_at", "data_checksum", b"data_checksum", "n_columns", b"n_columns", "n_rows", b"n_rows", "size_bytes", b"size_bytes", "source_filename", b"source_filename", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DatasetVersion: _TypeAlias = DatasetVersion  # noqa: Y015
+
+@_typing.final
+class ListDatasetVersionsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DATASET_ID_FIELD_NUMBER: _builtins.int
+    dataset_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        dataset_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset_id", b"dataset_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListDatasetVersionsRequest: _TypeAlias = ListDatasetVersionsRequest  # noqa: Y015
+
+@_typing.final
+class ListDatasetVersionsResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DATASET_ID_FIELD_NUMBER: _builtins.int
+    VERSIONS_FIELD_NUMBER: _builtins.int
+    dataset_id: _builtins.str
+    @_builtins.property
+    def versions(self) -> _containers.RepeatedCompositeFieldContainer[Global___DatasetVersion]: ...
+    def __init__(
+        self,
+        *,
+        dataset_id: _builtins.str = ...,
+        versions: _abc.Iterable[Global___DatasetVersion] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset_id", b"dataset_id", "versions", b"versions"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListDatasetVersionsResponse: _TypeAlias = ListDatasetVersionsResponse  # noqa: Y015

@@ -60,6 +60,21 @@ class IngestionServiceStub:
                 request_serializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetDatasetRowsRequest.SerializeToString,
                 response_deserializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetDatasetRowsResponse.FromString,
                 _registered_method=True)
+        self.CreateDatasetFromSource = channel.unary_unary(
+                '/skyulf.ingestion.v1.IngestionService/CreateDatasetFromSource',
+                request_serializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.CreateDatasetFromSourceRequest.SerializeToString,
+                response_deserializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.CreateDatasetFromSourceResponse.FromString,
+                _registered_method=True)
+        self.CreateDatasetVersion = channel.unary_unary(
+                '/skyulf.ingestion.v1.IngestionService/CreateDatasetVersion',
+                request_serializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.CreateDatasetVersionRequest.SerializeToString,
+                response_deserializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.CreateDatasetVersionResponse.FromString,
+                _registered_method=True)
+        self.ListDatasetVersions = channel.unary_unary(
+                '/skyulf.ingestion.v1.IngestionService/ListDatasetVersions',
+                request_serializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ListDatasetVersionsRequest.SerializeToString,
+                response_deserializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ListDatasetVersionsResponse.FromString,
+                _registered_method=True)
 
 
 class IngestionServiceServicer:
@@ -98,6 +113,28 @@ class IngestionServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateDatasetFromSource(self, request, context):
+        """A dataset read from a database, an HTTP API or an S3 object by the ingest task.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateDatasetVersion(self, request, context):
+        """Reads a dataset's database, API or S3 source again as its version n+1. (An uploaded
+        dataset gets a new version by UploadDataset with its dataset_id.)
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDatasetVersions(self, request, context):
+        """A dataset's READY versions, newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IngestionServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -125,6 +162,21 @@ def add_IngestionServiceServicer_to_server(servicer, server):
                     servicer.GetDatasetRows,
                     request_deserializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetDatasetRowsRequest.FromString,
                     response_serializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetDatasetRowsResponse.SerializeToString,
+            ),
+            'CreateDatasetFromSource': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateDatasetFromSource,
+                    request_deserializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.CreateDatasetFromSourceRequest.FromString,
+                    response_serializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.CreateDatasetFromSourceResponse.SerializeToString,
+            ),
+            'CreateDatasetVersion': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateDatasetVersion,
+                    request_deserializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.CreateDatasetVersionRequest.FromString,
+                    response_serializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.CreateDatasetVersionResponse.SerializeToString,
+            ),
+            'ListDatasetVersions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDatasetVersions,
+                    request_deserializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ListDatasetVersionsRequest.FromString,
+                    response_serializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ListDatasetVersionsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -263,6 +315,87 @@ class IngestionService:
             '/skyulf.ingestion.v1.IngestionService/GetDatasetRows',
             skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetDatasetRowsRequest.SerializeToString,
             skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetDatasetRowsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateDatasetFromSource(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.ingestion.v1.IngestionService/CreateDatasetFromSource',
+            skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.CreateDatasetFromSourceRequest.SerializeToString,
+            skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.CreateDatasetFromSourceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateDatasetVersion(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.ingestion.v1.IngestionService/CreateDatasetVersion',
+            skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.CreateDatasetVersionRequest.SerializeToString,
+            skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.CreateDatasetVersionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDatasetVersions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.ingestion.v1.IngestionService/ListDatasetVersions',
+            skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ListDatasetVersionsRequest.SerializeToString,
+            skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ListDatasetVersionsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -40,6 +40,14 @@ class IngestionServiceStub:
     GetDatasetProfile: _grpc.UnaryUnaryMultiCallable[_ingestion_pb2.GetDatasetProfileRequest, _ingestion_pb2.GetDatasetProfileResponse]
     GetDatasetRows: _grpc.UnaryUnaryMultiCallable[_ingestion_pb2.GetDatasetRowsRequest, _ingestion_pb2.GetDatasetRowsResponse]
     """A page of a READY dataset's rows, read from the Parquet row groups covering it only."""
+    CreateDatasetFromSource: _grpc.UnaryUnaryMultiCallable[_ingestion_pb2.CreateDatasetFromSourceRequest, _ingestion_pb2.CreateDatasetFromSourceResponse]
+    """A dataset read from a database, an HTTP API or an S3 object by the ingest task."""
+    CreateDatasetVersion: _grpc.UnaryUnaryMultiCallable[_ingestion_pb2.CreateDatasetVersionRequest, _ingestion_pb2.CreateDatasetVersionResponse]
+    """Reads a dataset's database, API or S3 source again as its version n+1. (An uploaded
+    dataset gets a new version by UploadDataset with its dataset_id.)
+    """
+    ListDatasetVersions: _grpc.UnaryUnaryMultiCallable[_ingestion_pb2.ListDatasetVersionsRequest, _ingestion_pb2.ListDatasetVersionsResponse]
+    """A dataset's READY versions, newest first."""
 
 @_typing.type_check_only
 class IngestionServiceAsyncStub(IngestionServiceStub):
@@ -53,6 +61,14 @@ class IngestionServiceAsyncStub(IngestionServiceStub):
     GetDatasetProfile: _aio.UnaryUnaryMultiCallable[_ingestion_pb2.GetDatasetProfileRequest, _ingestion_pb2.GetDatasetProfileResponse]  # type: ignore[assignment]
     GetDatasetRows: _aio.UnaryUnaryMultiCallable[_ingestion_pb2.GetDatasetRowsRequest, _ingestion_pb2.GetDatasetRowsResponse]  # type: ignore[assignment]
     """A page of a READY dataset's rows, read from the Parquet row groups covering it only."""
+    CreateDatasetFromSource: _aio.UnaryUnaryMultiCallable[_ingestion_pb2.CreateDatasetFromSourceRequest, _ingestion_pb2.CreateDatasetFromSourceResponse]  # type: ignore[assignment]
+    """A dataset read from a database, an HTTP API or an S3 object by the ingest task."""
+    CreateDatasetVersion: _aio.UnaryUnaryMultiCallable[_ingestion_pb2.CreateDatasetVersionRequest, _ingestion_pb2.CreateDatasetVersionResponse]  # type: ignore[assignment]
+    """Reads a dataset's database, API or S3 source again as its version n+1. (An uploaded
+    dataset gets a new version by UploadDataset with its dataset_id.)
+    """
+    ListDatasetVersions: _aio.UnaryUnaryMultiCallable[_ingestion_pb2.ListDatasetVersionsRequest, _ingestion_pb2.ListDatasetVersionsResponse]  # type: ignore[assignment]
+    """A dataset's READY versions, newest first."""
 
 class IngestionServiceServicer(metaclass=_abc_1.ABCMeta):
     """Owns data sources, dataset versions (canonical Parquet in the artifact store) and profiles."""
@@ -93,5 +109,31 @@ class IngestionServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_ingestion_pb2.GetDatasetRowsResponse, _abc.Awaitable[_ingestion_pb2.GetDatasetRowsResponse]]:
         """A page of a READY dataset's rows, read from the Parquet row groups covering it only."""
+
+    @_abc_1.abstractmethod
+    def CreateDatasetFromSource(
+        self,
+        request: _ingestion_pb2.CreateDatasetFromSourceRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_ingestion_pb2.CreateDatasetFromSourceResponse, _abc.Awaitable[_ingestion_pb2.CreateDatasetFromSourceResponse]]:
+        """A dataset read from a database, an HTTP API or an S3 object by the ingest task."""
+
+    @_abc_1.abstractmethod
+    def CreateDatasetVersion(
+        self,
+        request: _ingestion_pb2.CreateDatasetVersionRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_ingestion_pb2.CreateDatasetVersionResponse, _abc.Awaitable[_ingestion_pb2.CreateDatasetVersionResponse]]:
+        """Reads a dataset's database, API or S3 source again as its version n+1. (An uploaded
+        dataset gets a new version by UploadDataset with its dataset_id.)
+        """
+
+    @_abc_1.abstractmethod
+    def ListDatasetVersions(
+        self,
+        request: _ingestion_pb2.ListDatasetVersionsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_ingestion_pb2.ListDatasetVersionsResponse, _abc.Awaitable[_ingestion_pb2.ListDatasetVersionsResponse]]:
+        """A dataset's READY versions, newest first."""
 
 def add_IngestionServiceServicer_to_server(servicer: IngestionServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -26,25 +26,101 @@ router = APIRouter(prefix="/datasets", tags=["datasets"], route_class=StrictJson
 async def upload_dataset(
     clients: ClientsDep,
     settings: SettingsDep,
-    file: Annotated[UploadFile, File(description="a CSV file")],
+    file: Annotated[
+        UploadFile, File(description="a CSV, TSV, Parquet, JSON, NDJSON, XLSX or XLS file")
+    ],
     name: Annotated[str | None, Query(max_length=200)] = None,
+    sheet: Annotated[
+        str | None, Query(max_length=200, description="Excel: the sheet (the first by default)")
+    ] = None,
+    header_row: Annotated[
+        int, Query(ge=0, le=1_000_000, description="Excel: the 0-based header row")
+    ] = 0,
 ) -> s.DatasetPublic:
+    with translated("ingestion"):
+        resp = await clients.ingestion.UploadDataset(
+            _upload_messages(file, settings.upload_chunk_bytes, name or "", sheet or "", header_row)
+        )
+    return converters.dataset(resp.dataset)
+
+
+def _upload_messages(
+    file: UploadFile, chunk_bytes: int, name: str, sheet: str, header_row: int, dataset_id: str = ""
+) -> AsyncIterator[ingestion_pb2.UploadDatasetRequest]:
     if not file.filename:
         raise InvalidArgument("the upload has no file name", details={"field": "file"})
-    filename = file.filename
+    metadata = ingestion_pb2.UploadMetadata(
+        filename=file.filename,
+        name=name,
+        content_type=file.content_type or "",
+        sheet=sheet,
+        header_row=header_row,
+        dataset_id=dataset_id,
+    )
 
-    async def chunks() -> AsyncIterator[ingestion_pb2.UploadDatasetRequest]:
-        yield ingestion_pb2.UploadDatasetRequest(
-            metadata=ingestion_pb2.UploadMetadata(
-                filename=filename, name=name or "", content_type=file.content_type or ""
-            )
-        )
-        while data := await file.read(settings.upload_chunk_bytes):
+    async def messages() -> AsyncIterator[ingestion_pb2.UploadDatasetRequest]:
+        yield ingestion_pb2.UploadDatasetRequest(metadata=metadata)
+        while data := await file.read(chunk_bytes):
             yield ingestion_pb2.UploadDatasetRequest(chunk=data)
 
+    return messages()
+
+
+@router.post(
+    "/sources",
+    status_code=status.HTTP_201_CREATED,
+    response_model=s.DatasetPublic,
+    responses=s.errors(400),
+)
+async def create_dataset_from_source(
+    body: s.DatasetSourceCreate, clients: ClientsDep
+) -> s.DatasetPublic:
+    """A dataset read from a database, a JSON API or an S3 object; ingested in the background.
+
+    Credentials (the database URL, the auth header) are stored encrypted and never returned.
+    """
     with translated("ingestion"):
-        resp = await clients.ingestion.UploadDataset(chunks())
+        resp = await clients.ingestion.CreateDatasetFromSource(converters.source_request(body))
     return converters.dataset(resp.dataset)
+
+
+@router.get("/{dataset_id}/versions", response_model=s.DatasetVersionList, responses=s.errors(404))
+async def list_versions(dataset_id: str, clients: ClientsDep) -> s.DatasetVersionList:
+    """The dataset's READY versions, newest first."""
+    resp = await clients.ingestion.ListDatasetVersions(
+        ingestion_pb2.ListDatasetVersionsRequest(dataset_id=dataset_id)
+    )
+    return converters.dataset_versions(resp)
+
+
+@router.post(
+    "/{dataset_id}/versions",
+    status_code=status.HTTP_201_CREATED,
+    response_model=s.DatasetPublic,
+    responses=s.errors(400, 404, 409, 413),
+)
+async def create_version(
+    dataset_id: str,
+    clients: ClientsDep,
+    settings: SettingsDep,
+    file: Annotated[UploadFile | None, File(description="an uploaded dataset's next file")] = None,
+    sheet: Annotated[str | None, Query(max_length=200)] = None,
+    header_row: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> s.DatasetPublic:
+    """Version n+1 of a dataset: the file sent (an uploaded dataset), or its database, API or
+    S3 source read again (send no file)."""
+    with translated("ingestion"):
+        if file is None:
+            resp = await clients.ingestion.CreateDatasetVersion(
+                ingestion_pb2.CreateDatasetVersionRequest(dataset_id=dataset_id)
+            )
+            return converters.dataset(resp.dataset)
+        uploaded = await clients.ingestion.UploadDataset(
+            _upload_messages(
+                file, settings.upload_chunk_bytes, "", sheet or "", header_row, dataset_id
+            )
+        )
+    return converters.dataset(uploaded.dataset)
 
 
 @router.get("", response_model=s.DatasetList, responses=s.errors(400))
@@ -84,10 +160,15 @@ async def get_rows(
     clients: ClientsDep,
     offset: Annotated[int, Query(ge=0, le=s.INT64_MAX)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    version: Annotated[
+        int | None, Query(ge=1, le=s.INT32_MAX, description="a READY version; the latest if absent")
+    ] = None,
 ) -> s.DatasetRows:
     """A page of the dataset's rows; missing values are null, dates ISO 8601 text."""
     resp = await clients.ingestion.GetDatasetRows(
-        ingestion_pb2.GetDatasetRowsRequest(dataset_id=dataset_id, offset=offset, limit=limit)
+        ingestion_pb2.GetDatasetRowsRequest(
+            dataset_id=dataset_id, offset=offset, limit=limit, version=version or 0
+        )
     )
     return converters.dataset_rows(resp)
 
