@@ -20,7 +20,7 @@ export default async function rollout(ctx) {
     await page.goto(`${url}/models/${encodeURIComponent(name)}`, { waitUntil: "networkidle" });
     const form = page.getByRole("form", { name: "Set alias" });
     await form.getByLabel("Alias", { exact: true }).fill("champion");
-    await form.getByLabel("Version", { exact: true }).selectOption(String(other));
+    await form.getByLabel(/^Version/).selectOption(String(other));
     await form.getByRole("button", { name: "Set alias" }).click();
     await page.getByTestId(`aliases-v${other}`).getByText("champion", { exact: true }).waitFor();
     await page.getByRole("button", { name: "Remove alias champion" }).waitFor();
@@ -49,7 +49,7 @@ export default async function rollout(ctx) {
     await waitText(target, `v${first}`, "serving");
     const move = page.getByRole("form", { name: "Move the endpoint" });
     expect(await move.getByRole("button", { name: /^Roll back/ }).isDisabled(), "no rollback before a move");
-    await move.getByLabel("Serve", { exact: true }).selectOption(`version:${other}`);
+    await move.getByLabel(/^Serve/).selectOption(`version:${other}`);
     await move.getByRole("button", { name: "Move endpoint" }).click();
     await waitText(target, `v${other}`, "serving after the move");
     await waitText(page.getByTestId("rollout-previous"), `v${first}`, "previous version");
@@ -63,9 +63,9 @@ export default async function rollout(ctx) {
 
   await step("a 50% canary splits the traffic", async () => {
     const canary = page.getByRole("form", { name: "Canary" });
-    await canary.getByLabel("Canary version", { exact: true }).selectOption(String(other));
-    await canary.getByLabel("Percent", { exact: true }).fill("50");
-    expect((await canary.getByLabel("Canary traffic", { exact: true }).inputValue()) === "50", "the slider follows the number");
+    await canary.getByLabel(/^Canary version/).selectOption(String(other));
+    await canary.getByLabel(/^Percent/).fill("50");
+    expect((await canary.getByLabel(/^Canary traffic/).inputValue()) === "50", "the slider follows the number");
     await canary.getByRole("button", { name: "Set canary" }).click();
     await waitText(split, `v${first} 50% · v${other} 50% (canary)`, "traffic split");
   });
@@ -73,7 +73,7 @@ export default async function rollout(ctx) {
 
   await step("the endpoint follows the alias", async () => {
     const move = page.getByRole("form", { name: "Move the endpoint" });
-    await move.getByLabel("Serve", { exact: true }).selectOption("alias:champion");
+    await move.getByLabel(/^Serve/).selectOption("alias:champion");
     await move.getByRole("button", { name: "Move endpoint" }).click();
     await waitText(target, `v${other} (follows alias champion)`, "serving the alias");
     await waitText(split, `v${other} 100%`, "the move ends the canary");
