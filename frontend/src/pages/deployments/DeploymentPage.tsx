@@ -11,6 +11,7 @@ import { buildRow, initialValues } from "./predictionForm";
 import { PredictionForm } from "./PredictionForm";
 import { PredictionResult, type Prediction } from "./PredictionResult";
 import { useDeployment } from "./queries";
+import { RolloutPanel } from "./RolloutPanel";
 import { Snippets } from "./Snippets";
 import { UndeployButton } from "./UndeployButton";
 
@@ -66,6 +67,7 @@ export default function DeploymentPage() {
             <Link to={`/models/${encodeURIComponent(dep.model_name)}`}>
               {dep.model_name} v{dep.model_version}
             </Link>
+            {dep.model_alias && <span className="tag alias-tag">{dep.model_alias}</span>}
           </dd>
         </div>
         <div>
@@ -79,6 +81,7 @@ export default function DeploymentPage() {
           </dd>
         </div>
       </dl>
+      <RolloutPanel dep={dep} />
       <section className="panel" aria-labelledby="predict-title">
         <div className="panel-head">
           <h2 id="predict-title">Try a prediction</h2>

@@ -2,6 +2,7 @@ import { Link } from "react-router";
 import { Empty, ErrorState, Loading } from "../../components/States";
 import { StatusBadge } from "../../components/StatusBadge";
 import { formatDate } from "../../lib/format";
+import { canarySplit } from "../../lib/rollout";
 import { DeployForm } from "./DeployForm";
 import { useDeployments } from "./queries";
 import { UndeployButton } from "./UndeployButton";
@@ -27,7 +28,7 @@ export default function DeploymentsPage() {
                 <tr>
                   <th scope="col">Name</th>
                   <th scope="col">Model</th>
-                  <th scope="col">Version</th>
+                  <th scope="col">Traffic</th>
                   <th scope="col">Status</th>
                   <th scope="col">Created</th>
                   <th scope="col">Actions</th>
@@ -42,7 +43,10 @@ export default function DeploymentsPage() {
                     <td>
                       <Link to={`/models/${encodeURIComponent(d.model_name)}`}>{d.model_name}</Link>
                     </td>
-                    <td>v{d.model_version}</td>
+                    <td>
+                      {canarySplit(d)}
+                      {d.model_alias && <span className="tag alias-tag">{d.model_alias}</span>}
+                    </td>
                     <td>
                       <StatusBadge status={d.status} />
                     </td>

@@ -4,6 +4,7 @@ import { MetricsTable } from "../../components/MetricsTable";
 import { EvaluationView } from "../jobs/EvaluationView";
 import { Empty, ErrorState, Loading } from "../../components/States";
 import { formatDate, formatNumber } from "../../lib/format";
+import { AliasPanel } from "./AliasPanel";
 import { useDeploy, useVersions } from "./queries";
 
 /** The test metrics the versions table shows (at most two, in this order of preference). */
@@ -56,6 +57,8 @@ export default function ModelPage() {
                   <th scope="col">Compare</th>
                   <th scope="col">Version</th>
                   <th scope="col">Model type</th>
+                  <th scope="col">Runtime</th>
+                  <th scope="col">Aliases</th>
                   {testKeys.map((k) => (
                     <th scope="col" className="num" key={k}>
                       {k.replace("_", " ")}
@@ -83,6 +86,20 @@ export default function ModelPage() {
                       </button>
                     </td>
                     <td>{v.model_type}</td>
+                    <td>
+                      <span className="tag" title={v.runtime === "onnxruntime" ? "served by ONNX Runtime" : "served by scikit-learn"}>
+                        {v.runtime}
+                      </span>
+                    </td>
+                    <td data-testid={`aliases-v${v.version}`}>
+                      {v.aliases.length === 0
+                        ? "—"
+                        : v.aliases.map((a) => (
+                            <span className="tag alias-tag" key={a}>
+                              {a}
+                            </span>
+                          ))}
+                    </td>
                     {testKeys.map((k) => (
                       <td className="num" key={k}>
                         {formatNumber(v.metrics[k])}
@@ -119,6 +136,7 @@ export default function ModelPage() {
           </div>
         )}
       </section>
+      {list.length > 0 && <AliasPanel modelName={modelName} versions={list} />}
       {shown !== undefined && (
         <section className="panel" aria-labelledby="version-title">
           <div className="panel-head">

@@ -47,3 +47,21 @@ export function modelParams(v: ModelVersion): Record<string, unknown> | null {
   const node = nodes.find((n) => n.type === v.model_type) ?? null;
   return node === null ? null : (node.params ?? {});
 }
+
+/** Points an alias at a version (PUT), or removes it (DELETE); the versions list is refetched. */
+export function useSetAlias(name: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ alias, ...body }: { alias: string; version: number; protected: boolean; allow_protected: boolean }) =>
+      unwrap(client.PUT("/api/v1/models/{name}/aliases/{alias}", { params: { path: { name, alias } }, body })),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ["models", name] }),
+  });
+}
+
+export function useRemoveAlias(name: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (alias: string) => unwrap(client.DELETE("/api/v1/models/{name}/aliases/{alias}", { params: { path: { name, alias } } })),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ["models", name] }),
+  });
+}
