@@ -11,7 +11,7 @@ import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from skyulf_core.errors import ErrorCode, SkyulfError
+from skyulf_errors import ErrorCode, SkyulfError
 from skyulf_gateway.errors import envelope
 
 # Multipart framing around the file: boundaries, part headers, the other fields.

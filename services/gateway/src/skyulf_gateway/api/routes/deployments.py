@@ -5,7 +5,7 @@ import time
 from fastapi import APIRouter, status
 
 from skyulf.deployment.v1 import deployment_pb2
-from skyulf_core.errors import NotFound
+from skyulf_errors import NotFound
 from skyulf_gateway import converters
 from skyulf_gateway import schemas as s
 from skyulf_gateway.deps import ClientsDep

@@ -49,7 +49,7 @@ async def search_versions(
     for item in tag or []:
         key, sep, value = item.partition(":")
         if not sep or not key:
-            from skyulf_core.errors import InvalidArgument
+            from skyulf_errors import InvalidArgument
 
             raise InvalidArgument(f"tag {item!r} must be key:value", details={"field": "tag"})
         request.tags[key] = value
