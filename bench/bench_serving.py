@@ -64,9 +64,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+import skyulf_platform.inference.codec as codec
 from inference import grpc_predict_v2_pb2_grpc
 from skyulf_platform.grpc.client import sync_channel
-from skyulf_platform.inference import codec
 from skyulf_platform.stack import Ports, Stack
 
 ROOT = Path(__file__).resolve().parents[1]

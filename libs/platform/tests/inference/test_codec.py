@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import skyulf_platform.inference.codec as codec
 from inference import grpc_predict_v2_pb2 as pb
 from skyulf_errors import InvalidArgument
-from skyulf_platform.inference import codec
 from skyulf_platform.inference.codec import (
     DecodedPrediction,
     infer_request_from_json,

@@ -4,13 +4,13 @@ import time
 
 from fastapi import APIRouter, status
 
+import skyulf_platform.inference.codec as codec
 from skyulf.deployment.v1 import deployment_pb2
 from skyulf_errors import NotFound
 from skyulf_gateway import converters
 from skyulf_gateway import schemas as s
 from skyulf_gateway.deps import ClientsDep
 from skyulf_gateway.routing import StrictJsonRoute
-from skyulf_platform.inference import codec
 
 router = APIRouter(prefix="/deployments", tags=["deployments"], route_class=StrictJsonRoute)
 
