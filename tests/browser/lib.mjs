@@ -40,9 +40,22 @@ export async function openBrowser(outDir) {
   const page = context.pages()[0] ?? (await context.newPage());
   const events = { console: [], expected: [], failedRequests: [] };
   const expectations = [];
+  // Chromium's console names only the page for a refused request: keep the recent error
+  // responses, so the entry can name the request and what the server said.
+  const refused = [];
+  page.on("response", (resp) => {
+    if (resp.status() < 400) return;
+    const entry = { request: `${resp.request().method()} ${resp.url()}`, status: resp.status(), body: "" };
+    refused.push(entry);
+    if (refused.length > 20) refused.shift();
+    resp.text().then((t) => (entry.body = t.slice(0, 500)), () => {});
+  });
   page.on("console", (msg) => {
     if (msg.type() !== "error" && msg.type() !== "warning") return;
     const entry = { type: msg.type(), text: msg.text(), url: page.url() };
+    const status = Number(/status of (\d{3})/.exec(entry.text)?.[1] ?? 0);
+    const response = status ? refused.findLast((r) => r.status === status) : undefined;
+    if (response !== undefined) entry.response = response;
     const expected = expectations.some((re) => re.test(entry.text));
     (expected ? events.expected : events.console).push(entry);
   });

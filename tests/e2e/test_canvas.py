@@ -120,6 +120,30 @@ def test_templates_are_listed(api: httpx.Client) -> None:
         assert _ok(api.post("/pipelines/validate", json={"graph": template["graph"]}))["valid"]
 
 
+def test_partial_validation_is_what_a_preview_of_a_drawn_graph_needs(
+    api: httpx.Client, dataset: dict[str, Any]
+) -> None:
+    """A split without target is fine while drawing; an imputer naming no column is not."""
+    drawn = {
+        "nodes": [
+            {"id": "split", "type": "TrainTestSplitter", "params": {}},
+            {"id": "impute", "type": "SimpleImputer", "params": {"columns": ["nope"]}},
+        ],
+        "edges": [{"source": "split", "target": "impute"}],
+    }
+    body = {"graph": drawn, "dataset_id": dataset["id"]}
+    full = _ok(api.post("/pipelines/validate", json=body))
+    partial = _ok(api.post("/pipelines/validate", json={**body, "partial": True}))
+    assert not full["valid"] and not partial["valid"]
+    assert {e["node_id"] for e in partial["errors"]} == {"impute"}
+    assert partial["errors"][0]["column"] == "nope"
+    assert len(full["errors"]) > len(partial["errors"])
+    drawn["nodes"][1]["params"] = {"columns": ["age"]}
+    assert _ok(api.post("/pipelines/validate", json={**body, "partial": True}))["valid"]
+    preview = _ok(api.post("/pipelines/preview", json={**body, "rows": 2}))
+    assert [n["node_id"] for n in preview["nodes"]] == ["split", "impute"]
+
+
 def test_canvas_bad_input(api: httpx.Client, dataset: dict[str, Any]) -> None:
     resp = api.get(f"/pipelines/{UNKNOWN}")
     assert resp.status_code == 404 and UNKNOWN in resp.json()["error"]["message"]

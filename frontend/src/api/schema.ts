@@ -1904,6 +1904,12 @@ export interface components {
             /** Dataset Id */
             dataset_id?: string | null;
             graph: components["schemas"]["PipelineGraphIn"];
+            /**
+             * Partial
+             * @description A graph still being drawn: a missing splitter, target or model is no issue (what a preview of the drawn part needs).
+             * @default false
+             */
+            partial: boolean;
         };
         /** ValidationResult */
         ValidationResult: {

@@ -49,6 +49,27 @@ export function useDebounced<T>(value: T, ms: number): T {
   return settled;
 }
 
+export type NodePreview = Schemas["NodePreviewPublic"];
+
+/**
+ * The preview of a graph still being drawn. The drawn part is validated first (a missing split,
+ * target or model is fine): while a node's parameters are incomplete the answer is its problems,
+ * not a refused preview.
+ */
+export async function previewDrawnGraph(
+  datasetId: string,
+  graph: ApiGraph,
+  rows: number,
+  signal?: AbortSignal,
+): Promise<{ problems: GraphIssue[]; nodes: NodePreview[] }> {
+  const check = await unwrap(
+    client.POST("/api/v1/pipelines/validate", { body: { dataset_id: datasetId, graph, partial: true }, signal }),
+  );
+  if (!check.valid) return { problems: check.errors, nodes: [] };
+  const result = await unwrap(client.POST("/api/v1/pipelines/preview", { body: { dataset_id: datasetId, graph, rows }, signal }));
+  return { problems: [], nodes: result.nodes };
+}
+
 /**
  * The columns flowing into `nodeId`: its parent's output (from the preview of the graph up to
  * that parent), or the dataset's own columns for a node without parent.
@@ -66,7 +87,7 @@ export function useInputColumns(datasetId: string | null, graph: CanvasGraph, no
     retry: false,
     queryFn: async (): Promise<ColumnInfo[]> => {
       const g = JSON.parse(debouncedKey as string) as ApiGraph;
-      const result = await unwrap(client.POST("/api/v1/pipelines/preview", { body: { dataset_id: datasetId as string, graph: g, rows: 1 } }));
+      const result = await previewDrawnGraph(datasetId as string, g, 1);
       const out = result.nodes.find((n) => n.node_id === parent);
       return out?.columns ?? [];
     },
@@ -84,7 +105,7 @@ export function useValidation(datasetId: string | null, graph: ApiGraph, enabled
     placeholderData: keepPreviousData,
     retry: false,
     queryFn: async () => {
-      const body = { dataset_id: datasetId, graph: JSON.parse(key) as ApiGraph };
+      const body = { dataset_id: datasetId, graph: JSON.parse(key) as ApiGraph, partial: false };
       return unwrap(client.POST("/api/v1/pipelines/validate", { body }));
     },
   });

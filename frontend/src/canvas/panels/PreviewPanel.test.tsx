@@ -40,8 +40,8 @@ describe("upstreamGraph", () => {
 
 describe("PreviewPanel", () => {
   it("shows the node's rows, counts per split and warnings", async () => {
-    const post = vi.spyOn(client, "POST").mockImplementation((() =>
-      apiResult({
+    const post = vi.spyOn(client, "POST").mockImplementation(((path: string) =>
+      path === "/api/v1/pipelines/validate" ? apiResult({ valid: true, errors: [] }) : apiResult({
         nodes: [
           { node_id: "split", node_type: "TrainTestSplitter", n_rows: 300, columns: [], rows: [] },
           {
@@ -66,8 +66,10 @@ describe("PreviewPanel", () => {
       })) as never);
     renderWithProviders(<PreviewPanel datasetId="ds-1" graph={graph} nodeId="impute" />);
     const table = await screen.findByRole("table");
-    expect(post).toHaveBeenCalledTimes(1);
-    const body = (post.mock.calls[0]?.[1] as unknown as { body: { graph: ApiGraph; dataset_id: string; rows: number } }).body;
+    expect(post.mock.calls.map((c) => c[0])).toEqual(["/api/v1/pipelines/validate", "/api/v1/pipelines/preview"]);
+    const check = (post.mock.calls[0]?.[1] as unknown as { body: { partial: boolean } }).body;
+    expect(check.partial).toBe(true);
+    const body = (post.mock.calls[1]?.[1] as unknown as { body: { graph: ApiGraph; dataset_id: string; rows: number } }).body;
     expect(body.dataset_id).toBe("ds-1");
     expect(body.graph.nodes.map((n) => n.id)).toEqual(["split", "impute"]);
     expect(within(table).getAllByRole("columnheader").map((h) => h.textContent)).toEqual(["ageFloat64", "cityString"]);
@@ -78,6 +80,16 @@ describe("PreviewPanel", () => {
     expect(screen.getByRole("list", { name: "Preview warnings" }).textContent).toContain("12 missing values left");
     // The table scrolls inside its own region.
     expect(screen.getByRole("region", { name: "Rows out of impute" }).className).toBe("preview-table-wrap");
+  });
+
+  it("lists the drawn part's problems instead of asking for a preview it would refuse", async () => {
+    const post = vi.spyOn(client, "POST").mockImplementation((() =>
+      apiResult({ valid: false, errors: [{ node_id: "impute", field: "columns", column: null, message: "choose at least one column" }] })) as never);
+    renderWithProviders(<PreviewPanel datasetId="ds-1" graph={graph} nodeId="impute" />);
+    const list = await screen.findByRole("list", { name: "Preview blocked by" });
+    expect(list.textContent).toBe("impute: choose at least one column");
+    expect(post.mock.calls.map((c) => c[0])).toEqual(["/api/v1/pipelines/validate"]);
+    expect(screen.queryByRole("alert")).toBeNull();
   });
 
   it("shows the server's message when the preview fails", async () => {

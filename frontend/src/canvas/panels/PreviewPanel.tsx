@@ -2,9 +2,9 @@
 // its row and column counts per split, and the preview's warnings. Only the part of the graph that
 // feeds the node is sent; edits are debounced and results cached per (dataset, node, subgraph).
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useEffect, useId, useMemo, useState } from "react";
-import { client, unwrap, type Schemas } from "../../api/client";
+import { useId, useMemo } from "react";
 import { Empty, ErrorState, Loading } from "../../components/States";
+import { previewDrawnGraph, useDebounced, type NodePreview } from "../queries";
 import type { ApiGraph } from "./types";
 import "./panels.css";
 
@@ -13,8 +13,6 @@ export interface PreviewPanelProps {
   graph: ApiGraph;
   nodeId: string;
 }
-
-type NodePreview = Schemas["NodePreviewPublic"];
 
 const PREVIEW_ROWS = 20;
 const DEBOUNCE_MS = 400;
@@ -38,15 +36,6 @@ export function upstreamGraph(graph: ApiGraph, nodeId: string): ApiGraph {
   };
 }
 
-function useDebounced<T>(value: T, delay: number): T {
-  const [current, setCurrent] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setCurrent(value), delay);
-    return () => clearTimeout(timer);
-  }, [value, delay]);
-  return current;
-}
-
 function cell(value: unknown): { text: string; missing: boolean } {
   if (value === null || value === undefined) return { text: "null", missing: true };
   if (typeof value === "object") return { text: JSON.stringify(value), missing: false };
@@ -60,18 +49,13 @@ export function PreviewPanel({ datasetId, graph, nodeId }: PreviewPanelProps) {
   const requested = useDebounced(subgraphJson, DEBOUNCE_MS);
   const preview = useQuery({
     queryKey: ["preview", datasetId, nodeId, requested],
-    queryFn: ({ signal }) =>
-      unwrap(
-        client.POST("/api/v1/pipelines/preview", {
-          body: { dataset_id: datasetId, graph: JSON.parse(requested) as ApiGraph, rows: PREVIEW_ROWS },
-          signal,
-        }),
-      ),
+    queryFn: ({ signal }) => previewDrawnGraph(datasetId, JSON.parse(requested) as ApiGraph, PREVIEW_ROWS, signal),
     placeholderData: keepPreviousData,
     staleTime: 60_000,
     retry: false,
   });
   const node: NodePreview | undefined = preview.data?.nodes.find((n) => n.node_id === nodeId);
+  const problems = preview.data?.problems ?? [];
   const pending = requested !== subgraphJson || preview.isFetching;
 
   return (
@@ -79,7 +63,20 @@ export function PreviewPanel({ datasetId, graph, nodeId }: PreviewPanelProps) {
       <h2 id={titleId}>Preview of {nodeId}</h2>
       {preview.isPending && <Loading what="the preview" />}
       {preview.error !== null && <ErrorState error={preview.error} title="Preview failed" />}
-      {preview.data !== undefined && node === undefined && preview.error === null && (
+      {problems.length > 0 && preview.error === null && (
+        <div className="preview-blocked" role="note">
+          <p>The preview runs once these are fixed:</p>
+          <ul aria-label="Preview blocked by">
+            {problems.map((p, i) => (
+              <li key={i}>
+                {p.node_id !== null && <strong>{p.node_id}: </strong>}
+                {p.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {preview.data !== undefined && problems.length === 0 && node === undefined && preview.error === null && (
         <Empty>The preview returned nothing for this node.</Empty>
       )}
       {node !== undefined && preview.error === null && (

@@ -253,6 +253,11 @@ class ImportedPipelinePublic(BaseModel):
 class ValidateRequest(BaseModel):
     graph: PipelineGraphIn
     dataset_id: str | None = None
+    partial: bool = Field(
+        default=False,
+        description="A graph still being drawn: a missing splitter, target or model is no "
+        "issue (what a preview of the drawn part needs).",
+    )
 
 
 class GraphIssuePublic(BaseModel):

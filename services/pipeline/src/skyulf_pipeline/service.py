@@ -133,10 +133,12 @@ class PipelineService:
             )
         return list(entries.values())
 
-    def validate(self, graph: PipelineGraph, dataset: DatasetInfo | None) -> ValidationResult:
+    def validate(
+        self, graph: PipelineGraph, dataset: DatasetInfo | None, *, partial: bool = False
+    ) -> ValidationResult:
         columns = dataset.column_names if dataset is not None else None
         dtypes = {c.name: c.dtype for c in dataset.columns} if dataset is not None else None
-        report = validate_graph(graph, columns, dtypes=dtypes)
+        report = validate_graph(graph, columns, partial=partial, dtypes=dtypes)
         return ValidationResult(valid=report.valid, errors=issues_of(report))
 
     def preview(self, dataset: DatasetInfo, graph: PipelineGraph, rows: int) -> list[PreviewEntry]:

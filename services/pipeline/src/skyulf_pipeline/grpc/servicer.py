@@ -42,7 +42,9 @@ class PipelineServicer(pipeline_pb2_grpc.PipelineServiceServicer):
         dataset = (
             await self.ingestion.get_dataset(request.dataset_id) if request.dataset_id else None
         )
-        result = await asyncio.to_thread(self.service.validate, graph, dataset)
+        result = await asyncio.to_thread(
+            self.service.validate, graph, dataset, partial=request.partial
+        )
         return conv.validation_to_proto(result)
 
     async def PreviewPipeline(

@@ -148,8 +148,13 @@ class ValidatePipelineRequest(_message.Message):
 
     GRAPH_FIELD_NUMBER: _builtins.int
     DATASET_ID_FIELD_NUMBER: _builtins.int
+    PARTIAL_FIELD_NUMBER: _builtins.int
     dataset_id: _builtins.str
     """Optional: when set, columns are checked against this dataset."""
+    partial: _builtins.bool
+    """A graph still being drawn: a missing splitter, target or model is not an issue
+    (what a preview of the drawn part needs).
+    """
     @_builtins.property
     def graph(self) -> _common_pb2.PipelineGraph: ...
     def __init__(
@@ -157,10 +162,11 @@ class ValidatePipelineRequest(_message.Message):
         *,
         graph: _common_pb2.PipelineGraph | None = ...,
         dataset_id: _builtins.str = ...,
+        partial: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["graph", b"graph"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset_id", b"dataset_id", "graph", b"graph"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset_id", b"dataset_id", "graph", b"graph", "partial", b"partial"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

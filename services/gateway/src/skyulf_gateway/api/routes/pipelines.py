@@ -37,7 +37,9 @@ async def list_templates(clients: ClientsDep) -> s.PipelineTemplateList:
 async def validate_pipeline(body: s.ValidateRequest, clients: ClientsDep) -> s.ValidationResult:
     resp = await clients.pipeline.ValidatePipeline(
         pipeline_pb2.ValidatePipelineRequest(
-            graph=converters.graph_to_proto(body.graph), dataset_id=body.dataset_id or ""
+            graph=converters.graph_to_proto(body.graph),
+            dataset_id=body.dataset_id or "",
+            partial=body.partial,
         )
     )
     return converters.validation(resp)
