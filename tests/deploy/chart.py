@@ -73,6 +73,7 @@ EXTERNAL_VALUES: dict[str, Any] = {
         "secretKey": SECRETS["s3_password"],
     },
     "artifacts": {"bucket": "ml-artifacts", "prefix": "skyulf/prod", "region": "eu-west-1"},
+    "networkPolicy": {"egress": {"external": [{"ipBlock": {"cidr": "10.20.0.0/16"}}]}},
 }
 
 

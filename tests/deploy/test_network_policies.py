@@ -1,20 +1,33 @@
 """Default deny, then exactly the calls the platform makes: a reachability matrix derived from
-the rendered NetworkPolicies (evaluated as the Kubernetes NetworkPolicy semantics define them)
-must equal the intended one, in both directions: every needed path open, every other closed.
+the rendered NetworkPolicies (evaluated as the Kubernetes NetworkPolicy semantics define them,
+ingress at the callee and egress at the caller) must equal the intended one, in both
+directions: every needed path open, every other closed.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .chart import QUEUES, SECRET_VALUES, Rendered, example_values, merged, pod_spec, render
+from .chart import (
+    EXTERNAL_VALUES,
+    QUEUES,
+    SECRET_VALUES,
+    Rendered,
+    example_values,
+    merged,
+    pod_spec,
+    render,
+    run_helm,
+)
 
 NAMESPACE = "ml"  # the namespace the tests render into
 WORKERS = {f"worker-{q}" for q in QUEUES}
 SERVICES = {"ingestion", "pipeline", "registry", "deployment", "advisor"}
+SKYULF = {"gateway", *SERVICES, "predictor", *WORKERS}  # its own processes, egress-restricted
 
 
 class Source:
@@ -58,7 +71,58 @@ def _rule_allows(rule: dict[str, Any], src: Source, port: int) -> bool:
     return not peers or any(_peer_matches(peer, src) for peer in peers)
 
 
+def _egress_peer_matches(peer: dict[str, Any], dst: Source | str) -> bool:
+    """Whether an egress peer covers ``dst``: a pod (as a Source) or an address outside."""
+    if "ipBlock" in peer:
+        # ipBlock is for addresses outside the cluster, never pods (as the API documents it).
+        if isinstance(dst, Source):
+            return False
+        address = ipaddress.ip_address(dst)
+        block = peer["ipBlock"]
+        inside = ipaddress.ip_network(block["cidr"])
+        if address.version != inside.version or address not in inside:
+            return False
+        return not any(
+            address.version == ipaddress.ip_network(e).version
+            and address in ipaddress.ip_network(e)
+            for e in block.get("except", [])
+        )
+    if isinstance(dst, str):
+        return False
+    return _peer_matches(peer, dst)
+
+
+def egress_allowed(
+    rendered: Rendered, src: Source, dst: Source | str, port: int, protocol: str = "TCP"
+) -> bool:
+    """Whether the source's egress policies (if any select it) let it open this connection."""
+    if src.namespace != NAMESPACE:
+        return True  # the release's policies select only its own namespace
+    selecting = [
+        p
+        for p in rendered.of_kind("NetworkPolicy")
+        if "Egress" in p["spec"].get("policyTypes", [])
+        and _selector_matches(p["spec"]["podSelector"], src.labels)
+    ]
+    if not selecting:
+        return True
+    for policy in selecting:
+        for rule in policy["spec"].get("egress", []):
+            ports = rule.get("ports")
+            if ports and not any(
+                p["port"] == port and p.get("protocol", "TCP") == protocol for p in ports
+            ):
+                continue
+            peers = rule.get("to")
+            if not peers or any(_egress_peer_matches(peer, dst) for peer in peers):
+                return True
+    return False
+
+
 def reachable(rendered: Rendered, src: Source, dst_labels: dict[str, str], port: int) -> bool:
+    dst = Source("callee", dst_labels, NAMESPACE, {"kubernetes.io/metadata.name": NAMESPACE})
+    if not egress_allowed(rendered, src, dst, port):
+        return False
     selecting = [
         p
         for p in rendered.of_kind("NetworkPolicy")
@@ -136,9 +200,9 @@ def _expected(
         (src, dst, port) for dst, srcs in callers.items() for src in srcs for port in ports[dst]
     }
     # Every Skyulf process serves metrics; the default admits any scraper on that port only.
-    scrapers = everyone if metrics_from is None else metrics_from
-    skyulf = {"gateway", *SERVICES, "predictor", *WORKERS}
-    return paths | {(src, dst, METRICS) for dst in skyulf for src in scrapers}
+    # Skyulf's own processes scrape nothing: their egress stops them.
+    scrapers = (everyone if metrics_from is None else metrics_from) - SKYULF
+    return paths | {(src, dst, METRICS) for dst in SKYULF for src in scrapers}
 
 
 METRICS = 9090
@@ -160,7 +224,8 @@ PORTS = {
 def test_the_rendered_policies_allow_exactly_the_platforms_calls(default: Rendered) -> None:
     everyone = {s.name for s in _sources(default)}
     got = matrix(default)
-    want = _expected(gateway_from=everyone, keda=False, ports=PORTS, everyone=everyone)
+    # Skyulf's own processes never call the gateway.
+    want = _expected(gateway_from=everyone - SKYULF, keda=False, ports=PORTS, everyone=everyone)
     assert got - want == set(), "open but not needed"
     assert want - got == set(), "needed but closed"
 
@@ -211,3 +276,68 @@ def test_external_dependencies_get_no_policy(
     names = rendered.names("NetworkPolicy")
     assert not {"skyulf-postgresql", "skyulf-redis", "skyulf-minio"} & names
     assert {f"skyulf-{s}" for s in SERVICES} <= names
+
+
+# --- egress ------------------------------------------------------------------------------------
+
+DNS = Source(
+    "kube-dns",
+    {"k8s-app": "kube-dns"},
+    "kube-system",
+    {"kubernetes.io/metadata.name": "kube-system"},
+)
+STRANGER = Source(
+    "stranger", {"app": "other"}, NAMESPACE, {"kubernetes.io/metadata.name": NAMESPACE}
+)
+INGESTING = {"ingestion", "worker-ingest"}
+
+
+def _release_sources(rendered: Rendered) -> dict[str, Source]:
+    pods = _pods(rendered)
+    return {s.name: s for s in _sources(rendered) if s.namespace == NAMESPACE and s.name in pods}
+
+
+def test_every_skyulf_process_resolves_names_and_nothing_else_leaves_but_data_sources(
+    default: Rendered,
+) -> None:
+    sources = _release_sources(default)
+    assert set(sources) >= SKYULF
+    for name in SKYULF:
+        src = sources[name]
+        assert egress_allowed(default, src, DNS, 53, "UDP"), name
+        assert egress_allowed(default, src, DNS, 53, "TCP"), name
+        # A data source on the internet: only the ingesting processes read from one.
+        assert egress_allowed(default, src, "203.0.113.7", 5432) == (name in INGESTING), name
+        assert egress_allowed(default, src, "2001:db8::7", 443) == (name in INGESTING), name
+        # Cloud metadata, by every spelling a CIDR can take: never.
+        for metadata in ("169.254.169.254", "169.254.170.2", "fd00:ec2::254", "fe80::1"):
+            assert not egress_allowed(default, src, metadata, 80), (name, metadata)
+        # A stranger in the namespace is not a callee of anyone.
+        assert not egress_allowed(default, src, STRANGER, 8000), name
+
+
+def test_the_in_chart_dependencies_keep_their_egress(default: Rendered) -> None:
+    sources = _release_sources(default)
+    for dep in ("postgresql", "redis", "minio"):
+        assert egress_allowed(default, sources[dep], "203.0.113.7", 443), dep
+
+
+def test_external_dependencies_are_reached_through_the_listed_peers(external: Rendered) -> None:
+    sources = _release_sources(external)
+    for name in SKYULF:
+        assert egress_allowed(external, sources[name], "10.20.3.4", 5432), name
+        assert egress_allowed(external, sources[name], "203.0.113.7", 5432) == (
+            name in INGESTING
+        ), name
+
+
+def test_egress_without_peers_for_external_dependencies_is_refused(
+    helm: Path, tmp_path: Path
+) -> None:
+    values = merged(EXTERNAL_VALUES, {"networkPolicy": {"egress": {"external": []}}})
+    result = run_helm(helm, "template", values, tmp_path)
+    assert result.returncode != 0
+    assert "networkPolicy.egress.external" in result.stderr
+    values = merged(values, {"networkPolicy": {"egress": {"enabled": False}}})
+    rendered = render(helm, values, tmp_path)
+    assert all("Egress" not in p["spec"]["policyTypes"] for p in rendered.of_kind("NetworkPolicy"))

@@ -167,6 +167,7 @@ def test_keda_reaches_an_external_tls_broker(helm: Path, tmp_path: Path) -> None
                 "password": "x-redis-password",
                 "tls": True,
             },
+            "networkPolicy": {"egress": {"external": [{"ipBlock": {"cidr": "10.9.0.0/16"}}]}},
         },
     )
     rendered = render(helm, values, tmp_path)
