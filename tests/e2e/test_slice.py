@@ -172,6 +172,17 @@ def test_deploy_and_predict(api: httpx.Client, deployment: dict[str, Any]) -> No
         assert sum(probs.values()) == pytest.approx(1.0)
 
 
+def test_a_served_version_cannot_be_deleted(api: httpx.Client, deployment: dict[str, Any]) -> None:
+    resp = api.delete("/models/Churn /versions/1")
+    assert resp.status_code == 409, resp.text
+    error = resp.json()["error"]
+    assert error["details"]["deployments"] == [deployment["name"]]
+    assert deployment["name"] in error["message"]
+    # Still registered, and still answering.
+    assert api.get("/models/churn/versions/1").status_code == 200
+    assert api.post(f"/deployments/{deployment['id']}/predict", json={"rows": ROWS}).is_success
+
+
 def test_open_inference_protocol_rest(stack: Stack, deployment: dict[str, Any]) -> None:
     base = f"{stack.predictor_url}/v2/models/{deployment['name']}"
     assert httpx.get(f"{base}/ready").status_code == 200

@@ -5,8 +5,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from skyulf.deployment.v1 import deployment_pb2
 from skyulf.pipeline.v1 import pipeline_pb2
 from skyulf.registry.v1 import registry_pb2
+from skyulf_errors import FailedPrecondition, InvalidArgument
 from skyulf_gateway import converters
 from skyulf_gateway import schemas as s
 from skyulf_gateway.deps import ClientsDep
@@ -49,8 +51,6 @@ async def search_versions(
     for item in tag or []:
         key, sep, value = item.partition(":")
         if not sep or not key:
-            from skyulf_errors import InvalidArgument
-
             raise InvalidArgument(f"tag {item!r} must be key:value", details={"field": "tag"})
         request.tags[key] = value
     if min_metric is not None:
@@ -144,9 +144,28 @@ async def update_version(
     responses=s.errors(400, 404, 409),
 )
 async def delete_version(name: str, version: str, clients: ClientsDep) -> s.ModelVersionPublic:
-    """Deletes the version and its bundle; refused while an alias points at it."""
+    """Deletes the version and its bundle; refused while an alias points at it or an endpoint
+    serves it (as its version or its canary)."""
+    number = _version_number(version)
+    found = await clients.registry.GetModelVersion(
+        registry_pb2.GetModelVersionRequest(name=name, version=number)
+    )
+    canonical = found.model_version.name
+    listed = await clients.deployment.ListDeployments(deployment_pb2.ListDeploymentsRequest())
+    serving = sorted(
+        d.name
+        for d in listed.deployments
+        if d.model_name == canonical and number in (d.model_version, d.canary_version)
+    )
+    if serving:
+        raise FailedPrecondition(
+            f"version {number} of model {canonical!r} is served by "
+            f"{', '.join(repr(n) for n in serving)}: move or undeploy "
+            f"{'it' if len(serving) == 1 else 'them'} first",
+            details={"model": canonical, "version": number, "deployments": serving},
+        )
     resp = await clients.registry.DeleteModelVersion(
-        registry_pb2.DeleteModelVersionRequest(name=name, version=_version_number(version))
+        registry_pb2.DeleteModelVersionRequest(name=name, version=number)
     )
     return converters.model_version(resp.model_version)
 
@@ -209,8 +228,6 @@ async def delete_alias(
 
 
 def _version_number(version: str) -> int:
-    from skyulf_errors import InvalidArgument
-
     # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
     if not (version.isascii() and version.isdigit()) or not 1 <= int(version) <= s.INT32_MAX:
         raise InvalidArgument(
