@@ -35,13 +35,14 @@ from skyulf_core.advisor.rules import (
 )
 
 _MODULES: tuple[ModuleType, ...] = (
+    # Numbers stored as text first: distinct prices are measurements, not identifiers.
+    numbers_as_text,
     id_columns,
     leakage,
     mostly_missing,
     constant,
     correlated,
     duplicates,
-    numbers_as_text,
     boolean_aliases,
     invalid_values,
     dates,

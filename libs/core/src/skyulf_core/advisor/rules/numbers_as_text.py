@@ -3,11 +3,15 @@ not parse becomes missing, and is imputed after the split."""
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from skyulf_core.advisor.context import Advice, node, subject
 
 ID = "cast_numbers"
+# Codes such as "00123" named like identifiers stay text (the id rule drops them).
+_ID_NAME = re.compile(r"(^id$|_id$|^id_|uuid|guid|_key$|^key$|code$)", re.IGNORECASE)
 PARSE_SHARE = 0.9
 
 
@@ -25,7 +29,7 @@ def apply(adv: Advice) -> None:
         return
     found: list[tuple[str, float]] = []
     for col in adv.live(lambda c: c.kind in ("categorical", "id", "text") and c.dtype == "String"):
-        if col.name in sample.columns:
+        if col.name in sample.columns and not _ID_NAME.search(col.name):
             share = numeric_share(sample.get_column(col.name))
             if share >= PARSE_SHARE:
                 found.append((col.name, share))
