@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
