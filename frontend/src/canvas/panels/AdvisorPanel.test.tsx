@@ -96,3 +96,20 @@ describe("replace (the canvas placing a suggestion)", () => {
     expect(undone.history.present.nodes).toEqual([]);
   });
 });
+
+describe("a model recommendation", () => {
+  it("has no Add button: the model ends the pipeline the suggestion places", async () => {
+    vi.spyOn(client, "GET").mockImplementation(((path: string) =>
+      path === "/api/v1/nodes"
+        ? apiResult({ nodes: [] })
+        : apiResult({
+            dataset_id: "ds-1",
+            recommendations: [
+              { id: "model", rule: "model", severity: "info", title: "Train logistic_regression, judged by roc_auc", message: "A classification task on 300 rows", columns: ["churned"], node: { type: "logistic_regression", params: {} }, alternatives: [], statistic: 300, stage: "model" },
+            ],
+          })) as never);
+    renderWithProviders(<AdvisorPanel datasetId="ds-1" target="churned" columns={["churned"]} onInsert={vi.fn()} onSuggest={vi.fn()} />);
+    await screen.findByText("A classification task on 300 rows");
+    expect(screen.queryByRole("button", { name: /Add logistic_regression/ })).toBeNull();
+  });
+});

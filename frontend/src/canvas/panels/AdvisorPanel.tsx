@@ -110,7 +110,8 @@ export function AdvisorPanel({ datasetId, target, columns, onInsert, onSuggest }
               {(r.alternatives ?? []).length > 0 && (
                 <p className="advice-columns">Alternatives: {(r.alternatives ?? []).map((a) => a.type).join(", ")}</p>
               )}
-              {node !== null && (
+              {node !== null && r.stage === "model" && <p className="field-help">The model ends the pipeline: &quot;Suggest a pipeline&quot; places it.</p>}
+              {node !== null && r.stage !== "model" && (
                 <button
                   type="button"
                   disabled={nodeLearns === undefined}
