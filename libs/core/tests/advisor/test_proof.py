@@ -31,6 +31,8 @@ bench = _bench()
 def test_suggested_pipeline_is_no_worse_than_the_baseline(case: object) -> None:
     outcome = bench.run(case)
     assert outcome.suggested_score >= outcome.baseline_score - TOLERANCE, bench.table([outcome])
+    if outcome.suggested_cv is not None and outcome.baseline_cv is not None:
+        assert outcome.suggested_cv >= outcome.baseline_cv - TOLERANCE, bench.table([outcome])
     for rule, column in outcome.case.expect:
         assert outcome.caught(rule, column), f"{rule} missed '{column}'"
 

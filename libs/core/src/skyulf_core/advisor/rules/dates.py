@@ -6,7 +6,7 @@ from skyulf_core.advisor.context import Advice, names, node, subject
 from skyulf_core.profiling import ColumnProfile
 
 ID = "date_parts"
-PARTS = ["year", "month", "day", "dayofweek"]
+PARTS = ["year", "month"]  # trend and season; day numbers are mostly noise to a model
 
 
 def apply(adv: Advice) -> None:
