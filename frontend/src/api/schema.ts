@@ -118,6 +118,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/datasets/{dataset_id}/suggested-pipeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suggest Pipeline
+         * @description A whole pipeline assembled from the advisor's recommendations: the split first, what
+         *     learns from data after it, a model at the end. It validates and trains as returned.
+         */
+        post: operations["suggest_pipeline_api_v1_datasets__dataset_id__suggested_pipeline_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/datasets/{dataset_id}/versions": {
         parameters: {
             query?: never;
@@ -1733,6 +1754,8 @@ export interface components {
         };
         /** RecommendationPublic */
         RecommendationPublic: {
+            /** Alternatives */
+            alternatives?: components["schemas"]["SuggestedNodePublic"][];
             /** Columns */
             columns: string[];
             /** Id */
@@ -1744,6 +1767,14 @@ export interface components {
             rule: string;
             /** Severity */
             severity: string;
+            /**
+             * Stage
+             * @default after_split
+             * @enum {string}
+             */
+            stage: "before_split" | "split" | "after_split" | "model" | "none";
+            /** Statistic */
+            statistic?: number | null;
             /** Title */
             title: string;
         };
@@ -1854,6 +1885,24 @@ export interface components {
              */
             url: string;
         };
+        /** SuggestPipelineRequest */
+        SuggestPipelineRequest: {
+            /**
+             * Model
+             * @description a model id; chosen for the task and size if absent
+             */
+            model?: string | null;
+            /**
+             * Target
+             * @description the target column
+             */
+            target: string;
+            /**
+             * Task
+             * @description inferred from the target when absent
+             */
+            task?: ("classification" | "regression") | null;
+        };
         /** SuggestedNodePublic */
         SuggestedNodePublic: {
             /** Params */
@@ -1862,6 +1911,23 @@ export interface components {
             };
             /** Type */
             type: string;
+        };
+        /** SuggestedPipelinePublic */
+        SuggestedPipelinePublic: {
+            /** Dataset Id */
+            dataset_id: string;
+            graph: components["schemas"]["PipelineGraphIn"];
+            /** Metric */
+            metric: string;
+            /** Model */
+            model: string;
+            /** Recommendations */
+            recommendations: components["schemas"]["RecommendationPublic"][];
+            /**
+             * Task
+             * @enum {string}
+             */
+            task: "classification" | "regression";
         };
         /** TargetAnalysisPublic */
         TargetAnalysisPublic: {
@@ -2247,6 +2313,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DatasetRows"];
+                };
+            };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request conflicts with the current state (not ready yet, already done, taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    suggest_pipeline_api_v1_datasets__dataset_id__suggested_pipeline_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SuggestPipelineRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestedPipelinePublic"];
                 };
             };
             /** @description The request is invalid; `details.field` names the fault. */

@@ -6,12 +6,13 @@ import { useCallback, useMemo, useReducer, useRef, useState } from "react";
 import { ErrorState, Loading } from "../components/States";
 import { type Clipboard, copySelection, editorReducer, initEditor } from "./editor";
 import { FIT, FlowCanvas } from "./FlowCanvas";
-import { type XY, ancestorsOf, newNodeId, toApiGraph } from "./graph";
+import { type XY, ancestorsOf, fromApiGraph, newNodeId, toApiGraph } from "./graph";
 import { canRedo, canUndo } from "./history";
 import { NodeInspector } from "./NodeInspector";
 import { Palette } from "./Palette";
 import { OpenDialog, TemplatesDialog, VersionsDialog } from "./PipelineDialogs";
 import { AdvisorPanel, PreviewPanel, ProblemsList, RunPanel } from "./panels";
+import type { SuggestedPipeline } from "./panels/AdvisorPanel";
 import { SPLITTER_TYPE, clickAnchor, spotFor, suggestedAnchor } from "./placement";
 import { type GraphIssue, useCatalog, useDatasets, useInputColumns, useValidation } from "./queries";
 import { useShortcuts } from "./shortcuts";
@@ -131,6 +132,13 @@ export function CanvasEditor({ routeId, isNew, initialDataset }: Props) {
       window.setTimeout(() => void flow.fitView(FIT), 50);
     },
     [flow, graph, isModel],
+  );
+  const placeSuggested = useCallback(
+    (suggested: SuggestedPipeline) => {
+      dispatch({ type: "replace", graph: fromApiGraph(suggested.graph, null, () => ({ x: 0, y: 0 })) });
+      window.setTimeout(() => void flow.fitView(FIT), 50);
+    },
+    [flow],
   );
   const splitter = graph.nodes.find((n) => n.type === SPLITTER_TYPE);
   const named = typeof splitter?.params.target_column === "string" ? splitter.params.target_column : null;
@@ -280,7 +288,13 @@ export function CanvasEditor({ routeId, isNew, initialDataset }: Props) {
                 (datasetId === null ? (
                   <p className="muted">Choose a dataset to see the advisor's recommendations.</p>
                 ) : (
-                  <AdvisorPanel datasetId={datasetId} target={target} onInsert={insertSuggested} />
+                  <AdvisorPanel
+                    datasetId={datasetId}
+                    target={target}
+                    columns={(dataset?.columns ?? []).map((c) => c.name)}
+                    onInsert={insertSuggested}
+                    onSuggest={placeSuggested}
+                  />
                 ))}
               {t === "run" && (
                 <RunPanel

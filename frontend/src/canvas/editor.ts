@@ -30,6 +30,7 @@ export type EditorAction =
   | { type: "paste"; clipboard: Clipboard; offset?: XY }
   | { type: "insert"; node: CanvasNode; after?: string | null; before?: string | null }
   | { type: "layout" }
+  | { type: "replace"; graph: CanvasGraph }
   | { type: "select"; ids: string[] }
   | { type: "undo" }
   | { type: "redo" };
@@ -112,6 +113,9 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
     }
     case "layout":
       return edit(state, G.move(graph, autoLayout(graph)));
+    case "replace":
+      // A suggested pipeline: laid out, and one undo step away from what was there.
+      return { ...edit(state, G.move(action.graph, autoLayout(action.graph))), selected: [] };
     case "select":
       return { ...state, selected: action.ids };
     case "undo":

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -9,6 +10,7 @@ import pytest
 from grpc import aio
 
 from skyulf.advisor.v1 import advisor_pb2_grpc
+from skyulf.common.v1 import common_pb2
 from skyulf.ingestion.v1 import ingestion_pb2, ingestion_pb2_grpc
 from skyulf_advisor.__main__ import assemble
 from skyulf_advisor.profiles import INGESTION_SERVICE
@@ -26,8 +28,27 @@ PENDING_ID = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
 class FakeIngestion(ingestion_pb2_grpc.IngestionServiceServicer):
     """Answers GetDatasetProfile the way ingestion does: a real profile, or its errors."""
 
-    def __init__(self, profiles: dict[str, str]) -> None:
+    def __init__(self, profiles: dict[str, str], frames: dict[str, pl.DataFrame]) -> None:
         self.profiles = profiles
+        self.frames = frames
+        self.row_requests: list[tuple[int, int]] = []
+
+    async def GetDatasetRows(
+        self, request: ingestion_pb2.GetDatasetRowsRequest, context: aio.ServicerContext
+    ) -> ingestion_pb2.GetDatasetRowsResponse:
+        """Rows as ingestion pages them: JSON objects, missing as null, dates as ISO text."""
+        frame = self.frames[request.dataset_id]
+        self.row_requests.append((request.offset, request.limit))
+        page = frame.slice(request.offset, request.limit)
+        texts = page.with_columns(pl.col(pl.Date, pl.Datetime).cast(pl.String))
+        return ingestion_pb2.GetDatasetRowsResponse(
+            dataset_id=request.dataset_id,
+            offset=request.offset,
+            limit=request.limit,
+            total=frame.height,
+            columns=[common_pb2.Column(name=n, dtype=str(t)) for n, t in frame.schema.items()],
+            rows_json=json.dumps(texts.to_dicts()),
+        )
 
     async def GetDatasetProfile(
         self, request: ingestion_pb2.GetDatasetProfileRequest, context: aio.ServicerContext
@@ -58,17 +79,23 @@ def pending_id() -> str:
 
 
 @pytest.fixture(scope="session")
-def churn_profile_json() -> str:
-    frame = pl.read_csv(DATA / "churn_300.csv", try_parse_dates=True)
-    return profile_frame(frame).model_dump_json()
+def churn_frame() -> pl.DataFrame:
+    return pl.read_csv(DATA / "churn_300.csv", try_parse_dates=True)
+
+
+@pytest.fixture(scope="session")
+def churn_profile_json(churn_frame: pl.DataFrame) -> str:
+    return profile_frame(churn_frame).model_dump_json()
 
 
 @pytest.fixture
-async def ingestion(churn_profile_json: str) -> AsyncIterator[RunningServer]:
+async def ingestion(
+    churn_profile_json: str, churn_frame: pl.DataFrame
+) -> AsyncIterator[RunningServer]:
     running = await start_server(
         [
             ServiceBinding(
-                FakeIngestion({CHURN_ID: churn_profile_json}),
+                FakeIngestion({CHURN_ID: churn_profile_json}, {CHURN_ID: churn_frame}),
                 ingestion_pb2_grpc.add_IngestionServiceServicer_to_server,
                 INGESTION_SERVICE,
             )

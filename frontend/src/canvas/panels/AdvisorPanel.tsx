@@ -1,22 +1,46 @@
 // The advisor's recommendations for the dataset and the chosen target. Each that suggests a node
 // has "Add to canvas": the node and whether its type learns (from the node catalog), so the canvas
-// places it after the split when it does.
-import { useQuery } from "@tanstack/react-query";
-import { useId } from "react";
+// places it after the split when it does. "Suggest a pipeline" asks for a whole graph assembled
+// from them (split, learning nodes, model) and hands it to the canvas.
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useId, useState } from "react";
 import { client, unwrap } from "../../api/client";
+import type { components } from "../../api/schema";
 import { Empty, ErrorState, Loading } from "../../components/States";
 import "./panels.css";
+
+export type SuggestedPipeline = components["schemas"]["SuggestedPipelinePublic"];
 
 export interface AdvisorPanelProps {
   datasetId: string;
   target: string | null;
+  /** The dataset's columns: the targets a pipeline can be suggested for. */
+  columns: string[];
   onInsert(node: { type: string; params: Record<string, unknown> }, learns: boolean): void;
+  onSuggest(pipeline: SuggestedPipeline): void;
+}
+
+function formatStatistic(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toPrecision(3);
 }
 
 const SEVERITY_ORDER: Record<string, number> = { critical: 0, warning: 1, info: 2 };
 
-export function AdvisorPanel({ datasetId, target, onInsert }: AdvisorPanelProps) {
+export function AdvisorPanel({ datasetId, target, columns, onInsert, onSuggest }: AdvisorPanelProps) {
   const titleId = useId();
+  const targetId = useId();
+  const [chosen, setChosen] = useState<string>("");
+  const suggestTarget = chosen !== "" ? chosen : (target ?? "");
+  const suggest = useMutation({
+    mutationFn: (t: string) =>
+      unwrap(
+        client.POST("/api/v1/datasets/{dataset_id}/suggested-pipeline", {
+          params: { path: { dataset_id: datasetId } },
+          body: { target: t },
+        }),
+      ),
+    onSuccess: onSuggest,
+  });
   const advice = useQuery({
     queryKey: ["datasets", datasetId, "recommendations", target],
     queryFn: () =>
@@ -40,6 +64,33 @@ export function AdvisorPanel({ datasetId, target, onInsert }: AdvisorPanelProps)
     <section className="panel advisor" aria-labelledby={titleId}>
       <h2 id={titleId}>Advisor</h2>
       <p className="field-help">{target === null ? "No target chosen: advice for the features only." : `Target: ${target}`}</p>
+      <form
+        className="suggest-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (suggestTarget !== "") suggest.mutate(suggestTarget);
+        }}
+      >
+        <label htmlFor={targetId}>Target to predict</label>
+        <select id={targetId} value={suggestTarget} onChange={(e) => setChosen(e.target.value)}>
+          <option value="">— choose a column —</option>
+          {columns.map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </select>
+        <button type="submit" disabled={suggestTarget === "" || suggest.isPending}>
+          {suggest.isPending ? "Suggesting…" : "Suggest a pipeline"}
+        </button>
+        <p className="field-help">Replaces the canvas with a whole pipeline built from these recommendations (Undo restores it).</p>
+      </form>
+      {suggest.error !== null && <ErrorState error={suggest.error} title="Suggest a pipeline" />}
+      {suggest.data !== undefined && (
+        <p role="status" className="suggest-done">
+          Placed {suggest.data.graph.nodes.length} nodes: {suggest.data.model}, judged by {suggest.data.metric}.
+        </p>
+      )}
       {advice.isPending && <Loading what="recommendations" />}
       {advice.error !== null && <ErrorState error={advice.error} title="Recommendations" />}
       {catalog.error !== null && <ErrorState error={catalog.error} title="Node catalog" />}
@@ -55,7 +106,12 @@ export function AdvisorPanel({ datasetId, target, onInsert }: AdvisorPanelProps)
               </h3>
               <p>{r.message}</p>
               {r.columns.length > 0 && <p className="advice-columns">Columns: {r.columns.join(", ")}</p>}
-              {node !== null && (
+              {r.statistic !== null && r.statistic !== undefined && <p className="advice-columns">Measured: {formatStatistic(r.statistic)}</p>}
+              {(r.alternatives ?? []).length > 0 && (
+                <p className="advice-columns">Alternatives: {(r.alternatives ?? []).map((a) => a.type).join(", ")}</p>
+              )}
+              {node !== null && r.stage === "model" && <p className="field-help">The model ends the pipeline: &quot;Suggest a pipeline&quot; places it.</p>}
+              {node !== null && r.stage !== "model" && (
                 <button
                   type="button"
                   disabled={nodeLearns === undefined}

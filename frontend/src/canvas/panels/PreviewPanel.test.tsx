@@ -119,14 +119,15 @@ describe("AdvisorPanel", () => {
             ],
           })) as never);
     const onInsert = vi.fn();
-    renderWithProviders(<AdvisorPanel datasetId="ds-1" target="churned" onInsert={onInsert} />);
+    renderWithProviders(<AdvisorPanel datasetId="ds-1" target="churned" columns={["churned"]} onInsert={onInsert} onSuggest={vi.fn()} />);
     await screen.findByText("income has 8% missing values");
     expect(screen.getByText("Columns: customer_id")).toBeTruthy();
     const add = screen.getByRole("button", { name: /Add SimpleImputer to canvas/ });
     await waitFor(() => expect((add as HTMLButtonElement).disabled).toBe(false));
     add.click();
     expect(onInsert).toHaveBeenCalledWith({ type: "SimpleImputer", params: { columns: ["income"], strategy: "median" } }, true);
-    expect(screen.getAllByRole("button")).toHaveLength(1);
+    // One "Add" (r2 has no node) and "Suggest a pipeline".
+    expect(screen.getAllByRole("button", { name: /Add / })).toHaveLength(1);
     expect(client.GET).toHaveBeenCalledWith("/api/v1/datasets/{dataset_id}/recommendations", {
       params: { path: { dataset_id: "ds-1" }, query: { target: "churned" } },
     });

@@ -283,10 +283,12 @@ def deployment(d: deployment_pb2.Deployment) -> s.DeploymentPublic:
     )
 
 
+def _suggested_node(n: advisor_pb2.SuggestedNode) -> s.SuggestedNodePublic:
+    return s.SuggestedNodePublic(type=n.type, params=_json(n.params_json) or {})
+
+
 def recommendation(r: advisor_pb2.Recommendation) -> s.RecommendationPublic:
-    node = None
-    if r.HasField("node") and r.node.type:
-        node = s.SuggestedNodePublic(type=r.node.type, params=_json(r.node.params_json) or {})
+    node = _suggested_node(r.node) if r.HasField("node") and r.node.type else None
     return s.RecommendationPublic(
         id=r.id,
         rule=r.rule,
@@ -295,6 +297,20 @@ def recommendation(r: advisor_pb2.Recommendation) -> s.RecommendationPublic:
         columns=list(r.columns),
         severity=r.severity,
         node=node,
+        alternatives=[_suggested_node(n) for n in r.alternatives],
+        statistic=r.statistic if r.HasField("statistic") else None,
+        stage=r.stage or "after_split",  # type: ignore[arg-type]
+    )
+
+
+def suggested_pipeline(r: advisor_pb2.SuggestPipelineResponse) -> s.SuggestedPipelinePublic:
+    return s.SuggestedPipelinePublic(
+        dataset_id=r.dataset_id,
+        graph=graph_from_proto(r.graph),
+        task=r.task,  # type: ignore[arg-type]
+        model=r.model,
+        metric=r.metric,
+        recommendations=[recommendation(x) for x in r.recommendations],
     )
 
 

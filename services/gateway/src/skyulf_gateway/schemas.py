@@ -499,10 +499,37 @@ class RecommendationPublic(BaseModel):
     columns: list[str]
     severity: str
     node: SuggestedNodePublic | None
+    # Other ready configurations for the same finding.
+    alternatives: list[SuggestedNodePublic] = Field(default_factory=list)
+    # The measured statistic that triggered the rule.
+    statistic: float | None = None
+    stage: Literal["before_split", "split", "after_split", "model", "none"] = "after_split"
 
 
 class RecommendationList(BaseModel):
     dataset_id: str
+    recommendations: list[RecommendationPublic]
+
+
+class SuggestPipelineRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    target: str = Field(min_length=1, description="the target column")
+    task: Literal["classification", "regression"] | None = Field(
+        default=None, description="inferred from the target when absent"
+    )
+    model: str | None = Field(
+        default=None, min_length=1, description="a model id; chosen for the task and size if absent"
+    )
+
+
+class SuggestedPipelinePublic(BaseModel):
+    dataset_id: str
+    graph: PipelineGraphIn
+    task: Literal["classification", "regression"]
+    model: str
+    # The metric to judge the model by (a metric id the task reports).
+    metric: str
+    # What the graph is made of, in graph order; their ids are the node ids.
     recommendations: list[RecommendationPublic]
 
 

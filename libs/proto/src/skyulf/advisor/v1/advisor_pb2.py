@@ -22,23 +22,28 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from skyulf.common.v1 import common_pb2 as skyulf_dot_common_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fskyulf/advisor/v1/advisor.proto\x12\x11skyulf.advisor.v1\"2\n\rSuggestedNode\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x13\n\x0bparams_json\x18\x02 \x01(\t\"\x9d\x01\n\x0eRecommendation\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x0f\n\x07message\x18\x04 \x01(\t\x12\x0f\n\x07\x63olumns\x18\x05 \x03(\t\x12\x10\n\x08severity\x18\x06 \x01(\t\x12.\n\x04node\x18\x07 \x01(\x0b\x32 .skyulf.advisor.v1.SuggestedNode\"?\n\x19GetRecommendationsRequest\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x0e\n\x06target\x18\x02 \x01(\t\"l\n\x1aGetRecommendationsResponse\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12:\n\x0frecommendations\x18\x02 \x03(\x0b\x32!.skyulf.advisor.v1.Recommendation2\x83\x01\n\x0e\x41\x64visorService\x12q\n\x12GetRecommendations\x12,.skyulf.advisor.v1.GetRecommendationsRequest\x1a-.skyulf.advisor.v1.GetRecommendationsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fskyulf/advisor/v1/advisor.proto\x12\x11skyulf.advisor.v1\x1a\x1dskyulf/common/v1/common.proto\"2\n\rSuggestedNode\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x13\n\x0bparams_json\x18\x02 \x01(\t\"\x8a\x02\n\x0eRecommendation\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x0f\n\x07message\x18\x04 \x01(\t\x12\x0f\n\x07\x63olumns\x18\x05 \x03(\t\x12\x10\n\x08severity\x18\x06 \x01(\t\x12.\n\x04node\x18\x07 \x01(\x0b\x32 .skyulf.advisor.v1.SuggestedNode\x12\x16\n\tstatistic\x18P \x01(\x01H\x00\x88\x01\x01\x12\x36\n\x0c\x61lternatives\x18Q \x03(\x0b\x32 .skyulf.advisor.v1.SuggestedNode\x12\r\n\x05stage\x18R \x01(\tB\x0c\n\n_statistic\"?\n\x19GetRecommendationsRequest\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x0e\n\x06target\x18\x02 \x01(\t\"l\n\x1aGetRecommendationsResponse\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12:\n\x0frecommendations\x18\x02 \x03(\x0b\x32!.skyulf.advisor.v1.Recommendation\"Y\n\x16SuggestPipelineRequest\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x0e\n\x06target\x18\x02 \x01(\t\x12\x0c\n\x04task\x18\x03 \x01(\t\x12\r\n\x05model\x18\x04 \x01(\t\"\xc6\x01\n\x17SuggestPipelineResponse\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12.\n\x05graph\x18\x02 \x01(\x0b\x32\x1f.skyulf.common.v1.PipelineGraph\x12\x0c\n\x04task\x18\x03 \x01(\t\x12\r\n\x05model\x18\x04 \x01(\t\x12\x0e\n\x06metric\x18\x05 \x01(\t\x12:\n\x0frecommendations\x18\x06 \x03(\x0b\x32!.skyulf.advisor.v1.Recommendation2\xed\x01\n\x0e\x41\x64visorService\x12q\n\x12GetRecommendations\x12,.skyulf.advisor.v1.GetRecommendationsRequest\x1a-.skyulf.advisor.v1.GetRecommendationsResponse\x12h\n\x0fSuggestPipeline\x12).skyulf.advisor.v1.SuggestPipelineRequest\x1a*.skyulf.advisor.v1.SuggestPipelineResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'skyulf.advisor.v1.advisor_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_SUGGESTEDNODE']._serialized_start=54
-  _globals['_SUGGESTEDNODE']._serialized_end=104
-  _globals['_RECOMMENDATION']._serialized_start=107
-  _globals['_RECOMMENDATION']._serialized_end=264
-  _globals['_GETRECOMMENDATIONSREQUEST']._serialized_start=266
-  _globals['_GETRECOMMENDATIONSREQUEST']._serialized_end=329
-  _globals['_GETRECOMMENDATIONSRESPONSE']._serialized_start=331
-  _globals['_GETRECOMMENDATIONSRESPONSE']._serialized_end=439
-  _globals['_ADVISORSERVICE']._serialized_start=442
-  _globals['_ADVISORSERVICE']._serialized_end=573
+  _globals['_SUGGESTEDNODE']._serialized_start=85
+  _globals['_SUGGESTEDNODE']._serialized_end=135
+  _globals['_RECOMMENDATION']._serialized_start=138
+  _globals['_RECOMMENDATION']._serialized_end=404
+  _globals['_GETRECOMMENDATIONSREQUEST']._serialized_start=406
+  _globals['_GETRECOMMENDATIONSREQUEST']._serialized_end=469
+  _globals['_GETRECOMMENDATIONSRESPONSE']._serialized_start=471
+  _globals['_GETRECOMMENDATIONSRESPONSE']._serialized_end=579
+  _globals['_SUGGESTPIPELINEREQUEST']._serialized_start=581
+  _globals['_SUGGESTPIPELINEREQUEST']._serialized_end=670
+  _globals['_SUGGESTPIPELINERESPONSE']._serialized_start=673
+  _globals['_SUGGESTPIPELINERESPONSE']._serialized_end=871
+  _globals['_ADVISORSERVICE']._serialized_start=874
+  _globals['_ADVISORSERVICE']._serialized_end=1111
 # @@protoc_insertion_point(module_scope)

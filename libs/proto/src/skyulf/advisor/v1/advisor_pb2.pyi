@@ -7,6 +7,7 @@ from collections import abc as _abc
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from google.protobuf.internal import containers as _containers
+from skyulf.common.v1 import common_pb2 as _common_pb2
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -51,15 +52,26 @@ class Recommendation(_message.Message):
     COLUMNS_FIELD_NUMBER: _builtins.int
     SEVERITY_FIELD_NUMBER: _builtins.int
     NODE_FIELD_NUMBER: _builtins.int
+    STATISTIC_FIELD_NUMBER: _builtins.int
+    ALTERNATIVES_FIELD_NUMBER: _builtins.int
+    STAGE_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     rule: _builtins.str
     title: _builtins.str
     message: _builtins.str
     severity: _builtins.str
+    statistic: _builtins.float
+    """The measured statistic that triggered the rule (a share, a skewness, a coefficient)."""
+    stage: _builtins.str
+    """Where the node belongs: "before_split", "split", "after_split", "model" or "none"."""
     @_builtins.property
     def columns(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
     @_builtins.property
     def node(self) -> Global___SuggestedNode: ...
+    @_builtins.property
+    def alternatives(self) -> _containers.RepeatedCompositeFieldContainer[Global___SuggestedNode]:
+        """Other ready configurations for the same finding (e.g. hashing instead of target encoding)."""
+
     def __init__(
         self,
         *,
@@ -70,12 +82,17 @@ class Recommendation(_message.Message):
         columns: _abc.Iterable[_builtins.str] | None = ...,
         severity: _builtins.str = ...,
         node: Global___SuggestedNode | None = ...,
+        statistic: _builtins.float | None = ...,
+        alternatives: _abc.Iterable[Global___SuggestedNode] | None = ...,
+        stage: _builtins.str = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["node", b"node"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_statistic", b"_statistic", "node", b"node", "statistic", b"statistic"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["columns", b"columns", "id", b"id", "message", b"message", "node", b"node", "rule", b"rule", "severity", b"severity", "title", b"title"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_statistic", b"_statistic", "alternatives", b"alternatives", "columns", b"columns", "id", b"id", "message", b"message", "node", b"node", "rule", b"rule", "severity", b"severity", "stage", b"stage", "statistic", b"statistic", "title", b"title"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    def WhichOneof(self, oneof_group: _Never) -> None: ...
+    _WhichOneofReturnType__statistic: _TypeAlias = _typing.Literal["statistic"]  # noqa: Y015
+    _WhichOneofArgType__statistic: _TypeAlias = _typing.Literal["_statistic", b"_statistic"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__statistic) -> _WhichOneofReturnType__statistic | None: ...
 
 Global___Recommendation: _TypeAlias = Recommendation  # noqa: Y015
 
@@ -124,3 +141,73 @@ class GetRecommendationsResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetRecommendationsResponse: _TypeAlias = GetRecommendationsResponse  # noqa: Y015
+
+@_typing.final
+class SuggestPipelineRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DATASET_ID_FIELD_NUMBER: _builtins.int
+    TARGET_FIELD_NUMBER: _builtins.int
+    TASK_FIELD_NUMBER: _builtins.int
+    MODEL_FIELD_NUMBER: _builtins.int
+    dataset_id: _builtins.str
+    target: _builtins.str
+    """Required; an unknown column is an error naming it."""
+    task: _builtins.str
+    """"classification" or "regression"; inferred from the target when empty."""
+    model: _builtins.str
+    """A model id from the catalog; chosen for the task and the size when empty."""
+    def __init__(
+        self,
+        *,
+        dataset_id: _builtins.str = ...,
+        target: _builtins.str = ...,
+        task: _builtins.str = ...,
+        model: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset_id", b"dataset_id", "model", b"model", "target", b"target", "task", b"task"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SuggestPipelineRequest: _TypeAlias = SuggestPipelineRequest  # noqa: Y015
+
+@_typing.final
+class SuggestPipelineResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DATASET_ID_FIELD_NUMBER: _builtins.int
+    GRAPH_FIELD_NUMBER: _builtins.int
+    TASK_FIELD_NUMBER: _builtins.int
+    MODEL_FIELD_NUMBER: _builtins.int
+    METRIC_FIELD_NUMBER: _builtins.int
+    RECOMMENDATIONS_FIELD_NUMBER: _builtins.int
+    dataset_id: _builtins.str
+    task: _builtins.str
+    model: _builtins.str
+    metric: _builtins.str
+    """The metric to judge the model by (a metric id the task reports, e.g. "pr_auc", "r2")."""
+    @_builtins.property
+    def graph(self) -> _common_pb2.PipelineGraph: ...
+    @_builtins.property
+    def recommendations(self) -> _containers.RepeatedCompositeFieldContainer[Global___Recommendation]:
+        """The recommendations the graph is made of, in graph order; their ids are the node ids."""
+
+    def __init__(
+        self,
+        *,
+        dataset_id: _builtins.str = ...,
+        graph: _common_pb2.PipelineGraph | None = ...,
+        task: _builtins.str = ...,
+        model: _builtins.str = ...,
+        metric: _builtins.str = ...,
+        recommendations: _abc.Iterable[Global___Recommendation] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["graph", b"graph"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset_id", b"dataset_id", "graph", b"graph", "metric", b"metric", "model", b"model", "recommendations", b"recommendations", "task", b"task"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SuggestPipelineResponse: _TypeAlias = SuggestPipelineResponse  # noqa: Y015

@@ -40,6 +40,11 @@ class AdvisorServiceStub:
                 request_serializer=skyulf_dot_advisor_dot_v1_dot_advisor__pb2.GetRecommendationsRequest.SerializeToString,
                 response_deserializer=skyulf_dot_advisor_dot_v1_dot_advisor__pb2.GetRecommendationsResponse.FromString,
                 _registered_method=True)
+        self.SuggestPipeline = channel.unary_unary(
+                '/skyulf.advisor.v1.AdvisorService/SuggestPipeline',
+                request_serializer=skyulf_dot_advisor_dot_v1_dot_advisor__pb2.SuggestPipelineRequest.SerializeToString,
+                response_deserializer=skyulf_dot_advisor_dot_v1_dot_advisor__pb2.SuggestPipelineResponse.FromString,
+                _registered_method=True)
 
 
 class AdvisorServiceServicer:
@@ -52,6 +57,14 @@ class AdvisorServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SuggestPipeline(self, request, context):
+        """A whole pipeline assembled from the recommendations: the split first, what learns from
+        data after it, a model at the end. It validates and trains as returned.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AdvisorServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -59,6 +72,11 @@ def add_AdvisorServiceServicer_to_server(servicer, server):
                     servicer.GetRecommendations,
                     request_deserializer=skyulf_dot_advisor_dot_v1_dot_advisor__pb2.GetRecommendationsRequest.FromString,
                     response_serializer=skyulf_dot_advisor_dot_v1_dot_advisor__pb2.GetRecommendationsResponse.SerializeToString,
+            ),
+            'SuggestPipeline': grpc.unary_unary_rpc_method_handler(
+                    servicer.SuggestPipeline,
+                    request_deserializer=skyulf_dot_advisor_dot_v1_dot_advisor__pb2.SuggestPipelineRequest.FromString,
+                    response_serializer=skyulf_dot_advisor_dot_v1_dot_advisor__pb2.SuggestPipelineResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -89,6 +107,33 @@ class AdvisorService:
             '/skyulf.advisor.v1.AdvisorService/GetRecommendations',
             skyulf_dot_advisor_dot_v1_dot_advisor__pb2.GetRecommendationsRequest.SerializeToString,
             skyulf_dot_advisor_dot_v1_dot_advisor__pb2.GetRecommendationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SuggestPipeline(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.advisor.v1.AdvisorService/SuggestPipeline',
+            skyulf_dot_advisor_dot_v1_dot_advisor__pb2.SuggestPipelineRequest.SerializeToString,
+            skyulf_dot_advisor_dot_v1_dot_advisor__pb2.SuggestPipelineResponse.FromString,
             options,
             channel_credentials,
             insecure,

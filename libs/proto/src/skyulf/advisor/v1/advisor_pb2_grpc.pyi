@@ -34,6 +34,10 @@ class AdvisorServiceStub:
     @_typing.overload
     def __new__(cls, channel: _aio.Channel) -> AdvisorServiceAsyncStub: ...
     GetRecommendations: _grpc.UnaryUnaryMultiCallable[_advisor_pb2.GetRecommendationsRequest, _advisor_pb2.GetRecommendationsResponse]
+    SuggestPipeline: _grpc.UnaryUnaryMultiCallable[_advisor_pb2.SuggestPipelineRequest, _advisor_pb2.SuggestPipelineResponse]
+    """A whole pipeline assembled from the recommendations: the split first, what learns from
+    data after it, a model at the end. It validates and trains as returned.
+    """
 
 @_typing.type_check_only
 class AdvisorServiceAsyncStub(AdvisorServiceStub):
@@ -41,6 +45,10 @@ class AdvisorServiceAsyncStub(AdvisorServiceStub):
 
     def __init__(self, channel: _aio.Channel) -> None: ...
     GetRecommendations: _aio.UnaryUnaryMultiCallable[_advisor_pb2.GetRecommendationsRequest, _advisor_pb2.GetRecommendationsResponse]  # type: ignore[assignment]
+    SuggestPipeline: _aio.UnaryUnaryMultiCallable[_advisor_pb2.SuggestPipelineRequest, _advisor_pb2.SuggestPipelineResponse]  # type: ignore[assignment]
+    """A whole pipeline assembled from the recommendations: the split first, what learns from
+    data after it, a model at the end. It validates and trains as returned.
+    """
 
 class AdvisorServiceServicer(metaclass=_abc_1.ABCMeta):
     """Stateless rules over a dataset's profile that suggest preprocessing nodes."""
@@ -51,5 +59,15 @@ class AdvisorServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _advisor_pb2.GetRecommendationsRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_advisor_pb2.GetRecommendationsResponse, _abc.Awaitable[_advisor_pb2.GetRecommendationsResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def SuggestPipeline(
+        self,
+        request: _advisor_pb2.SuggestPipelineRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_advisor_pb2.SuggestPipelineResponse, _abc.Awaitable[_advisor_pb2.SuggestPipelineResponse]]:
+        """A whole pipeline assembled from the recommendations: the split first, what learns from
+        data after it, a model at the end. It validates and trains as returned.
+        """
 
 def add_AdvisorServiceServicer_to_server(servicer: AdvisorServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

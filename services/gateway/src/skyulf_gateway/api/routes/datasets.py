@@ -190,3 +190,21 @@ async def get_recommendations(
         dataset_id=resp.dataset_id or dataset_id,
         recommendations=[converters.recommendation(r) for r in resp.recommendations],
     )
+
+
+@router.post(
+    "/{dataset_id}/suggested-pipeline",
+    response_model=s.SuggestedPipelinePublic,
+    responses=s.errors(400, 404, 409),
+)
+async def suggest_pipeline(
+    dataset_id: str, body: s.SuggestPipelineRequest, clients: ClientsDep
+) -> s.SuggestedPipelinePublic:
+    """A whole pipeline assembled from the advisor's recommendations: the split first, what
+    learns from data after it, a model at the end. It validates and trains as returned."""
+    resp = await clients.advisor.SuggestPipeline(
+        advisor_pb2.SuggestPipelineRequest(
+            dataset_id=dataset_id, target=body.target, task=body.task or "", model=body.model or ""
+        )
+    )
+    return converters.suggested_pipeline(resp)
