@@ -486,7 +486,8 @@ export interface paths {
         post?: never;
         /**
          * Delete Version
-         * @description Deletes the version and its bundle; refused while an alias points at it.
+         * @description Deletes the version and its bundle; refused while an alias points at it or an endpoint
+         *     serves it (as its version or its canary).
          */
         delete: operations["delete_version_api_v1_models__name__versions__version__delete"];
         options?: never;
