@@ -35,7 +35,7 @@ class SearchSpec(BaseModel):
     low: float | None = None
     high: float | None = None
     log: bool = False
-    step: float | None = Field(None, gt=0)
+    step: float | None = Field(default=None, gt=0)
     choices: list[Any] | None = None
 
     @model_validator(mode="after")
@@ -67,9 +67,9 @@ class StrategyParams(BaseModel):
     seed: Seed | None = 42
     # Successive halving (halving_grid, halving_random): a trial goes on to the next rung of
     # folds only if it is in the best 1/reduction_factor of those that reached it.
-    reduction_factor: int = Field(3, ge=2, le=10)
+    reduction_factor: int = Field(default=3, ge=2, le=10)
     # TPE and the median pruner: trials before they start to act.
-    n_startup_trials: int = Field(5, ge=0, le=1000)
+    n_startup_trials: int = Field(default=5, ge=0, le=1000)
 
 
 class TuningConfig(BaseModel):
@@ -79,16 +79,19 @@ class TuningConfig(BaseModel):
 
     strategy: Strategy = "optuna"
     metric: str | None = Field(
-        None, description="the metric to optimise; default accuracy, r2 or silhouette by task"
+        default=None,
+        description="the metric to optimise; default accuracy, r2 or silhouette by task",
     )
-    n_trials: int = Field(20, ge=1, le=MAX_TRIALS)
-    timeout: float | None = Field(None, gt=0, description="seconds; the search stops after it")
+    n_trials: int = Field(default=20, ge=1, le=MAX_TRIALS)
+    timeout: float | None = Field(
+        default=None, gt=0, description="seconds; the search stops after it"
+    )
     search_space: dict[str, SearchSpec] = Field(
         default_factory=dict, description="overrides the model's default search space"
     )
     strategy_params: StrategyParams = Field(default_factory=StrategyParams)
     cv_enabled: bool = True
-    cv_folds: int = Field(3, ge=2, le=MAX_FOLDS)
+    cv_folds: int = Field(default=3, ge=2, le=MAX_FOLDS)
     cv_type: CvType = "k_fold"
     cv_shuffle: bool = True
     cv_random_state: Seed | None = 42
@@ -98,12 +101,13 @@ class CrossValidationSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     cv_enabled: bool = False
-    cv_folds: int = Field(5, ge=2, le=MAX_FOLDS)
+    cv_folds: int = Field(default=5, ge=2, le=MAX_FOLDS)
     cv_type: CvType = "k_fold"
     cv_shuffle: bool = True
     cv_random_state: Seed | None = 42
     cv_time_column: str | None = Field(
-        None, description="time_series_split: the column that orders the rows (else row order)"
+        default=None,
+        description="time_series_split: the column that orders the rows (else row order)",
     )
     run_mode: RunMode = "fixed"
     tuning_config: TuningConfig | None = None

@@ -30,7 +30,7 @@ from skyulf_core.tuning.metrics import Direction, direction, metric_for
 Report = Callable[[int, float], None]
 
 
-def tuned_nodes(graph: PipelineGraph | Mapping[str, Any]) -> list[str]:
+def tuned_nodes(graph: PipelineGraph | dict[str, Any]) -> list[str]:
     """Ids of the model nodes whose params say ``run_mode: "tuned"``, in graph order."""
     graph = parse_graph(graph)
     return [n.id for n in graph.nodes if (n.params or {}).get("run_mode") == "tuned"]
@@ -62,7 +62,7 @@ class TuningProblem:
 
     def __init__(
         self,
-        graph: PipelineGraph | Mapping[str, Any],
+        graph: PipelineGraph | dict[str, Any],
         df: pd.DataFrame,
         node_id: str,
         *,
@@ -112,7 +112,7 @@ class TuningProblem:
 
 
 def refit_graph(
-    graph: PipelineGraph | Mapping[str, Any], best: Mapping[str, Mapping[str, Any]]
+    graph: PipelineGraph | dict[str, Any], best: Mapping[str, Mapping[str, Any]]
 ) -> PipelineGraph:
     """The graph with each tuned node fixed at its best parameters (``best[node_id]``): what is
     trained, evaluated and registered once the search is done. The node's own cross-validation

@@ -42,3 +42,10 @@ class StudyRecord(BaseModel):
     best_params: dict[str, Any] = Field(default_factory=dict)
     param_importances: dict[str, float] = Field(default_factory=dict)
     trials: list[TrialRecord] = Field(default_factory=list)
+
+
+class TrialList(BaseModel):
+    """A job's studies, one per tuned model node (none for a job without one)."""
+
+    job_id: str
+    studies: list[StudyRecord] = Field(default_factory=list)

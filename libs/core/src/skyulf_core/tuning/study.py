@@ -215,29 +215,32 @@ def importances(study: optuna.Study) -> dict[str, float]:
 
 
 def study_record(
-    study: optuna.Study,
+    study: optuna.Study | None,
     *,
     node_id: str,
-    config: TuningConfig,
+    strategy: str,
     metric: str,
     direction: str,
+    n_trials: int,
+    timeout: float | None,
     state: str = "RUNNING",
     param_importances: dict[str, float] | None = None,
 ) -> StudyRecord:
-    best = best_of(study)
+    """The study's record; ``study`` None (not created in the storage yet) has no trials."""
+    best = best_of(study) if study is not None else None
     return StudyRecord(
         node_id=node_id,
-        strategy=config.strategy,
+        strategy=strategy,
         metric=metric,
         direction=direction,  # type: ignore[arg-type]
-        n_trials=config.n_trials,
-        timeout=config.timeout,
+        n_trials=n_trials,
+        timeout=timeout,
         state=state,  # type: ignore[arg-type]
         best_trial=best.number if best else None,
         best_value=best.value if best else None,
         best_params=dict(best.params) if best else {},
         param_importances=param_importances or {},
-        trials=[trial_record(t) for t in study.get_trials(deepcopy=False)],
+        trials=[trial_record(t) for t in study.get_trials(deepcopy=False)] if study else [],
     )
 
 
@@ -258,9 +261,11 @@ def tune_in_process(
     return study_record(
         study,
         node_id=problem.node_id,
-        config=problem.config,
+        strategy=problem.config.strategy,
         metric=problem.metric,
         direction=problem.direction,
+        n_trials=problem.config.n_trials,
+        timeout=problem.config.timeout,
         state="COMPLETE" if best is not None else "FAILED",
         param_importances=importances(study),
     )
