@@ -29,7 +29,14 @@ from optuna.trial import FrozenTrial, TrialState
 from skyulf_core.errors import Cancelled, NodeError
 from skyulf_core.graph import PipelineGraph
 from skyulf_core.tuning.objective import TuningProblem, refit_graph, tuned_nodes
-from skyulf_core.tuning.study import best_of, importances, open_study, run_trials, trial_record
+from skyulf_core.tuning.study import (
+    ERROR_ATTR,
+    best_of,
+    importances,
+    open_study,
+    run_trials,
+    trial_record,
+)
 from skyulf_pipeline.models import Job, JobStatus, TuningStudy
 from skyulf_pipeline.repository import JobRepository
 from skyulf_pipeline.runner import TrainingRunner
@@ -139,12 +146,12 @@ class TuningRunner(TrainingRunner):
             strategy=config.strategy,
             metric=problem.metric,
             direction=problem.direction,
-            n_trials=config.n_trials,
+            n_trials=problem.n_trials,
             timeout=config.timeout,
         )
         worker = worker_name()
         study = open_study(problem, row.study_name, self.storage(), worker)
-        helpers = min(self.parallel_tasks, config.n_trials - 1 - row.claimed)
+        helpers = min(self.parallel_tasks, row.n_trials - 1 - row.claimed)
         if helpers > 0:
             self.fan_out(job.id, node_id, helpers)
         events = TrialEvents(self.jobs, job.id, node_id)
@@ -155,8 +162,8 @@ class TuningRunner(TrainingRunner):
             done = len(study.get_trials(deepcopy=False, states=_FINISHED))
             self._progress(
                 job,
-                start + width * min(done / config.n_trials, 1.0),
-                f"tuning node '{node_id}': {done} of {config.n_trials} trials",
+                start + width * min(done / row.n_trials, 1.0),
+                f"tuning node '{node_id}': {done} of {row.n_trials} trials",
             )
 
         run_trials(
@@ -173,7 +180,7 @@ class TuningRunner(TrainingRunner):
         if trial is None:
             self.studies.finish(row.id, "FAILED", {})
             failed = study.get_trials(deepcopy=False, states=(TrialState.FAIL,))
-            reason = failed[0].system_attrs.get("fail_reason", "") if failed else ""
+            reason = failed[0].user_attrs.get(ERROR_ATTR, "") if failed else ""
             raise NodeError(
                 f"node '{node_id}': no trial of the search completed ({counts}); "
                 f"first failure: {reason}".rstrip(": "),
