@@ -20,6 +20,7 @@ import logging
 import os
 import socket
 import time
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -195,7 +196,9 @@ class TuningRunner(TrainingRunner):
     ) -> None:
         """Until no trial runs: those of live workers finish, those of dead ones are failed."""
         while True:
-            optuna.storages.fail_stale_trials(study)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+                optuna.storages.fail_stale_trials(study)
             trials = study.get_trials(deepcopy=False)
             for trial in trials:
                 if trial.state == TrialState.FAIL:
