@@ -10,7 +10,7 @@ fitting, evaluation and its evaluation data, the bundle and the registration). T
 events split that time: queue wait, nodes and model fit, evaluation, bundle and registration.
 scikit-learn: read the same CSV with pandas, the same split, a ColumnTransformer (median
 imputer, one-hot, standard scaler) and LogisticRegression in a Pipeline, test accuracy and ROC
-AUC. Median of ``--repeats`` runs each. Goal: Skyulf / scikit-learn <= 1.10. Prints a Markdown
+AUC. Median of ``--repeats`` runs each, the two alternating. Goal: Skyulf / scikit-learn <= 1.10. Prints a Markdown
 table.
 """
 
@@ -136,7 +136,9 @@ def _phases(api: httpx.Client, job_id: str) -> dict[str, float]:
     }
 
 
-def skyulf_runs(path: Path, repeats: int) -> tuple[list[float], dict[str, float]]:
+def skyulf_runs(path: Path, repeats: int, between: Any) -> tuple[list[float], dict[str, float]]:
+    """Skyulf's runs, ``between()`` (the scikit-learn run) after each: the two alternate, so a
+    machine whose load changes weighs on both alike."""
     with tempfile.TemporaryDirectory() as tmp:
         stack = Stack(
             data_dir=Path(tmp) / "data", ports=Ports.free(), env={"SKYULF_LOG_FORMAT": "json"}
@@ -158,6 +160,7 @@ def skyulf_runs(path: Path, repeats: int) -> tuple[list[float], dict[str, float]
                 if i:
                     times.append(elapsed)
                     phases = _phases(api, job["id"])
+                    between()
     return times, phases
 
 
@@ -169,9 +172,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "overhead.csv"
         make_csv(ns.rows, path)
-        sk = statistics.median(sklearn_run(path) for _ in range(ns.repeats))
-        runs, phases = skyulf_runs(path, ns.repeats)
-    sky = statistics.median(runs)
+        sk_runs: list[float] = []
+        runs, phases = skyulf_runs(path, ns.repeats, lambda: sk_runs.append(sklearn_run(path)))
+    sk, sky = statistics.median(sk_runs), statistics.median(runs)
     print(f"{ns.rows:,} rows: impute + one-hot + scale + logistic regression\n")
     print("| runner | seconds (median) | ratio |")
     print("| --- | --- | --- |")

@@ -19,6 +19,7 @@ from skyulf_core.errors import NodeError
 from skyulf_core.graph.executor import prepare_training
 from skyulf_core.graph.runner import ModelStep
 from skyulf_core.graph.spec import PipelineGraph, parse_graph
+from skyulf_core.metrics import only_metrics
 from skyulf_core.models.training import (
     CrossValidationSettings,
     TuningConfig,
@@ -118,7 +119,8 @@ class TuningProblem:
             if report is not None:
                 report(index, float(np.mean(scores)))
 
-        self.context.cross_validation(step, search_settings(self.config), after_fold)
+        with only_metrics([self.metric]):
+            self.context.cross_validation(step, search_settings(self.config), after_fold)
         return float(np.mean(scores))
 
 
