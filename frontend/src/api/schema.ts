@@ -325,6 +325,9 @@ export interface paths {
         /**
          * Job Events
          * @description Server-sent events: one `progress`/`status` event per job event, ending with the job.
+         *
+         *     A tuning job adds a `trial` event per finished trial, whose `trial` is the trial object of
+         *     `GET /jobs/{job_id}/trials`.
          */
         get: operations["job_events_api_v1_jobs__job_id__events_get"];
         put?: never;
@@ -369,6 +372,26 @@ export interface paths {
          * @description A new job from the stored graph of a FAILED or CANCELLED job.
          */
         post: operations["retry_job_api_v1_jobs__job_id__retry_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{job_id}/trials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Job Trials
+         * @description The tuning studies of the job's tuned model nodes, with every trial so far.
+         */
+        get: operations["job_trials_api_v1_jobs__job_id__trials_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1250,6 +1273,13 @@ export interface components {
             /** Warnings */
             warnings: string[];
         };
+        /** IntermediatePublic */
+        IntermediatePublic: {
+            /** Step */
+            step: number;
+            /** Value */
+            value: number;
+        };
         /** JobCreate */
         JobCreate: {
             /** Dataset Id */
@@ -1886,6 +1916,46 @@ export interface components {
              */
             url: string;
         };
+        /** StudyPublic */
+        StudyPublic: {
+            /** Best Params */
+            best_params?: {
+                [key: string]: unknown;
+            };
+            /** Best Trial */
+            best_trial?: number | null;
+            /** Best Value */
+            best_value?: number | null;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "maximize" | "minimize";
+            /** Metric */
+            metric: string;
+            /** N Trials */
+            n_trials: number;
+            /** Node Id */
+            node_id: string;
+            /**
+             * Param Importances
+             * @description fANOVA importance per parameter, once the study is done
+             */
+            param_importances?: {
+                [key: string]: number;
+            };
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "RUNNING" | "COMPLETE" | "FAILED";
+            /** Strategy */
+            strategy: string;
+            /** Timeout */
+            timeout?: number | null;
+            /** Trials */
+            trials?: components["schemas"]["TrialPublic"][];
+        };
         /** SuggestPipelineRequest */
         SuggestPipelineRequest: {
             /**
@@ -1965,6 +2035,50 @@ export interface components {
             recall: number[];
             /** Thresholds */
             thresholds: number[];
+        };
+        /** TrialList */
+        TrialList: {
+            /** Job Id */
+            job_id: string;
+            /**
+             * Studies
+             * @description one per tuned model node; none for a training job
+             */
+            studies?: components["schemas"]["StudyPublic"][];
+        };
+        /** TrialPublic */
+        TrialPublic: {
+            /** Duration S */
+            duration_s?: number | null;
+            /** Error */
+            error?: string | null;
+            /** Finished At */
+            finished_at?: string | null;
+            /**
+             * Intermediate
+             * @description the running mean of the metric after each CV fold
+             */
+            intermediate?: components["schemas"]["IntermediatePublic"][];
+            /** Number */
+            number: number;
+            /** Params */
+            params?: {
+                [key: string]: unknown;
+            };
+            /** Started At */
+            started_at?: string | null;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "RUNNING" | "COMPLETE" | "PRUNED" | "FAIL";
+            /** Value */
+            value?: number | null;
+            /**
+             * Worker
+             * @description host:pid of the worker that ran it
+             */
+            worker?: string | null;
         };
         /** ValidateRequest */
         ValidateRequest: {
@@ -3233,6 +3347,46 @@ export interface operations {
             };
             /** @description The request conflicts with the current state (not ready yet, already done, taken). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    job_trials_api_v1_jobs__job_id__trials_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrialList"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -168,10 +168,13 @@ class Enqueued:
     job_ids: list[str] = field(default_factory=list)
     fail: bool = False
 
-    def __call__(self, job_id: str) -> None:
+    kinds: list[str] = field(default_factory=list)
+
+    def __call__(self, job_id: str, kind: str = "train") -> None:
         if self.fail:
             raise ConnectionRefusedError("broker at redis://127.0.0.1:1 refused the connection")
         self.job_ids.append(job_id)
+        self.kinds.append(kind)
 
 
 @dataclass

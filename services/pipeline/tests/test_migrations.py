@@ -108,7 +108,7 @@ def _attempts_round_trip(url: str) -> None:
     engine = make_engine(url)
     try:
         _insert_job(engine)
-        upgrade(MIGRATIONS, url, "pipeline", "0004")
+        upgrade(MIGRATIONS, url, "pipeline")  # head: 0004 and what follows it
         assert {"attempts", "idempotency_key", "request_sha256", "retry_of", "results"} <= (
             _columns(engine)
         )

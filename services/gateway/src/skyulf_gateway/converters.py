@@ -220,6 +220,7 @@ def job_event(e: pipeline_pb2.WatchJobResponse) -> dict[str, Any]:
         "time": _ts(e, "time").isoformat() if e.HasField("time") else None,  # type: ignore[union-attr]
         "node_id": e.node_id or None,
         "node_status": e.node_status or None,
+        "trial": _json(e.trial_json) if e.trial_json else None,
     }
 
 

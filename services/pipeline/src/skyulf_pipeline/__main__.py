@@ -15,7 +15,10 @@ from skyulf_pipeline.saved import SavedPipelineService
 from skyulf_pipeline.saved_repository import SavedPipelineRepository
 from skyulf_pipeline.service import Enqueue, PipelineService
 from skyulf_pipeline.settings import PipelineSettings, get_settings
-from skyulf_pipeline.tasks import TRAIN_PIPELINE
+from skyulf_pipeline.study_repository import StudyRepository
+from skyulf_pipeline.tasks import QUEUE_OF_KIND
+from skyulf_pipeline.trials import TrialsReader
+from skyulf_pipeline.tuning_storage import storage_for
 from skyulf_platform.artifacts import open_store
 from skyulf_platform.checks import artifact_store_check, database_check, peer_check
 from skyulf_platform.db.engine import make_engine
@@ -39,10 +42,9 @@ _PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "
 def celery_enqueue(settings: PlatformSettings) -> Enqueue:
     app = create_celery_app(settings, include_tasks=False)
 
-    def enqueue(job_id: str) -> None:
-        app.send_task(
-            TRAIN_PIPELINE, args=[job_id], queue="train", retry=True, retry_policy=_PUBLISH_RETRY
-        )
+    def enqueue(job_id: str, kind: str = "train") -> None:
+        queue, task = QUEUE_OF_KIND[kind]
+        app.send_task(task, args=[job_id], queue=queue, retry=True, retry_policy=_PUBLISH_RETRY)
 
     return enqueue
 
@@ -74,6 +76,7 @@ async def assemble(settings: PlatformSettings) -> Assembly:
         preview_sample_rows=settings.preview_sample_rows,
         max_attempts=settings.job_max_attempts,
         withdraw_versions=registry.delete_job_versions,
+        trials=TrialsReader(StudyRepository(uow), lambda: storage_for(settings)),
     )
     servicer = PipelineServicer(
         service,

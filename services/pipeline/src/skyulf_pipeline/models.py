@@ -81,6 +81,26 @@ class JobEvent(BaseModel):
     time: datetime
     node_id: str | None = None
     node_status: NodeStatus | None = None
+    # Events of type "trial": the trial that finished (REST contract's trial object).
+    trial: dict[str, Any] | None = None
+
+
+class TuningStudy(BaseModel):
+    """One tuned model node of a job: its study's name in the tuning storage and its budget."""
+
+    id: int
+    job_id: str
+    node_id: str
+    study_name: str
+    strategy: str
+    metric: str
+    direction: Literal["maximize", "minimize"]
+    n_trials: int
+    timeout: float | None = None
+    claimed: int = 0
+    deadline_at: datetime | None = None
+    state: Literal["RUNNING", "COMPLETE", "FAILED"] = "RUNNING"
+    importances: dict[str, float] = Field(default_factory=dict)
 
 
 class PipelineSource(BaseModel):

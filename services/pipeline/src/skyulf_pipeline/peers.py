@@ -92,6 +92,7 @@ class RegistryClient:
         pipeline: dict[str, Any],
         node_id: str = "",
         runtime: str = "",
+        tags: dict[str, str] | None = None,
     ) -> RegisteredVersion:
         request = registry_pb2.CreateModelVersionRequest(
             name=name,
@@ -108,6 +109,7 @@ class RegistryClient:
                 pipeline_json=json.dumps(pipeline),
             ),
             runtime=runtime,
+            tags=tags or {},
         )
         with translated("registry"):
             resp = self.stub.CreateModelVersion(

@@ -82,6 +82,7 @@ def _event(row: JobEventRow) -> JobEvent:
         time=row.time,
         node_id=row.node_id,
         node_status=cast(NodeStatus | None, row.node_status),
+        trial=row.trial,
     )
 
 
@@ -127,13 +128,14 @@ class JobRepository:
         idempotency_key: str | None = None,
         request_sha256: str | None = None,
         retry_of: str | None = None,
+        kind: str = "train",
     ) -> Job:
         """A new QUEUED job; with an ``idempotency_key`` already taken, AlreadyExists."""
         now = utcnow()
         with self.uow() as session:
             row = JobRow(
                 id=new_id(),
-                kind="train",
+                kind=kind,
                 dataset_id=dataset_id,
                 graph=graph,
                 model_name=model_name,
@@ -302,6 +304,21 @@ class JobRepository:
                 session.flush()
             return True
 
+    def trial_event(self, job_id: str, node_id: str, trial: dict[str, Any], message: str) -> bool:
+        """Append a ``trial`` event while the job is RUNNING (False, nothing written, after)."""
+        with self.uow() as session:
+            result = session.execute(
+                update(JobRow)
+                .where(JobRow.id == job_id, JobRow.status == JobStatus.RUNNING.value)
+                .values(heartbeat_at=JobRow.heartbeat_at, updated_at=JobRow.updated_at)
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount == 0:  # type: ignore[attr-defined]
+                return False
+            row = self._row(session, job_id)
+            self._append_event(session, row, "trial", node_id=node_id, message=message, trial=trial)
+            return True
+
     def silent_running(self, silent_since: datetime) -> list[tuple[str, datetime, int]]:
         """RUNNING jobs with no sign of life since ``silent_since``: (id, last sign of life,
         attempts started)."""
@@ -348,6 +365,7 @@ class JobRepository:
         node_id: str | None = None,
         node_status: NodeStatus | None = None,
         message: str | None = None,
+        trial: dict[str, Any] | None = None,
     ) -> None:
         last = session.scalar(select(func.max(JobEventRow.seq)).where(JobEventRow.job_id == row.id))
         session.add(
@@ -361,5 +379,6 @@ class JobRepository:
                 time=utcnow(),
                 node_id=node_id,
                 node_status=node_status,
+                trial=trial,
             )
         )

@@ -189,9 +189,12 @@ class TrainingRunner:
         def should_cancel() -> bool:
             return heartbeat.lost or deadline.passed or cancel_requested()
 
+        # A tuned node is searched first (TuningRunner); the graph trained is then fixed.
+        graph, tags, base = self._search(job, frame, graph, should_cancel)
+
         def on_progress(fraction: float, message: str) -> None:
-            # The executor's 0..1 maps to 0..0.9: writing and registering the bundle follow.
-            self._progress(job, TRAINING_SHARE * fraction, message)
+            # The executor's 0..1 maps to base..0.9: writing and registering the bundle follow.
+            self._progress(job, base + (TRAINING_SHARE - base) * fraction, message)
 
         nodes = NodeProgress(self.jobs, job.id, graph)
         nodes.start()
@@ -214,7 +217,7 @@ class TrainingRunner:
             raise Cancelled(f"job {job.id} is no longer running", details={"job_id": job.id})
         if self.jobs.cancel_requested(job.id):
             raise Cancelled(f"job {job.id} was cancelled", details={"job_id": job.id})
-        results = self._register(job, result)
+        results = self._register(job, result, tags)
         first = results[0]
         evaluations = [
             trained.evaluation.model_copy(
@@ -247,18 +250,35 @@ class TrainingRunner:
             )
         return done
 
-    def _register(self, job: Job, result: TrainResult) -> list[ModelResult]:
-        """Write each model's bundle under this attempt's key and register it."""
+    def _search(
+        self, job: Job, frame: Any, graph: PipelineGraph, should_cancel: Any
+    ) -> tuple[PipelineGraph, dict[str, dict[str, str]], float]:
+        """A training job trains its graph as it is: no search, no tags, progress from 0."""
+        return graph, {}, 0.0
+
+    def _register(
+        self, job: Job, result: TrainResult, tags: dict[str, dict[str, str]] | None = None
+    ) -> list[ModelResult]:
+        """Write each model's bundle under this attempt's key and register it (with ``tags``
+        per model node: a tuned node's best parameters and study summary)."""
         names = {r.node_id: r.model_name for r in job.results}
         results = []
         for index, trained in enumerate(result.models):
             name = names.get(trained.node_id) or job.model_name
             share = TRAINING_SHARE + 0.1 * index / len(result.models)
             self._progress(job, share, f"writing and registering {name}")
-            results.append(self._register_one(job, trained, name, result.task))
+            node_tags = (tags or {}).get(trained.node_id, {})
+            results.append(self._register_one(job, trained, name, result.task, node_tags))
         return results
 
-    def _register_one(self, job: Job, trained: TrainedModel, name: str, task: str) -> ModelResult:
+    def _register_one(
+        self,
+        job: Job,
+        trained: TrainedModel,
+        name: str,
+        task: str,
+        tags: dict[str, str] | None = None,
+    ) -> ModelResult:
         bundle = write_bundle(
             self.store,
             f"models/{name}/{job.id}/attempt-{job.attempts}",
@@ -279,6 +299,7 @@ class TrainingRunner:
             node_id=trained.node_id,
             pipeline=job.graph,
             runtime=trained.fitted.runtime,
+            tags=tags or {},
         )
         if version.bundle_checksum and version.bundle_checksum != bundle.manifest_sha256:
             # An earlier attempt registered this model node: its version (and its metrics)

@@ -16,6 +16,8 @@ from skyulf_core.evaluation import JobEvaluation
 from skyulf_core.graph import PipelineGraph, ValidationReport, preview_pipeline, validate_graph
 from skyulf_core.models import model_catalog
 from skyulf_core.nodes import node_catalog
+from skyulf_core.tuning.objective import tuned_nodes
+from skyulf_core.tuning.records import TrialList
 from skyulf_pipeline.datasets import load_frame, require_ready
 from skyulf_pipeline.evaluations import read_evaluation
 from skyulf_pipeline.models import (
@@ -40,12 +42,14 @@ from skyulf_pipeline.submission import (
     model_results,
     request_digest,
 )
+from skyulf_pipeline.trials import TrialsReader
 from skyulf_platform.artifacts.base import ArtifactStore
 from skyulf_platform.db.base import utcnow
 
 log = logging.getLogger(__name__)
 
-Enqueue = Callable[[str], None]
+# enqueue(job_id, kind): put the job's task on its queue ("train" or "tune").
+Enqueue = Callable[[str, str], None]
 # Deletes the model versions a job registered (the registry's DeleteJobVersions).
 WithdrawVersions = Callable[[str], object]
 
@@ -75,6 +79,11 @@ def invalid_graph(issues: list[Issue]) -> InvalidArgument:
     return InvalidArgument(f"invalid pipeline: {message}{more}", details=details)
 
 
+def job_kind(graph: PipelineGraph) -> str:
+    """``tune`` for a graph with a tuned model node, else ``train``."""
+    return "tune" if tuned_nodes(graph) else "train"
+
+
 def span(delta: timedelta) -> str:
     """A duration as people say it: ``45s``, ``2m``, ``2m 5s``, ``1h 3m``."""
     seconds = max(int(delta.total_seconds()), 0)
@@ -97,6 +106,7 @@ class PipelineService:
         preview_sample_rows: int = 5000,
         max_attempts: int = 3,
         withdraw_versions: WithdrawVersions | None = None,
+        trials: TrialsReader | None = None,
     ) -> None:
         self.jobs = jobs
         self.store = store
@@ -104,6 +114,7 @@ class PipelineService:
         self.preview_sample_rows = preview_sample_rows
         self.max_attempts = max_attempts
         self.withdraw_versions = withdraw_versions
+        self.trials = trials
 
     # -- design time -------------------------------------------------------------------------
 
@@ -185,6 +196,7 @@ class PipelineService:
                 idempotency_key=idempotency_key or None,
                 request_sha256=digest,
                 source=source,
+                kind=job_kind(graph),
             )
         except AlreadyExists:
             # Another request with this key won the race: it is the job.
@@ -233,12 +245,13 @@ class PipelineService:
             event_message=f"queued (retry of job {job.id})",
             results=results,
             retry_of=job.id,
+            kind=job_kind(graph),
         )
         return self._enqueue(retry)
 
     def _enqueue(self, job: Job) -> Job:
         try:
-            self.enqueue(job.id)
+            self.enqueue(job.id, job.kind)
         except Exception as e:
             log.exception("could not enqueue training job %s", job.id, extra={"job_id": job.id})
             error = Unavailable(
@@ -277,6 +290,13 @@ class PipelineService:
         return read_evaluation(
             self.store, job_id, model_name=model_name, model_version=model_version
         )
+
+    def job_trials(self, job_id: str) -> TrialList:
+        """The job's tuning studies and their trials (none for a job without a tuned node)."""
+        job = self.jobs.get(job_id)
+        if self.trials is None or job.kind != "tune":
+            return TrialList(job_id=job.id)
+        return self.trials.trials(job)
 
     def list_jobs(self, page_size: int, offset: int) -> tuple[list[Job], int]:
         limit = DEFAULT_PAGE if page_size <= 0 else min(page_size, MAX_PAGE)
@@ -356,7 +376,7 @@ class PipelineService:
         if job is not None:
             log.warning(message, extra={"job_id": job_id})
             try:
-                self.enqueue(job_id)
+                self.enqueue(job_id, job.kind)
             except Exception:
                 # The job stays QUEUED; the broker still holds the first delivery's task.
                 log.exception("could not enqueue job %s again", job_id, extra={"job_id": job_id})

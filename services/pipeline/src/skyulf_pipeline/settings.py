@@ -25,6 +25,20 @@ class PipelineSettings(PlatformSettings):
     job_max_attempts: int = Field(default=3, ge=1, le=100)
     # Fit each model in a child process, so that a cancel stops a running fit within a poll.
     fit_in_child_process: bool = True
+    # Where Optuna keeps the tuning studies' trials (its RDB storage, shared by every tune
+    # worker). Default: on PostgreSQL, the pipeline's database in its own schema
+    # (SKYULF_TUNING_SCHEMA), so Optuna's tables and its own alembic_version table never meet
+    # the services' tables or their Alembic histories; otherwise a tuning.db SQLite file in the
+    # data dir.
+    tuning_storage_url: str | None = None
+    tuning_schema: str = Field(default="skyulf_tuning", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
+    # A worker running a trial beats every tuning_heartbeat_seconds; a RUNNING trial silent for
+    # tuning_grace_seconds is marked FAIL (its worker died) and never run again.
+    tuning_heartbeat_seconds: int = Field(default=10, ge=1)
+    tuning_grace_seconds: int = Field(default=60, ge=2)
+    # Trial tasks a tuning job puts on the tune queue per study: at most this many workers run
+    # one study's trials at once (besides the job's own worker).
+    tuning_parallel_tasks: int = Field(default=8, ge=0, le=256)
 
     @model_validator(mode="after")
     def _stale_outlasts_heartbeats(self) -> PipelineSettings:
@@ -34,7 +48,20 @@ class PipelineSettings(PlatformSettings):
                 f"SKYULF_JOB_HEARTBEAT_SECONDS ({self.job_heartbeat_seconds:g}), or healthy "
                 "jobs would be failed between two heartbeats"
             )
+        if self.tuning_grace_seconds < 2 * self.tuning_heartbeat_seconds:
+            raise ValueError(
+                f"SKYULF_TUNING_GRACE_SECONDS ({self.tuning_grace_seconds}) must be at least "
+                f"twice SKYULF_TUNING_HEARTBEAT_SECONDS ({self.tuning_heartbeat_seconds})"
+            )
         return self
+
+    def resolved_tuning_storage_url(self) -> str:
+        if self.tuning_storage_url:
+            return self.tuning_storage_url
+        url = self.resolved_database_url()
+        if url.startswith("postgresql"):
+            return url
+        return f"sqlite:///{self.data_dir / 'tuning.db'}"
 
 
 def get_settings() -> PipelineSettings:

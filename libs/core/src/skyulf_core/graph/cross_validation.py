@@ -160,8 +160,11 @@ def cross_validate(
     node_id: str,
     model_type: str,
     before_fold: Callable[[int], None] | None = None,
+    after_fold: Callable[[int, dict[str, float]], None] | None = None,
 ) -> CvResult:
-    """Score the model over the folds of ``train``; ``steps`` are the nodes after the splitter."""
+    """Score the model over the folds of ``train``; ``steps`` are the nodes after the splitter.
+
+    ``after_fold(index, metrics)`` hears each fold's scores (a search prunes a trial on them)."""
     label_tuple = None if labels is None else tuple(labels)
     result = CvResult(settings=settings, fold_metrics=[])
     folds = fold_indices(train, settings, task, node_id, model_type)
@@ -188,4 +191,6 @@ def cross_validate(
             metrics |= {f"inner_{k}": s.mean for k, s in inner.summary().items()}
         result.fold_metrics.append(metrics)
         result.fold_records.append(records)
+        if after_fold is not None:
+            after_fold(index, metrics)
     return result

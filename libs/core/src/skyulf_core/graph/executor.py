@@ -46,7 +46,7 @@ from skyulf_core.graph.validation import check_graph
 from skyulf_core.metrics import compute_metrics
 from skyulf_core.models.base import Task
 from skyulf_core.models.matrix import feature_matrix
-from skyulf_core.models.training import parse_training
+from skyulf_core.models.training import CrossValidationSettings, parse_training
 from skyulf_core.nodes import FittedRecord
 from skyulf_core.nodes.columns import json_scalar
 from skyulf_core.nodes.encoding_ordinal import encodes_target
@@ -338,6 +338,39 @@ def _train_pipeline(
     on_step: StepCallback | None,
     isolate_fit: bool,
 ) -> TrainResult:
+    context, warnings = prepare_training(
+        graph, df, on_progress, should_cancel, on_step, isolate_fit
+    )
+    plan, target = context.plan, context.target
+    models = [context.train(index, model) for index, model in enumerate(plan.models)]
+    if on_progress is not None:
+        on_progress(1.0, "done")
+    first = models[0]
+    return TrainResult(
+        fitted=first.fitted,
+        metrics=first.metrics,
+        task=first.task,
+        target=target,
+        model_type=first.model_type,
+        n_train=first.n_train,
+        n_test=first.n_test,
+        n_val=first.n_val,
+        warnings=warnings,
+        models=models,
+        evaluation=first.evaluation,
+    )
+
+
+def prepare_training(
+    graph: PipelineGraph | dict[str, Any],
+    df: pd.DataFrame,
+    on_progress: Progress | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+    on_step: StepCallback | None = None,
+    isolate_fit: bool = False,
+) -> tuple[_TrainContext, list[str]]:
+    """Check the graph, encode the target and run every preprocessing node: what the models
+    train on (a search scores its trials on this too), and the run's warnings."""
     graph = parse_graph(graph)
     check_graph(graph, [str(c) for c in df.columns])
     plan = build_plan(graph)
@@ -376,23 +409,7 @@ def _train_pipeline(
     if isolate_fit:
         runner = lambda work: run_in_child(work, hooks.cancelled)  # noqa: E731
     context = _TrainContext(graph, plan, run, X, target, encoded, node_encoded, hooks, runner)
-    models = [context.train(index, model) for index, model in enumerate(plan.models)]
-    if on_progress is not None:
-        on_progress(1.0, "done")
-    first = models[0]
-    return TrainResult(
-        fitted=first.fitted,
-        metrics=first.metrics,
-        task=first.task,
-        target=target,
-        model_type=first.model_type,
-        n_train=first.n_train,
-        n_test=first.n_test,
-        n_val=first.n_val,
-        warnings=warnings,
-        models=models,
-        evaluation=first.evaluation,
-    )
+    return context, warnings
 
 
 @dataclass
@@ -494,11 +511,18 @@ class _TrainContext:
             evaluation=evaluation,
         )
 
-    def cross_validation(self, model: ModelStep) -> CvResult | None:
-        """Cross-validate the model node when its params ask for it: every node on its path
-        after the split is refitted inside each fold (see :mod:`.cross_validation`)."""
-        node = next(n for n in self.graph.nodes if n.id == model.node_id)
-        settings = parse_training(node.params, model.node_id, model.definition.id)
+    def cross_validation(
+        self,
+        model: ModelStep,
+        settings: CrossValidationSettings | None = None,
+        after_fold: Callable[[int, dict[str, float]], None] | None = None,
+    ) -> CvResult | None:
+        """Cross-validate the model node when its params ask for it (or with ``settings``, a
+        search's): every node on its path after the split is refitted inside each fold (see
+        :mod:`.cross_validation`)."""
+        if settings is None:
+            node = next(n for n in self.graph.nodes if n.id == model.node_id)
+            settings = parse_training(node.params, model.node_id, model.definition.id)
         if not settings.cv_enabled:
             return None
         split_train = self.hooks.split_train
@@ -547,4 +571,5 @@ class _TrainContext:
             node_id=model.node_id,
             model_type=model.definition.id,
             before_fold=lambda i: hooks.poll(total, f"cross-validation fold {i + 1}"),
+            after_fold=after_fold,
         )

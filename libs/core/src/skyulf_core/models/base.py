@@ -11,7 +11,12 @@ from sklearn.base import BaseEstimator
 
 from skyulf_core.errors import NodeError
 from skyulf_core.models.search_spaces import annotate
-from skyulf_core.models.training import parse_training, split_training, training_properties
+from skyulf_core.models.training import (
+    parse_training,
+    split_training,
+    training_defs,
+    training_properties,
+)
 from skyulf_core.nodes.base import Seed as Seed  # re-exported for the model catalogs
 
 # Upper bounds of the hyperparameters: far beyond any sensible model, low enough that one fit
@@ -67,6 +72,7 @@ class ModelDefinition(Generic[P]):
         search spaces), then the training settings (cross-validation), in group "training"."""
         schema = annotate(self.id, self.params_model.model_json_schema())
         schema.setdefault("properties", {}).update(training_properties())
+        schema.setdefault("$defs", {}).update(training_defs())
         return schema
 
     def parse_params(self, raw: P | Mapping[str, Any] | None, node_id: str | None = None) -> P:
@@ -75,10 +81,10 @@ class ModelDefinition(Generic[P]):
             return raw
         # The node's training settings (cross-validation) are checked, then set aside.
         values = dict(raw or {})
-        parse_training(values, node_id, self.id)
+        settings = parse_training(values, node_id, self.id)
         hyper, _ = split_training(values)
         try:
-            return self.params_model.model_validate(hyper)
+            params = self.params_model.model_validate(hyper)
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"]) or "params"
@@ -89,6 +95,11 @@ class ModelDefinition(Generic[P]):
                 node_type=self.id,
                 field=where,
             ) from exc
+        if settings.tuned:
+            from skyulf_core.tuning.checks import check_tuning  # the tuning package needs models
+
+            check_tuning(self, settings, node_id)
+        return params
 
     def check_rows(self, params: P, n_rows: int, node_id: str | None = None) -> None:
         """Refuse a row-counting parameter larger than the ``n_rows`` training rows."""

@@ -1,5 +1,5 @@
-"""Pipeline's tables: training jobs (the source of truth), their ordered events, and saved
-pipelines with one row per saved version."""
+"""Pipeline's tables: training jobs (the source of truth), their ordered events, the tuning
+studies of tuned model nodes, and saved pipelines with one row per saved version."""
 
 from __future__ import annotations
 
@@ -101,6 +101,40 @@ class JobEventRow(Base):
     # Set on "node" events only: which node, and how far it got.
     node_id: Mapped[str | None] = mapped_column(String(128), default=None)
     node_status: Mapped[str | None] = mapped_column(String(16), default=None)
+    # Set on "trial" events only: the finished trial (REST contract's trial object).
+    trial: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+
+
+class TuningStudyRow(Base):
+    """One tuned model node of a job: its Optuna study (trials live in the tuning storage) and
+    the budget its workers claim trials from, one atomic UPDATE each."""
+
+    __tablename__ = "pipeline_tuning_studies"
+    __table_args__ = (
+        UniqueConstraint("job_id", "node_id"),
+        CheckConstraint("state IN ('RUNNING', 'COMPLETE', 'FAILED')", name="state"),
+        CheckConstraint("claimed >= 0", name="claimed_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("pipeline_jobs.id", ondelete="CASCADE")
+    )
+    node_id: Mapped[str] = mapped_column(String(128))
+    study_name: Mapped[str] = mapped_column(String(255))
+    strategy: Mapped[str] = mapped_column(String(32))
+    metric: Mapped[str] = mapped_column(String(64))
+    direction: Mapped[str] = mapped_column(String(8))
+    n_trials: Mapped[int] = mapped_column(Integer)
+    timeout: Mapped[float | None] = mapped_column(Float, default=None)
+    # Trials handed out so far; a trial runs only if its claim kept this within n_trials.
+    claimed: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # Past this instant no trial is handed out (the timeout, from the study's start).
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    state: Mapped[str] = mapped_column(String(16), default="RUNNING")
+    importances: Mapped[dict[str, float] | None] = mapped_column(JSON, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 class SavedPipelineRow(Base):

@@ -143,6 +143,7 @@ def event_to_proto(event: JobEvent) -> pipeline_pb2.WatchJobResponse:
         time=_ts(event.time),
         node_id=event.node_id or "",
         node_status=event.node_status or "",
+        trial_json=json.dumps(event.trial) if event.trial is not None else "",
     )
 
 

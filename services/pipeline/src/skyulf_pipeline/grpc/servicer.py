@@ -114,6 +114,12 @@ class PipelineServicer(pipeline_pb2_grpc.PipelineServiceServicer):
         )
         return pipeline_pb2.GetJobEvaluationResponse(evaluation_json=evaluation.model_dump_json())
 
+    async def ListJobTrials(
+        self, request: pipeline_pb2.ListJobTrialsRequest, context: aio.ServicerContext
+    ) -> pipeline_pb2.ListJobTrialsResponse:
+        trials = await asyncio.to_thread(self.service.job_trials, request.job_id)
+        return pipeline_pb2.ListJobTrialsResponse(trials_json=trials.model_dump_json())
+
     async def ExportPipeline(
         self, request: pipeline_pb2.ExportPipelineRequest, context: aio.ServicerContext
     ) -> pipeline_pb2.ExportPipelineResponse:

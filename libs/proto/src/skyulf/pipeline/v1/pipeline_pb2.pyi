@@ -842,6 +842,7 @@ class WatchJobResponse(_message.Message):
     TIME_FIELD_NUMBER: _builtins.int
     NODE_ID_FIELD_NUMBER: _builtins.int
     NODE_STATUS_FIELD_NUMBER: _builtins.int
+    TRIAL_JSON_FIELD_NUMBER: _builtins.int
     seq: _builtins.int
     job_id: _builtins.str
     type: _builtins.str
@@ -853,6 +854,8 @@ class WatchJobResponse(_message.Message):
     "skipped".
     """
     node_status: _builtins.str
+    trial_json: _builtins.str
+    """Set on events of type "trial": the trial that finished, as JSON (REST contract's trial)."""
     @_builtins.property
     def time(self) -> _timestamp_pb2.Timestamp: ...
     def __init__(
@@ -867,10 +870,11 @@ class WatchJobResponse(_message.Message):
         time: _timestamp_pb2.Timestamp | None = ...,
         node_id: _builtins.str = ...,
         node_status: _builtins.str = ...,
+        trial_json: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["time", b"time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["job_id", b"job_id", "message", b"message", "node_id", b"node_id", "node_status", b"node_status", "progress", b"progress", "seq", b"seq", "status", b"status", "time", b"time", "type", b"type"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["job_id", b"job_id", "message", b"message", "node_id", b"node_id", "node_status", b"node_status", "progress", b"progress", "seq", b"seq", "status", b"status", "time", b"time", "trial_json", b"trial_json", "type", b"type"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1401,3 +1405,43 @@ class GetJobEvaluationResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetJobEvaluationResponse: _TypeAlias = GetJobEvaluationResponse  # noqa: Y015
+
+@_typing.final
+class ListJobTrialsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    JOB_ID_FIELD_NUMBER: _builtins.int
+    job_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        job_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["job_id", b"job_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListJobTrialsRequest: _TypeAlias = ListJobTrialsRequest  # noqa: Y015
+
+@_typing.final
+class ListJobTrialsResponse(_message.Message):
+    """The trials as JSON: {"job_id", "studies": [...]} (REST contract "TrialList")."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TRIALS_JSON_FIELD_NUMBER: _builtins.int
+    trials_json: _builtins.str
+    def __init__(
+        self,
+        *,
+        trials_json: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["trials_json", b"trials_json"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListJobTrialsResponse: _TypeAlias = ListJobTrialsResponse  # noqa: Y015

@@ -135,6 +135,11 @@ class PipelineServiceStub:
                 request_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.GetJobEvaluationRequest.SerializeToString,
                 response_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.GetJobEvaluationResponse.FromString,
                 _registered_method=True)
+        self.ListJobTrials = channel.unary_unary(
+                '/skyulf.pipeline.v1.PipelineService/ListJobTrials',
+                request_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListJobTrialsRequest.SerializeToString,
+                response_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListJobTrialsResponse.FromString,
+                _registered_method=True)
 
 
 class PipelineServiceServicer:
@@ -268,6 +273,13 @@ class PipelineServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListJobTrials(self, request, context):
+        """The tuning studies of a job's tuned model nodes and their trials (none for other jobs).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PipelineServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -370,6 +382,11 @@ def add_PipelineServiceServicer_to_server(servicer, server):
                     servicer.GetJobEvaluation,
                     request_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.GetJobEvaluationRequest.FromString,
                     response_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.GetJobEvaluationResponse.SerializeToString,
+            ),
+            'ListJobTrials': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListJobTrials,
+                    request_deserializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListJobTrialsRequest.FromString,
+                    response_serializer=skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListJobTrialsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -913,6 +930,33 @@ class PipelineService:
             '/skyulf.pipeline.v1.PipelineService/GetJobEvaluation',
             skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.GetJobEvaluationRequest.SerializeToString,
             skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.GetJobEvaluationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListJobTrials(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.pipeline.v1.PipelineService/ListJobTrials',
+            skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListJobTrialsRequest.SerializeToString,
+            skyulf_dot_pipeline_dot_v1_dot_pipeline__pb2.ListJobTrialsResponse.FromString,
             options,
             channel_credentials,
             insecure,

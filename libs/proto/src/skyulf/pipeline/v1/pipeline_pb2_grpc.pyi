@@ -60,6 +60,8 @@ class PipelineServiceStub:
     """Starter pipelines the canvas offers, with placeholder column names."""
     GetJobEvaluation: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.GetJobEvaluationRequest, _pipeline_pb2.GetJobEvaluationResponse]
     """The evaluation data of a SUCCEEDED job's models (FAILED_PRECONDITION before that)."""
+    ListJobTrials: _grpc.UnaryUnaryMultiCallable[_pipeline_pb2.ListJobTrialsRequest, _pipeline_pb2.ListJobTrialsResponse]
+    """The tuning studies of a job's tuned model nodes and their trials (none for other jobs)."""
 
 @_typing.type_check_only
 class PipelineServiceAsyncStub(PipelineServiceStub):
@@ -93,6 +95,8 @@ class PipelineServiceAsyncStub(PipelineServiceStub):
     """Starter pipelines the canvas offers, with placeholder column names."""
     GetJobEvaluation: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.GetJobEvaluationRequest, _pipeline_pb2.GetJobEvaluationResponse]  # type: ignore[assignment]
     """The evaluation data of a SUCCEEDED job's models (FAILED_PRECONDITION before that)."""
+    ListJobTrials: _aio.UnaryUnaryMultiCallable[_pipeline_pb2.ListJobTrialsRequest, _pipeline_pb2.ListJobTrialsResponse]  # type: ignore[assignment]
+    """The tuning studies of a job's tuned model nodes and their trials (none for other jobs)."""
 
 class PipelineServiceServicer(metaclass=_abc_1.ABCMeta):
     """Owns pipeline graphs, training jobs and tuning studies."""
@@ -243,5 +247,13 @@ class PipelineServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_pipeline_pb2.GetJobEvaluationResponse, _abc.Awaitable[_pipeline_pb2.GetJobEvaluationResponse]]:
         """The evaluation data of a SUCCEEDED job's models (FAILED_PRECONDITION before that)."""
+
+    @_abc_1.abstractmethod
+    def ListJobTrials(
+        self,
+        request: _pipeline_pb2.ListJobTrialsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_pipeline_pb2.ListJobTrialsResponse, _abc.Awaitable[_pipeline_pb2.ListJobTrialsResponse]]:
+        """The tuning studies of a job's tuned model nodes and their trials (none for other jobs)."""
 
 def add_PipelineServiceServicer_to_server(servicer: PipelineServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -15,6 +15,7 @@ from skyulf_gateway import schemas as s
 from skyulf_gateway.deps import ClientsDep
 from skyulf_gateway.evaluation_schemas import EvaluationPublic
 from skyulf_gateway.routing import StrictJsonRoute
+from skyulf_gateway.trial_schemas import TrialList
 from skyulf_platform.errors import from_rpc_error
 
 router = APIRouter(prefix="/jobs", tags=["jobs"], route_class=StrictJsonRoute)
@@ -91,6 +92,13 @@ async def job_evaluation(job_id: str, clients: ClientsDep) -> EvaluationPublic:
     return EvaluationPublic.model_validate_json(resp.evaluation_json)
 
 
+@router.get("/{job_id}/trials", response_model=TrialList, responses=s.errors(404))
+async def job_trials(job_id: str, clients: ClientsDep) -> TrialList:
+    """The tuning studies of the job's tuned model nodes, with every trial so far."""
+    resp = await clients.pipeline.ListJobTrials(pipeline_pb2.ListJobTrialsRequest(job_id=job_id))
+    return TrialList.model_validate_json(resp.trials_json)
+
+
 @router.post("/{job_id}/cancel", response_model=s.JobPublic, responses=s.errors(404, 409))
 async def cancel_job(job_id: str, clients: ClientsDep) -> s.JobPublic:
     resp = await clients.pipeline.CancelJob(pipeline_pb2.CancelJobRequest(job_id=job_id))
@@ -138,7 +146,10 @@ async def job_events(
         int, Query(ge=0, le=s.INT64_MAX, description="only events after this sequence number")
     ] = 0,
 ) -> EventSourceResponse:
-    """Server-sent events: one `progress`/`status` event per job event, ending with the job."""
+    """Server-sent events: one `progress`/`status` event per job event, ending with the job.
+
+    A tuning job adds a `trial` event per finished trial, whose `trial` is the trial object of
+    `GET /jobs/{job_id}/trials`."""
     # Fail before the stream starts, so an unknown job is a plain 404.
     await clients.pipeline.GetJob(pipeline_pb2.GetJobRequest(job_id=job_id))
 

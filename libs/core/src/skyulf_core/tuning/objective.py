@@ -1,0 +1,142 @@
+"""One trial of a search: the model node with the trial's parameters, scored by cross-validation
+on the train split, the whole learned chain after the split refitted inside each fold (as the
+node's own cross-validation does); nothing from the test split is seen.
+
+A search with ``cv_enabled: false`` scores each trial on one hold-out fifth of the train split.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from skyulf_core.errors import NodeError
+from skyulf_core.graph.executor import prepare_training
+from skyulf_core.graph.runner import ModelStep
+from skyulf_core.graph.spec import PipelineGraph, parse_graph
+from skyulf_core.metrics import only_metrics
+from skyulf_core.models.training import (
+    CrossValidationSettings,
+    TuningConfig,
+    parse_training,
+    split_training,
+)
+from skyulf_core.tuning.metrics import Direction, direction, metric_for
+from skyulf_core.tuning.space import GRID_STRATEGIES, resolve_space
+
+# report(step, value): the running mean after each fold; it raises to prune the trial.
+Report = Callable[[int, float], None]
+
+
+def tuned_nodes(graph: PipelineGraph | dict[str, Any]) -> list[str]:
+    """Ids of the model nodes whose params say ``run_mode: "tuned"``, in graph order."""
+    graph = parse_graph(graph)
+    return [n.id for n in graph.nodes if (n.params or {}).get("run_mode") == "tuned"]
+
+
+def search_settings(config: TuningConfig) -> CrossValidationSettings:
+    if not config.cv_enabled:
+        # One hold-out fold (ShuffleSplit(1)): below the node-level minimum of two folds.
+        return CrossValidationSettings.model_construct(
+            cv_enabled=True,
+            cv_folds=1,
+            cv_type="shuffle_split",
+            cv_shuffle=True,
+            cv_random_state=config.cv_random_state,
+            cv_time_column=None,
+        )
+    return CrossValidationSettings(
+        cv_enabled=True,
+        cv_folds=config.cv_folds,
+        cv_type=config.cv_type,
+        cv_shuffle=config.cv_shuffle,
+        cv_random_state=config.cv_random_state if config.cv_shuffle else None,
+    )
+
+
+class TuningProblem:
+    """What every trial of one tuned node shares: the prepared run (preprocessing done once
+    per process) and the node's base parameters."""
+
+    def __init__(
+        self,
+        graph: PipelineGraph | dict[str, Any],
+        df: pd.DataFrame,
+        node_id: str,
+        *,
+        should_cancel: Callable[[], bool] | None = None,
+    ) -> None:
+        self.graph = parse_graph(graph)
+        node = next((n for n in self.graph.nodes if n.id == node_id), None)
+        if node is None:
+            raise NodeError(f"node '{node_id}' is not in the graph", node_id=node_id)
+        self.context, self.warnings = prepare_training(self.graph, df, should_cancel=should_cancel)
+        model = next((m for m in self.context.plan.models if m.node_id == node_id), None)
+        if model is None:
+            raise NodeError(f"node '{node_id}' is not a model node", node_id=node_id)
+        self.model: ModelStep = model
+        self.node_id = node_id
+        settings = parse_training(node.params, node_id, model.definition.id)
+        self.config = settings.tuning()
+        self.task = model.definition.task
+        self.metric = metric_for(self.task, self.config.metric)
+        self.direction: Direction = direction(self.task, self.metric)
+        self.base, _ = split_training(dict(node.params or {}))
+        self.space = resolve_space(model.definition, self.config, node_id)
+
+    @property
+    def n_trials(self) -> int:
+        """The budget: ``n_trials``, and for a grid no more trials than the grid has points."""
+        if self.config.strategy not in GRID_STRATEGIES:
+            return self.config.n_trials
+        points = math.prod(len(values) for values in self.space.grid.values())
+        return min(self.config.n_trials, points)
+
+    def evaluate(self, params: Mapping[str, Any], report: Report | None = None) -> float:
+        """The mean of the metric over the folds with ``params``; ``report`` hears the running
+        mean after each fold."""
+        definition = self.model.definition
+        merged = {**self.base, **dict(params)}
+        step = dataclasses.replace(self.model, params=definition.parse_params(merged, self.node_id))
+        scores: list[float] = []
+
+        def after_fold(index: int, metrics: dict[str, float]) -> None:
+            if self.metric not in metrics:
+                raise NodeError(
+                    f"node '{self.node_id}' ({definition.id}): metric '{self.metric}' is "
+                    f"undefined on fold {index + 1} (a fold with a single class, or a model "
+                    "without probabilities); pick another tuning_config.metric",
+                    node_id=self.node_id,
+                    node_type=definition.id,
+                    field="tuning_config.metric",
+                )
+            scores.append(float(metrics[self.metric]))
+            if report is not None:
+                report(index, float(np.mean(scores)))
+
+        with only_metrics([self.metric]):
+            self.context.cross_validation(step, search_settings(self.config), after_fold)
+        return float(np.mean(scores))
+
+
+def refit_graph(
+    graph: PipelineGraph | dict[str, Any], best: Mapping[str, Mapping[str, Any]]
+) -> PipelineGraph:
+    """The graph with each tuned node fixed at its best parameters (``best[node_id]``): what is
+    trained, evaluated and registered once the search is done. The node's own cross-validation
+    settings stay; its run_mode and tuning_config go."""
+    graph = parse_graph(graph)
+    nodes = []
+    for node in graph.nodes:
+        if node.id in best:
+            params = dict(node.params or {})
+            kept = {k: v for k, v in params.items() if k not in ("run_mode", "tuning_config")}
+            kept.update(best[node.id])
+            node = node.model_copy(update={"params": kept})
+        nodes.append(node)
+    return graph.model_copy(update={"nodes": nodes})
