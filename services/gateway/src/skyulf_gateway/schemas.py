@@ -353,6 +353,8 @@ class JobPublic(BaseModel):
     results: list[ModelResultPublic] = []
     attempts: int = 0
     retry_of: str | None = None
+    # Lineage: the dataset version the job reads (null for jobs from before versions).
+    dataset_version: int | None = None
 
 
 class JobList(BaseModel):
@@ -362,6 +364,8 @@ class JobList(BaseModel):
 
 class LineagePublic(BaseModel):
     dataset_id: str
+    # The dataset version trained on (null when not recorded).
+    dataset_version: int | None = None
     job_id: str
     pipeline: JsonObject | None
 

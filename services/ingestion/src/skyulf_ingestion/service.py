@@ -38,11 +38,12 @@ from skyulf_ingestion.models import (
     TargetResult,
 )
 from skyulf_ingestion.repository import DatasetRepository
-from skyulf_ingestion.rows import ParquetCache, RowsPage, read_page
+from skyulf_ingestion.rows import RowsPage, read_page
 from skyulf_ingestion.sources.crypto import SourceCipher
 from skyulf_ingestion.sources.models import Source, UploadSource
 from skyulf_ingestion.sources.reader import SourceReader
 from skyulf_platform.artifacts.base import ArtifactStore
+from skyulf_platform.artifacts.cache import LocalCopies
 from skyulf_platform.db.base import new_id, utcnow
 from skyulf_platform.db.uow import UnitOfWork
 
@@ -129,7 +130,7 @@ class IngestionService:
         # Where uploads and ingest inputs/outputs are spooled; the system's when None.
         self.tmp_dir = Path(tmp_dir) if tmp_dir is not None else Path(tempfile.gettempdir())
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
-        self.parquet_cache = ParquetCache(self.tmp_dir / "rows-cache")
+        self.parquet_cache = LocalCopies(self.tmp_dir / "rows-cache")
         # Rows per Parquet row group: a page of rows decodes only the groups that hold it.
         self.row_group_rows = row_group_rows
 
@@ -379,7 +380,7 @@ class IngestionService:
                 details={"field": "limit"},
             )
         dataset = self.ready_version(dataset_id, version)
-        path = self.parquet_cache.path(self.store, dataset)
+        path = self._local_parquet(dataset)
         return read_page(path, dataset, offset, limit)
 
     def dataset_at(self, dataset_id: str, version: int = 0) -> Dataset:
@@ -416,13 +417,17 @@ class IngestionService:
             )
         return dataset
 
+    def _local_parquet(self, dataset: Dataset) -> Path:
+        assert dataset.data_uri and dataset.data_sha256
+        return self.parquet_cache.path(self.store, dataset.data_uri, dataset.data_sha256)
+
     def export(self, dataset_id: str, *, version: int = 0, fmt: ExportFormat) -> ExportedFile:
         """A READY version as a CSV (formulas neutralised) or Parquet file, in chunks.
 
         Everything that can be refused is refused here, before the first chunk is made.
         """
         dataset = self.ready_version(dataset_id, version)
-        path = self.parquet_cache.path(self.store, dataset)
+        path = self._local_parquet(dataset)
         stem = _FILENAME_UNSAFE.sub("_", Path(dataset.name).stem).strip("._") or "dataset"
         return ExportedFile(
             filename=f"{stem}-v{dataset.version}.{fmt.value}",
@@ -441,7 +446,7 @@ class IngestionService:
                 details={"field": "target", "column": target, "dataset_id": dataset_id},
             )
         dataset = self.ready_version(dataset_id)
-        path = self.parquet_cache.path(self.store, dataset)
+        path = self._local_parquet(dataset)
         frame = pl.read_parquet(path)
         analysis, alerts = analyse_target(frame, profile.columns, target)
         return TargetResult(version=dataset.version, analysis=analysis, alerts=alerts)

@@ -17,6 +17,7 @@ from skyulf_pipeline.service import Enqueue, PipelineService
 from skyulf_pipeline.settings import PipelineSettings, get_settings
 from skyulf_pipeline.tasks import TRAIN_PIPELINE
 from skyulf_platform.artifacts import open_store
+from skyulf_platform.artifacts.cache import LocalCopies
 from skyulf_platform.checks import artifact_store_check, database_check, peer_check
 from skyulf_platform.db.engine import make_engine
 from skyulf_platform.db.uow import UnitOfWork
@@ -74,6 +75,7 @@ async def assemble(settings: PlatformSettings) -> Assembly:
         preview_sample_rows=settings.preview_sample_rows,
         max_attempts=settings.job_max_attempts,
         withdraw_versions=registry.delete_job_versions,
+        copies=LocalCopies(settings.data_dir / "preview-cache"),
     )
     servicer = PipelineServicer(
         service,
