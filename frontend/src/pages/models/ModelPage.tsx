@@ -108,8 +108,9 @@ export default function ModelPage() {
                     <td>{formatDate(v.created_at)}</td>
                     <td className="lineage">
                       <Link to={`/datasets/${v.lineage.dataset_id}`} aria-label={`Dataset of version ${v.version}`}>
-                        {v.lineage.dataset_version != null ? `dataset v${v.lineage.dataset_version}` : "dataset"}
+                        dataset
                       </Link>
+                      {v.lineage.dataset_version != null && ` v${v.lineage.dataset_version}`}
                       {" · "}
                       <Link to={`/jobs/${v.lineage.job_id}`} aria-label={`Job of version ${v.version}`}>
                         job
