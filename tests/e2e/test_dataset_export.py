@@ -53,7 +53,7 @@ def test_csv_export_neutralises_formulas(api: httpx.Client, notes: dict[str, Any
     assert "notes-v1.csv" in resp.headers["content-disposition"]
     rows = list(csv.DictReader(io.StringIO(resp.text)))
     assert [r["note"] for r in rows] == [
-        "'=HYPERLINK(\"http://x\")",
+        '\'=HYPERLINK("http://x")',
         "'+1",
         "'@SUM(A1)",
         "'-2+3",
