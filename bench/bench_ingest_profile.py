@@ -1,7 +1,12 @@
 """Ingest + full profile of a generated CSV, against pandas (read_csv + describe + corr) and,
 when asked, ydata-profiling in minimal mode installed into its own virtual environment.
 
-    uv run python bench/bench_ingest_profile.py [--rows 100000 1000000] [--ydata]
+    uv run python bench/bench_ingest_profile.py [--rows 100000 1000000] [--ydata] [--gateway]
+
+With --gateway, each size is also uploaded through a running platform (every service in its own
+process, embedded defaults): POST /api/v1/datasets streamed by the gateway to ingestion, then
+polled until READY, timed from the first byte sent; the worker's peak resident memory (the
+highest VmHWM of the worker process and its children) is reported next to the CSV's size.
 
 The CSV has 20 columns (12 numeric with 5% missing, 5 categorical, 2 dates, 1 id; ~140 bytes a
 row, so 1M rows is about 140 MB), generated with a fixed seed. Each measurement runs in its own
@@ -119,6 +124,70 @@ def ydata_python() -> Path | None:
     return python
 
 
+def _peak_of_tree(pid: int) -> float:
+    """The highest peak resident memory (MB) among pid and its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    peak, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        todo += children.get(current, [])
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peak = max(peak, int(line.split()[1]) / 1024)
+    return peak
+
+
+def run_gateway(paths: list[Path]) -> dict[Path, dict[str, float]]:
+    """Each file uploaded through the gateway of one running stack, until READY."""
+    import httpx
+
+    from skyulf_platform.stack import Ports, Stack
+
+    results: dict[Path, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        stack = Stack(
+            data_dir=Path(tmp) / "data",
+            ports=Ports.free(),
+            env={"SKYULF_LOG_LEVEL": "WARNING", "SKYULF_MAX_UPLOAD_BYTES": str(1 << 40)},
+        )
+        with (
+            stack.running(timeout=180),
+            httpx.Client(base_url=f"{stack.url}/api/v1", timeout=600) as http,
+        ):
+            for path in paths:
+                t0 = time.perf_counter()
+                with path.open("rb") as f:
+                    resp = http.post("/datasets", files={"file": ("bench.csv", f, "text/csv")})
+                resp.raise_for_status()
+                uploaded = time.perf_counter() - t0
+                dataset_id = resp.json()["id"]
+                while True:
+                    body = http.get(f"/datasets/{dataset_id}").json()
+                    if body["status"] != "PENDING":
+                        break
+                    time.sleep(0.1)
+                seconds = time.perf_counter() - t0
+                assert body["status"] == "READY", body.get("error")
+                profile = http.get(f"/datasets/{dataset_id}/profile")
+                profile.raise_for_status()
+                results[path] = {
+                    "seconds": seconds,
+                    "upload_seconds": uploaded,
+                    "worker_peak_mb": _peak_of_tree(stack.procs["worker"].pid),
+                }
+    return results
+
+
 def measure(kind: str, path: Path, ydata: Path | None) -> dict[str, float] | None:
     if kind == "ydata":
         if ydata is None:
@@ -135,6 +204,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--ydata", action="store_true")
+    parser.add_argument(
+        "--ydata-max-rows",
+        type=int,
+        default=1_000_000,
+        help="run ydata-profiling only up to this many rows (it needs ~6.5 GB at 1M)",
+    )
+    parser.add_argument("--gateway", action="store_true", help="also measure through the gateway")
     parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -144,29 +220,48 @@ def main() -> None:
     ydata = ydata_python() if args.ydata else None
     if not args.ydata:
         print("ydata-profiling: not run (pass --ydata to install and compare)")
-    print(
-        "| rows | CSV MB | skyulf s | skyulf MB/s | skyulf peak MB | pandas s | pandas peak MB "
-        "| ydata s | ydata peak MB |"
-    )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    rows_out: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
+        paths: list[Path] = []
+        sizes: dict[Path, float] = {}
         for rows in args.rows:
             path = Path(tmp) / f"bench_{rows}.csv"
             generate(path, rows)
-            mb = path.stat().st_size / 1e6
+            paths.append(path)
+            mb = sizes[path] = path.stat().st_size / 1e6
             sky = measure("skyulf", path, ydata)
             pan = measure("pandas", path, ydata)
-            yd = measure("ydata", path, ydata)
+            yd = measure("ydata", path, ydata) if rows <= args.ydata_max_rows else None
             assert sky is not None and pan is not None
             yd_s = f"{yd['seconds']:.1f}" if yd else "—"
             yd_m = f"{yd['peak_mb']:.0f}" if yd else "—"
-            print(
+            rows_out.append(
                 f"| {rows:,} | {mb:.0f} | {sky['seconds']:.1f} | {mb / sky['seconds']:.1f} "
                 f"| {sky['peak_mb']:.0f} | {pan['seconds']:.1f} | {pan['peak_mb']:.0f} "
-                f"| {yd_s} | {yd_m} |",
-                flush=True,
+                f"| {sky['seconds'] / pan['seconds']:.2f} | {yd_s} | {yd_m} |"
             )
-            path.unlink()
+            print(f"measured {rows:,} rows in process", file=sys.stderr, flush=True)
+        gateway = run_gateway(paths) if args.gateway else {}
+    print(
+        "| rows | CSV MB | skyulf s | skyulf MB/s | skyulf peak MB | pandas s | pandas peak MB "
+        "| skyulf ÷ pandas | ydata s | ydata peak MB |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("\n".join(rows_out))
+    if gateway:
+        print()
+        print(
+            "| rows | CSV MB | through the gateway s (until READY) | MB/s | of which upload s "
+            "| worker peak MB | ÷ CSV size |"
+        )
+        print("|---:|---:|---:|---:|---:|---:|---:|")
+        for rows, path in zip(args.rows, paths, strict=True):
+            g, mb = gateway[path], sizes[path]
+            print(
+                f"| {rows:,} | {mb:.0f} | {g['seconds']:.1f} | {mb / g['seconds']:.1f} "
+                f"| {g['upload_seconds']:.1f} | {g['worker_peak_mb']:.0f} "
+                f"| {g['worker_peak_mb'] / mb:.1f} |"
+            )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,9 @@ export type HistogramData = Schemas["HistogramPublic"];
 export type ColumnProfile = Schemas["ColumnProfilePublic"];
 export type DataAlert = Schemas["DataAlertPublic"];
 export type DatasetProfile = Schemas["DatasetProfilePublic"];
+export type CorrelationMatrix = Schemas["CorrelationMatrixPublic"];
+export type TargetAnalysisData = Schemas["TargetAnalysisPublic"];
+export type TargetAnalysisResult = Schemas["TargetAnalysisResult"];
 
 export type ModelEvaluation = Schemas["ModelEvaluationPublic"];
 export type Evaluation = Schemas["EvaluationPublic"];

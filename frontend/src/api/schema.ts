@@ -61,6 +61,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/datasets/{dataset_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Dataset
+         * @description Download a dataset version. In CSV, a text cell starting with = + - @ TAB or CR gets a
+         *     leading ' so a spreadsheet shows it as text instead of running it (OWASP CSV injection).
+         */
+        get: operations["export_dataset_api_v1_datasets__dataset_id__export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/datasets/{dataset_id}/profile": {
         parameters: {
             query?: never;
@@ -133,6 +154,27 @@ export interface paths {
          *     learns from data after it, a model at the end. It validates and trains as returned.
          */
         post: operations["suggest_pipeline_api_v1_datasets__dataset_id__suggested_pipeline_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/{dataset_id}/target": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Target Analysis
+         * @description The profile with a chosen target: the target's class balance (or distribution) and each
+         *     feature's association with it, strongest first; a near-perfect one is a leakage alert.
+         */
+        get: operations["get_target_analysis_api_v1_datasets__dataset_id__target_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1316,6 +1358,8 @@ export interface components {
             created_at: string | null;
             /** Dataset Id */
             dataset_id: string;
+            /** Dataset Version */
+            dataset_version?: number | null;
             error: components["schemas"]["ErrorBody"] | null;
             /** Finished At */
             finished_at: string | null;
@@ -1358,6 +1402,8 @@ export interface components {
         LineagePublic: {
             /** Dataset Id */
             dataset_id: string;
+            /** Dataset Version */
+            dataset_version?: number | null;
             /** Job Id */
             job_id: string;
             /** Pipeline */
@@ -2025,6 +2071,22 @@ export interface components {
              */
             task: "classification" | "regression";
         };
+        /**
+         * TargetAnalysisResult
+         * @description The profile's target analysis for a chosen target column, and its leakage alerts.
+         */
+        TargetAnalysisResult: {
+            /**
+             * Alerts
+             * @default []
+             */
+            alerts: components["schemas"]["DataAlertPublic"][];
+            analysis: components["schemas"]["TargetAnalysisPublic"];
+            /** Dataset Id */
+            dataset_id: string;
+            /** Version */
+            version: number;
+        };
         /** ThresholdAnalysisPublic */
         ThresholdAnalysisPublic: {
             /** F1 */
@@ -2295,6 +2357,70 @@ export interface operations {
             };
         };
     };
+    export_dataset_api_v1_datasets__dataset_id__export_get: {
+        parameters: {
+            query?: {
+                /** @description the file format */
+                format?: "csv" | "parquet";
+                /** @description a READY version; the latest if absent */
+                version?: number | null;
+            };
+            header?: never;
+            path: {
+                dataset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, streamed: CSV (spreadsheet formulas neutralised) or Parquet. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.apache.parquet": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request conflicts with the current state (not ready yet, already done, taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     get_profile_api_v1_datasets__dataset_id__profile_get: {
         parameters: {
             query?: never;
@@ -2490,6 +2616,67 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SuggestedPipelinePublic"];
+                };
+            };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request conflicts with the current state (not ready yet, already done, taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_target_analysis_api_v1_datasets__dataset_id__target_get: {
+        parameters: {
+            query: {
+                /** @description the target column */
+                target: string;
+            };
+            header?: never;
+            path: {
+                dataset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetAnalysisResult"];
                 };
             };
             /** @description The request is invalid; `details.field` names the fault. */

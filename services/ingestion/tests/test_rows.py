@@ -39,7 +39,7 @@ def read_groups(monkeypatch: pytest.MonkeyPatch) -> list[list[int]]:
 
 
 def test_the_file_has_several_row_groups(service: IngestionService, ready_id: str) -> None:
-    path = service.parquet_cache.path(service.store, service.get_dataset(ready_id))
+    path = service._local_parquet(service.get_dataset(ready_id))
     assert pq.ParquetFile(path).metadata.num_row_groups == 6
 
 

@@ -129,3 +129,28 @@ def test_attempts_migration_round_trip_on_sqlite(tmp_path: Path) -> None:
 
 def test_attempts_migration_round_trip_on_postgresql(fresh_postgres_url: str) -> None:
     _attempts_round_trip(fresh_postgres_url)
+
+
+def _dataset_version_round_trip(url: str) -> None:
+    upgrade(MIGRATIONS, url, "pipeline", "0005")
+    engine = make_engine(url)
+    try:
+        _insert_job(engine)
+        upgrade(MIGRATIONS, url, "pipeline", "0006")
+        assert "dataset_version" in _columns(engine)
+        with engine.connect() as conn:
+            # A job from before versions: the version it read is not known.
+            assert conn.scalar(sa.text("SELECT dataset_version FROM pipeline_jobs")) is None
+        command.downgrade(alembic_config(MIGRATIONS, url, "pipeline"), "0005")
+        assert "dataset_version" not in _columns(engine)
+        assert _counts(engine) == (1, 1)
+    finally:
+        engine.dispose()
+
+
+def test_dataset_version_migration_round_trip_on_sqlite(tmp_path: Path) -> None:
+    _dataset_version_round_trip(f"sqlite:///{tmp_path / 'pipeline.db'}")
+
+
+def test_dataset_version_migration_round_trip_on_postgresql(fresh_postgres_url: str) -> None:
+    _dataset_version_round_trip(fresh_postgres_url)

@@ -38,6 +38,8 @@ def _round_trip(url: str) -> None:
         upgrade(MIGRATIONS_DIR, url, "registry")
         with engine.connect() as conn:
             assert conn.scalar(sa.text("SELECT node_id FROM model_versions")) == ""
+            # 0004: a version from before dataset versions does not know the one it used.
+            assert conn.scalar(sa.text("SELECT dataset_version FROM model_versions")) is None
             diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         assert [d for d in diff if "alembic_version" not in str(d)] == []
         command.downgrade(alembic_config(MIGRATIONS_DIR, url, "registry"), "0001")

@@ -2,6 +2,7 @@ import { Link, useParams } from "react-router";
 import { ErrorState, Loading } from "../../components/States";
 import { StatusBadge } from "../../components/StatusBadge";
 import { formatBytes, formatDate } from "../../lib/format";
+import { ExportLinks } from "./ExportLinks";
 import { ProfileView } from "./ProfileView";
 import { useDataset } from "./queries";
 import { RowsTable } from "./RowsTable";
@@ -21,6 +22,11 @@ export default function DatasetPage() {
         <Link className="button-link" to={`/canvas?dataset=${encodeURIComponent(d.id)}`}>
           Open on canvas
         </Link>
+        {d.status === "READY" && (
+          <span className="muted">
+            Download <ExportLinks datasetId={d.id} label={`${d.name} (version ${d.version ?? 1})`} />
+          </span>
+        )}
       </div>
       <dl className="facts">
         <div>

@@ -6,6 +6,8 @@ import { columnChart, missingChart } from "../../charts/profile";
 import { Chart } from "../../components/Chart";
 import { Empty, ErrorState, Loading } from "../../components/States";
 import { formatNumber } from "../../lib/format";
+import { CorrelationsPanel } from "./CorrelationsPanel";
+import { TargetPanel } from "./TargetPanel";
 
 const FIRST_COLUMNS = 12;
 
@@ -76,6 +78,8 @@ export function ProfileView({ datasetId }: { datasetId: string }) {
           <Chart title={missing.title} summary={missing.summary} option={missing.option} height={240} testId="missing-chart" />
         </section>
       )}
+      <CorrelationsPanel profile={p} />
+      <TargetPanel datasetId={datasetId} profile={p} />
       <section className="panel" aria-labelledby="columns-title">
         <div className="panel-head">
           <h2 id="columns-title">Columns</h2>

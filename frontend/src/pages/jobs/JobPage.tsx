@@ -50,6 +50,7 @@ export default function JobPage() {
           <dt>Dataset</dt>
           <dd>
             <Link to={`/datasets/${j.dataset_id}`}>{names.get(j.dataset_id) ?? j.dataset_id.slice(0, 8)}</Link>
+            {j.dataset_version != null && <span data-testid="job-dataset-version"> · version {j.dataset_version}</span>}
           </dd>
         </div>
         <div>

@@ -85,8 +85,8 @@ function CompareTable({ a, b }: { a: ModelVersion; b: ModelVersion }) {
           <Row label="Inputs" a={inputs(a)} b={inputs(b)} />
           <Row
             label="Dataset"
-            a={<Link to={`/datasets/${a.lineage.dataset_id}`}>{a.lineage.dataset_id.slice(0, 8)}</Link>}
-            b={<Link to={`/datasets/${b.lineage.dataset_id}`}>{b.lineage.dataset_id.slice(0, 8)}</Link>}
+            a={<Link to={`/datasets/${a.lineage.dataset_id}`}>{a.lineage.dataset_id.slice(0, 8)}{a.lineage.dataset_version != null ? ` v${a.lineage.dataset_version}` : ""}</Link>}
+            b={<Link to={`/datasets/${b.lineage.dataset_id}`}>{b.lineage.dataset_id.slice(0, 8)}{b.lineage.dataset_version != null ? ` v${b.lineage.dataset_version}` : ""}</Link>}
           />
           <Row
             label="Job"

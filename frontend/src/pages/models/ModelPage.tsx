@@ -110,6 +110,7 @@ export default function ModelPage() {
                       <Link to={`/datasets/${v.lineage.dataset_id}`} aria-label={`Dataset of version ${v.version}`}>
                         dataset
                       </Link>
+                      {v.lineage.dataset_version != null && ` v${v.lineage.dataset_version}`}
                       {" · "}
                       <Link to={`/jobs/${v.lineage.job_id}`} aria-label={`Job of version ${v.version}`}>
                         job
@@ -143,6 +144,14 @@ export default function ModelPage() {
             <h2 id="version-title">Version {shown.version}</h2>
             <span className="muted">{shown.model_type}</span>
           </div>
+          <p className="small" data-testid="version-lineage">
+            Trained on{" "}
+            <Link to={`/datasets/${shown.lineage.dataset_id}`}>
+              dataset {shown.lineage.dataset_id.slice(0, 8)}
+              {shown.lineage.dataset_version != null ? `, version ${shown.lineage.dataset_version}` : ""}
+            </Link>{" "}
+            by <Link to={`/jobs/${shown.lineage.job_id}`}>job {shown.lineage.job_id.slice(0, 8)}</Link>
+          </p>
           <MetricsTable metrics={shown.metrics} caption={`Metrics of version ${shown.version} by split`} />
         </section>
       )}

@@ -85,6 +85,15 @@ def dataset(d: ingestion_pb2.Dataset) -> s.DatasetPublic:
     )
 
 
+def target_analysis(r: ingestion_pb2.GetTargetAnalysisResponse) -> s.TargetAnalysisResult:
+    return s.TargetAnalysisResult(
+        dataset_id=r.dataset_id,
+        version=r.version,
+        analysis=s.TargetAnalysisPublic.model_validate_json(r.analysis_json),
+        alerts=[s.DataAlertPublic.model_validate(a) for a in json.loads(r.alerts_json or "[]")],
+    )
+
+
 def dataset_versions(r: ingestion_pb2.ListDatasetVersionsResponse) -> s.DatasetVersionList:
     return s.DatasetVersionList(
         dataset_id=r.dataset_id,
@@ -182,6 +191,7 @@ def job(j: pipeline_pb2.Job) -> s.JobPublic:
         id=j.id,
         kind=j.kind or "train",
         dataset_id=j.dataset_id,
+        dataset_version=j.dataset_version or None,
         status=_enum_name(pipeline_pb2.JobStatus, j.status, "JOB_STATUS_"),  # type: ignore[arg-type]
         progress=j.progress,
         message=j.message,
@@ -234,6 +244,7 @@ def model_version(v: registry_pb2.ModelVersion) -> s.ModelVersionPublic:
         signature=_json(v.signature_json),
         lineage=s.LineagePublic(
             dataset_id=v.lineage.dataset_id,
+            dataset_version=v.lineage.dataset_version or None,
             job_id=v.lineage.job_id,
             pipeline=_json(v.lineage.pipeline_json),
         ),

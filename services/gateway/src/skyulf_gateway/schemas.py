@@ -196,6 +196,15 @@ class CorrelationsPublic(BaseModel):
     cramers_v: CorrelationMatrixPublic | None = None
 
 
+class TargetAnalysisResult(BaseModel):
+    """The profile's target analysis for a chosen target column, and its leakage alerts."""
+
+    dataset_id: str
+    version: int
+    analysis: TargetAnalysisPublic
+    alerts: list[DataAlertPublic] = []
+
+
 class DatasetProfilePublic(BaseModel):
     """Per-column statistics and data-quality alerts, as ingestion computed them."""
 
@@ -344,6 +353,8 @@ class JobPublic(BaseModel):
     results: list[ModelResultPublic] = []
     attempts: int = 0
     retry_of: str | None = None
+    # Lineage: the dataset version the job reads (null for jobs from before versions).
+    dataset_version: int | None = None
 
 
 class JobList(BaseModel):
@@ -353,6 +364,8 @@ class JobList(BaseModel):
 
 class LineagePublic(BaseModel):
     dataset_id: str
+    # The dataset version trained on (null when not recorded).
+    dataset_version: int | None = None
     job_id: str
     pipeline: JsonObject | None
 

@@ -1,15 +1,12 @@
 """A page of a dataset's rows, read from the Parquet row groups that hold it and no others.
 
-The canonical Parquet is fetched once per content (checksum verified) into a small local cache,
-so paging through a dataset does not fetch it again; each page then decodes only the row groups
+The canonical Parquet is fetched once per content (checksum verified) into a small local cache
+(skyulf_platform.artifacts.cache), so paging through a dataset does not fetch it again; each page then decodes only the row groups
 covering ``[offset, offset + limit)``, found from the file's metadata.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +17,6 @@ from pydantic import BaseModel
 from skyulf_core.errors import DataLoss
 from skyulf_core.graph.preview import json_value
 from skyulf_ingestion.models import ColumnInfo, Dataset
-from skyulf_platform.artifacts.base import ArtifactStore
 
 
 class RowsPage(BaseModel):
@@ -72,32 +68,3 @@ def read_page(path: Path, dataset: Dataset, offset: int, limit: int) -> RowsPage
         ],
         rows=rows,
     )
-
-
-class ParquetCache:
-    """Local copies of datasets' Parquet files, named by checksum, the ``keep`` newest kept."""
-
-    def __init__(self, folder: Path, keep: int = 4) -> None:
-        self.folder = folder
-        self.keep = keep
-        self._lock = threading.Lock()
-
-    def path(self, store: ArtifactStore, dataset: Dataset) -> Path:
-        assert dataset.data_uri and dataset.data_sha256
-        self.folder.mkdir(parents=True, exist_ok=True)
-        target = self.folder / f"{dataset.data_sha256}.parquet"
-        with self._lock:
-            if target.exists():
-                os.utime(target)
-                return target
-            part = target.with_suffix(f".{threading.get_ident()}.part")
-            store.download_to(store.key_for(dataset.data_uri), part, sha256=dataset.data_sha256)
-            part.replace(target)
-            self._trim()
-        return target
-
-    def _trim(self) -> None:
-        files = sorted(self.folder.glob("*.parquet"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in files[self.keep :]:
-            with contextlib.suppress(OSError):
-                old.unlink()

@@ -20,6 +20,7 @@ from skyulf_pipeline.tasks import QUEUE_OF_KIND
 from skyulf_pipeline.trials import TrialsReader
 from skyulf_pipeline.tuning_storage import storage_for
 from skyulf_platform.artifacts import open_store
+from skyulf_platform.artifacts.cache import LocalCopies
 from skyulf_platform.checks import artifact_store_check, database_check, peer_check
 from skyulf_platform.db.engine import make_engine
 from skyulf_platform.db.uow import UnitOfWork
@@ -77,6 +78,7 @@ async def assemble(settings: PlatformSettings) -> Assembly:
         max_attempts=settings.job_max_attempts,
         withdraw_versions=registry.delete_job_versions,
         trials=TrialsReader(StudyRepository(uow), lambda: storage_for(settings)),
+        copies=LocalCopies(settings.data_dir / "preview-cache"),
     )
     servicer = PipelineServicer(
         service,

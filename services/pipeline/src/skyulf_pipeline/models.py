@@ -66,6 +66,8 @@ class Job(BaseModel):
     request_sha256: str | None = None
     retry_of: str | None = None
     results: list[ModelResult] = Field(default_factory=list)
+    # The dataset version the job reads (None for jobs recorded before versions were).
+    dataset_version: int | None = None
 
 
 NodeStatus = Literal["queued", "running", "done", "failed", "skipped"]
@@ -147,6 +149,8 @@ class DatasetInfo(BaseModel):
     columns: list[DatasetColumn] = Field(default_factory=list)
     data_uri: str = ""
     data_sha256: str = ""
+    # The version these fields describe (0 when ingestion did not say).
+    version: int = 0
 
     @property
     def column_names(self) -> list[str]:

@@ -42,6 +42,7 @@ def dataset_from_proto(d: ingestion_pb2.Dataset) -> DatasetInfo:
         columns=[DatasetColumn(name=c.name, dtype=c.dtype) for c in d.columns],
         data_uri=d.data_uri,
         data_sha256=d.data_checksum,
+        version=d.version,
     )
 
 
@@ -51,8 +52,10 @@ class AsyncIngestionClient:
     def __init__(self, channel: aio.Channel) -> None:
         self.stub = ingestion_pb2_grpc.IngestionServiceStub(channel)
 
-    async def get_dataset(self, dataset_id: str) -> DatasetInfo:
-        request = ingestion_pb2.GetDatasetRequest(dataset_id=_check_dataset_id(dataset_id))
+    async def get_dataset(self, dataset_id: str, *, version: int = 0) -> DatasetInfo:
+        request = ingestion_pb2.GetDatasetRequest(
+            dataset_id=_check_dataset_id(dataset_id), version=version
+        )
         with translated("ingestion"):
             resp = await self.stub.GetDataset(request, timeout=CALL_TIMEOUT)
         return dataset_from_proto(resp.dataset)
@@ -64,8 +67,10 @@ class IngestionClient:
     def __init__(self, channel: grpc.Channel) -> None:
         self.stub = ingestion_pb2_grpc.IngestionServiceStub(channel)
 
-    def get_dataset(self, dataset_id: str) -> DatasetInfo:
-        request = ingestion_pb2.GetDatasetRequest(dataset_id=_check_dataset_id(dataset_id))
+    def get_dataset(self, dataset_id: str, *, version: int = 0) -> DatasetInfo:
+        request = ingestion_pb2.GetDatasetRequest(
+            dataset_id=_check_dataset_id(dataset_id), version=version
+        )
         with translated("ingestion"):
             resp = self.stub.GetDataset(request, timeout=CALL_TIMEOUT, metadata=call_metadata())
         return dataset_from_proto(resp.dataset)
@@ -90,6 +95,7 @@ class RegistryClient:
         dataset_id: str,
         job_id: str,
         pipeline: dict[str, Any],
+        dataset_version: int = 0,
         node_id: str = "",
         runtime: str = "",
         tags: dict[str, str] | None = None,
@@ -107,6 +113,7 @@ class RegistryClient:
                 job_id=job_id,
                 node_id=node_id,
                 pipeline_json=json.dumps(pipeline),
+                dataset_version=dataset_version,
             ),
             runtime=runtime,
             tags=tags or {},

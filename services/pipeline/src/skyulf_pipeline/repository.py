@@ -63,6 +63,7 @@ def _job(row: JobRow) -> Job:
         request_sha256=row.request_sha256,
         retry_of=row.retry_of,
         results=[ModelResult.model_validate(r) for r in row.results or []],
+        dataset_version=row.dataset_version,
     )
 
 
@@ -129,6 +130,7 @@ class JobRepository:
         request_sha256: str | None = None,
         retry_of: str | None = None,
         kind: str = "train",
+        dataset_version: int | None = None,
     ) -> Job:
         """A new QUEUED job; with an ``idempotency_key`` already taken, AlreadyExists."""
         now = utcnow()
@@ -151,6 +153,7 @@ class JobRepository:
                 idempotency_key=idempotency_key,
                 request_sha256=request_sha256,
                 retry_of=retry_of,
+                dataset_version=dataset_version,
                 results=[r.model_dump(mode="json") for r in results or []],
             )
             session.add(row)

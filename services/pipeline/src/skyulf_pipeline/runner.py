@@ -181,7 +181,8 @@ class TrainingRunner:
             )
 
     def _train(self, job: Job, heartbeat: Heartbeat, deadline: Deadline) -> Job:
-        dataset = self.ingestion.get_dataset(job.dataset_id)
+        # The version recorded when the job was created, even if a newer one came since.
+        dataset = self.ingestion.get_dataset(job.dataset_id, version=job.dataset_version or 0)
         frame = load_frame(self.store, dataset)
         graph = PipelineGraph.model_validate(job.graph)
         cancel_requested = CancelProbe(self.jobs, job.id, self.cancel_poll_seconds)
@@ -295,6 +296,7 @@ class TrainingRunner:
             metrics=metrics,
             signature=trained.fitted.signature,
             dataset_id=job.dataset_id,
+            dataset_version=job.dataset_version or 0,
             job_id=job.id,
             node_id=trained.node_id,
             pipeline=job.graph,

@@ -44,6 +44,7 @@ from skyulf_pipeline.submission import (
 )
 from skyulf_pipeline.trials import TrialsReader
 from skyulf_platform.artifacts.base import ArtifactStore
+from skyulf_platform.artifacts.cache import LocalCopies
 from skyulf_platform.db.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,7 @@ class PipelineService:
         max_attempts: int = 3,
         withdraw_versions: WithdrawVersions | None = None,
         trials: TrialsReader | None = None,
+        copies: LocalCopies | None = None,
     ) -> None:
         self.jobs = jobs
         self.store = store
@@ -115,6 +117,8 @@ class PipelineService:
         self.max_attempts = max_attempts
         self.withdraw_versions = withdraw_versions
         self.trials = trials
+        # Local copies of datasets' Parquet: a preview decodes its sample's row groups only.
+        self.copies = copies
 
     # -- design time -------------------------------------------------------------------------
 
@@ -156,7 +160,7 @@ class PipelineService:
         require_ready(dataset)
         # A graph still being drawn may lack its model or split: preview what is there.
         self._check(graph, dataset, partial=True)
-        frame = load_frame(self.store, dataset, limit=self.preview_sample_rows)
+        frame = load_frame(self.store, dataset, limit=self.preview_sample_rows, copies=self.copies)
         n = min(max(rows, 1), MAX_PREVIEW_ROWS) if rows > 0 else 20
         return [preview_entry(p) for p in preview_pipeline(graph, frame, rows=n)]
 
@@ -189,6 +193,7 @@ class PipelineService:
         try:
             job = self.jobs.create(
                 dataset_id=dataset.id,
+                dataset_version=dataset.version or None,
                 graph=graph.model_dump(mode="json", exclude_none=True),
                 model_name=results[0].model_name,
                 event_message="queued",
@@ -240,6 +245,8 @@ class PipelineService:
         ] or model_results(graph, job.model_name, dataset.name)
         retry = self.jobs.create(
             dataset_id=job.dataset_id,
+            # A retry reads the version its job read.
+            dataset_version=job.dataset_version,
             graph=job.graph,
             model_name=job.model_name,
             event_message=f"queued (retry of job {job.id})",

@@ -10,6 +10,8 @@ from pydantic import BaseModel, Field
 
 class Lineage(BaseModel):
     dataset_id: str = ""
+    # The dataset version trained on; 0 when not known.
+    dataset_version: int = 0
     job_id: str = ""
     # The model node of the job's graph that produced the version.
     node_id: str = ""

@@ -40,6 +40,7 @@ def _version(row: ModelVersionRow, name: str, aliases: list[str] | None = None) 
         signature=row.signature,
         lineage=Lineage(
             dataset_id=row.dataset_id or "",
+            dataset_version=row.dataset_version or 0,
             job_id=row.job_id or "",
             node_id=row.node_id or "",
             pipeline=row.pipeline,
@@ -140,6 +141,7 @@ def insert_version(
         metrics=_metrics_in(new.metrics),
         signature=new.signature,
         dataset_id=new.lineage.dataset_id or None,
+        dataset_version=new.lineage.dataset_version or None,
         job_id=new.lineage.job_id or None,
         node_id=new.lineage.node_id,
         pipeline=new.lineage.pipeline,

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ErrorState, Loading } from "../../../components/States";
 import { client, errorMessage, unwrap } from "../../../api/client";
 import { formatBytes, formatDate } from "../../../lib/format";
+import { ExportLinks } from "../ExportLinks";
 import { datasetKeys } from "../queries";
 
 export function VersionsList({ datasetId, sourceKind, status }: { datasetId: string; sourceKind: string; status: string }) {
@@ -40,6 +41,7 @@ export function VersionsList({ datasetId, sourceKind, status }: { datasetId: str
               <th scope="col">Rows × columns</th>
               <th scope="col">Size</th>
               <th scope="col">Created</th>
+              <th scope="col">Download</th>
             </tr>
           </thead>
           <tbody>
@@ -52,6 +54,9 @@ export function VersionsList({ datasetId, sourceKind, status }: { datasetId: str
                 </td>
                 <td>{formatBytes(v.size_bytes)}</td>
                 <td>{formatDate(v.created_at)}</td>
+                <td>
+                  <ExportLinks datasetId={datasetId} version={v.version} label={`version ${v.version}`} />
+                </td>
               </tr>
             ))}
           </tbody>

@@ -45,10 +45,10 @@ def _stat_exprs(i: int, name: str, dtype: pl.DataType) -> list[pl.Expr]:
     col = pl.col(name)
     exprs = [col.null_count().alias(f"{i}:nulls")]
     if dtype.is_float():
+        # Distinct values are counted from the sorted values the quantiles need (_distinct):
+        # a hash of every float here would cost more than the rest of the column's statistics.
         exprs.append(col.is_nan().sum().alias(f"{i}:nans"))
-        clean = col.fill_nan(None)
         finite: pl.Expr = pl.when(col.is_finite()).then(col)
-        exprs.append(clean.drop_nulls().n_unique().alias(f"{i}:unique"))
     else:
         finite = col
         exprs.append(col.drop_nulls().n_unique().alias(f"{i}:unique"))
@@ -58,14 +58,9 @@ def _stat_exprs(i: int, name: str, dtype: pl.DataType) -> list[pl.Expr]:
             finite.max().cast(pl.Float64).alias(f"{i}:max"),
             finite.cast(pl.Float64).mean().alias(f"{i}:mean"),
             finite.cast(pl.Float64).std().alias(f"{i}:std"),
-            finite.cast(pl.Float64).median().alias(f"{i}:median"),
             finite.cast(pl.Float64).skew().alias(f"{i}:skew"),
             finite.cast(pl.Float64).kurtosis().alias(f"{i}:kurtosis"),
             (col == 0).sum().alias(f"{i}:zeros"),
-        ]
-        exprs += [
-            finite.cast(pl.Float64).quantile(q, "linear").alias(f"{i}:q{round(q * 100):02d}")
-            for q in QUANTILES
         ]
         if dtype.is_float():
             exprs.append(col.is_infinite().sum().alias(f"{i}:infinite"))
@@ -154,19 +149,56 @@ def _top_values(series: pl.Series, unique: int, non_null: int, kind: str) -> lis
     return out
 
 
-def _histogram(series: pl.Series, kind: str, unique: int) -> Histogram | None:
-    """Equal-width bins over the finite values of a numeric column; a column with few distinct
-    values gets no more bins than values, so each bar stands for something."""
-    if kind != "numeric" or unique == 0:
-        return None
+def _finite(series: pl.Series) -> tuple[np.ndarray, int]:
+    """A numeric column's finite values as float64 (no nulls, NaNs or infinities), and how many
+    distinct infinities (0, 1 or 2) it also holds."""
     values = series.cast(pl.Float64).to_numpy()
-    values = values[np.isfinite(values)]
+    finite = np.isfinite(values)
+    if finite.all():
+        return values.copy(), 0
+    infinities = int(np.isposinf(values).any()) + int(np.isneginf(values).any())
+    return values[finite], infinities
+
+
+def _distinct(ordered: np.ndarray) -> int:
+    """Distinct values of a sorted array."""
+    return int(np.count_nonzero(np.diff(ordered))) + 1 if ordered.size else 0
+
+
+def _quantiles(values: np.ndarray) -> dict[str, float]:
+    """The median and QUANTILES of finite values, linearly interpolated (as Polars' "linear").
+
+    One sort of the column serves all five; a Polars quantile expression each sorts it again.
+    ``values`` is sorted in place.
+    """
     if values.size == 0:
+        return {}
+    values.sort()
+    last = values.size - 1
+    out: dict[str, float] = {}
+    for name, q in (("median", 0.5), *((f"q{round(q * 100):02d}", q) for q in QUANTILES)):
+        rank = q * last
+        low = math.floor(rank)
+        high = min(low + 1, last)
+        out[name] = float(values[low] + (values[high] - values[low]) * (rank - low))
+    return out
+
+
+def _histogram(values: np.ndarray, kind: str, unique: int) -> Histogram | None:
+    """Equal-width bins over the finite values of a numeric column; a column with few distinct
+    values gets no more bins than values, so each bar stands for something.
+
+    ``values`` is sorted (by _quantiles): each bin's count is a binary search, not a pass over
+    the column. Bins are half-open except the last, as numpy.histogram's.
+    """
+    if kind != "numeric" or unique == 0 or values.size == 0:
         return None
-    low, high = float(values.min()), float(values.max())
+    low, high = float(values[0]), float(values[-1])
     if low == high:
         return Histogram(edges=[low, high], counts=[int(values.size)])
-    counts, edges = np.histogram(values, bins=min(HISTOGRAM_BINS, unique), range=(low, high))
+    edges = np.linspace(low, high, min(HISTOGRAM_BINS, unique) + 1)
+    bounds = np.concatenate(([0], np.searchsorted(values, edges[1:-1], "left"), [values.size]))
+    counts = np.diff(bounds)
     return Histogram(edges=[float(e) for e in edges], counts=[int(c) for c in counts])
 
 
@@ -208,6 +240,10 @@ def profile_frame(df: pl.DataFrame, target: str | None = None) -> DatasetProfile
         stats = {key.split(":", 1)[1]: v for key, v in row.items() if key.startswith(f"{i}:")}
         missing = int(stats["nulls"]) + int(stats.get("nans") or 0)
         series = df.get_column(name)
+        finite, infinities = _finite(series) if dtype.is_numeric() else (np.empty(0), 0)
+        stats.update(_quantiles(finite))  # sorts finite
+        if dtype.is_float():
+            stats["unique"] = _distinct(finite) + infinities
         unique = int(stats["unique"])
         kind = _kind(series, stats, n_rows - missing)
         columns.append(
@@ -225,7 +261,7 @@ def profile_frame(df: pl.DataFrame, target: str | None = None) -> DatasetProfile
                 median=_number(stats.get("median")),
                 skew=_number(stats.get("skew")),
                 top_values=_top_values(series, unique, n_rows - missing, kind),
-                histogram=_histogram(series, kind, unique),
+                histogram=_histogram(finite, kind, unique),
                 q05=_number(stats.get("q05")),
                 q25=_number(stats.get("q25")),
                 q75=_number(stats.get("q75")),

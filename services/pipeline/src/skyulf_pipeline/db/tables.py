@@ -74,6 +74,8 @@ class JobRow(Base):
     retry_of: Mapped[str | None] = mapped_column(String(36), default=None)
     # One entry per model node: its node id, model type and name, version and metrics.
     results: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)
+    # The dataset version the job reads: the current one when it was created (lineage).
+    dataset_version: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 class JobEventRow(Base):

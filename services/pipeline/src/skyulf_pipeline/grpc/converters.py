@@ -120,6 +120,7 @@ def job_to_proto(job: Job) -> pipeline_pb2.Job:
         ],
         attempts=job.attempts,
         retry_of=job.retry_of or "",
+        dataset_version=job.dataset_version or 0,
     )
     if job.error is not None:
         msg.error.CopyFrom(

@@ -79,7 +79,9 @@ class PipelineServicer(pipeline_pb2_grpc.PipelineServiceServicer):
         self, request: pipeline_pb2.RetryJobRequest, context: aio.ServicerContext
     ) -> pipeline_pb2.RetryJobResponse:
         failed = await asyncio.to_thread(self.service.get_job, request.job_id)
-        dataset = await self.ingestion.get_dataset(failed.dataset_id)
+        dataset = await self.ingestion.get_dataset(
+            failed.dataset_id, version=failed.dataset_version or 0
+        )
         job = await asyncio.to_thread(self.service.retry_job, failed, dataset)
         return pipeline_pb2.RetryJobResponse(job=conv.job_to_proto(job))
 

@@ -56,6 +56,7 @@ class ModelVersionRow(Base):
     metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     signature: Mapped[Any | None] = mapped_column(JSON, nullable=True)
     dataset_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    dataset_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     job_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # The model node of the job's graph (a branching graph registers one version per model).
     # Empty for a version registered without one (never NULL, so the pair stays unique).

@@ -49,6 +49,7 @@ def new_version_from_proto(request: pb.CreateModelVersionRequest) -> NewModelVer
         signature=_json_field(request.signature_json, "signature_json"),
         lineage=Lineage(
             dataset_id=request.lineage.dataset_id,
+            dataset_version=max(request.lineage.dataset_version, 0),
             job_id=request.lineage.job_id,
             node_id=request.lineage.node_id,
             pipeline=_json_field(request.lineage.pipeline_json, "lineage.pipeline_json"),
@@ -71,6 +72,7 @@ def version_to_proto(version: ModelVersion) -> pb.ModelVersion:
         signature_json=_dump(version.signature),
         lineage=pb.Lineage(
             dataset_id=version.lineage.dataset_id,
+            dataset_version=version.lineage.dataset_version,
             job_id=version.lineage.job_id,
             node_id=version.lineage.node_id,
             pipeline_json=_dump(version.lineage.pipeline),
