@@ -108,7 +108,11 @@ async def test_adaptive_batching_answers_each_call_with_its_own_rows(
 
 async def test_bad_serving_settings_name_the_field(stack: Any, fitted: FittedPipeline) -> None:
     deployment = await _deploy(stack, fitted)
-    for field, value in (("log_sample_rate", 1.5), ("batch_max_size", -1), ("batch_max_wait_ms", 5000)):
+    for field, value in (
+        ("log_sample_rate", 1.5),
+        ("batch_max_size", -1),
+        ("batch_max_wait_ms", 5000),
+    ):
         with pytest.raises(grpc.aio.AioRpcError) as err:
             await stack.deployments.UpdateDeployment(
                 dpb.UpdateDeploymentRequest(
