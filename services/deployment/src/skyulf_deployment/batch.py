@@ -106,12 +106,16 @@ class BatchScoring:
             raise InvalidArgument(
                 "give deployment_id or model_name (not both)", details={"field": "deployment_id"}
             )
-        deployment_id = ""
+        deployment_id = alias = ""
         if deployment_ref:
             deployment = self.deployments.get_active(deployment_ref)
             deployment_id = deployment.id
             model_name, model_version = deployment.model_name, deployment.model_version
-        resolved = self.deployments.registry.resolve(model_name, model_version)
+            # An endpoint following an alias serves where the alias points now.
+            alias = deployment.model_alias
+        resolved = self.deployments.registry.resolve(
+            model_name, 0 if alias else model_version, alias
+        )
         keys = list(dict.fromkeys(key_columns or []))
         if len(keys) > MAX_KEY_COLUMNS:
             raise InvalidArgument(

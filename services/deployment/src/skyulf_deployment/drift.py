@@ -68,13 +68,18 @@ class DriftReports:
             raise InvalidArgument(
                 f"days must be 1 to {MAX_DAYS}, not {days}", details={"field": "days"}
             )
+        version = deployment.model_version
+        if deployment.model_alias:  # where the alias points now
+            version = self.deployments.registry.resolve(
+                deployment.model_name, 0, deployment.model_alias
+            ).version
         with self.uow() as session:
             report = jobs.insert_drift(
                 session,
                 {
                     "deployment_id": deployment.id,
                     "model_name": deployment.model_name,
-                    "model_version": deployment.model_version,
+                    "model_version": version,
                     "source": "dataset" if dataset_id else "logged_inputs",
                     "dataset_id": dataset_id or None,
                     "dataset_version": dataset_version,
