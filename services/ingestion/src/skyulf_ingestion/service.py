@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from types import TracebackType
 
 from skyulf_core.errors import (
@@ -21,7 +20,6 @@ from skyulf_core.errors import (
 )
 from skyulf_core.profiling import profile_frame
 from skyulf_ingestion import formats
-from skyulf_ingestion.export import CONTENT_TYPES, ExportFormat, export_chunks
 from skyulf_ingestion.models import (
     ColumnInfo,
     Dataset,
@@ -370,17 +368,6 @@ class IngestionService:
                 f"limit must be between 1 and {MAX_ROWS_LIMIT}, not {limit}",
                 details={"field": "limit"},
             )
-        dataset = self._ready_version(dataset_id, version)
-        path = self.parquet_cache.path(self.store, dataset)
-        return read_page(path, dataset, offset, limit)
-
-    def _ready_version(self, dataset_id: str, version: int) -> Dataset:
-        """The dataset as of ``version`` (0: current), READY with its Parquet."""
-        if version < 0:
-            raise InvalidArgument(
-                f"version must be 0 (current) or positive, not {version}",
-                details={"field": "version"},
-            )
         if version:
             with self.uow() as session:
                 v = DatasetRepository(session).version(dataset_id, version)
@@ -391,7 +378,6 @@ class IngestionService:
                     "data_uri": v.data_uri,
                     "data_sha256": v.data_sha256,
                     "columns": v.columns,
-                    "version": version,
                 }
             )
         else:
@@ -401,19 +387,8 @@ class IngestionService:
                 f"dataset {dataset_id} is not ready (status {dataset.status.value})",
                 details={"dataset_id": dataset_id, "status": dataset.status.value},
             )
-        return dataset
-
-    def export(
-        self, dataset_id: str, version: int, fmt: ExportFormat
-    ) -> tuple[str, str, Iterator[bytes]]:
-        """(file name, media type, bytes) of a dataset version as Parquet or CSV (formulas
-        neutralised)."""
-        dataset = self._ready_version(dataset_id, version)
         path = self.parquet_cache.path(self.store, dataset)
-        # Safe inside a Content-Disposition header: letters, digits, '.', '_' and '-' only.
-        stem = re.sub(r"[^A-Za-z0-9._-]+", "_", PurePosixPath(dataset.name).stem) or dataset.id
-        filename = f"{stem}-v{dataset.version}.{fmt.value}"
-        return filename, CONTENT_TYPES[fmt], export_chunks(path, fmt)
+        return read_page(path, dataset, offset, limit)
 
     # Ingestion (the Celery task's body) -------------------------------------------------------
 

@@ -9,7 +9,6 @@ from grpc import aio
 
 from skyulf.ingestion.v1 import ingestion_pb2, ingestion_pb2_grpc
 from skyulf_core.errors import InvalidArgument
-from skyulf_ingestion.export import ExportFormat
 from skyulf_ingestion.grpc.converters import (
     dataset_to_proto,
     rows_to_proto,
@@ -117,32 +116,3 @@ class IngestionServicer(ingestion_pb2_grpc.IngestionServiceServicer):
             version=request.version,
         )
         return rows_to_proto(page)
-
-    async def ExportDataset(
-        self, request: ingestion_pb2.ExportDatasetRequest, context: aio.ServicerContext
-    ) -> AsyncIterator[ingestion_pb2.ExportDatasetChunk]:
-        fmt = _EXPORT_FORMATS.get(request.format)
-        if fmt is None:
-            raise InvalidArgument("format must be csv or parquet", details={"field": "format"})
-        filename, content_type, chunks = await asyncio.to_thread(
-            self.service.export, request.dataset_id, request.version, fmt
-        )
-        first = True
-        while True:
-            chunk = await asyncio.to_thread(next, chunks, None)
-            if chunk is None and not first:
-                return
-            yield ingestion_pb2.ExportDatasetChunk(
-                chunk=chunk or b"",
-                filename=filename if first else "",
-                content_type=content_type if first else "",
-            )
-            first = False
-            if chunk is None:
-                return
-
-
-_EXPORT_FORMATS = {
-    ingestion_pb2.EXPORT_FORMAT_CSV: ExportFormat.CSV,
-    ingestion_pb2.EXPORT_FORMAT_PARQUET: ExportFormat.PARQUET,
-}

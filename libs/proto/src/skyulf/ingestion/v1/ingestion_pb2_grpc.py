@@ -75,11 +75,6 @@ class IngestionServiceStub:
                 request_serializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ListDatasetVersionsRequest.SerializeToString,
                 response_deserializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ListDatasetVersionsResponse.FromString,
                 _registered_method=True)
-        self.ExportDataset = channel.unary_stream(
-                '/skyulf.ingestion.v1.IngestionService/ExportDataset',
-                request_serializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ExportDatasetRequest.SerializeToString,
-                response_deserializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ExportDatasetChunk.FromString,
-                _registered_method=True)
 
 
 class IngestionServiceServicer:
@@ -140,14 +135,6 @@ class IngestionServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def ExportDataset(self, request, context):
-        """A dataset version as a file: Parquet as stored, or CSV with spreadsheet formulas
-        neutralised (OWASP CSV injection). Streamed in chunks.
-        """
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
 
 def add_IngestionServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -190,11 +177,6 @@ def add_IngestionServiceServicer_to_server(servicer, server):
                     servicer.ListDatasetVersions,
                     request_deserializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ListDatasetVersionsRequest.FromString,
                     response_serializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ListDatasetVersionsResponse.SerializeToString,
-            ),
-            'ExportDataset': grpc.unary_stream_rpc_method_handler(
-                    servicer.ExportDataset,
-                    request_deserializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ExportDatasetRequest.FromString,
-                    response_serializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ExportDatasetChunk.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -414,33 +396,6 @@ class IngestionService:
             '/skyulf.ingestion.v1.IngestionService/ListDatasetVersions',
             skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ListDatasetVersionsRequest.SerializeToString,
             skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ListDatasetVersionsResponse.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def ExportDataset(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_stream(
-            request,
-            target,
-            '/skyulf.ingestion.v1.IngestionService/ExportDataset',
-            skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ExportDatasetRequest.SerializeToString,
-            skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ExportDatasetChunk.FromString,
             options,
             channel_credentials,
             insecure,

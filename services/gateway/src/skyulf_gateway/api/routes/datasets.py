@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, File, Query, UploadFile, status
-from fastapi.responses import StreamingResponse
 
 from skyulf.advisor.v1 import advisor_pb2
 from skyulf.ingestion.v1 import ingestion_pb2
@@ -190,50 +189,4 @@ async def get_recommendations(
     return s.RecommendationList(
         dataset_id=resp.dataset_id or dataset_id,
         recommendations=[converters.recommendation(r) for r in resp.recommendations],
-    )
-
-
-_EXPORT_FORMATS = {
-    "csv": ingestion_pb2.EXPORT_FORMAT_CSV,
-    "parquet": ingestion_pb2.EXPORT_FORMAT_PARQUET,
-}
-
-
-@router.get(
-    "/{dataset_id}/export",
-    response_class=StreamingResponse,
-    responses={
-        200: {"content": {"text/csv": {}, "application/vnd.apache.parquet": {}}},
-        **s.errors(400, 404, 409),
-    },
-)
-async def export_dataset(
-    dataset_id: str,
-    clients: ClientsDep,
-    format: Annotated[Literal["csv", "parquet"], Query(description="the file format")] = "csv",
-    version: Annotated[
-        int | None, Query(ge=1, le=s.INT32_MAX, description="a READY version; the latest if absent")
-    ] = None,
-) -> StreamingResponse:
-    """The dataset as a file: Parquet as stored, or CSV whose cells starting with = + - @ TAB
-    or CR are prefixed with ' so a spreadsheet shows them as text (OWASP CSV injection)."""
-    stream = clients.ingestion.ExportDataset(
-        ingestion_pb2.ExportDatasetRequest(
-            dataset_id=dataset_id, version=version or 0, format=_EXPORT_FORMATS[format]
-        )
-    )
-    chunks = stream.__aiter__()
-    # The first chunk before the response starts, so an unknown or unready dataset is a 404/409.
-    first = await anext(chunks)
-
-    async def body() -> AsyncIterator[bytes]:
-        yield first.chunk
-        with translated("ingestion"):
-            async for chunk in chunks:
-                yield chunk.chunk
-
-    return StreamingResponse(
-        body(),
-        media_type=first.content_type,
-        headers={"Content-Disposition": f'attachment; filename="{first.filename}"'},
     )
