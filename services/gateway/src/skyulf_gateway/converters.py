@@ -85,6 +85,15 @@ def dataset(d: ingestion_pb2.Dataset) -> s.DatasetPublic:
     )
 
 
+def target_analysis(r: ingestion_pb2.GetTargetAnalysisResponse) -> s.TargetAnalysisResult:
+    return s.TargetAnalysisResult(
+        dataset_id=r.dataset_id,
+        version=r.version,
+        analysis=s.TargetAnalysisPublic.model_validate_json(r.analysis_json),
+        alerts=[s.DataAlertPublic.model_validate(a) for a in json.loads(r.alerts_json or "[]")],
+    )
+
+
 def dataset_versions(r: ingestion_pb2.ListDatasetVersionsResponse) -> s.DatasetVersionList:
     return s.DatasetVersionList(
         dataset_id=r.dataset_id,

@@ -196,6 +196,15 @@ class CorrelationsPublic(BaseModel):
     cramers_v: CorrelationMatrixPublic | None = None
 
 
+class TargetAnalysisResult(BaseModel):
+    """The profile's target analysis for a chosen target column, and its leakage alerts."""
+
+    dataset_id: str
+    version: int
+    analysis: TargetAnalysisPublic
+    alerts: list[DataAlertPublic] = []
+
+
 class DatasetProfilePublic(BaseModel):
     """Per-column statistics and data-quality alerts, as ingestion computed them."""
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
+
+from skyulf_core.profiling.schema import DataAlert, TargetAnalysis
 
 
 class DatasetStatus(StrEnum):
@@ -89,3 +92,19 @@ class NewVersion(BaseModel):
     raw_uri: str | None = None
     raw_sha256: str | None = None
     source_config: str | None = None
+
+
+class ExportedFile(BaseModel):
+    """A file being exported: its name, media type and bytes (made as they are read)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    filename: str
+    content_type: str
+    chunks: Iterator[bytes]
+
+
+class TargetResult(BaseModel):
+    version: int
+    analysis: TargetAnalysis
+    alerts: list[DataAlert]

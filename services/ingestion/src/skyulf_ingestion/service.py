@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
+
+import polars as pl
 
 from skyulf_core.errors import (
     ErrorCode,
@@ -18,17 +21,21 @@ from skyulf_core.errors import (
     SkyulfError,
     Unavailable,
 )
-from skyulf_core.profiling import profile_frame
+from skyulf_core.profiling import DatasetProfile, profile_frame
+from skyulf_core.profiling.target import analyse_target
 from skyulf_ingestion import formats
+from skyulf_ingestion.export import CONTENT_TYPES, ExportFormat, export_file
 from skyulf_ingestion.models import (
     ColumnInfo,
     Dataset,
     DatasetPage,
     DatasetStatus,
     DatasetVersion,
+    ExportedFile,
     IngestResult,
     NewDataset,
     NewVersion,
+    TargetResult,
 )
 from skyulf_ingestion.repository import DatasetRepository
 from skyulf_ingestion.rows import ParquetCache, RowsPage, read_page
@@ -43,6 +50,8 @@ log = logging.getLogger(__name__)
 
 Enqueue = Callable[[str], None]
 """Queues the ingestion of a dataset id; raises when the broker cannot take it."""
+
+_FILENAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -335,6 +344,7 @@ class IngestionService:
     # Reads ------------------------------------------------------------------------------------
 
     def get_dataset(self, dataset_id: str) -> Dataset:
+        """The dataset as its latest version holds it (see dataset_at for an older one)."""
         with self.uow() as session:
             return DatasetRepository(session).get(dataset_id)
 
@@ -368,27 +378,73 @@ class IngestionService:
                 f"limit must be between 1 and {MAX_ROWS_LIMIT}, not {limit}",
                 details={"field": "limit"},
             )
-        if version:
-            with self.uow() as session:
-                v = DatasetRepository(session).version(dataset_id, version)
-                dataset = DatasetRepository(session).get(dataset_id)
-            dataset = dataset.model_copy(
-                update={
-                    "status": DatasetStatus.READY,
-                    "data_uri": v.data_uri,
-                    "data_sha256": v.data_sha256,
-                    "columns": v.columns,
-                }
-            )
-        else:
-            dataset = self.get_dataset(dataset_id)
+        dataset = self.ready_version(dataset_id, version)
+        path = self.parquet_cache.path(self.store, dataset)
+        return read_page(path, dataset, offset, limit)
+
+    def dataset_at(self, dataset_id: str, version: int = 0) -> Dataset:
+        """The dataset as ``version`` holds it (its Parquet, columns, rows); the latest when 0."""
+        if version < 0:
+            raise InvalidArgument("version must not be negative", details={"field": "version"})
+        if not version:
+            return self.get_dataset(dataset_id)
+        with self.uow() as session:
+            repo = DatasetRepository(session)
+            v = repo.version(dataset_id, version)
+            dataset = repo.get(dataset_id)
+        return dataset.model_copy(
+            update={
+                "status": DatasetStatus.READY,
+                "version": v.version,
+                "source_filename": v.source_filename,
+                "size_bytes": v.size_bytes,
+                "n_rows": v.n_rows,
+                "n_columns": v.n_columns,
+                "data_uri": v.data_uri,
+                "data_sha256": v.data_sha256,
+                "columns": v.columns,
+            }
+        )
+
+    def ready_version(self, dataset_id: str, version: int = 0) -> Dataset:
+        """dataset_at, refused unless that version's Parquet is there to read."""
+        dataset = self.dataset_at(dataset_id, version)
         if dataset.status is not DatasetStatus.READY or not dataset.data_uri:
             raise FailedPrecondition(
                 f"dataset {dataset_id} is not ready (status {dataset.status.value})",
                 details={"dataset_id": dataset_id, "status": dataset.status.value},
             )
+        return dataset
+
+    def export(self, dataset_id: str, *, version: int = 0, fmt: ExportFormat) -> ExportedFile:
+        """A READY version as a CSV (formulas neutralised) or Parquet file, in chunks.
+
+        Everything that can be refused is refused here, before the first chunk is made.
+        """
+        dataset = self.ready_version(dataset_id, version)
         path = self.parquet_cache.path(self.store, dataset)
-        return read_page(path, dataset, offset, limit)
+        stem = _FILENAME_UNSAFE.sub("_", Path(dataset.name).stem).strip("._") or "dataset"
+        return ExportedFile(
+            filename=f"{stem}-v{dataset.version}.{fmt.value}",
+            content_type=CONTENT_TYPES[fmt],
+            chunks=export_file(path, fmt),
+        )
+
+    def target_analysis(self, dataset_id: str, target: str) -> TargetResult:
+        """The profile's target analysis for ``target`` over the latest READY version."""
+        if not target:
+            raise InvalidArgument("target is required", details={"field": "target"})
+        profile = DatasetProfile.model_validate_json(self.get_profile(dataset_id))
+        if profile.column(target) is None:
+            raise InvalidArgument(
+                f"target column {target!r} is not in dataset {dataset_id}",
+                details={"field": "target", "column": target, "dataset_id": dataset_id},
+            )
+        dataset = self.ready_version(dataset_id)
+        path = self.parquet_cache.path(self.store, dataset)
+        frame = pl.read_parquet(path)
+        analysis, alerts = analyse_target(frame, profile.columns, target)
+        return TargetResult(version=dataset.version, analysis=analysis, alerts=alerts)
 
     # Ingestion (the Celery task's body) -------------------------------------------------------
 

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from skyulf.common.v1 import common_pb2
 from skyulf.ingestion.v1 import ingestion_pb2
 from skyulf_core.errors import InvalidArgument
-from skyulf_ingestion.models import Dataset, DatasetStatus, DatasetVersion
+from skyulf_ingestion.models import Dataset, DatasetStatus, DatasetVersion, TargetResult
 from skyulf_ingestion.rows import RowsPage
 from skyulf_ingestion.sources.models import HttpSource, S3Source, Source, SqlSource
 
@@ -98,4 +98,15 @@ def version_to_proto(v: DatasetVersion) -> ingestion_pb2.DatasetVersion:
         columns=[common_pb2.Column(name=c.name, dtype=c.dtype) for c in v.columns],
         data_checksum=v.data_sha256,
         created_at=_timestamp(v.created_at),
+    )
+
+
+def target_to_proto(
+    dataset_id: str, result: TargetResult
+) -> ingestion_pb2.GetTargetAnalysisResponse:
+    return ingestion_pb2.GetTargetAnalysisResponse(
+        dataset_id=dataset_id,
+        version=result.version,
+        analysis_json=result.analysis.model_dump_json(),
+        alerts_json=json.dumps([a.model_dump(mode="json") for a in result.alerts]),
     )

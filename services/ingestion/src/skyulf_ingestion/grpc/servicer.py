@@ -9,10 +9,12 @@ from grpc import aio
 
 from skyulf.ingestion.v1 import ingestion_pb2, ingestion_pb2_grpc
 from skyulf_core.errors import InvalidArgument
+from skyulf_ingestion.export import ExportFormat
 from skyulf_ingestion.grpc.converters import (
     dataset_to_proto,
     rows_to_proto,
     source_from_proto,
+    target_to_proto,
     version_to_proto,
 )
 from skyulf_ingestion.service import IngestionService
@@ -84,7 +86,9 @@ class IngestionServicer(ingestion_pb2_grpc.IngestionServiceServicer):
     async def GetDataset(
         self, request: ingestion_pb2.GetDatasetRequest, context: aio.ServicerContext
     ) -> ingestion_pb2.GetDatasetResponse:
-        dataset = await asyncio.to_thread(self.service.get_dataset, request.dataset_id)
+        dataset = await asyncio.to_thread(
+            self.service.dataset_at, request.dataset_id, request.version
+        )
         return ingestion_pb2.GetDatasetResponse(dataset=dataset_to_proto(dataset))
 
     async def ListDatasets(
@@ -116,3 +120,40 @@ class IngestionServicer(ingestion_pb2_grpc.IngestionServiceServicer):
             version=request.version,
         )
         return rows_to_proto(page)
+
+    async def ExportDataset(
+        self, request: ingestion_pb2.ExportDatasetRequest, context: aio.ServicerContext
+    ) -> AsyncIterator[ingestion_pb2.ExportDatasetChunk]:
+        fmt = _EXPORT_FORMATS.get(request.format)
+        if fmt is None:
+            raise InvalidArgument("format must be csv or parquet", details={"field": "format"})
+        exported = await asyncio.to_thread(
+            self.service.export, request.dataset_id, version=request.version, fmt=fmt
+        )
+        first = True
+        while (chunk := await asyncio.to_thread(next, exported.chunks, None)) is not None:
+            if first:
+                first = False
+                yield ingestion_pb2.ExportDatasetChunk(
+                    chunk=chunk, filename=exported.filename, content_type=exported.content_type
+                )
+            else:
+                yield ingestion_pb2.ExportDatasetChunk(chunk=chunk)
+        if first:
+            yield ingestion_pb2.ExportDatasetChunk(
+                filename=exported.filename, content_type=exported.content_type
+            )
+
+    async def GetTargetAnalysis(
+        self, request: ingestion_pb2.GetTargetAnalysisRequest, context: aio.ServicerContext
+    ) -> ingestion_pb2.GetTargetAnalysisResponse:
+        result = await asyncio.to_thread(
+            self.service.target_analysis, request.dataset_id, request.target
+        )
+        return target_to_proto(request.dataset_id, result)
+
+
+_EXPORT_FORMATS = {
+    ingestion_pb2.EXPORT_FORMAT_CSV: ExportFormat.CSV,
+    ingestion_pb2.EXPORT_FORMAT_PARQUET: ExportFormat.PARQUET,
+}

@@ -40,6 +40,23 @@ DATASET_STATUS_READY: DatasetStatus.ValueType  # 2
 DATASET_STATUS_FAILED: DatasetStatus.ValueType  # 3
 Global___DatasetStatus: _TypeAlias = DatasetStatus  # noqa: Y015
 
+class _ExportFormat:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _ExportFormatEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_ExportFormat.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    EXPORT_FORMAT_UNSPECIFIED: _ExportFormat.ValueType  # 0
+    EXPORT_FORMAT_CSV: _ExportFormat.ValueType  # 1
+    EXPORT_FORMAT_PARQUET: _ExportFormat.ValueType  # 2
+
+class ExportFormat(_ExportFormat, metaclass=_ExportFormatEnumTypeWrapper): ...
+
+EXPORT_FORMAT_UNSPECIFIED: ExportFormat.ValueType  # 0
+EXPORT_FORMAT_CSV: ExportFormat.ValueType  # 1
+EXPORT_FORMAT_PARQUET: ExportFormat.ValueType  # 2
+Global___ExportFormat: _TypeAlias = ExportFormat  # noqa: Y015
+
 @_typing.final
 class Dataset(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
@@ -195,15 +212,19 @@ class GetDatasetRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     DATASET_ID_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
     dataset_id: _builtins.str
+    version: _builtins.int
+    """A READY version: the dataset as that version holds it (0: the latest)."""
     def __init__(
         self,
         *,
         dataset_id: _builtins.str = ...,
+        version: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset_id", b"dataset_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset_id", b"dataset_id", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -661,3 +682,108 @@ class ListDatasetVersionsResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ListDatasetVersionsResponse: _TypeAlias = ListDatasetVersionsResponse  # noqa: Y015
+
+@_typing.final
+class ExportDatasetRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DATASET_ID_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    FORMAT_FIELD_NUMBER: _builtins.int
+    dataset_id: _builtins.str
+    version: _builtins.int
+    """0: the current version."""
+    format: Global___ExportFormat.ValueType
+    def __init__(
+        self,
+        *,
+        dataset_id: _builtins.str = ...,
+        version: _builtins.int = ...,
+        format: Global___ExportFormat.ValueType = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset_id", b"dataset_id", "format", b"format", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ExportDatasetRequest: _TypeAlias = ExportDatasetRequest  # noqa: Y015
+
+@_typing.final
+class ExportDatasetChunk(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CHUNK_FIELD_NUMBER: _builtins.int
+    FILENAME_FIELD_NUMBER: _builtins.int
+    CONTENT_TYPE_FIELD_NUMBER: _builtins.int
+    chunk: _builtins.bytes
+    filename: _builtins.str
+    """On the first chunk: the file name to save as and its media type."""
+    content_type: _builtins.str
+    def __init__(
+        self,
+        *,
+        chunk: _builtins.bytes = ...,
+        filename: _builtins.str = ...,
+        content_type: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["chunk", b"chunk", "content_type", b"content_type", "filename", b"filename"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ExportDatasetChunk: _TypeAlias = ExportDatasetChunk  # noqa: Y015
+
+@_typing.final
+class GetTargetAnalysisRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DATASET_ID_FIELD_NUMBER: _builtins.int
+    TARGET_FIELD_NUMBER: _builtins.int
+    dataset_id: _builtins.str
+    target: _builtins.str
+    def __init__(
+        self,
+        *,
+        dataset_id: _builtins.str = ...,
+        target: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset_id", b"dataset_id", "target", b"target"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetTargetAnalysisRequest: _TypeAlias = GetTargetAnalysisRequest  # noqa: Y015
+
+@_typing.final
+class GetTargetAnalysisResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DATASET_ID_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    ANALYSIS_JSON_FIELD_NUMBER: _builtins.int
+    ALERTS_JSON_FIELD_NUMBER: _builtins.int
+    dataset_id: _builtins.str
+    version: _builtins.int
+    """The dataset version analysed (the profile's: the latest READY one)."""
+    analysis_json: _builtins.str
+    """skyulf_core.profiling.TargetAnalysis as JSON."""
+    alerts_json: _builtins.str
+    """The target-leakage alerts (skyulf_core.profiling.DataAlert) as a JSON array."""
+    def __init__(
+        self,
+        *,
+        dataset_id: _builtins.str = ...,
+        version: _builtins.int = ...,
+        analysis_json: _builtins.str = ...,
+        alerts_json: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["alerts_json", b"alerts_json", "analysis_json", b"analysis_json", "dataset_id", b"dataset_id", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetTargetAnalysisResponse: _TypeAlias = GetTargetAnalysisResponse  # noqa: Y015

@@ -75,6 +75,16 @@ class IngestionServiceStub:
                 request_serializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ListDatasetVersionsRequest.SerializeToString,
                 response_deserializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ListDatasetVersionsResponse.FromString,
                 _registered_method=True)
+        self.ExportDataset = channel.unary_stream(
+                '/skyulf.ingestion.v1.IngestionService/ExportDataset',
+                request_serializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ExportDatasetRequest.SerializeToString,
+                response_deserializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ExportDatasetChunk.FromString,
+                _registered_method=True)
+        self.GetTargetAnalysis = channel.unary_unary(
+                '/skyulf.ingestion.v1.IngestionService/GetTargetAnalysis',
+                request_serializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetTargetAnalysisRequest.SerializeToString,
+                response_deserializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetTargetAnalysisResponse.FromString,
+                _registered_method=True)
 
 
 class IngestionServiceServicer:
@@ -135,6 +145,22 @@ class IngestionServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ExportDataset(self, request, context):
+        """A dataset version as a file: Parquet as stored, or CSV with spreadsheet formulas
+        neutralised (OWASP CSV injection). Streamed in chunks.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetTargetAnalysis(self, request, context):
+        """The profile's target analysis for a chosen target column: class balance or the target's
+        distribution, each feature's association with it, and leakage alerts.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IngestionServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -177,6 +203,16 @@ def add_IngestionServiceServicer_to_server(servicer, server):
                     servicer.ListDatasetVersions,
                     request_deserializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ListDatasetVersionsRequest.FromString,
                     response_serializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ListDatasetVersionsResponse.SerializeToString,
+            ),
+            'ExportDataset': grpc.unary_stream_rpc_method_handler(
+                    servicer.ExportDataset,
+                    request_deserializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ExportDatasetRequest.FromString,
+                    response_serializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ExportDatasetChunk.SerializeToString,
+            ),
+            'GetTargetAnalysis': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTargetAnalysis,
+                    request_deserializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetTargetAnalysisRequest.FromString,
+                    response_serializer=skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetTargetAnalysisResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -396,6 +432,60 @@ class IngestionService:
             '/skyulf.ingestion.v1.IngestionService/ListDatasetVersions',
             skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ListDatasetVersionsRequest.SerializeToString,
             skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ListDatasetVersionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportDataset(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/skyulf.ingestion.v1.IngestionService/ExportDataset',
+            skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ExportDatasetRequest.SerializeToString,
+            skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.ExportDatasetChunk.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetTargetAnalysis(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.ingestion.v1.IngestionService/GetTargetAnalysis',
+            skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetTargetAnalysisRequest.SerializeToString,
+            skyulf_dot_ingestion_dot_v1_dot_ingestion__pb2.GetTargetAnalysisResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -48,6 +48,14 @@ class IngestionServiceStub:
     """
     ListDatasetVersions: _grpc.UnaryUnaryMultiCallable[_ingestion_pb2.ListDatasetVersionsRequest, _ingestion_pb2.ListDatasetVersionsResponse]
     """A dataset's READY versions, newest first."""
+    ExportDataset: _grpc.UnaryStreamMultiCallable[_ingestion_pb2.ExportDatasetRequest, _ingestion_pb2.ExportDatasetChunk]
+    """A dataset version as a file: Parquet as stored, or CSV with spreadsheet formulas
+    neutralised (OWASP CSV injection). Streamed in chunks.
+    """
+    GetTargetAnalysis: _grpc.UnaryUnaryMultiCallable[_ingestion_pb2.GetTargetAnalysisRequest, _ingestion_pb2.GetTargetAnalysisResponse]
+    """The profile's target analysis for a chosen target column: class balance or the target's
+    distribution, each feature's association with it, and leakage alerts.
+    """
 
 @_typing.type_check_only
 class IngestionServiceAsyncStub(IngestionServiceStub):
@@ -69,6 +77,14 @@ class IngestionServiceAsyncStub(IngestionServiceStub):
     """
     ListDatasetVersions: _aio.UnaryUnaryMultiCallable[_ingestion_pb2.ListDatasetVersionsRequest, _ingestion_pb2.ListDatasetVersionsResponse]  # type: ignore[assignment]
     """A dataset's READY versions, newest first."""
+    ExportDataset: _aio.UnaryStreamMultiCallable[_ingestion_pb2.ExportDatasetRequest, _ingestion_pb2.ExportDatasetChunk]  # type: ignore[assignment]
+    """A dataset version as a file: Parquet as stored, or CSV with spreadsheet formulas
+    neutralised (OWASP CSV injection). Streamed in chunks.
+    """
+    GetTargetAnalysis: _aio.UnaryUnaryMultiCallable[_ingestion_pb2.GetTargetAnalysisRequest, _ingestion_pb2.GetTargetAnalysisResponse]  # type: ignore[assignment]
+    """The profile's target analysis for a chosen target column: class balance or the target's
+    distribution, each feature's association with it, and leakage alerts.
+    """
 
 class IngestionServiceServicer(metaclass=_abc_1.ABCMeta):
     """Owns data sources, dataset versions (canonical Parquet in the artifact store) and profiles."""
@@ -135,5 +151,25 @@ class IngestionServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_ingestion_pb2.ListDatasetVersionsResponse, _abc.Awaitable[_ingestion_pb2.ListDatasetVersionsResponse]]:
         """A dataset's READY versions, newest first."""
+
+    @_abc_1.abstractmethod
+    def ExportDataset(
+        self,
+        request: _ingestion_pb2.ExportDatasetRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_abc.Iterator[_ingestion_pb2.ExportDatasetChunk], _abc.AsyncIterator[_ingestion_pb2.ExportDatasetChunk]]:
+        """A dataset version as a file: Parquet as stored, or CSV with spreadsheet formulas
+        neutralised (OWASP CSV injection). Streamed in chunks.
+        """
+
+    @_abc_1.abstractmethod
+    def GetTargetAnalysis(
+        self,
+        request: _ingestion_pb2.GetTargetAnalysisRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_ingestion_pb2.GetTargetAnalysisResponse, _abc.Awaitable[_ingestion_pb2.GetTargetAnalysisResponse]]:
+        """The profile's target analysis for a chosen target column: class balance or the target's
+        distribution, each feature's association with it, and leakage alerts.
+        """
 
 def add_IngestionServiceServicer_to_server(servicer: IngestionServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -380,6 +380,7 @@ class Job(_message.Message):
     RESULTS_FIELD_NUMBER: _builtins.int
     ATTEMPTS_FIELD_NUMBER: _builtins.int
     RETRY_OF_FIELD_NUMBER: _builtins.int
+    DATASET_VERSION_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     dataset_id: _builtins.str
     status: Global___JobStatus.ValueType
@@ -397,6 +398,10 @@ class Job(_message.Message):
     """Attempts started so far (a worker that vanished costs one)."""
     retry_of: _builtins.str
     """The job this one retries, if any."""
+    dataset_version: _builtins.int
+    """The dataset version the job reads: the current one when it was created (0 for jobs
+    recorded before versions were).
+    """
     @_builtins.property
     def metrics(self) -> _containers.ScalarMap[_builtins.str, _builtins.float]: ...
     @_builtins.property
@@ -435,10 +440,11 @@ class Job(_message.Message):
         results: _abc.Iterable[Global___ModelResult] | None = ...,
         attempts: _builtins.int = ...,
         retry_of: _builtins.str = ...,
+        dataset_version: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "error", b"error", "finished_at", b"finished_at", "graph", b"graph", "started_at", b"started_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["attempts", b"attempts", "created_at", b"created_at", "dataset_id", b"dataset_id", "error", b"error", "finished_at", b"finished_at", "graph", b"graph", "id", b"id", "kind", b"kind", "message", b"message", "metrics", b"metrics", "model_name", b"model_name", "model_version", b"model_version", "pipeline_id", b"pipeline_id", "pipeline_version", b"pipeline_version", "progress", b"progress", "results", b"results", "retry_of", b"retry_of", "started_at", b"started_at", "status", b"status"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["attempts", b"attempts", "created_at", b"created_at", "dataset_id", b"dataset_id", "dataset_version", b"dataset_version", "error", b"error", "finished_at", b"finished_at", "graph", b"graph", "id", b"id", "kind", b"kind", "message", b"message", "metrics", b"metrics", "model_name", b"model_name", "model_version", b"model_version", "pipeline_id", b"pipeline_id", "pipeline_version", b"pipeline_version", "progress", b"progress", "results", b"results", "retry_of", b"retry_of", "started_at", b"started_at", "status", b"status"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -60,12 +60,15 @@ class Lineage(_message.Message):
     JOB_ID_FIELD_NUMBER: _builtins.int
     PIPELINE_JSON_FIELD_NUMBER: _builtins.int
     NODE_ID_FIELD_NUMBER: _builtins.int
+    DATASET_VERSION_FIELD_NUMBER: _builtins.int
     dataset_id: _builtins.str
     job_id: _builtins.str
     pipeline_json: _builtins.str
     """The pipeline graph that produced the version, as JSON."""
     node_id: _builtins.str
     """The model node of the pipeline graph: a job registers one version per model node."""
+    dataset_version: _builtins.int
+    """The dataset version the job trained on (0: recorded before versions were)."""
     def __init__(
         self,
         *,
@@ -73,10 +76,11 @@ class Lineage(_message.Message):
         job_id: _builtins.str = ...,
         pipeline_json: _builtins.str = ...,
         node_id: _builtins.str = ...,
+        dataset_version: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset_id", b"dataset_id", "job_id", b"job_id", "node_id", b"node_id", "pipeline_json", b"pipeline_json"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset_id", b"dataset_id", "dataset_version", b"dataset_version", "job_id", b"job_id", "node_id", b"node_id", "pipeline_json", b"pipeline_json"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Query, UploadFile, status
+from fastapi.responses import StreamingResponse
 
 from skyulf.advisor.v1 import advisor_pb2
 from skyulf.ingestion.v1 import ingestion_pb2
@@ -190,3 +192,81 @@ async def get_recommendations(
         dataset_id=resp.dataset_id or dataset_id,
         recommendations=[converters.recommendation(r) for r in resp.recommendations],
     )
+
+
+_EXPORT_FORMATS = {
+    "csv": ingestion_pb2.EXPORT_FORMAT_CSV,
+    "parquet": ingestion_pb2.EXPORT_FORMAT_PARQUET,
+}
+
+
+@router.get(
+    "/{dataset_id}/export",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "The file, streamed: CSV (spreadsheet formulas neutralised) or Parquet.",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/vnd.apache.parquet": {
+                    "schema": {"type": "string", "format": "binary"}
+                },
+            },
+        },
+        **s.errors(400, 404, 409),
+    },
+)
+async def export_dataset(
+    dataset_id: str,
+    clients: ClientsDep,
+    format: Annotated[Literal["csv", "parquet"], Query(description="the file format")] = "csv",
+    version: Annotated[
+        int | None, Query(ge=1, le=s.INT32_MAX, description="a READY version; the latest if absent")
+    ] = None,
+) -> StreamingResponse:
+    """Download a dataset version. In CSV, a text cell starting with = + - @ TAB or CR gets a
+    leading ' so a spreadsheet shows it as text instead of running it (OWASP CSV injection)."""
+    call = clients.ingestion.ExportDataset(
+        ingestion_pb2.ExportDatasetRequest(
+            dataset_id=dataset_id, version=version or 0, format=_EXPORT_FORMATS[format]
+        )
+    )
+    stream = aiter(call)
+    # The first chunk comes before the response starts, so a refusal is a plain 4xx.
+    with translated("ingestion"):
+        first = await anext(stream)
+
+    async def chunks() -> AsyncIterator[bytes]:
+        if first.chunk:
+            yield first.chunk
+        with translated("ingestion"):
+            async for message in stream:
+                yield message.chunk
+
+    filename = first.filename or f"{dataset_id}.{format}"
+    return StreamingResponse(
+        chunks(),
+        media_type=first.content_type or "application/octet-stream",
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+@router.get(
+    "/{dataset_id}/target",
+    response_model=s.TargetAnalysisResult,
+    responses=s.errors(400, 404, 409),
+)
+async def get_target_analysis(
+    dataset_id: str,
+    clients: ClientsDep,
+    target: Annotated[str, Query(min_length=1, max_length=500, description="the target column")],
+) -> s.TargetAnalysisResult:
+    """The profile with a chosen target: the target's class balance (or distribution) and each
+    feature's association with it, strongest first; a near-perfect one is a leakage alert."""
+    resp = await clients.ingestion.GetTargetAnalysis(
+        ingestion_pb2.GetTargetAnalysisRequest(dataset_id=dataset_id, target=target)
+    )
+    return converters.target_analysis(resp)
