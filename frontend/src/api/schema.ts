@@ -129,8 +129,8 @@ export interface paths {
         };
         /**
          * Export Dataset
-         * @description The dataset as a file: Parquet as stored, or CSV whose cells starting with = + - @ TAB
-         *     or CR are prefixed with ' so a spreadsheet shows them as text (OWASP CSV injection).
+         * @description Download a dataset version. In CSV, a text cell starting with = + - @ TAB or CR gets a
+         *     leading ' so a spreadsheet shows it as text instead of running it (OWASP CSV injection).
          */
         get: operations["export_dataset_api_v1_datasets__dataset_id__export_get"];
         put?: never;
@@ -190,6 +190,27 @@ export interface paths {
          * @description A page of the dataset's rows; missing values are null, dates ISO 8601 text.
          */
         get: operations["get_rows_api_v1_datasets__dataset_id__rows_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/{dataset_id}/target": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Target Analysis
+         * @description The profile with a chosen target: the target's class balance (or distribution) and each
+         *     feature's association with it, strongest first; a near-perfect one is a leakage alert.
+         */
+        get: operations["get_target_analysis_api_v1_datasets__dataset_id__target_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2289,6 +2310,22 @@ export interface components {
              */
             task: "classification" | "regression";
         };
+        /**
+         * TargetAnalysisResult
+         * @description The profile's target analysis for a chosen target column, and its leakage alerts.
+         */
+        TargetAnalysisResult: {
+            /**
+             * Alerts
+             * @default []
+             */
+            alerts: components["schemas"]["DataAlertPublic"][];
+            analysis: components["schemas"]["TargetAnalysisPublic"];
+            /** Dataset Id */
+            dataset_id: string;
+            /** Version */
+            version: number;
+        };
         /** ThresholdAnalysisPublic */
         ThresholdAnalysisPublic: {
             /** F1 */
@@ -2762,14 +2799,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The file, streamed: CSV (spreadsheet formulas neutralised) or Parquet. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.apache.parquet": unknown;
-                    "text/csv": unknown;
+                    "application/vnd.apache.parquet": string;
+                    "text/csv": string;
                 };
             };
             /** @description The request is invalid; `details.field` names the fault. */
@@ -2943,6 +2980,67 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DatasetRows"];
+                };
+            };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request conflicts with the current state (not ready yet, already done, taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_target_analysis_api_v1_datasets__dataset_id__target_get: {
+        parameters: {
+            query: {
+                /** @description the target column */
+                target: string;
+            };
+            header?: never;
+            path: {
+                dataset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TargetAnalysisResult"];
                 };
             };
             /** @description The request is invalid; `details.field` names the fault. */
