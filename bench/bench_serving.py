@@ -546,7 +546,7 @@ def main() -> int:
     venv = None if ns.no_mlflow else mlflow_env(ns.cache_dir)
     cells: dict[tuple[str, str, int, int], Cell] = {}
 
-    pool = ClientPool(max(*CLIENTS, *(BATCHING_CLIENTS if ns.batching else ())))
+    n_clients = max(*CLIENTS, *(BATCHING_CLIENTS if ns.batching else ()))
     batching_cells: dict[tuple[str, str, int, str], Cell] = {}
     with tempfile.TemporaryDirectory() as tmp:
         stack = Stack(
@@ -557,6 +557,8 @@ def main() -> int:
             httpx.Client(base_url=f"{stack.url}/api/v1", timeout=60) as api,
         ):
             deployments = {k: train_and_deploy(api, k, frames[k]) for k in kinds}
+            # Started once the platform is up: 32 client processes starting slow its start.
+            pool = ClientPool(n_clients)
             if ns.batching:
                 for kind in kinds:
                     measure_batching(
