@@ -28,6 +28,10 @@ in a closed loop for ``--seconds`` per round; request bodies are encoded before 
 Every path returns the predicted labels and is checked to agree with scikit-learn before timing.
 Prints a Markdown table: p50 and p99 latency, requests per second, and the throughput ratio
 against MLflow on the same pipeline, batch size and client count.
+
+``--batching`` adds a second table: adaptive batching (per endpoint; ``--batch-size`` rows,
+``--batch-wait-ms``) off and on for the same endpoint, 1-row requests at 8 and 32 clients, over
+the predictor's v2 gRPC and the gateway's /predict, alternating off/on each round.
 """
 
 from __future__ import annotations
@@ -529,7 +533,12 @@ def main() -> int:
         help="where the MLflow environment is kept between runs",
     )  # fmt: skip
     parser.add_argument("--pipelines", default="lr,rf")
+    parser.add_argument("--batching", action="store_true", help="also measure adaptive batching")
+    parser.add_argument("--batching-only", action="store_true", help="only the batching table")
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--batch-wait-ms", type=int, default=2)
     ns = parser.parse_args()
+    ns.batching = ns.batching or ns.batching_only
 
     frames = {"lr": breast_cancer(), "rf": with_category_and_missing(breast_cancer())}
     kinds = [k for k in ns.pipelines.split(",") if k in frames]
@@ -537,7 +546,8 @@ def main() -> int:
     venv = None if ns.no_mlflow else mlflow_env(ns.cache_dir)
     cells: dict[tuple[str, str, int, int], Cell] = {}
 
-    pool = ClientPool(max(CLIENTS))
+    n_clients = max(*CLIENTS, *(BATCHING_CLIENTS if ns.batching else ()))
+    batching_cells: dict[tuple[str, str, int, str], Cell] = {}
     with tempfile.TemporaryDirectory() as tmp:
         stack = Stack(
             data_dir=Path(tmp) / "data", ports=Ports.free(), env={"SKYULF_LOG_LEVEL": "WARNING"}
@@ -547,7 +557,14 @@ def main() -> int:
             httpx.Client(base_url=f"{stack.url}/api/v1", timeout=60) as api,
         ):
             deployments = {k: train_and_deploy(api, k, frames[k]) for k in kinds}
-            for kind in kinds:
+            # Started once the platform is up: 32 client processes starting slow its start.
+            pool = ClientPool(n_clients)
+            if ns.batching:
+                for kind in kinds:
+                    measure_batching(
+                        api, stack, deployments[kind], kind, frames[kind], pool, ns, batching_cells
+                    )
+            for kind in kinds if not ns.batching_only else []:
                 dep = deployments[kind]
                 grpc_addr = f"127.0.0.1:{stack.ports.predictor_grpc}"
                 paths: dict[str, Path_] = {
@@ -592,8 +609,80 @@ def main() -> int:
                                     )  # fmt: skip
 
     pool.close()
-    print_table(cells, ns, venv is not None)
+    if cells:
+        print_table(cells, ns, venv is not None)
+    if batching_cells:
+        print_batching_table(batching_cells, ns)
     return 0
+
+
+BATCHING_CLIENTS = (8, 32)
+
+
+def measure_batching(
+    api: httpx.Client,
+    stack: Stack,
+    dep: dict[str, Any],
+    kind: str,
+    frame: pd.DataFrame,
+    pool: ClientPool,
+    ns: argparse.Namespace,
+    cells: dict[tuple[str, str, int, str], Cell],
+) -> None:
+    """The same endpoint with adaptive batching off and on (alternating each round)."""
+    grpc_addr = f"127.0.0.1:{stack.ports.predictor_grpc}"
+    paths = {
+        "predictor v2 gRPC": grpc_path(grpc_addr, dep["name"]),
+        "gateway /predict": gateway_path(stack.url, dep["id"]),
+    }
+    batches = batches_of(frame, 1)
+    wire = {
+        n: [q if isinstance(q, bytes) else q.SerializeToString() for q in map(p.prepare, batches)]
+        for n, p in paths.items()
+    }
+    settings = {"off": (0, 0), "on": (ns.batch_size, ns.batch_wait_ms)}
+    for _ in range(ns.rounds):
+        for mode, (size, wait) in settings.items():
+            resp = api.patch(
+                f"/deployments/{dep['id']}",
+                json={"batch_max_size": size, "batch_max_wait_ms": wait, "settings_only": True},
+            )
+            resp.raise_for_status()
+            time.sleep(3.5)  # past the prediction server's deployment TTL
+            for clients in BATCHING_CLIENTS:
+                for name, path in paths.items():
+                    assert path.remote is not None
+                    cell = cells.setdefault(
+                        (kind, name, clients, mode), Cell(name, kind, 1, clients)
+                    )
+                    lat, errors, elapsed = pool.run(path.remote, wire[name], clients, ns.seconds)
+                    cell.latencies += lat
+                    cell.errors += errors
+                    cell.seconds += elapsed
+                    print(
+                        f"batching {mode} {kind} {name} clients={clients}: "
+                        f"p50 {cell.percentile(0.5):.2f} ms, {len(lat) / elapsed:.1f} req/s",
+                        file=sys.stderr, flush=True,
+                    )  # fmt: skip
+    api.patch(f"/deployments/{dep['id']}", json={"batch_max_size": 0, "settings_only": True})
+
+
+def print_batching_table(
+    cells: dict[tuple[str, str, int, str], Cell], ns: argparse.Namespace
+) -> None:
+    print(
+        f"\nAdaptive batching (max {ns.batch_size} rows, max wait {ns.batch_wait_ms} ms), "
+        f"1-row requests, {ns.rounds} round(s) x {ns.seconds:g} s per cell, {os.cpu_count()} CPUs"
+    )
+    print("\n| pipeline | clients | path | batching | p50 ms | p99 ms | req/s | gain | errors |")
+    print("|---|---:|---|---|---:|---:|---:|---:|---:|")
+    for (kind, name, clients, mode), cell in cells.items():
+        off = cells.get((kind, name, clients, "off"))
+        gain = f"{cell.rps / off.rps:.2f}x" if off and off.rps and mode == "on" else "-"
+        print(
+            f"| {kind} | {clients} | {name} | {mode} | {cell.percentile(0.5):.2f} | "
+            f"{cell.percentile(0.99):.2f} | {cell.rps:.0f} | {gain} | {cell.errors} |"
+        )
 
 
 @contextmanager

@@ -26,7 +26,12 @@ from .chart import (
 )
 
 DATABASE_OWNERS = ("ingestion", "pipeline", "registry", "deployment")
-QUEUE_SCHEMAS = {"ingest": ["ingestion"], "train": ["pipeline"], "tune": ["pipeline"]}
+# train also runs the deployment service's batch scoring and drift tasks.
+QUEUE_SCHEMAS = {
+    "ingest": ["ingestion"],
+    "train": ["pipeline", "deployment"],
+    "tune": ["pipeline"],
+}
 HOOK_PHASES_AFTER_READY = {"post-install", "post-upgrade"}
 
 

@@ -186,14 +186,15 @@ def _expected(
 ) -> set[tuple[str, str, int]]:
     callers = {
         "gateway": gateway_from,
-        "ingestion": {"gateway", "pipeline", "advisor", *WORKERS},
+        "ingestion": {"gateway", "pipeline", "advisor", "deployment", *WORKERS},
         "pipeline": {"gateway"},
         "registry": {"gateway", "deployment", "predictor", *WORKERS},
         "deployment": {"gateway", "predictor"},
         "advisor": {"gateway"},
         "predictor": {"gateway", "deployment"},
         "postgresql": {"ingestion", "pipeline", "registry", "deployment", *WORKERS},
-        "redis": {"ingestion", "pipeline", *WORKERS} | ({"keda-operator"} if keda else set()),
+        "redis": {"ingestion", "pipeline", "deployment", *WORKERS}
+        | ({"keda-operator"} if keda else set()),
         "minio": {"ingestion", "pipeline", "predictor", *WORKERS},
     }
     paths = {

@@ -4,6 +4,65 @@
  */
 
 export interface paths {
+    "/api/v1/batch-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Batch Jobs */
+        get: operations["list_batch_jobs_api_v1_batch_jobs_get"];
+        put?: never;
+        /**
+         * Create Batch Job
+         * @description Scores a stored dataset on the workers; the result is a new dataset (key columns, the
+         *     prediction and, for classifiers, `proba_<class>` columns).
+         */
+        post: operations["create_batch_job_api_v1_batch_jobs_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/batch-jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Batch Job */
+        get: operations["get_batch_job_api_v1_batch_jobs__job_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/batch-jobs/{job_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Batch Job
+         * @description The scored dataset as Parquet, or as CSV with spreadsheet formulas neutralised.
+         */
+        get: operations["download_batch_job_api_v1_batch_jobs__job_id__download_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/datasets": {
         parameters: {
             query?: never;
@@ -248,6 +307,48 @@ export interface paths {
         patch: operations["update_deployment_api_v1_deployments__deployment_id__patch"];
         trace?: never;
     };
+    "/api/v1/deployments/{deployment_id}/drift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Drift Reports
+         * @description The deployment's drift reports, newest first.
+         */
+        get: operations["list_drift_reports_api_v1_deployments__deployment_id__drift_get"];
+        put?: never;
+        /**
+         * Create Drift Report
+         * @description Compares current data (a dataset, or the inputs the endpoint logged in the last `days`
+         *     days) with the served version's training statistics, on the workers.
+         */
+        post: operations["create_drift_report_api_v1_deployments__deployment_id__drift_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{deployment_id}/drift/{report_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Drift Report */
+        get: operations["get_drift_report_api_v1_deployments__deployment_id__drift__report_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/deployments/{deployment_id}/predict": {
         parameters: {
             query?: never;
@@ -279,6 +380,27 @@ export interface paths {
          * @description Back to the version served before the last move.
          */
         post: operations["rollback_deployment_api_v1_deployments__deployment_id__rollback_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deployments/{deployment_id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Deployment Stats
+         * @description Requests, errors, rows and latency per version of the endpoint (a canary's two versions
+         *     side by side), as counted by the prediction server that answers.
+         */
+        get: operations["deployment_stats_api_v1_deployments__deployment_id__stats_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -805,6 +927,79 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * BatchJobCreate
+         * @description Score a dataset with an endpoint (deployment_id) or a registered version (model_name).
+         */
+        BatchJobCreate: {
+            /** Dataset Id */
+            dataset_id: string;
+            /**
+             * Dataset Version
+             * @description the current version if absent
+             */
+            dataset_version?: number | null;
+            /**
+             * Deployment Id
+             * @description an endpoint's id or name
+             */
+            deployment_id?: string | null;
+            /**
+             * Key Columns
+             * @description input columns copied to the output
+             */
+            key_columns?: string[];
+            /** Model Name */
+            model_name?: string | null;
+            /**
+             * Model Version
+             * @description with model_name; the latest if absent
+             */
+            model_version?: number | null;
+            /** Output Name */
+            output_name?: string | null;
+        };
+        /** BatchJobList */
+        BatchJobList: {
+            /** Jobs */
+            jobs: components["schemas"]["BatchJobPublic"][];
+        };
+        /** BatchJobPublic */
+        BatchJobPublic: {
+            /** Created At */
+            created_at: string | null;
+            /** Dataset Id */
+            dataset_id: string;
+            /** Dataset Version */
+            dataset_version: number | null;
+            /** Deployment Id */
+            deployment_id: string | null;
+            /** Error */
+            error: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: string;
+            /** Key Columns */
+            key_columns: string[];
+            /** Model Name */
+            model_name: string;
+            /** Model Version */
+            model_version: number;
+            /** N Rows */
+            n_rows: number;
+            /** Output Dataset Id */
+            output_dataset_id: string | null;
+            /** Output Name */
+            output_name: string;
+            /** Started At */
+            started_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED" | "UNSPECIFIED";
+        };
         /** Body_create_version_api_v1_datasets__dataset_id__versions_post */
         Body_create_version_api_v1_datasets__dataset_id__versions_post: {
             /**
@@ -1115,6 +1310,16 @@ export interface components {
         /** DeploymentPublic */
         DeploymentPublic: {
             /**
+             * Batch Max Size
+             * @default 0
+             */
+            batch_max_size: number;
+            /**
+             * Batch Max Wait Ms
+             * @default 0
+             */
+            batch_max_wait_ms: number;
+            /**
              * Canary Percent
              * @default 0
              */
@@ -1130,6 +1335,11 @@ export interface components {
              * @description why the last requested version did not take traffic
              */
             last_error?: string | null;
+            /**
+             * Log Sample Rate
+             * @default 0
+             */
+            log_sample_rate: number;
             /** Model Alias */
             model_alias?: string | null;
             /** Model Name */
@@ -1149,10 +1359,36 @@ export interface components {
             updated_at: string | null;
         };
         /**
+         * DeploymentStats
+         * @description Per-version counters of one prediction server (the one that answered), since it started.
+         */
+        DeploymentStats: {
+            /** Deployment Id */
+            deployment_id: string;
+            /** Name */
+            name: string;
+            /** Server */
+            server: string;
+            /** Since */
+            since: string | null;
+            /** Versions */
+            versions: components["schemas"]["VersionStatsPublic"][];
+        };
+        /**
          * DeploymentUpdate
          * @description Give model_version or model_alias to move the endpoint; canary_* to set its canary.
          */
         DeploymentUpdate: {
+            /**
+             * Batch Max Size
+             * @description adaptive batching: rows per batch (0/1: off)
+             */
+            batch_max_size?: number | null;
+            /**
+             * Batch Max Wait Ms
+             * @description adaptive batching: longest wait for a batch
+             */
+            batch_max_wait_ms?: number | null;
             /**
              * Canary Percent
              * @default 0
@@ -1163,10 +1399,154 @@ export interface components {
              * @description omit (or percent 0) for no canary
              */
             canary_version?: number | null;
+            /**
+             * Log Sample Rate
+             * @description share of calls whose inputs are logged (0: off)
+             */
+            log_sample_rate?: number | null;
             /** Model Alias */
             model_alias?: string | null;
             /** Model Version */
             model_version?: number | null;
+            /**
+             * Settings Only
+             * @description change only the serving settings, not version or canary
+             * @default false
+             */
+            settings_only: boolean;
+        };
+        /** DriftColumn */
+        DriftColumn: {
+            /** Bins */
+            bins: string[];
+            /** Current Shares */
+            current_shares: number[];
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "numeric" | "categorical";
+            /** Missing Share Current */
+            missing_share_current: number;
+            /** Missing Share Reference */
+            missing_share_reference: number;
+            /** N Current */
+            n_current: number;
+            /** Name */
+            name: string;
+            /** Reference Shares */
+            reference_shares: number[];
+            /**
+             * Severity
+             * @enum {string}
+             */
+            severity: "none" | "low" | "medium" | "high";
+            /** Tests */
+            tests: components["schemas"]["DriftTest"][];
+        };
+        /**
+         * DriftReportCreate
+         * @description Current data: a dataset (dataset_id), or the inputs the endpoint logged (days).
+         */
+        DriftReportCreate: {
+            /** Dataset Id */
+            dataset_id?: string | null;
+            /** Dataset Version */
+            dataset_version?: number | null;
+            /**
+             * Days
+             * @description logged inputs of the last N days
+             */
+            days?: number | null;
+        };
+        /** DriftReportList */
+        DriftReportList: {
+            /** Reports */
+            reports: components["schemas"]["DriftReportPublic"][];
+        };
+        /** DriftReportPublic */
+        DriftReportPublic: {
+            /** Created At */
+            created_at: string | null;
+            /** Dataset Id */
+            dataset_id: string | null;
+            /** Dataset Version */
+            dataset_version: number | null;
+            /** Days */
+            days: number | null;
+            /** Deployment Id */
+            deployment_id: string;
+            /** Error */
+            error: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: string;
+            /** Model Name */
+            model_name: string;
+            /** Model Version */
+            model_version: number;
+            /** N Rows */
+            n_rows: number;
+            result: components["schemas"]["DriftResultPublic"] | null;
+            /** Severity */
+            severity: ("none" | "low" | "medium" | "high") | null;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "dataset" | "logged_inputs";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED" | "UNSPECIFIED";
+        };
+        /** DriftResultPublic */
+        DriftResultPublic: {
+            /**
+             * Alert
+             * @default false
+             */
+            alert: boolean;
+            /** Columns */
+            columns: components["schemas"]["DriftColumn"][];
+            /**
+             * Drifted
+             * @default []
+             */
+            drifted: string[];
+            /**
+             * Missing Columns
+             * @default []
+             */
+            missing_columns: string[];
+            /** N Current */
+            n_current: number;
+            /** N Reference */
+            n_reference: number;
+            /**
+             * Severity
+             * @enum {string}
+             */
+            severity: "none" | "low" | "medium" | "high";
+        };
+        /** DriftTest */
+        DriftTest: {
+            /** P Value */
+            p_value?: number | null;
+            /**
+             * Severity
+             * @enum {string}
+             */
+            severity: "none" | "low" | "medium" | "high";
+            /**
+             * Test
+             * @enum {string}
+             */
+            test: "psi" | "ks" | "wasserstein" | "chi2";
+            /** Value */
+            value: number;
         };
         /** ErrorBody */
         ErrorBody: {
@@ -2168,6 +2548,32 @@ export interface components {
             /** Value */
             value: string | number | boolean | null;
         };
+        /** VersionStatsPublic */
+        VersionStatsPublic: {
+            /** Error Rate */
+            error_rate: number;
+            /** Errors */
+            errors: number;
+            /** Latency Mean Ms */
+            latency_mean_ms: number;
+            /** Latency P50 Ms */
+            latency_p50_ms: number;
+            /** Latency P95 Ms */
+            latency_p95_ms: number;
+            /** Requests */
+            requests: number;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "primary" | "canary" | "other";
+            /** Rows */
+            rows: number;
+            /** Share */
+            share: number;
+            /** Version */
+            version: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -2177,6 +2583,211 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_batch_jobs_api_v1_batch_jobs_get: {
+        parameters: {
+            query?: {
+                /** @description an endpoint's id or name */
+                deployment_id?: string | null;
+                model_name?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchJobList"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    create_batch_job_api_v1_batch_jobs_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchJobCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchJobPublic"];
+                };
+            };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request conflicts with the current state (not ready yet, already done, taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_batch_job_api_v1_batch_jobs__job_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchJobPublic"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    download_batch_job_api_v1_batch_jobs__job_id__download_get: {
+        parameters: {
+            query?: {
+                /** @description the file format */
+                format?: "csv" | "parquet";
+            };
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.apache.parquet": unknown;
+                    "text/csv": unknown;
+                };
+            };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request conflicts with the current state (not ready yet, already done, taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     list_datasets_api_v1_datasets_get: {
         parameters: {
             query?: {
@@ -3062,6 +3673,142 @@ export interface operations {
             };
         };
     };
+    list_drift_reports_api_v1_deployments__deployment_id__drift_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                deployment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DriftReportList"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    create_drift_report_api_v1_deployments__deployment_id__drift_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deployment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DriftReportCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DriftReportPublic"];
+                };
+            };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_drift_report_api_v1_deployments__deployment_id__drift__report_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deployment_id: string;
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DriftReportPublic"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     predict_api_v1_deployments__deployment_id__predict_post: {
         parameters: {
             query?: never;
@@ -3146,6 +3893,46 @@ export interface operations {
             };
             /** @description The request conflicts with the current state (not ready yet, already done, taken). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A platform service failed (500) or is not reachable (503). */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    deployment_stats_api_v1_deployments__deployment_id__stats_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deployment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeploymentStats"];
+                };
+            };
+            /** @description Something the request names does not exist. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -488,7 +488,7 @@ Usage: include "skyulf.migrationInit" (list $ (list "ingestion"))
 {{/* The services whose tables a queue's tasks use (their schemas are migrated first). */}}
 {{- define "skyulf.queueSchemas" -}}
 ingest: [ingestion]
-train: [pipeline]
+train: [pipeline, deployment]
 tune: [pipeline]
 {{- end }}
 
@@ -534,7 +534,7 @@ gateway:
   ports: [{{ .Values.gateway.port }}]
 ingestion:
   metrics: true
-  from: {{ concat (list "gateway" "pipeline" "advisor") $workers | toJson }}
+  from: {{ concat (list "gateway" "pipeline" "advisor" "deployment") $workers | toJson }}
   ports: [{{ $s.ingestion.port }}]
 pipeline:
   metrics: true
@@ -566,7 +566,7 @@ postgresql:
 {{- end }}
 {{- if .Values.redis.enabled }}
 redis:
-  from: {{ concat (list "ingestion" "pipeline") $workers | toJson }}
+  from: {{ concat (list "ingestion" "pipeline" "deployment") $workers | toJson }}
   {{- $redisFrom := $np.redisFrom }}
   {{- if and .Values.keda.enabled $np.kedaNamespace }}
   {{- $redisFrom = append $redisFrom (dict "namespaceSelector" (dict "matchLabels" (dict "kubernetes.io/metadata.name" $np.kedaNamespace))) }}

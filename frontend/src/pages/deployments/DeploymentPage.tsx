@@ -12,6 +12,9 @@ import { PredictionForm } from "./PredictionForm";
 import { PredictionResult, type Prediction } from "./PredictionResult";
 import { useDeployment } from "./queries";
 import { RolloutPanel } from "./RolloutPanel";
+import { BatchPanel } from "./BatchPanel";
+import { CanaryStats } from "./CanaryStats";
+import { DriftPanel } from "./DriftPanel";
 import { Snippets } from "./Snippets";
 import { UndeployButton } from "./UndeployButton";
 
@@ -82,6 +85,7 @@ export default function DeploymentPage() {
         </div>
       </dl>
       <RolloutPanel dep={dep} />
+      {dep.status !== "DELETED" && <CanaryStats deploymentId={dep.id} />}
       <section className="panel" aria-labelledby="predict-title">
         <div className="panel-head">
           <h2 id="predict-title">Try a prediction</h2>
@@ -112,6 +116,8 @@ export default function DeploymentPage() {
           <Snippets origin={window.location.origin} deploymentId={dep.id} rows={[currentRow]} />
         </section>
       )}
+      {dep.status !== "DELETED" && <BatchPanel deploymentId={dep.id} modelName={dep.model_name} />}
+      {dep.status !== "DELETED" && <DriftPanel dep={dep} />}
     </div>
   );
 }

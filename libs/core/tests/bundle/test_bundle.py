@@ -13,7 +13,7 @@ import pytest
 from sklearn.linear_model import LinearRegression
 
 from skyulf_core.bundle import MANIFEST_FILE, MODEL_FILE, FittedPipeline
-from skyulf_core.bundle.pipeline import ONNX_FILE
+from skyulf_core.bundle.pipeline import ONNX_FILE, REFERENCE_FILE
 from skyulf_core.errors import DataLoss, InvalidArgument
 from skyulf_core.graph import train_pipeline
 
@@ -62,7 +62,11 @@ def test_files_round_trip_gives_identical_predictions(
 ) -> None:
     files = fitted.to_files()
     # The forest is served by ONNX Runtime: it converts and agrees with scikit-learn.
-    assert set(files) == {MANIFEST_FILE, MODEL_FILE, ONNX_FILE}
+    assert set(files) == {MANIFEST_FILE, MODEL_FILE, ONNX_FILE, REFERENCE_FILE}
+    # The training split's statistics travel with the bundle: the reference for drift.
+    restored_reference = FittedPipeline.from_files(files).reference
+    assert restored_reference is not None and restored_reference == fitted.reference
+    assert {c.name for c in restored_reference.columns} == {c.name for c in fitted.signature.inputs}
     manifest = json.loads(files[MANIFEST_FILE])
     assert manifest["runtime"] == "onnxruntime"
     assert [r["node_id"] for r in manifest["records"]] == [

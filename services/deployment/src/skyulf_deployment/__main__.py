@@ -15,13 +15,13 @@ from pathlib import Path
 
 from skyulf.deployment.v1 import deployment_pb2, deployment_pb2_grpc
 from skyulf.registry.v1 import registry_pb2
+from skyulf_deployment.batch import BatchScoring
+from skyulf_deployment.drift import DriftReports
 from skyulf_deployment.grpc.servicer import DeploymentServicer
-from skyulf_deployment.peers import PredictorClient, RegistryClient
-from skyulf_deployment.service import DeploymentService
+from skyulf_deployment.peers import IngestionClient, PredictorClient, RegistryClient
 from skyulf_deployment.settings import get_predictor_settings, get_settings
+from skyulf_deployment.wiring import DRIFT_REPORT, SCORE_BATCH, build_service, celery_enqueue
 from skyulf_platform.checks import database_check, peer_check
-from skyulf_platform.db.engine import make_engine
-from skyulf_platform.db.uow import UnitOfWork
 from skyulf_platform.grpc.client import aio_channel
 from skyulf_platform.grpc.server import ServiceBinding
 from skyulf_platform.logs import configure_logging
@@ -33,16 +33,11 @@ SERVICE_NAME = deployment_pb2.DESCRIPTOR.services_by_name["DeploymentService"].f
 REGISTRY_SERVICE = registry_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_name
 
 
-def build_service(settings: PlatformSettings) -> DeploymentService:
-    return DeploymentService(
-        UnitOfWork(make_engine(settings.resolved_database_url())),
-        RegistryClient.connect(settings.registry_addr),
-        PredictorClient.connect(settings.predictor_addr),
-    )
-
-
 async def assemble(settings: PlatformSettings) -> Assembly:
     service = build_service(settings)
+    ingestion = IngestionClient.connect(settings.ingestion_addr)
+    batch = BatchScoring(service, ingestion, celery_enqueue(settings, SCORE_BATCH))
+    drift = DriftReports(service, ingestion, celery_enqueue(settings, DRIFT_REPORT))
     predictor = aio_channel(settings.predictor_addr)
     registry = aio_channel(settings.registry_addr)
 
@@ -53,12 +48,13 @@ async def assemble(settings: PlatformSettings) -> Assembly:
         service.registry.close()
         assert isinstance(service.loader, PredictorClient)
         service.loader.close()
+        ingestion.close()
         service.uow.engine.dispose()
 
     return Assembly(
         bindings=[
             ServiceBinding(
-                DeploymentServicer(service, predictor),
+                DeploymentServicer(service, predictor, batch, drift),
                 deployment_pb2_grpc.add_DeploymentServiceServicer_to_server,
                 SERVICE_NAME,
             )

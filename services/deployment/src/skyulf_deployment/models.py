@@ -28,6 +28,60 @@ class Deployment(BaseModel):
     canary_version: int = 0
     canary_percent: int = 0
     last_error: str = ""
+    log_sample_rate: float = 0.0
+    batch_max_size: int = 0
+    batch_max_wait_ms: int = 0
+
+
+class ServingSettings(BaseModel):
+    """Changes to an endpoint's serving settings (None: unchanged)."""
+
+    log_sample_rate: float | None = None
+    batch_max_size: int | None = None
+    batch_max_wait_ms: int | None = None
+
+
+class JobStatus(StrEnum):
+    QUEUED = "QUEUED"
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+
+
+class BatchJob(BaseModel):
+    id: str
+    deployment_id: str = ""
+    model_name: str
+    model_version: int
+    dataset_id: str
+    dataset_version: int = 0
+    key_columns: list[str] = []
+    output_name: str = ""
+    status: JobStatus
+    error: str = ""
+    n_rows: int = 0
+    output_dataset_id: str = ""
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+class DriftReport(BaseModel):
+    id: str
+    deployment_id: str
+    model_name: str
+    model_version: int
+    source: str  # "dataset" | "logged_inputs"
+    dataset_id: str = ""
+    dataset_version: int = 0
+    days: int = 0
+    status: JobStatus
+    error: str = ""
+    severity: str = ""
+    n_rows: int = 0
+    result: dict[str, object] | None = None
+    created_at: datetime
+    finished_at: datetime | None = None
 
 
 class ResolvedVersion(BaseModel):

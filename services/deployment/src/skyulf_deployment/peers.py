@@ -3,10 +3,14 @@ made from worker threads)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import grpc
 
 from skyulf.deployment.v1 import deployment_pb2, deployment_pb2_grpc
+from skyulf.ingestion.v1 import ingestion_pb2, ingestion_pb2_grpc
 from skyulf.registry.v1 import registry_pb2, registry_pb2_grpc
+from skyulf_core.errors import NotFound
 from skyulf_deployment.models import ResolvedVersion
 from skyulf_platform.grpc.client import call_metadata, sync_channel, translated
 
@@ -64,6 +68,75 @@ class PredictorClient:
                 metadata=call_metadata(),
             )
         return reply.runtime
+
+    def close(self) -> None:
+        self.channel.close()
+
+
+UPLOAD_CHUNK = 1 << 20
+
+
+class IngestionClient:
+    """Datasets as batch scoring and drift read and write them (Parquet over gRPC)."""
+
+    def __init__(self, channel: grpc.Channel) -> None:
+        self.channel = channel
+        self.stub = ingestion_pb2_grpc.IngestionServiceStub(channel)
+
+    @classmethod
+    def connect(cls, address: str) -> IngestionClient:
+        return cls(sync_channel(address))
+
+    def dataset(self, dataset_id: str) -> ingestion_pb2.Dataset:
+        with translated("ingestion"):
+            return self.stub.GetDataset(
+                ingestion_pb2.GetDatasetRequest(dataset_id=dataset_id),
+                timeout=TIMEOUT_SECONDS,
+                metadata=call_metadata(),
+            ).dataset
+
+    def version_columns(self, dataset_id: str, version: int) -> list[str]:
+        """The columns of a dataset version (0: current); NotFound naming what is missing."""
+        if not version:
+            return [c.name for c in self.dataset(dataset_id).columns]
+        with translated("ingestion"):
+            reply = self.stub.ListDatasetVersions(
+                ingestion_pb2.ListDatasetVersionsRequest(dataset_id=dataset_id),
+                timeout=TIMEOUT_SECONDS,
+                metadata=call_metadata(),
+            )
+        for v in reply.versions:
+            if v.version == version:
+                return [c.name for c in v.columns]
+        raise NotFound(
+            f"dataset {dataset_id} has no version {version}",
+            details={"dataset_id": dataset_id, "field": "dataset_version"},
+        )
+
+    def read_parquet(self, dataset_id: str, version: int) -> bytes:
+        request = ingestion_pb2.ExportDatasetRequest(
+            dataset_id=dataset_id, version=version, format=ingestion_pb2.EXPORT_FORMAT_PARQUET
+        )
+        with translated("ingestion"):
+            chunks = self.stub.ExportDataset(
+                request, timeout=LOAD_TIMEOUT_SECONDS, metadata=call_metadata()
+            )
+            return b"".join(c.chunk for c in chunks)
+
+    def upload_parquet(self, name: str, data: bytes) -> ingestion_pb2.Dataset:
+        """Registers ``data`` as a new dataset (ingestion makes it READY on its workers)."""
+
+        def messages() -> Iterator[ingestion_pb2.UploadDatasetRequest]:
+            yield ingestion_pb2.UploadDatasetRequest(
+                metadata=ingestion_pb2.UploadMetadata(filename=f"{name}.parquet", name=name)
+            )
+            for start in range(0, len(data), UPLOAD_CHUNK):
+                yield ingestion_pb2.UploadDatasetRequest(chunk=data[start : start + UPLOAD_CHUNK])
+
+        with translated("ingestion"):
+            return self.stub.UploadDataset(
+                messages(), timeout=LOAD_TIMEOUT_SECONDS, metadata=call_metadata()
+            ).dataset
 
     def close(self) -> None:
         self.channel.close()

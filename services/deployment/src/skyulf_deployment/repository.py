@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from skyulf_deployment.db.tables import DeploymentRow
-from skyulf_deployment.models import Deployment, DeploymentStatus
+from skyulf_deployment.models import Deployment, DeploymentStatus, ServingSettings
 
 
 def _out(row: DeploymentRow) -> Deployment:
@@ -25,6 +25,9 @@ def _out(row: DeploymentRow) -> Deployment:
         canary_version=row.canary_version or 0,
         canary_percent=row.canary_percent,
         last_error=row.last_error,
+        log_sample_rate=row.log_sample_rate or 0.0,
+        batch_max_size=row.batch_max_size or 0,
+        batch_max_wait_ms=row.batch_max_wait_ms or 0,
     )
 
 
@@ -92,6 +95,21 @@ def retarget(
     row.canary_version = canary_version or None
     row.canary_percent = canary_percent if canary_version else 0
     row.last_error = ""
+    row.updated_at = now
+    session.flush()
+    return _out(row)
+
+
+def change_settings(
+    session: Session, deployment_id: str, settings: ServingSettings, now: datetime
+) -> Deployment:
+    row = session.get_one(DeploymentRow, deployment_id, with_for_update=True)
+    if settings.log_sample_rate is not None:
+        row.log_sample_rate = settings.log_sample_rate
+    if settings.batch_max_size is not None:
+        row.batch_max_size = settings.batch_max_size
+    if settings.batch_max_wait_ms is not None:
+        row.batch_max_wait_ms = settings.batch_max_wait_ms
     row.updated_at = now
     session.flush()
     return _out(row)

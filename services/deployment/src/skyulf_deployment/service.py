@@ -15,13 +15,41 @@ from skyulf_core.errors import (
     SkyulfError,
 )
 from skyulf_deployment import repository as repo
-from skyulf_deployment.models import Deployment, DeploymentStatus, ResolvedVersion
+from skyulf_deployment.models import (
+    Deployment,
+    DeploymentStatus,
+    ResolvedVersion,
+    ServingSettings,
+)
 from skyulf_platform.db.base import utcnow
 from skyulf_platform.db.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+MAX_BATCH_SIZE = 4096
+MAX_BATCH_WAIT_MS = 1000
+
+
+def check_serving_settings(settings: ServingSettings) -> None:
+    rate = settings.log_sample_rate
+    if rate is not None and not 0.0 <= rate <= 1.0:
+        raise InvalidArgument(
+            f"log_sample_rate must be between 0 and 1, not {rate}",
+            details={"field": "log_sample_rate"},
+        )
+    size = settings.batch_max_size
+    if size is not None and not 0 <= size <= MAX_BATCH_SIZE:
+        raise InvalidArgument(
+            f"batch_max_size must be 0 (off) to {MAX_BATCH_SIZE}, not {size}",
+            details={"field": "batch_max_size"},
+        )
+    wait = settings.batch_max_wait_ms
+    if wait is not None and not 0 <= wait <= MAX_BATCH_WAIT_MS:
+        raise InvalidArgument(
+            f"batch_max_wait_ms must be 0 to {MAX_BATCH_WAIT_MS}, not {wait}",
+            details={"field": "batch_max_wait_ms"},
+        )
 
 
 class VersionResolver(Protocol):
@@ -149,10 +177,21 @@ class DeploymentService:
         model_alias: str = "",
         canary_version: int = 0,
         canary_percent: int = 0,
+        settings: ServingSettings | None = None,
+        settings_only: bool = False,
     ) -> Deployment:
         """Moves the endpoint to a version or alias and/or sets its canary. Every version that
         is to take traffic is loaded and verified by a prediction server first; when one fails,
-        nothing changes and ``last_error`` says why (and the error is raised)."""
+        nothing changes and ``last_error`` says why (and the error is raised). ``settings``
+        (input logging, adaptive batching) change with it, or alone with ``settings_only``."""
+        if settings is not None:
+            check_serving_settings(settings)
+        if settings_only:
+            current = self.get_active(ref)
+            with self.uow() as session:
+                return repo.change_settings(
+                    session, current.id, settings or ServingSettings(), utcnow()
+                )
         if model_version < 0 or canary_version < 0:
             raise InvalidArgument("versions must be positive", details={"field": "model_version"})
         if model_alias and model_version:
@@ -184,6 +223,8 @@ class DeploymentService:
                 canary_percent=canary_percent,
                 now=utcnow(),
             )
+            if settings is not None:
+                moved = repo.change_settings(session, current.id, settings, utcnow())
         log.info(
             "deployment %s now serves %s version %d%s",
             moved.name,

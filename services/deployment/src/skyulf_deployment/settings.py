@@ -18,6 +18,8 @@ class PredictorSettings(PlatformSettings):
     deployment_ttl_seconds: float = 3.0
     # Loaded models kept (the bundle cache): endpoints' models always, others until this bound.
     max_loaded_models: int = 16
+    # Logged inputs (endpoints with a log_sample_rate) are written at least this often.
+    input_log_flush_seconds: float = 5.0
 
     def rest_port(self) -> int:
         return self.http_port if self.http_port is not None else DEFAULT_PORTS["predictor"]

@@ -16,7 +16,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from skyulf_gateway.api.routes import datasets, deployments, health, jobs, models, pipelines
+from skyulf_gateway.api.routes import (
+    batch_jobs,
+    datasets,
+    deployments,
+    health,
+    jobs,
+    models,
+    pipelines,
+)
 from skyulf_gateway.clients import ServiceClients
 from skyulf_gateway.errors import REQUEST_ID_SCOPE_KEY, install_error_handlers
 from skyulf_gateway.settings import GatewaySettings
@@ -123,7 +131,7 @@ def create_app(settings: GatewaySettings, clients: ServiceClients | None = None)
     app.add_middleware(MetricsMiddleware, name="gateway")
 
     api = APIRouter(prefix=API_PREFIX)
-    for module in (datasets, pipelines, jobs, models, deployments):
+    for module in (datasets, pipelines, jobs, models, deployments, batch_jobs):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health.router)

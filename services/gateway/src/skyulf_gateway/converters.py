@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from fastapi.responses import Response
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -292,6 +292,48 @@ def deployment(d: deployment_pb2.Deployment) -> s.DeploymentPublic:
         canary_version=d.canary_version or None,
         canary_percent=d.canary_percent,
         last_error=d.last_error or None,
+        log_sample_rate=d.log_sample_rate,
+        batch_max_size=d.batch_max_size,
+        batch_max_wait_ms=d.batch_max_wait_ms,
+    )
+
+
+def deployment_stats(
+    d: deployment_pb2.Deployment, stats: deployment_pb2.GetEndpointStatsResponse
+) -> s.DeploymentStats:
+    counted = {v.version: v for v in stats.versions}
+    serving = [v for v in (d.model_version, d.canary_version) if v]
+    total = sum(v.requests for v in stats.versions)
+    versions = []
+    for version in dict.fromkeys([*serving, *sorted(counted)]):
+        c = counted.get(version, deployment_pb2.VersionStats(version=version))
+        role: Literal["primary", "canary", "other"] = (
+            "primary"
+            if version == d.model_version
+            else "canary"
+            if version == d.canary_version
+            else "other"
+        )
+        versions.append(
+            s.VersionStatsPublic(
+                version=version,
+                role=role,
+                requests=c.requests,
+                errors=c.errors,
+                error_rate=c.errors / c.requests if c.requests else 0.0,
+                rows=c.rows,
+                share=c.requests / total if total else 0.0,
+                latency_mean_ms=c.latency_mean_ms,
+                latency_p50_ms=c.latency_p50_ms,
+                latency_p95_ms=c.latency_p95_ms,
+            )
+        )
+    return s.DeploymentStats(
+        deployment_id=d.id,
+        name=d.name,
+        server=stats.server,
+        since=_ts(stats, "since"),
+        versions=versions,
     )
 
 
@@ -373,4 +415,44 @@ def dataset_rows(r: ingestion_pb2.GetDatasetRowsResponse) -> s.DatasetRows:
         total=r.total,
         columns=[s.ColumnPublic(name=c.name, dtype=c.dtype) for c in r.columns],
         rows=_json(r.rows_json) or [],
+    )
+
+
+def batch_job(j: deployment_pb2.BatchJob) -> s.BatchJobPublic:
+    return s.BatchJobPublic(
+        id=j.id,
+        deployment_id=j.deployment_id or None,
+        model_name=j.model_name,
+        model_version=j.model_version,
+        dataset_id=j.dataset_id,
+        dataset_version=j.dataset_version or None,
+        key_columns=list(j.key_columns),
+        status=_enum_name(deployment_pb2.BatchJobStatus, j.status, "BATCH_JOB_STATUS_"),  # type: ignore[arg-type]
+        error=j.error or None,
+        n_rows=j.n_rows,
+        output_dataset_id=j.output_dataset_id or None,
+        output_name=j.output_name,
+        created_at=_ts(j, "created_at"),
+        started_at=_ts(j, "started_at"),
+        finished_at=_ts(j, "finished_at"),
+    )
+
+
+def drift_report(r: deployment_pb2.DriftReport) -> s.DriftReportPublic:
+    return s.DriftReportPublic(
+        id=r.id,
+        deployment_id=r.deployment_id,
+        model_name=r.model_name,
+        model_version=r.model_version,
+        source=r.source,  # type: ignore[arg-type]
+        dataset_id=r.dataset_id or None,
+        dataset_version=r.dataset_version or None,
+        days=r.days or None,
+        status=_enum_name(deployment_pb2.DriftReportStatus, r.status, "DRIFT_REPORT_STATUS_"),  # type: ignore[arg-type]
+        error=r.error or None,
+        severity=r.severity or None,  # type: ignore[arg-type]
+        n_rows=r.n_rows,
+        result=s.DriftResultPublic.model_validate_json(r.result_json) if r.result_json else None,
+        created_at=_ts(r, "created_at"),
+        finished_at=_ts(r, "finished_at"),
     )

@@ -464,6 +464,18 @@ class DeploymentUpdate(BaseModel):
         default=None, ge=1, le=INT32_MAX, description="omit (or percent 0) for no canary"
     )
     canary_percent: int = Field(default=0, ge=0, le=100)
+    log_sample_rate: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="share of calls whose inputs are logged (0: off)"
+    )
+    batch_max_size: int | None = Field(
+        default=None, ge=0, le=4096, description="adaptive batching: rows per batch (0/1: off)"
+    )
+    batch_max_wait_ms: int | None = Field(
+        default=None, ge=0, le=1000, description="adaptive batching: longest wait for a batch"
+    )
+    settings_only: bool = Field(
+        default=False, description="change only the serving settings, not version or canary"
+    )
 
 
 class DeploymentPublic(BaseModel):
@@ -481,10 +493,142 @@ class DeploymentPublic(BaseModel):
     last_error: str | None = Field(
         default=None, description="why the last requested version did not take traffic"
     )
+    log_sample_rate: float = 0.0
+    batch_max_size: int = 0
+    batch_max_wait_ms: int = 0
 
 
 class DeploymentList(BaseModel):
     deployments: list[DeploymentPublic]
+
+
+class VersionStatsPublic(BaseModel):
+    version: int
+    role: Literal["primary", "canary", "other"]
+    requests: int
+    errors: int
+    error_rate: float
+    rows: int
+    # This version's share of the endpoint's requests (0-1).
+    share: float
+    latency_mean_ms: float
+    latency_p50_ms: float
+    latency_p95_ms: float
+
+
+class DeploymentStats(BaseModel):
+    """Per-version counters of one prediction server (the one that answered), since it started."""
+
+    deployment_id: str
+    name: str
+    server: str
+    since: datetime | None
+    versions: list[VersionStatsPublic]
+
+
+JobState = Literal["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "UNSPECIFIED"]
+
+
+class BatchJobCreate(BaseModel):
+    """Score a dataset with an endpoint (deployment_id) or a registered version (model_name)."""
+
+    deployment_id: str | None = Field(default=None, description="an endpoint's id or name")
+    model_name: str | None = None
+    model_version: int | None = Field(
+        default=None, ge=1, le=INT32_MAX, description="with model_name; the latest if absent"
+    )
+    dataset_id: str = Field(min_length=1)
+    dataset_version: int | None = Field(
+        default=None, ge=1, le=INT32_MAX, description="the current version if absent"
+    )
+    key_columns: list[str] = Field(
+        default_factory=list, max_length=32, description="input columns copied to the output"
+    )
+    output_name: str | None = Field(default=None, max_length=200)
+
+
+class BatchJobPublic(BaseModel):
+    id: str
+    deployment_id: str | None
+    model_name: str
+    model_version: int
+    dataset_id: str
+    dataset_version: int | None
+    key_columns: list[str]
+    status: JobState
+    error: str | None
+    n_rows: int
+    output_dataset_id: str | None
+    output_name: str
+    created_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class BatchJobList(BaseModel):
+    jobs: list[BatchJobPublic]
+
+
+class DriftReportCreate(BaseModel):
+    """Current data: a dataset (dataset_id), or the inputs the endpoint logged (days)."""
+
+    dataset_id: str | None = None
+    dataset_version: int | None = Field(default=None, ge=1, le=INT32_MAX)
+    days: int | None = Field(
+        default=None, ge=1, le=90, description="logged inputs of the last N days"
+    )
+
+
+class DriftTest(BaseModel):
+    test: Literal["psi", "ks", "wasserstein", "chi2"]
+    value: float
+    p_value: float | None = None
+    severity: Literal["none", "low", "medium", "high"]
+
+
+class DriftColumn(BaseModel):
+    name: str
+    kind: Literal["numeric", "categorical"]
+    n_current: int
+    missing_share_reference: float
+    missing_share_current: float
+    tests: list[DriftTest]
+    severity: Literal["none", "low", "medium", "high"]
+    bins: list[str]
+    reference_shares: list[float]
+    current_shares: list[float]
+
+
+class DriftResultPublic(BaseModel):
+    n_reference: int
+    n_current: int
+    severity: Literal["none", "low", "medium", "high"]
+    columns: list[DriftColumn]
+    missing_columns: list[str] = []
+    alert: bool = False
+    drifted: list[str] = []
+
+
+class DriftReportPublic(BaseModel):
+    id: str
+    deployment_id: str
+    model_name: str
+    model_version: int
+    source: Literal["dataset", "logged_inputs"]
+    dataset_id: str | None
+    dataset_version: int | None
+    days: int | None
+    status: JobState
+    error: str | None
+    severity: Literal["none", "low", "medium", "high"] | None
+    n_rows: int
+    result: DriftResultPublic | None
+    created_at: datetime | None
+    finished_at: datetime | None
+
+
+class DriftReportList(BaseModel):
+    reports: list[DriftReportPublic]
 
 
 class PredictRequest(BaseModel):

@@ -23,6 +23,7 @@ from skyulf_core.bundle.chain import FittedChain
 from skyulf_core.bundle.compiled import RUNTIME_ONNX, RUNTIME_SKLEARN, CompiledModel
 from skyulf_core.bundle.signature import Signature
 from skyulf_core.bundle.target import decode_target, target_decoders
+from skyulf_core.drift import ReferenceStats
 from skyulf_core.errors import DataLoss, FailedPrecondition
 from skyulf_core.models import get_model
 from skyulf_core.models.base import Task
@@ -32,6 +33,9 @@ FORMAT_VERSION = 1
 MANIFEST_FILE = "pipeline.json"
 MODEL_FILE = "model.joblib"
 ONNX_FILE = "model.onnx"
+# The training split's column statistics, the reference drift is measured against (optional:
+# bundles written before drift support have none).
+REFERENCE_FILE = "reference.json"
 
 Label = str | int | float | bool
 
@@ -81,7 +85,9 @@ class FittedPipeline:
         signature: Signature,
         record_inputs: dict[str, list[str]] | None = None,
         compiled: bytes | None = None,
+        reference: ReferenceStats | None = None,
     ) -> None:
+        self.reference = reference
         self.records = records
         self.record_inputs = record_inputs
         self.model = model
@@ -198,6 +204,8 @@ class FittedPipeline:
         }
         if self.compiled is not None:
             files[ONNX_FILE] = self.compiled.onnx_bytes
+        if self.reference is not None:
+            files[REFERENCE_FILE] = self.reference.model_dump_json().encode()
         return files
 
     @classmethod
@@ -251,7 +259,19 @@ class FittedPipeline:
             feature_columns=manifest.feature_columns,
             signature=manifest.signature,
             record_inputs=manifest.record_inputs,
+            reference=_reference(files),
         )
+
+
+def _reference(files: dict[str, bytes]) -> ReferenceStats | None:
+    if REFERENCE_FILE not in files:
+        return None
+    try:
+        return ReferenceStats.model_validate_json(files[REFERENCE_FILE])
+    except ValidationError as exc:
+        raise DataLoss(
+            f"{REFERENCE_FILE} is not valid reference statistics", details={"file": REFERENCE_FILE}
+        ) from exc
 
 
 def _compiled_bytes(manifest: PipelineManifest, files: dict[str, bytes]) -> bytes | None:

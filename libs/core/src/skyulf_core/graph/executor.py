@@ -26,6 +26,7 @@ from skyulf_core.bundle import FittedPipeline, OutputSpec, Signature
 from skyulf_core.bundle.compiled import SAMPLE_ROWS, compile_model
 from skyulf_core.bundle.signature import describe_inputs
 from skyulf_core.bundle.target import TargetDecoder, decode_target, relabel, target_decoders
+from skyulf_core.drift import reference_statistics
 from skyulf_core.errors import Cancelled, InvalidArgument, NodeError
 from skyulf_core.evaluation import ModelEvaluation, Predictor, cluster_scores, evaluate_splits
 from skyulf_core.graph.cross_validation import CvResult, cross_validate
@@ -104,6 +105,13 @@ class TrainResult:
 class EncodedTarget:
     y: pd.Series | None
     classes: list[Any] | None
+
+
+def _train_inputs(X: pd.DataFrame, train: Split) -> pd.DataFrame:
+    """The raw input rows of the training split (the split keeps the row labels); all rows when
+    the labels cannot be matched."""
+    rows = X.index.intersection(train.X.index)
+    return X.loc[rows] if len(rows) else X
 
 
 def encode_target(y: pd.Series, task: Task, target: str) -> EncodedTarget:
@@ -497,6 +505,9 @@ class _TrainContext:
             signature=signature,
             compiled=compile_model(
                 estimator, train_matrix[:SAMPLE_ROWS], classifier=task == "classification"
+            ),
+            reference=reference_statistics(
+                _train_inputs(X, frames.train), [c.name for c in signature.inputs]
             ),
         )
         return ModelResult(

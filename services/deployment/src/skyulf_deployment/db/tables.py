@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Float, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from skyulf_platform.db.base import UTCDateTime, new_id, service_metadata, utcnow
@@ -31,3 +31,52 @@ class DeploymentRow(Base):
     canary_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     canary_percent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_error: Mapped[str] = mapped_column(Text, default="", server_default="")
+    log_sample_rate: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    batch_max_size: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    batch_max_wait_ms: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class BatchJobRow(Base):
+    """A batch scoring job; its result is a dataset owned by ingestion (output_dataset_id)."""
+
+    __tablename__ = "batch_jobs"
+    __table_args__ = (Index("ix_batch_jobs_created_at", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    deployment_id: Mapped[str | None] = mapped_column(String(36), index=True, nullable=True)
+    model_name: Mapped[str] = mapped_column(String(128), index=True)
+    model_version: Mapped[int] = mapped_column(Integer)
+    dataset_id: Mapped[str] = mapped_column(String(36))
+    dataset_version: Mapped[int] = mapped_column(Integer, default=0)
+    key_columns: Mapped[list[str]] = mapped_column(JSON, default=list)
+    output_name: Mapped[str] = mapped_column(String(256), default="")
+    status: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str] = mapped_column(Text, default="", server_default="")
+    n_rows: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    output_dataset_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class DriftReportRow(Base):
+    """A drift report of a deployment: its served version's reference against current data."""
+
+    __tablename__ = "drift_reports"
+    __table_args__ = (Index("ix_drift_reports_deployment_created", "deployment_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    deployment_id: Mapped[str] = mapped_column(String(36))
+    model_name: Mapped[str] = mapped_column(String(128))
+    model_version: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(16))
+    dataset_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    dataset_version: Mapped[int] = mapped_column(Integer, default=0)
+    days: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str] = mapped_column(Text, default="", server_default="")
+    severity: Mapped[str] = mapped_column(String(8), default="", server_default="")
+    n_rows: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    result: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -17,7 +17,15 @@ from grpc import aio
 from inference import grpc_predict_v2_pb2_grpc
 from skyulf.deployment.v1 import deployment_pb2 as pb
 from skyulf.deployment.v1 import deployment_pb2_grpc
-from skyulf_deployment.grpc.converters import deployment_to_proto
+from skyulf_core.errors import FailedPrecondition
+from skyulf_deployment.batch import BatchScoring
+from skyulf_deployment.drift import DriftReports
+from skyulf_deployment.grpc.converters import (
+    batch_job_to_proto,
+    deployment_to_proto,
+    drift_report_to_proto,
+    serving_settings,
+)
 from skyulf_deployment.service import DeploymentService
 from skyulf_platform.grpc.client import translated
 
@@ -26,8 +34,16 @@ ACTIVE_TTL_SECONDS = 2.0
 
 
 class DeploymentServicer(deployment_pb2_grpc.DeploymentServiceServicer):
-    def __init__(self, service: DeploymentService, predictor: aio.Channel) -> None:
+    def __init__(
+        self,
+        service: DeploymentService,
+        predictor: aio.Channel,
+        batch: BatchScoring | None = None,
+        drift: DriftReports | None = None,
+    ) -> None:
         self.service = service
+        self.batch = batch
+        self.drift = drift
         self.predictor = grpc_predict_v2_pb2_grpc.GRPCInferenceServiceStub(predictor)
         # deployment id or name -> (the ACTIVE deployment as a proto, when it was read)
         self._active: dict[str, tuple[pb.Deployment, float]] = {}
@@ -86,6 +102,8 @@ class DeploymentServicer(deployment_pb2_grpc.DeploymentServiceServicer):
                     model_alias=request.model_alias,
                     canary_version=request.canary_version,
                     canary_percent=request.canary_percent,
+                    settings=serving_settings(request),
+                    settings_only=request.settings_only,
                 )
             )
         finally:
@@ -112,3 +130,70 @@ class DeploymentServicer(deployment_pb2_grpc.DeploymentServiceServicer):
         with translated("prediction server"):
             response = await self.predictor.ModelInfer(infer, timeout=PREDICT_TIMEOUT_SECONDS)
         return pb.PredictResponse(deployment=deployment, response=response)
+
+    def _batch(self) -> BatchScoring:
+        if self.batch is None:
+            raise FailedPrecondition("batch scoring is not set up in this process")
+        return self.batch
+
+    def _drift(self) -> DriftReports:
+        if self.drift is None:
+            raise FailedPrecondition("drift reports are not set up in this process")
+        return self.drift
+
+    async def CreateBatchJob(
+        self, request: pb.CreateBatchJobRequest, context: aio.ServicerContext
+    ) -> pb.CreateBatchJobResponse:
+        job = await asyncio.to_thread(
+            functools.partial(
+                self._batch().create,
+                deployment_ref=request.deployment_id,
+                model_name=request.model_name,
+                model_version=request.model_version,
+                dataset_id=request.dataset_id,
+                dataset_version=request.dataset_version,
+                key_columns=list(request.key_columns),
+                output_name=request.output_name,
+            )
+        )
+        return pb.CreateBatchJobResponse(job=batch_job_to_proto(job))
+
+    async def GetBatchJob(
+        self, request: pb.GetBatchJobRequest, context: aio.ServicerContext
+    ) -> pb.GetBatchJobResponse:
+        job = await asyncio.to_thread(self._batch().get, request.job_id)
+        return pb.GetBatchJobResponse(job=batch_job_to_proto(job))
+
+    async def ListBatchJobs(
+        self, request: pb.ListBatchJobsRequest, context: aio.ServicerContext
+    ) -> pb.ListBatchJobsResponse:
+        found = await asyncio.to_thread(
+            self._batch().list, request.deployment_id, request.model_name, request.limit
+        )
+        return pb.ListBatchJobsResponse(jobs=[batch_job_to_proto(j) for j in found])
+
+    async def CreateDriftReport(
+        self, request: pb.CreateDriftReportRequest, context: aio.ServicerContext
+    ) -> pb.CreateDriftReportResponse:
+        report = await asyncio.to_thread(
+            functools.partial(
+                self._drift().create,
+                request.deployment_id,
+                dataset_id=request.dataset_id,
+                dataset_version=request.dataset_version,
+                days=request.days,
+            )
+        )
+        return pb.CreateDriftReportResponse(report=drift_report_to_proto(report))
+
+    async def ListDriftReports(
+        self, request: pb.ListDriftReportsRequest, context: aio.ServicerContext
+    ) -> pb.ListDriftReportsResponse:
+        found = await asyncio.to_thread(self._drift().list, request.deployment_id, request.limit)
+        return pb.ListDriftReportsResponse(reports=[drift_report_to_proto(r) for r in found])
+
+    async def GetDriftReport(
+        self, request: pb.GetDriftReportRequest, context: aio.ServicerContext
+    ) -> pb.GetDriftReportResponse:
+        report = await asyncio.to_thread(self._drift().get, request.report_id)
+        return pb.GetDriftReportResponse(report=drift_report_to_proto(report))

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 
+from google.protobuf.timestamp_pb2 import Timestamp
 from grpc import aio
 
 from skyulf.deployment.v1 import deployment_pb2 as pb
 from skyulf.deployment.v1 import deployment_pb2_grpc
 from skyulf_deployment.predictor.model_repository import ModelRepository
+from skyulf_deployment.predictor.stats import EndpointStats
 
 log = logging.getLogger(__name__)
 
@@ -18,14 +22,39 @@ RETRY_SECONDS = 1.0
 
 
 class PredictorControlServicer(deployment_pb2_grpc.PredictorServiceServicer):
-    def __init__(self, models: ModelRepository) -> None:
+    def __init__(self, models: ModelRepository, stats: EndpointStats) -> None:
         self.models = models
+        self.stats = stats
+        self.server = f"{socket.gethostname()}:{os.getpid()}"
 
     async def LoadModelVersion(
         self, request: pb.LoadModelVersionRequest, context: aio.ServicerContext
     ) -> pb.LoadModelVersionResponse:
         loaded = await self.models.preload(request.model_name, request.model_version)
         return pb.LoadModelVersionResponse(runtime=loaded.pipeline.runtime)
+
+    async def GetEndpointStats(
+        self, request: pb.GetEndpointStatsRequest, context: aio.ServicerContext
+    ) -> pb.GetEndpointStatsResponse:
+        since = Timestamp()
+        since.FromDatetime(self.stats.since)
+        return pb.GetEndpointStatsResponse(
+            name=request.name,
+            since=since,
+            server=self.server,
+            versions=[
+                pb.VersionStats(
+                    version=version,
+                    requests=c.requests,
+                    errors=c.errors,
+                    rows=c.rows,
+                    latency_mean_ms=c.latency_mean_ms,
+                    latency_p50_ms=c.percentile(0.5),
+                    latency_p95_ms=c.percentile(0.95),
+                )
+                for version, c in self.stats.of(request.name).items()
+            ],
+        )
 
 
 class Warmup:

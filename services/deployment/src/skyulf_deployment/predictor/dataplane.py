@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
+import time
 from collections.abc import Sequence
 
 from pydantic import BaseModel
 
 from inference import grpc_predict_v2_pb2 as pb
+from skyulf_deployment.predictor.batching import Batcher
+from skyulf_deployment.predictor.input_log import InputLog
 from skyulf_deployment.predictor.model_repository import LoadedModel, ModelRepository
+from skyulf_deployment.predictor.stats import EndpointStats
 from skyulf_platform.grpc.server import HealthCheck
 from skyulf_platform.inference.codec import (
     CLASSES,
@@ -90,9 +95,26 @@ def metadata_of(model: LoadedModel) -> ModelMetadata:
 
 
 class DataPlane:
-    def __init__(self, models: ModelRepository, readiness: Sequence[HealthCheck] = ()) -> None:
+    def __init__(
+        self,
+        models: ModelRepository,
+        readiness: Sequence[HealthCheck] = (),
+        inputs: InputLog | None = None,
+    ) -> None:
         self.models = models
         self.readiness = list(readiness)
+        self.stats = EndpointStats()
+        self.inputs = inputs
+        self._batchers: dict[tuple[str, int], Batcher] = {}
+
+    def _batcher(self, model: LoadedModel) -> Batcher:
+        key = (model.ref.name, model.ref.version)
+        size, wait = model.settings.batch_max_size, model.settings.batch_max_wait_ms
+        batcher = self._batchers.get(key)
+        if batcher is None or not batcher.same(model.pipeline, size, wait):
+            batcher = Batcher(model.pipeline, size, wait, INLINE_MAX_ROWS)
+            self._batchers[key] = batcher
+        return batcher
 
     async def live(self) -> bool:
         return True
@@ -114,18 +136,32 @@ class DataPlane:
         return True
 
     async def infer(self, request: pb.ModelInferRequest) -> pb.ModelInferResponse:
+        started = time.perf_counter()
         model = await self.models.get(request.model_name, request.model_version)
-        columns = infer_request_to_columns(request)
-        n_rows = len(next(iter(columns.values())))
-        if n_rows <= INLINE_MAX_ROWS:
-            result = model.pipeline.predict_columns(columns)
-        else:
-            result = await asyncio.to_thread(model.pipeline.predict_columns, columns)
-        return prediction_to_infer_response(
-            result.predictions,
-            result.probabilities,
-            result.classes,
-            model_name=model.ref.name,
-            model_version=str(model.ref.version),
-            request_id=request.id,
-        )
+        n_rows = 0
+        ok = False
+        try:
+            columns = infer_request_to_columns(request)
+            n_rows = len(next(iter(columns.values())))
+            rate = model.settings.log_sample_rate
+            if rate and self.inputs is not None and random.random() < rate:
+                self.inputs.add(model.ref.name, columns, n_rows)
+            if model.settings.batch_max_size > 1:
+                result = await self._batcher(model).predict(columns, n_rows)
+            elif n_rows <= INLINE_MAX_ROWS:
+                result = model.pipeline.predict_columns(columns)
+            else:
+                result = await asyncio.to_thread(model.pipeline.predict_columns, columns)
+            response = prediction_to_infer_response(
+                result.predictions,
+                result.probabilities,
+                result.classes,
+                model_name=model.ref.name,
+                model_version=str(model.ref.version),
+                request_id=request.id,
+            )
+            ok = True
+            return response
+        finally:
+            # Per endpoint and version: a canary's two versions are compared on these.
+            self.stats.record(model.ref.name, model.ref.version, started, n_rows, ok)

@@ -8,7 +8,7 @@ from grpc import aio
 from skyulf.deployment.v1 import deployment_pb2, deployment_pb2_grpc
 from skyulf.registry.v1 import registry_pb2, registry_pb2_grpc
 from skyulf_core.errors import NotFound
-from skyulf_deployment.predictor.model_repository import ModelRef, Route
+from skyulf_deployment.predictor.model_repository import EndpointSettings, ModelRef, Route
 from skyulf_platform.grpc.client import translated
 
 TIMEOUT_SECONDS = 5.0
@@ -32,7 +32,12 @@ class PeerLookup:
         canary = None
         if d.canary_version and d.canary_percent:
             canary = await self._ref(name, d.model_name, d.canary_version)
-        return Route(primary, canary, d.canary_percent if canary else 0)
+        settings = EndpointSettings(
+            log_sample_rate=d.log_sample_rate,
+            batch_max_size=d.batch_max_size,
+            batch_max_wait_ms=d.batch_max_wait_ms,
+        )
+        return Route(primary, canary, d.canary_percent if canary else 0, settings)
 
     async def version(self, model_name: str, version: int) -> ModelRef:
         return await self._ref("", model_name, version)

@@ -49,12 +49,22 @@ class ModelRef:
 
 
 @dataclass(frozen=True)
+class EndpointSettings:
+    """How an endpoint is served: input logging and adaptive batching (both off by default)."""
+
+    log_sample_rate: float = 0.0
+    batch_max_size: int = 0
+    batch_max_wait_ms: int = 0
+
+
+@dataclass(frozen=True)
 class Route:
     """What an endpoint serves: a version, and optionally a canary taking a share of calls."""
 
     primary: ModelRef
     canary: ModelRef | None = None
     canary_percent: int = 0
+    settings: EndpointSettings = EndpointSettings()
 
     @property
     def refs(self) -> list[ModelRef]:
@@ -73,6 +83,7 @@ class Route:
 class LoadedModel:
     ref: ModelRef
     pipeline: FittedPipeline
+    settings: EndpointSettings = EndpointSettings()
 
 
 class Lookup(Protocol):
@@ -145,7 +156,7 @@ class ModelRepository:
                     details={"model": name, "version": version},
                 )
         self.served[(name, ref.version)] += 1
-        return LoadedModel(ref, await self._pipeline(ref))
+        return LoadedModel(ref, await self._pipeline(ref), route.settings)
 
     async def preload(self, model_name: str, version: int) -> LoadedModel:
         """Loads and verifies a registered version ahead of an endpoint moving to it."""

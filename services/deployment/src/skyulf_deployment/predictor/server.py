@@ -18,6 +18,7 @@ from skyulf.registry.v1 import registry_pb2
 from skyulf_deployment.predictor.control import PredictorControlServicer, Warmup
 from skyulf_deployment.predictor.dataplane import DataPlane
 from skyulf_deployment.predictor.grpc_servicer import InferenceServicer
+from skyulf_deployment.predictor.input_log import InputLog
 from skyulf_deployment.predictor.lookups import PeerLookup
 from skyulf_deployment.predictor.model_repository import BundleLoader, ModelRepository
 from skyulf_deployment.predictor.rest import create_app
@@ -71,6 +72,8 @@ class RunningPredictor:
         self.http.should_exit = True
         await self.http_task
         await self.grpc.stop(grace)
+        if self.dataplane.inputs is not None:
+            await self.dataplane.inputs.stop()
         for channel in self.channels:
             await channel.close()
 
@@ -93,7 +96,8 @@ async def start_predictor(settings: PredictorSettings) -> RunningPredictor:
         artifact_store_check(store),
         warmup.check,
     ]
-    dataplane = DataPlane(models, checks)
+    inputs = InputLog(store, interval=settings.input_log_flush_seconds)
+    dataplane = DataPlane(models, checks, inputs)
     grpc_server = await start_server(
         [
             ServiceBinding(
@@ -102,7 +106,7 @@ async def start_predictor(settings: PredictorSettings) -> RunningPredictor:
                 INFERENCE_SERVICE,
             ),
             ServiceBinding(
-                PredictorControlServicer(models),
+                PredictorControlServicer(models, dataplane.stats),
                 deployment_pb2_grpc.add_PredictorServiceServicer_to_server,
                 PREDICTOR_SERVICE,
             ),
@@ -114,6 +118,7 @@ async def start_predictor(settings: PredictorSettings) -> RunningPredictor:
     app = create_app(dataplane)
     app.add_middleware(MetricsMiddleware, name="predictor")
     warmup.start()
+    inputs.start()
     config = uvicorn.Config(
         app,
         host=settings.host,

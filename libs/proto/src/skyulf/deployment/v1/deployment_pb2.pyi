@@ -38,6 +38,48 @@ DEPLOYMENT_STATUS_ACTIVE: DeploymentStatus.ValueType  # 1
 DEPLOYMENT_STATUS_DELETED: DeploymentStatus.ValueType  # 2
 Global___DeploymentStatus: _TypeAlias = DeploymentStatus  # noqa: Y015
 
+class _BatchJobStatus:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _BatchJobStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_BatchJobStatus.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    BATCH_JOB_STATUS_UNSPECIFIED: _BatchJobStatus.ValueType  # 0
+    BATCH_JOB_STATUS_QUEUED: _BatchJobStatus.ValueType  # 1
+    BATCH_JOB_STATUS_RUNNING: _BatchJobStatus.ValueType  # 2
+    BATCH_JOB_STATUS_SUCCEEDED: _BatchJobStatus.ValueType  # 3
+    BATCH_JOB_STATUS_FAILED: _BatchJobStatus.ValueType  # 4
+
+class BatchJobStatus(_BatchJobStatus, metaclass=_BatchJobStatusEnumTypeWrapper): ...
+
+BATCH_JOB_STATUS_UNSPECIFIED: BatchJobStatus.ValueType  # 0
+BATCH_JOB_STATUS_QUEUED: BatchJobStatus.ValueType  # 1
+BATCH_JOB_STATUS_RUNNING: BatchJobStatus.ValueType  # 2
+BATCH_JOB_STATUS_SUCCEEDED: BatchJobStatus.ValueType  # 3
+BATCH_JOB_STATUS_FAILED: BatchJobStatus.ValueType  # 4
+Global___BatchJobStatus: _TypeAlias = BatchJobStatus  # noqa: Y015
+
+class _DriftReportStatus:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _DriftReportStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_DriftReportStatus.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    DRIFT_REPORT_STATUS_UNSPECIFIED: _DriftReportStatus.ValueType  # 0
+    DRIFT_REPORT_STATUS_QUEUED: _DriftReportStatus.ValueType  # 1
+    DRIFT_REPORT_STATUS_RUNNING: _DriftReportStatus.ValueType  # 2
+    DRIFT_REPORT_STATUS_SUCCEEDED: _DriftReportStatus.ValueType  # 3
+    DRIFT_REPORT_STATUS_FAILED: _DriftReportStatus.ValueType  # 4
+
+class DriftReportStatus(_DriftReportStatus, metaclass=_DriftReportStatusEnumTypeWrapper): ...
+
+DRIFT_REPORT_STATUS_UNSPECIFIED: DriftReportStatus.ValueType  # 0
+DRIFT_REPORT_STATUS_QUEUED: DriftReportStatus.ValueType  # 1
+DRIFT_REPORT_STATUS_RUNNING: DriftReportStatus.ValueType  # 2
+DRIFT_REPORT_STATUS_SUCCEEDED: DriftReportStatus.ValueType  # 3
+DRIFT_REPORT_STATUS_FAILED: DriftReportStatus.ValueType  # 4
+Global___DriftReportStatus: _TypeAlias = DriftReportStatus  # noqa: Y015
+
 @_typing.final
 class Deployment(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
@@ -54,6 +96,9 @@ class Deployment(_message.Message):
     CANARY_VERSION_FIELD_NUMBER: _builtins.int
     CANARY_PERCENT_FIELD_NUMBER: _builtins.int
     LAST_ERROR_FIELD_NUMBER: _builtins.int
+    LOG_SAMPLE_RATE_FIELD_NUMBER: _builtins.int
+    BATCH_MAX_SIZE_FIELD_NUMBER: _builtins.int
+    BATCH_MAX_WAIT_MS_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     name: _builtins.str
     """The Open Inference Protocol model name: /v2/models/{name}/infer."""
@@ -71,6 +116,13 @@ class Deployment(_message.Message):
     canary_percent: _builtins.int
     last_error: _builtins.str
     """Why the last requested version did not take traffic ("" when it did)."""
+    log_sample_rate: _builtins.float
+    """Input logging: the share of calls (0-1) whose inputs are kept for drift (0: off)."""
+    batch_max_size: _builtins.int
+    """Adaptive batching (off when batch_max_size <= 1): concurrent calls are predicted together,
+    up to batch_max_size rows, waiting at most batch_max_wait_ms for a batch to fill.
+    """
+    batch_max_wait_ms: _builtins.int
     @_builtins.property
     def created_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
@@ -90,10 +142,13 @@ class Deployment(_message.Message):
         canary_version: _builtins.int = ...,
         canary_percent: _builtins.int = ...,
         last_error: _builtins.str = ...,
+        log_sample_rate: _builtins.float = ...,
+        batch_max_size: _builtins.int = ...,
+        batch_max_wait_ms: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "updated_at", b"updated_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["canary_percent", b"canary_percent", "canary_version", b"canary_version", "created_at", b"created_at", "id", b"id", "last_error", b"last_error", "model_alias", b"model_alias", "model_name", b"model_name", "model_version", b"model_version", "name", b"name", "previous_version", b"previous_version", "status", b"status", "updated_at", b"updated_at"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["batch_max_size", b"batch_max_size", "batch_max_wait_ms", b"batch_max_wait_ms", "canary_percent", b"canary_percent", "canary_version", b"canary_version", "created_at", b"created_at", "id", b"id", "last_error", b"last_error", "log_sample_rate", b"log_sample_rate", "model_alias", b"model_alias", "model_name", b"model_name", "model_version", b"model_version", "name", b"name", "previous_version", b"previous_version", "status", b"status", "updated_at", b"updated_at"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -277,6 +332,10 @@ class UpdateDeploymentRequest(_message.Message):
     MODEL_ALIAS_FIELD_NUMBER: _builtins.int
     CANARY_VERSION_FIELD_NUMBER: _builtins.int
     CANARY_PERCENT_FIELD_NUMBER: _builtins.int
+    LOG_SAMPLE_RATE_FIELD_NUMBER: _builtins.int
+    BATCH_MAX_SIZE_FIELD_NUMBER: _builtins.int
+    BATCH_MAX_WAIT_MS_FIELD_NUMBER: _builtins.int
+    SETTINGS_ONLY_FIELD_NUMBER: _builtins.int
     deployment_id: _builtins.str
     model_version: _builtins.int
     """Serve this version, or follow this alias (one of them), or leave the target as it is (both
@@ -286,6 +345,12 @@ class UpdateDeploymentRequest(_message.Message):
     canary_version: _builtins.int
     """The canary: a version and the percentage of calls it takes (0 removes the canary)."""
     canary_percent: _builtins.int
+    log_sample_rate: _builtins.float
+    """Serving settings, each changed only when present."""
+    batch_max_size: _builtins.int
+    batch_max_wait_ms: _builtins.int
+    settings_only: _builtins.bool
+    """Leave version, alias and canary as they are (only change the settings above)."""
     def __init__(
         self,
         *,
@@ -294,12 +359,27 @@ class UpdateDeploymentRequest(_message.Message):
         model_alias: _builtins.str = ...,
         canary_version: _builtins.int = ...,
         canary_percent: _builtins.int = ...,
+        log_sample_rate: _builtins.float | None = ...,
+        batch_max_size: _builtins.int | None = ...,
+        batch_max_wait_ms: _builtins.int | None = ...,
+        settings_only: _builtins.bool = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_batch_max_size", b"_batch_max_size", "_batch_max_wait_ms", b"_batch_max_wait_ms", "_log_sample_rate", b"_log_sample_rate", "batch_max_size", b"batch_max_size", "batch_max_wait_ms", b"batch_max_wait_ms", "log_sample_rate", b"log_sample_rate"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["canary_percent", b"canary_percent", "canary_version", b"canary_version", "deployment_id", b"deployment_id", "model_alias", b"model_alias", "model_version", b"model_version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_batch_max_size", b"_batch_max_size", "_batch_max_wait_ms", b"_batch_max_wait_ms", "_log_sample_rate", b"_log_sample_rate", "batch_max_size", b"batch_max_size", "batch_max_wait_ms", b"batch_max_wait_ms", "canary_percent", b"canary_percent", "canary_version", b"canary_version", "deployment_id", b"deployment_id", "log_sample_rate", b"log_sample_rate", "model_alias", b"model_alias", "model_version", b"model_version", "settings_only", b"settings_only"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    def WhichOneof(self, oneof_group: _Never) -> None: ...
+    _WhichOneofReturnType__batch_max_size: _TypeAlias = _typing.Literal["batch_max_size"]  # noqa: Y015
+    _WhichOneofArgType__batch_max_size: _TypeAlias = _typing.Literal["_batch_max_size", b"_batch_max_size"]  # noqa: Y015
+    _WhichOneofReturnType__batch_max_wait_ms: _TypeAlias = _typing.Literal["batch_max_wait_ms"]  # noqa: Y015
+    _WhichOneofArgType__batch_max_wait_ms: _TypeAlias = _typing.Literal["_batch_max_wait_ms", b"_batch_max_wait_ms"]  # noqa: Y015
+    _WhichOneofReturnType__log_sample_rate: _TypeAlias = _typing.Literal["log_sample_rate"]  # noqa: Y015
+    _WhichOneofArgType__log_sample_rate: _TypeAlias = _typing.Literal["_log_sample_rate", b"_log_sample_rate"]  # noqa: Y015
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__batch_max_size) -> _WhichOneofReturnType__batch_max_size | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__batch_max_wait_ms) -> _WhichOneofReturnType__batch_max_wait_ms | None: ...
+    @_typing.overload
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__log_sample_rate) -> _WhichOneofReturnType__log_sample_rate | None: ...
 
 Global___UpdateDeploymentRequest: _TypeAlias = UpdateDeploymentRequest  # noqa: Y015
 
@@ -361,6 +441,96 @@ class RollbackDeploymentResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___RollbackDeploymentResponse: _TypeAlias = RollbackDeploymentResponse  # noqa: Y015
+
+@_typing.final
+class GetEndpointStatsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    """The endpoint (deployment) name."""
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["name", b"name"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetEndpointStatsRequest: _TypeAlias = GetEndpointStatsRequest  # noqa: Y015
+
+@_typing.final
+class VersionStats(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    VERSION_FIELD_NUMBER: _builtins.int
+    REQUESTS_FIELD_NUMBER: _builtins.int
+    ERRORS_FIELD_NUMBER: _builtins.int
+    ROWS_FIELD_NUMBER: _builtins.int
+    LATENCY_MEAN_MS_FIELD_NUMBER: _builtins.int
+    LATENCY_P50_MS_FIELD_NUMBER: _builtins.int
+    LATENCY_P95_MS_FIELD_NUMBER: _builtins.int
+    version: _builtins.int
+    requests: _builtins.int
+    errors: _builtins.int
+    rows: _builtins.int
+    """Rows predicted (a request may carry many)."""
+    latency_mean_ms: _builtins.float
+    latency_p50_ms: _builtins.float
+    """Over the most recent calls (a bounded window)."""
+    latency_p95_ms: _builtins.float
+    def __init__(
+        self,
+        *,
+        version: _builtins.int = ...,
+        requests: _builtins.int = ...,
+        errors: _builtins.int = ...,
+        rows: _builtins.int = ...,
+        latency_mean_ms: _builtins.float = ...,
+        latency_p50_ms: _builtins.float = ...,
+        latency_p95_ms: _builtins.float = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["errors", b"errors", "latency_mean_ms", b"latency_mean_ms", "latency_p50_ms", b"latency_p50_ms", "latency_p95_ms", b"latency_p95_ms", "requests", b"requests", "rows", b"rows", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___VersionStats: _TypeAlias = VersionStats  # noqa: Y015
+
+@_typing.final
+class GetEndpointStatsResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    NAME_FIELD_NUMBER: _builtins.int
+    VERSIONS_FIELD_NUMBER: _builtins.int
+    SINCE_FIELD_NUMBER: _builtins.int
+    SERVER_FIELD_NUMBER: _builtins.int
+    name: _builtins.str
+    server: _builtins.str
+    """Which prediction server answered (counters are per server)."""
+    @_builtins.property
+    def versions(self) -> _containers.RepeatedCompositeFieldContainer[Global___VersionStats]: ...
+    @_builtins.property
+    def since(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        name: _builtins.str = ...,
+        versions: _abc.Iterable[Global___VersionStats] | None = ...,
+        since: _timestamp_pb2.Timestamp | None = ...,
+        server: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["since", b"since"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["name", b"name", "server", b"server", "since", b"since", "versions", b"versions"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetEndpointStatsResponse: _TypeAlias = GetEndpointStatsResponse  # noqa: Y015
 
 @_typing.final
 class LoadModelVersionRequest(_message.Message):
@@ -450,3 +620,417 @@ class PredictResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___PredictResponse: _TypeAlias = PredictResponse  # noqa: Y015
+
+@_typing.final
+class BatchJob(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    DEPLOYMENT_ID_FIELD_NUMBER: _builtins.int
+    MODEL_NAME_FIELD_NUMBER: _builtins.int
+    MODEL_VERSION_FIELD_NUMBER: _builtins.int
+    DATASET_ID_FIELD_NUMBER: _builtins.int
+    DATASET_VERSION_FIELD_NUMBER: _builtins.int
+    KEY_COLUMNS_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    ERROR_FIELD_NUMBER: _builtins.int
+    N_ROWS_FIELD_NUMBER: _builtins.int
+    OUTPUT_DATASET_ID_FIELD_NUMBER: _builtins.int
+    CREATED_AT_FIELD_NUMBER: _builtins.int
+    STARTED_AT_FIELD_NUMBER: _builtins.int
+    FINISHED_AT_FIELD_NUMBER: _builtins.int
+    OUTPUT_NAME_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    deployment_id: _builtins.str
+    """The endpoint whose served version scored (empty when a version was named directly)."""
+    model_name: _builtins.str
+    model_version: _builtins.int
+    dataset_id: _builtins.str
+    dataset_version: _builtins.int
+    status: Global___BatchJobStatus.ValueType
+    error: _builtins.str
+    n_rows: _builtins.int
+    output_dataset_id: _builtins.str
+    """The new dataset holding the predictions (registered with ingestion)."""
+    output_name: _builtins.str
+    @_builtins.property
+    def key_columns(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Input columns copied next to the predictions (identifiers)."""
+
+    @_builtins.property
+    def created_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def started_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def finished_at(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        deployment_id: _builtins.str = ...,
+        model_name: _builtins.str = ...,
+        model_version: _builtins.int = ...,
+        dataset_id: _builtins.str = ...,
+        dataset_version: _builtins.int = ...,
+        key_columns: _abc.Iterable[_builtins.str] | None = ...,
+        status: Global___BatchJobStatus.ValueType = ...,
+        error: _builtins.str = ...,
+        n_rows: _builtins.int = ...,
+        output_dataset_id: _builtins.str = ...,
+        created_at: _timestamp_pb2.Timestamp | None = ...,
+        started_at: _timestamp_pb2.Timestamp | None = ...,
+        finished_at: _timestamp_pb2.Timestamp | None = ...,
+        output_name: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "finished_at", b"finished_at", "started_at", b"started_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "dataset_id", b"dataset_id", "dataset_version", b"dataset_version", "deployment_id", b"deployment_id", "error", b"error", "finished_at", b"finished_at", "id", b"id", "key_columns", b"key_columns", "model_name", b"model_name", "model_version", b"model_version", "n_rows", b"n_rows", "output_dataset_id", b"output_dataset_id", "output_name", b"output_name", "started_at", b"started_at", "status", b"status"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___BatchJob: _TypeAlias = BatchJob  # noqa: Y015
+
+@_typing.final
+class CreateBatchJobRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DEPLOYMENT_ID_FIELD_NUMBER: _builtins.int
+    MODEL_NAME_FIELD_NUMBER: _builtins.int
+    MODEL_VERSION_FIELD_NUMBER: _builtins.int
+    DATASET_ID_FIELD_NUMBER: _builtins.int
+    DATASET_VERSION_FIELD_NUMBER: _builtins.int
+    KEY_COLUMNS_FIELD_NUMBER: _builtins.int
+    OUTPUT_NAME_FIELD_NUMBER: _builtins.int
+    deployment_id: _builtins.str
+    """An endpoint (id or name), or model_name (+ model_version, 0 = latest)."""
+    model_name: _builtins.str
+    model_version: _builtins.int
+    dataset_id: _builtins.str
+    dataset_version: _builtins.int
+    """0: the dataset's current version."""
+    output_name: _builtins.str
+    """Name of the output dataset (default "<dataset>-scored-<model>-v<version>")."""
+    @_builtins.property
+    def key_columns(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def __init__(
+        self,
+        *,
+        deployment_id: _builtins.str = ...,
+        model_name: _builtins.str = ...,
+        model_version: _builtins.int = ...,
+        dataset_id: _builtins.str = ...,
+        dataset_version: _builtins.int = ...,
+        key_columns: _abc.Iterable[_builtins.str] | None = ...,
+        output_name: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset_id", b"dataset_id", "dataset_version", b"dataset_version", "deployment_id", b"deployment_id", "key_columns", b"key_columns", "model_name", b"model_name", "model_version", b"model_version", "output_name", b"output_name"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CreateBatchJobRequest: _TypeAlias = CreateBatchJobRequest  # noqa: Y015
+
+@_typing.final
+class CreateBatchJobResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    JOB_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def job(self) -> Global___BatchJob: ...
+    def __init__(
+        self,
+        *,
+        job: Global___BatchJob | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["job", b"job"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["job", b"job"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CreateBatchJobResponse: _TypeAlias = CreateBatchJobResponse  # noqa: Y015
+
+@_typing.final
+class GetBatchJobRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    JOB_ID_FIELD_NUMBER: _builtins.int
+    job_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        job_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["job_id", b"job_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetBatchJobRequest: _TypeAlias = GetBatchJobRequest  # noqa: Y015
+
+@_typing.final
+class GetBatchJobResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    JOB_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def job(self) -> Global___BatchJob: ...
+    def __init__(
+        self,
+        *,
+        job: Global___BatchJob | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["job", b"job"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["job", b"job"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetBatchJobResponse: _TypeAlias = GetBatchJobResponse  # noqa: Y015
+
+@_typing.final
+class ListBatchJobsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DEPLOYMENT_ID_FIELD_NUMBER: _builtins.int
+    MODEL_NAME_FIELD_NUMBER: _builtins.int
+    LIMIT_FIELD_NUMBER: _builtins.int
+    deployment_id: _builtins.str
+    """Only this endpoint's jobs (id or name), or this model's."""
+    model_name: _builtins.str
+    limit: _builtins.int
+    def __init__(
+        self,
+        *,
+        deployment_id: _builtins.str = ...,
+        model_name: _builtins.str = ...,
+        limit: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["deployment_id", b"deployment_id", "limit", b"limit", "model_name", b"model_name"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListBatchJobsRequest: _TypeAlias = ListBatchJobsRequest  # noqa: Y015
+
+@_typing.final
+class ListBatchJobsResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    JOBS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def jobs(self) -> _containers.RepeatedCompositeFieldContainer[Global___BatchJob]: ...
+    def __init__(
+        self,
+        *,
+        jobs: _abc.Iterable[Global___BatchJob] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["jobs", b"jobs"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListBatchJobsResponse: _TypeAlias = ListBatchJobsResponse  # noqa: Y015
+
+@_typing.final
+class DriftReport(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    DEPLOYMENT_ID_FIELD_NUMBER: _builtins.int
+    MODEL_NAME_FIELD_NUMBER: _builtins.int
+    MODEL_VERSION_FIELD_NUMBER: _builtins.int
+    SOURCE_FIELD_NUMBER: _builtins.int
+    DATASET_ID_FIELD_NUMBER: _builtins.int
+    DATASET_VERSION_FIELD_NUMBER: _builtins.int
+    DAYS_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    ERROR_FIELD_NUMBER: _builtins.int
+    SEVERITY_FIELD_NUMBER: _builtins.int
+    RESULT_JSON_FIELD_NUMBER: _builtins.int
+    CREATED_AT_FIELD_NUMBER: _builtins.int
+    FINISHED_AT_FIELD_NUMBER: _builtins.int
+    N_ROWS_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    deployment_id: _builtins.str
+    model_name: _builtins.str
+    model_version: _builtins.int
+    source: _builtins.str
+    """"dataset" or "logged_inputs"."""
+    dataset_id: _builtins.str
+    dataset_version: _builtins.int
+    days: _builtins.int
+    """The days of logged inputs used (source logged_inputs)."""
+    status: Global___DriftReportStatus.ValueType
+    error: _builtins.str
+    severity: _builtins.str
+    """"none" | "low" | "medium" | "high": the worst column's."""
+    result_json: _builtins.str
+    """The per-column results (skyulf_core.drift.DriftResult as JSON)."""
+    n_rows: _builtins.int
+    @_builtins.property
+    def created_at(self) -> _timestamp_pb2.Timestamp: ...
+    @_builtins.property
+    def finished_at(self) -> _timestamp_pb2.Timestamp: ...
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        deployment_id: _builtins.str = ...,
+        model_name: _builtins.str = ...,
+        model_version: _builtins.int = ...,
+        source: _builtins.str = ...,
+        dataset_id: _builtins.str = ...,
+        dataset_version: _builtins.int = ...,
+        days: _builtins.int = ...,
+        status: Global___DriftReportStatus.ValueType = ...,
+        error: _builtins.str = ...,
+        severity: _builtins.str = ...,
+        result_json: _builtins.str = ...,
+        created_at: _timestamp_pb2.Timestamp | None = ...,
+        finished_at: _timestamp_pb2.Timestamp | None = ...,
+        n_rows: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "finished_at", b"finished_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "dataset_id", b"dataset_id", "dataset_version", b"dataset_version", "days", b"days", "deployment_id", b"deployment_id", "error", b"error", "finished_at", b"finished_at", "id", b"id", "model_name", b"model_name", "model_version", b"model_version", "n_rows", b"n_rows", "result_json", b"result_json", "severity", b"severity", "source", b"source", "status", b"status"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DriftReport: _TypeAlias = DriftReport  # noqa: Y015
+
+@_typing.final
+class CreateDriftReportRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DEPLOYMENT_ID_FIELD_NUMBER: _builtins.int
+    DATASET_ID_FIELD_NUMBER: _builtins.int
+    DATASET_VERSION_FIELD_NUMBER: _builtins.int
+    DAYS_FIELD_NUMBER: _builtins.int
+    deployment_id: _builtins.str
+    dataset_id: _builtins.str
+    """Current data: a dataset (and version, 0 = current), or the endpoint's logged inputs of
+    the last `days` days (dataset_id empty).
+    """
+    dataset_version: _builtins.int
+    days: _builtins.int
+    def __init__(
+        self,
+        *,
+        deployment_id: _builtins.str = ...,
+        dataset_id: _builtins.str = ...,
+        dataset_version: _builtins.int = ...,
+        days: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset_id", b"dataset_id", "dataset_version", b"dataset_version", "days", b"days", "deployment_id", b"deployment_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CreateDriftReportRequest: _TypeAlias = CreateDriftReportRequest  # noqa: Y015
+
+@_typing.final
+class CreateDriftReportResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REPORT_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def report(self) -> Global___DriftReport: ...
+    def __init__(
+        self,
+        *,
+        report: Global___DriftReport | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["report", b"report"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["report", b"report"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CreateDriftReportResponse: _TypeAlias = CreateDriftReportResponse  # noqa: Y015
+
+@_typing.final
+class ListDriftReportsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DEPLOYMENT_ID_FIELD_NUMBER: _builtins.int
+    LIMIT_FIELD_NUMBER: _builtins.int
+    deployment_id: _builtins.str
+    limit: _builtins.int
+    def __init__(
+        self,
+        *,
+        deployment_id: _builtins.str = ...,
+        limit: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["deployment_id", b"deployment_id", "limit", b"limit"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListDriftReportsRequest: _TypeAlias = ListDriftReportsRequest  # noqa: Y015
+
+@_typing.final
+class ListDriftReportsResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REPORTS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def reports(self) -> _containers.RepeatedCompositeFieldContainer[Global___DriftReport]: ...
+    def __init__(
+        self,
+        *,
+        reports: _abc.Iterable[Global___DriftReport] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["reports", b"reports"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListDriftReportsResponse: _TypeAlias = ListDriftReportsResponse  # noqa: Y015
+
+@_typing.final
+class GetDriftReportRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REPORT_ID_FIELD_NUMBER: _builtins.int
+    report_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        report_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["report_id", b"report_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetDriftReportRequest: _TypeAlias = GetDriftReportRequest  # noqa: Y015
+
+@_typing.final
+class GetDriftReportResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REPORT_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def report(self) -> Global___DriftReport: ...
+    def __init__(
+        self,
+        *,
+        report: Global___DriftReport | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["report", b"report"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["report", b"report"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetDriftReportResponse: _TypeAlias = GetDriftReportResponse  # noqa: Y015

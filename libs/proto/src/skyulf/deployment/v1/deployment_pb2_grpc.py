@@ -71,6 +71,36 @@ class DeploymentServiceStub:
                 request_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.PredictRequest.SerializeToString,
                 response_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.PredictResponse.FromString,
                 _registered_method=True)
+        self.CreateBatchJob = channel.unary_unary(
+                '/skyulf.deployment.v1.DeploymentService/CreateBatchJob',
+                request_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.CreateBatchJobRequest.SerializeToString,
+                response_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.CreateBatchJobResponse.FromString,
+                _registered_method=True)
+        self.GetBatchJob = channel.unary_unary(
+                '/skyulf.deployment.v1.DeploymentService/GetBatchJob',
+                request_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetBatchJobRequest.SerializeToString,
+                response_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetBatchJobResponse.FromString,
+                _registered_method=True)
+        self.ListBatchJobs = channel.unary_unary(
+                '/skyulf.deployment.v1.DeploymentService/ListBatchJobs',
+                request_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.ListBatchJobsRequest.SerializeToString,
+                response_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.ListBatchJobsResponse.FromString,
+                _registered_method=True)
+        self.CreateDriftReport = channel.unary_unary(
+                '/skyulf.deployment.v1.DeploymentService/CreateDriftReport',
+                request_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.CreateDriftReportRequest.SerializeToString,
+                response_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.CreateDriftReportResponse.FromString,
+                _registered_method=True)
+        self.ListDriftReports = channel.unary_unary(
+                '/skyulf.deployment.v1.DeploymentService/ListDriftReports',
+                request_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.ListDriftReportsRequest.SerializeToString,
+                response_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.ListDriftReportsResponse.FromString,
+                _registered_method=True)
+        self.GetDriftReport = channel.unary_unary(
+                '/skyulf.deployment.v1.DeploymentService/GetDriftReport',
+                request_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetDriftReportRequest.SerializeToString,
+                response_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetDriftReportResponse.FromString,
+                _registered_method=True)
 
 
 class DeploymentServiceServicer:
@@ -125,6 +155,46 @@ class DeploymentServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateBatchJob(self, request, context):
+        """Batch scoring: score a stored dataset (any version) with an endpoint or a registered
+        version on the workers; the result is a new dataset.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetBatchJob(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListBatchJobs(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateDriftReport(self, request, context):
+        """Drift: compare a deployment's current data (a dataset, or the inputs it logged) with the
+        served version's training statistics, on the workers.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDriftReports(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetDriftReport(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_DeploymentServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -162,6 +232,36 @@ def add_DeploymentServiceServicer_to_server(servicer, server):
                     servicer.Predict,
                     request_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.PredictRequest.FromString,
                     response_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.PredictResponse.SerializeToString,
+            ),
+            'CreateBatchJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateBatchJob,
+                    request_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.CreateBatchJobRequest.FromString,
+                    response_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.CreateBatchJobResponse.SerializeToString,
+            ),
+            'GetBatchJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetBatchJob,
+                    request_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetBatchJobRequest.FromString,
+                    response_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetBatchJobResponse.SerializeToString,
+            ),
+            'ListBatchJobs': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListBatchJobs,
+                    request_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.ListBatchJobsRequest.FromString,
+                    response_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.ListBatchJobsResponse.SerializeToString,
+            ),
+            'CreateDriftReport': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateDriftReport,
+                    request_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.CreateDriftReportRequest.FromString,
+                    response_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.CreateDriftReportResponse.SerializeToString,
+            ),
+            'ListDriftReports': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDriftReports,
+                    request_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.ListDriftReportsRequest.FromString,
+                    response_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.ListDriftReportsResponse.SerializeToString,
+            ),
+            'GetDriftReport': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDriftReport,
+                    request_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetDriftReportRequest.FromString,
+                    response_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetDriftReportResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -365,6 +465,168 @@ class DeploymentService:
             metadata,
             _registered_method=True)
 
+    @staticmethod
+    def CreateBatchJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.deployment.v1.DeploymentService/CreateBatchJob',
+            skyulf_dot_deployment_dot_v1_dot_deployment__pb2.CreateBatchJobRequest.SerializeToString,
+            skyulf_dot_deployment_dot_v1_dot_deployment__pb2.CreateBatchJobResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetBatchJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.deployment.v1.DeploymentService/GetBatchJob',
+            skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetBatchJobRequest.SerializeToString,
+            skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetBatchJobResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListBatchJobs(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.deployment.v1.DeploymentService/ListBatchJobs',
+            skyulf_dot_deployment_dot_v1_dot_deployment__pb2.ListBatchJobsRequest.SerializeToString,
+            skyulf_dot_deployment_dot_v1_dot_deployment__pb2.ListBatchJobsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateDriftReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.deployment.v1.DeploymentService/CreateDriftReport',
+            skyulf_dot_deployment_dot_v1_dot_deployment__pb2.CreateDriftReportRequest.SerializeToString,
+            skyulf_dot_deployment_dot_v1_dot_deployment__pb2.CreateDriftReportResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDriftReports(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.deployment.v1.DeploymentService/ListDriftReports',
+            skyulf_dot_deployment_dot_v1_dot_deployment__pb2.ListDriftReportsRequest.SerializeToString,
+            skyulf_dot_deployment_dot_v1_dot_deployment__pb2.ListDriftReportsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDriftReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.deployment.v1.DeploymentService/GetDriftReport',
+            skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetDriftReportRequest.SerializeToString,
+            skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetDriftReportResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
 
 class PredictorServiceStub:
     """Served by the prediction servers next to inference.GRPCInferenceService.
@@ -381,6 +643,11 @@ class PredictorServiceStub:
                 request_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.LoadModelVersionRequest.SerializeToString,
                 response_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.LoadModelVersionResponse.FromString,
                 _registered_method=True)
+        self.GetEndpointStats = channel.unary_unary(
+                '/skyulf.deployment.v1.PredictorService/GetEndpointStats',
+                request_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetEndpointStatsRequest.SerializeToString,
+                response_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetEndpointStatsResponse.FromString,
+                _registered_method=True)
 
 
 class PredictorServiceServicer:
@@ -394,6 +661,13 @@ class PredictorServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetEndpointStats(self, request, context):
+        """This prediction server's per-version counters of an endpoint (since it started).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PredictorServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -401,6 +675,11 @@ def add_PredictorServiceServicer_to_server(servicer, server):
                     servicer.LoadModelVersion,
                     request_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.LoadModelVersionRequest.FromString,
                     response_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.LoadModelVersionResponse.SerializeToString,
+            ),
+            'GetEndpointStats': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetEndpointStats,
+                    request_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetEndpointStatsRequest.FromString,
+                    response_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetEndpointStatsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -431,6 +710,33 @@ class PredictorService:
             '/skyulf.deployment.v1.PredictorService/LoadModelVersion',
             skyulf_dot_deployment_dot_v1_dot_deployment__pb2.LoadModelVersionRequest.SerializeToString,
             skyulf_dot_deployment_dot_v1_dot_deployment__pb2.LoadModelVersionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetEndpointStats(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.deployment.v1.PredictorService/GetEndpointStats',
+            skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetEndpointStatsRequest.SerializeToString,
+            skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetEndpointStatsResponse.FromString,
             options,
             channel_credentials,
             insecure,

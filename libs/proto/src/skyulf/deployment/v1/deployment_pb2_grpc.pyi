@@ -48,6 +48,18 @@ class DeploymentServiceStub:
     """Back to the version served before the last move."""
     Predict: _grpc.UnaryUnaryMultiCallable[_deployment_pb2.PredictRequest, _deployment_pb2.PredictResponse]
     """Routes an Open Inference Protocol request to the prediction servers for this deployment."""
+    CreateBatchJob: _grpc.UnaryUnaryMultiCallable[_deployment_pb2.CreateBatchJobRequest, _deployment_pb2.CreateBatchJobResponse]
+    """Batch scoring: score a stored dataset (any version) with an endpoint or a registered
+    version on the workers; the result is a new dataset.
+    """
+    GetBatchJob: _grpc.UnaryUnaryMultiCallable[_deployment_pb2.GetBatchJobRequest, _deployment_pb2.GetBatchJobResponse]
+    ListBatchJobs: _grpc.UnaryUnaryMultiCallable[_deployment_pb2.ListBatchJobsRequest, _deployment_pb2.ListBatchJobsResponse]
+    CreateDriftReport: _grpc.UnaryUnaryMultiCallable[_deployment_pb2.CreateDriftReportRequest, _deployment_pb2.CreateDriftReportResponse]
+    """Drift: compare a deployment's current data (a dataset, or the inputs it logged) with the
+    served version's training statistics, on the workers.
+    """
+    ListDriftReports: _grpc.UnaryUnaryMultiCallable[_deployment_pb2.ListDriftReportsRequest, _deployment_pb2.ListDriftReportsResponse]
+    GetDriftReport: _grpc.UnaryUnaryMultiCallable[_deployment_pb2.GetDriftReportRequest, _deployment_pb2.GetDriftReportResponse]
 
 @_typing.type_check_only
 class DeploymentServiceAsyncStub(DeploymentServiceStub):
@@ -69,6 +81,18 @@ class DeploymentServiceAsyncStub(DeploymentServiceStub):
     """Back to the version served before the last move."""
     Predict: _aio.UnaryUnaryMultiCallable[_deployment_pb2.PredictRequest, _deployment_pb2.PredictResponse]  # type: ignore[assignment]
     """Routes an Open Inference Protocol request to the prediction servers for this deployment."""
+    CreateBatchJob: _aio.UnaryUnaryMultiCallable[_deployment_pb2.CreateBatchJobRequest, _deployment_pb2.CreateBatchJobResponse]  # type: ignore[assignment]
+    """Batch scoring: score a stored dataset (any version) with an endpoint or a registered
+    version on the workers; the result is a new dataset.
+    """
+    GetBatchJob: _aio.UnaryUnaryMultiCallable[_deployment_pb2.GetBatchJobRequest, _deployment_pb2.GetBatchJobResponse]  # type: ignore[assignment]
+    ListBatchJobs: _aio.UnaryUnaryMultiCallable[_deployment_pb2.ListBatchJobsRequest, _deployment_pb2.ListBatchJobsResponse]  # type: ignore[assignment]
+    CreateDriftReport: _aio.UnaryUnaryMultiCallable[_deployment_pb2.CreateDriftReportRequest, _deployment_pb2.CreateDriftReportResponse]  # type: ignore[assignment]
+    """Drift: compare a deployment's current data (a dataset, or the inputs it logged) with the
+    served version's training statistics, on the workers.
+    """
+    ListDriftReports: _aio.UnaryUnaryMultiCallable[_deployment_pb2.ListDriftReportsRequest, _deployment_pb2.ListDriftReportsResponse]  # type: ignore[assignment]
+    GetDriftReport: _aio.UnaryUnaryMultiCallable[_deployment_pb2.GetDriftReportRequest, _deployment_pb2.GetDriftReportResponse]  # type: ignore[assignment]
 
 class DeploymentServiceServicer(metaclass=_abc_1.ABCMeta):
     """Owns deployments: which registered model version an endpoint serves.
@@ -130,6 +154,54 @@ class DeploymentServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_deployment_pb2.PredictResponse, _abc.Awaitable[_deployment_pb2.PredictResponse]]:
         """Routes an Open Inference Protocol request to the prediction servers for this deployment."""
 
+    @_abc_1.abstractmethod
+    def CreateBatchJob(
+        self,
+        request: _deployment_pb2.CreateBatchJobRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_deployment_pb2.CreateBatchJobResponse, _abc.Awaitable[_deployment_pb2.CreateBatchJobResponse]]:
+        """Batch scoring: score a stored dataset (any version) with an endpoint or a registered
+        version on the workers; the result is a new dataset.
+        """
+
+    @_abc_1.abstractmethod
+    def GetBatchJob(
+        self,
+        request: _deployment_pb2.GetBatchJobRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_deployment_pb2.GetBatchJobResponse, _abc.Awaitable[_deployment_pb2.GetBatchJobResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def ListBatchJobs(
+        self,
+        request: _deployment_pb2.ListBatchJobsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_deployment_pb2.ListBatchJobsResponse, _abc.Awaitable[_deployment_pb2.ListBatchJobsResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def CreateDriftReport(
+        self,
+        request: _deployment_pb2.CreateDriftReportRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_deployment_pb2.CreateDriftReportResponse, _abc.Awaitable[_deployment_pb2.CreateDriftReportResponse]]:
+        """Drift: compare a deployment's current data (a dataset, or the inputs it logged) with the
+        served version's training statistics, on the workers.
+        """
+
+    @_abc_1.abstractmethod
+    def ListDriftReports(
+        self,
+        request: _deployment_pb2.ListDriftReportsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_deployment_pb2.ListDriftReportsResponse, _abc.Awaitable[_deployment_pb2.ListDriftReportsResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def GetDriftReport(
+        self,
+        request: _deployment_pb2.GetDriftReportRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_deployment_pb2.GetDriftReportResponse, _abc.Awaitable[_deployment_pb2.GetDriftReportResponse]]: ...
+
 def add_DeploymentServiceServicer_to_server(servicer: DeploymentServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
 
 class PredictorServiceStub:
@@ -141,6 +213,8 @@ class PredictorServiceStub:
     def __new__(cls, channel: _aio.Channel) -> PredictorServiceAsyncStub: ...
     LoadModelVersion: _grpc.UnaryUnaryMultiCallable[_deployment_pb2.LoadModelVersionRequest, _deployment_pb2.LoadModelVersionResponse]
     """Loads and verifies a registered version's bundle (kept loaded for the switch that follows)."""
+    GetEndpointStats: _grpc.UnaryUnaryMultiCallable[_deployment_pb2.GetEndpointStatsRequest, _deployment_pb2.GetEndpointStatsResponse]
+    """This prediction server's per-version counters of an endpoint (since it started)."""
 
 @_typing.type_check_only
 class PredictorServiceAsyncStub(PredictorServiceStub):
@@ -149,6 +223,8 @@ class PredictorServiceAsyncStub(PredictorServiceStub):
     def __init__(self, channel: _aio.Channel) -> None: ...
     LoadModelVersion: _aio.UnaryUnaryMultiCallable[_deployment_pb2.LoadModelVersionRequest, _deployment_pb2.LoadModelVersionResponse]  # type: ignore[assignment]
     """Loads and verifies a registered version's bundle (kept loaded for the switch that follows)."""
+    GetEndpointStats: _aio.UnaryUnaryMultiCallable[_deployment_pb2.GetEndpointStatsRequest, _deployment_pb2.GetEndpointStatsResponse]  # type: ignore[assignment]
+    """This prediction server's per-version counters of an endpoint (since it started)."""
 
 class PredictorServiceServicer(metaclass=_abc_1.ABCMeta):
     """Served by the prediction servers next to inference.GRPCInferenceService."""
@@ -160,5 +236,13 @@ class PredictorServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_deployment_pb2.LoadModelVersionResponse, _abc.Awaitable[_deployment_pb2.LoadModelVersionResponse]]:
         """Loads and verifies a registered version's bundle (kept loaded for the switch that follows)."""
+
+    @_abc_1.abstractmethod
+    def GetEndpointStats(
+        self,
+        request: _deployment_pb2.GetEndpointStatsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_deployment_pb2.GetEndpointStatsResponse, _abc.Awaitable[_deployment_pb2.GetEndpointStatsResponse]]:
+        """This prediction server's per-version counters of an endpoint (since it started)."""
 
 def add_PredictorServiceServicer_to_server(servicer: PredictorServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import time
+from typing import Annotated
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
 
 import skyulf_platform.inference.codec as codec
 from skyulf.deployment.v1 import deployment_pb2
@@ -71,6 +72,10 @@ async def update_deployment(
             model_alias=body.model_alias or "",
             canary_version=body.canary_version or 0,
             canary_percent=body.canary_percent,
+            log_sample_rate=body.log_sample_rate,
+            batch_max_size=body.batch_max_size,
+            batch_max_wait_ms=body.batch_max_wait_ms,
+            settings_only=body.settings_only,
         )
     )
     return converters.deployment(resp.deployment)
@@ -87,6 +92,68 @@ async def rollback_deployment(deployment_id: str, clients: ClientsDep) -> s.Depl
         deployment_pb2.RollbackDeploymentRequest(deployment_id=deployment_id)
     )
     return converters.deployment(resp.deployment)
+
+
+@router.get("/{deployment_id}/stats", response_model=s.DeploymentStats, responses=s.errors(404))
+async def deployment_stats(deployment_id: str, clients: ClientsDep) -> s.DeploymentStats:
+    """Requests, errors, rows and latency per version of the endpoint (a canary's two versions
+    side by side), as counted by the prediction server that answers."""
+    deployment = (
+        await clients.deployment.GetDeployment(
+            deployment_pb2.GetDeploymentRequest(deployment_id=deployment_id)
+        )
+    ).deployment
+    stats = await clients.predictor_control.GetEndpointStats(
+        deployment_pb2.GetEndpointStatsRequest(name=deployment.name)
+    )
+    return converters.deployment_stats(deployment, stats)
+
+
+@router.post(
+    "/{deployment_id}/drift",
+    status_code=status.HTTP_201_CREATED,
+    response_model=s.DriftReportPublic,
+    responses=s.errors(400, 404),
+)
+async def create_drift_report(
+    deployment_id: str, body: s.DriftReportCreate, clients: ClientsDep
+) -> s.DriftReportPublic:
+    """Compares current data (a dataset, or the inputs the endpoint logged in the last `days`
+    days) with the served version's training statistics, on the workers."""
+    resp = await clients.deployment.CreateDriftReport(
+        deployment_pb2.CreateDriftReportRequest(
+            deployment_id=deployment_id,
+            dataset_id=body.dataset_id or "",
+            dataset_version=body.dataset_version or 0,
+            days=body.days or 0,
+        )
+    )
+    return converters.drift_report(resp.report)
+
+
+@router.get("/{deployment_id}/drift", response_model=s.DriftReportList, responses=s.errors(404))
+async def list_drift_reports(
+    deployment_id: str, clients: ClientsDep, limit: Annotated[int, Query(ge=1, le=500)] = 50
+) -> s.DriftReportList:
+    """The deployment's drift reports, newest first."""
+    resp = await clients.deployment.ListDriftReports(
+        deployment_pb2.ListDriftReportsRequest(deployment_id=deployment_id, limit=limit)
+    )
+    return s.DriftReportList(reports=[converters.drift_report(r) for r in resp.reports])
+
+
+@router.get(
+    "/{deployment_id}/drift/{report_id}",
+    response_model=s.DriftReportPublic,
+    responses=s.errors(404),
+)
+async def get_drift_report(
+    deployment_id: str, report_id: str, clients: ClientsDep
+) -> s.DriftReportPublic:
+    resp = await clients.deployment.GetDriftReport(
+        deployment_pb2.GetDriftReportRequest(report_id=report_id)
+    )
+    return converters.drift_report(resp.report)
 
 
 # deployment id or name -> (the ACTIVE deployment, when it was read). /predict asks the
