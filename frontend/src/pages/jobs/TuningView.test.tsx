@@ -95,7 +95,7 @@ describe("TuningView", () => {
     expect(within(best).getByText("n_estimators").nextSibling?.textContent).toBe("60");
     expect(screen.getByTestId("best-value").textContent).toBe("0.9 (trial 1)");
     const table = screen.getByRole("table");
-    const firstColumn = () => within(table).getAllByRole("row").slice(1).map((r) => r.cells[0]?.textContent?.replace(/\D/g, ""));
+    const firstColumn = () => within(table).getAllByRole("row").slice(1).map((r) => (r as HTMLTableRowElement).cells[0]?.textContent?.replace(/\D/g, ""));
     expect(firstColumn()).toEqual(["0", "1", "2", "3"]);
     fireEvent.click(within(table).getByRole("button", { name: /Score/ }));
     expect(firstColumn()).toEqual(["1", "3", "0", "2"]);
