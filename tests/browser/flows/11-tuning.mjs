@@ -80,4 +80,14 @@ export default async function tuning(ctx) {
     await study.scrollIntoViewIfNeeded();
   });
   await axe("job: Tuning view");
+
+  await step("the refitted model's evaluation: both confusion matrices and both importances", async () => {
+    await page.getByRole("img", { name: /^Confusion matrix, normalised by actual class \(test\)\. 2 classes; the share/ }).waitFor({ timeout: 30_000 });
+    await page.getByRole("img", { name: /^Confusion matrix \(test\)\. 2 classes/ }).waitFor();
+    await page.getByRole("img", { name: /^Feature importances\. Top features/ }).waitFor();
+    const permutation = page.getByRole("img", { name: /^Permutation importances \(test\)\. Top features: .+ ± / });
+    await permutation.waitFor();
+    await permutation.scrollIntoViewIfNeeded();
+  });
+  await axe("job: evaluation of the tuned model");
 }
