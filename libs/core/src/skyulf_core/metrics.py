@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 from typing import Any
 
@@ -21,7 +23,28 @@ from skyulf_core.errors import InvalidArgument
 Prefix = str
 
 
+# The metrics a caller wants (None: all). A search scores each fold on one metric only: the
+# others would cost it a quarter of each trial.
+_WANTED: ContextVar[frozenset[str] | None] = ContextVar("skyulf_wanted_metrics", default=None)
+
+
+@contextmanager
+def only_metrics(names: Iterable[str]) -> Iterator[None]:
+    """Within the block, compute only ``names`` (multiclass ``roc_auc`` brings its source)."""
+    wanted = set(names)
+    if "roc_auc" in wanted:
+        wanted.add("roc_auc_ovr_weighted")
+    token = _WANTED.set(frozenset(wanted))
+    try:
+        yield
+    finally:
+        _WANTED.reset(token)
+
+
 def _safe(name: str, fn: Callable[[], float], out: dict[str, float], prefix: str) -> None:
+    wanted = _WANTED.get()
+    if wanted is not None and name not in wanted:
+        return
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -20,6 +20,7 @@ import logging
 import os
 import socket
 import time
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -29,7 +30,14 @@ from optuna.trial import FrozenTrial, TrialState
 from skyulf_core.errors import Cancelled, NodeError
 from skyulf_core.graph import PipelineGraph
 from skyulf_core.tuning.objective import TuningProblem, refit_graph, tuned_nodes
-from skyulf_core.tuning.study import best_of, importances, open_study, run_trials, trial_record
+from skyulf_core.tuning.study import (
+    ERROR_ATTR,
+    best_of,
+    importances,
+    open_study,
+    run_trials,
+    trial_record,
+)
 from skyulf_pipeline.models import Job, JobStatus, TuningStudy
 from skyulf_pipeline.repository import JobRepository
 from skyulf_pipeline.runner import TrainingRunner
@@ -139,12 +147,12 @@ class TuningRunner(TrainingRunner):
             strategy=config.strategy,
             metric=problem.metric,
             direction=problem.direction,
-            n_trials=config.n_trials,
+            n_trials=problem.n_trials,
             timeout=config.timeout,
         )
         worker = worker_name()
         study = open_study(problem, row.study_name, self.storage(), worker)
-        helpers = min(self.parallel_tasks, config.n_trials - 1 - row.claimed)
+        helpers = min(self.parallel_tasks, row.n_trials - 1 - row.claimed)
         if helpers > 0:
             self.fan_out(job.id, node_id, helpers)
         events = TrialEvents(self.jobs, job.id, node_id)
@@ -155,8 +163,8 @@ class TuningRunner(TrainingRunner):
             done = len(study.get_trials(deepcopy=False, states=_FINISHED))
             self._progress(
                 job,
-                start + width * min(done / config.n_trials, 1.0),
-                f"tuning node '{node_id}': {done} of {config.n_trials} trials",
+                start + width * min(done / row.n_trials, 1.0),
+                f"tuning node '{node_id}': {done} of {row.n_trials} trials",
             )
 
         run_trials(
@@ -173,7 +181,7 @@ class TuningRunner(TrainingRunner):
         if trial is None:
             self.studies.finish(row.id, "FAILED", {})
             failed = study.get_trials(deepcopy=False, states=(TrialState.FAIL,))
-            reason = failed[0].system_attrs.get("fail_reason", "") if failed else ""
+            reason = failed[0].user_attrs.get(ERROR_ATTR, "") if failed else ""
             raise NodeError(
                 f"node '{node_id}': no trial of the search completed ({counts}); "
                 f"first failure: {reason}".rstrip(": "),
@@ -188,7 +196,9 @@ class TuningRunner(TrainingRunner):
     ) -> None:
         """Until no trial runs: those of live workers finish, those of dead ones are failed."""
         while True:
-            optuna.storages.fail_stale_trials(study)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+                optuna.storages.fail_stale_trials(study)
             trials = study.get_trials(deepcopy=False)
             for trial in trials:
                 if trial.state == TrialState.FAIL:

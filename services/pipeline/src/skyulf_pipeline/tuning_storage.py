@@ -13,8 +13,10 @@ advisory lock, so workers starting together do not race to create them.
 
 from __future__ import annotations
 
+import warnings
 import zlib
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import optuna
@@ -35,25 +37,28 @@ def _engine_kwargs(url: str, schema: str) -> dict[str, Any]:
     return {"pool_pre_ping": True}
 
 
+def _rdb(
+    url: str, kwargs: dict[str, Any], heartbeat: int, grace: int
+) -> optuna.storages.RDBStorage:
+    with warnings.catch_warnings():
+        # The heartbeat is marked experimental; it is what fails the trials of dead workers.
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        return optuna.storages.RDBStorage(
+            url, engine_kwargs=kwargs, heartbeat_interval=heartbeat, grace_period=grace
+        )
+
+
 @cache
 def open_storage(
     url: str, schema: str, heartbeat_seconds: int, grace_seconds: int
 ) -> optuna.storages.RDBStorage:
     """The storage (one per process and setting); its tables are created on first use."""
     kwargs = _engine_kwargs(url, schema)
-    if make_url(url).get_backend_name() != "postgresql":
-        if make_url(url).get_backend_name() == "sqlite":
-            database = make_url(url).database
-            if database:
-                from pathlib import Path
-
-                Path(database).parent.mkdir(parents=True, exist_ok=True)
-        return optuna.storages.RDBStorage(
-            url,
-            engine_kwargs=kwargs,
-            heartbeat_interval=heartbeat_seconds,
-            grace_period=grace_seconds,
-        )
+    backend, database = make_url(url).get_backend_name(), make_url(url).database
+    if backend != "postgresql":
+        if backend == "sqlite" and database:
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        return _rdb(url, kwargs, heartbeat_seconds, grace_seconds)
     admin = create_engine(url)
     try:
         with admin.connect() as conn:
@@ -61,12 +66,7 @@ def open_storage(
             try:
                 conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
                 conn.commit()
-                return optuna.storages.RDBStorage(
-                    url,
-                    engine_kwargs=kwargs,
-                    heartbeat_interval=heartbeat_seconds,
-                    grace_period=grace_seconds,
-                )
+                return _rdb(url, kwargs, heartbeat_seconds, grace_seconds)
             finally:
                 conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _LOCK})
                 conn.commit()

@@ -8,6 +8,7 @@ A search with ``cv_enabled: false`` scores each trial on one hold-out fifth of t
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -18,6 +19,7 @@ from skyulf_core.errors import NodeError
 from skyulf_core.graph.executor import prepare_training
 from skyulf_core.graph.runner import ModelStep
 from skyulf_core.graph.spec import PipelineGraph, parse_graph
+from skyulf_core.metrics import only_metrics
 from skyulf_core.models.training import (
     CrossValidationSettings,
     TuningConfig,
@@ -25,6 +27,7 @@ from skyulf_core.models.training import (
     split_training,
 )
 from skyulf_core.tuning.metrics import Direction, direction, metric_for
+from skyulf_core.tuning.space import GRID_STRATEGIES, resolve_space
 
 # report(step, value): the running mean after each fold; it raises to prune the trial.
 Report = Callable[[int, float], None]
@@ -84,6 +87,15 @@ class TuningProblem:
         self.metric = metric_for(self.task, self.config.metric)
         self.direction: Direction = direction(self.task, self.metric)
         self.base, _ = split_training(dict(node.params or {}))
+        self.space = resolve_space(model.definition, self.config, node_id)
+
+    @property
+    def n_trials(self) -> int:
+        """The budget: ``n_trials``, and for a grid no more trials than the grid has points."""
+        if self.config.strategy not in GRID_STRATEGIES:
+            return self.config.n_trials
+        points = math.prod(len(values) for values in self.space.grid.values())
+        return min(self.config.n_trials, points)
 
     def evaluate(self, params: Mapping[str, Any], report: Report | None = None) -> float:
         """The mean of the metric over the folds with ``params``; ``report`` hears the running
@@ -107,7 +119,8 @@ class TuningProblem:
             if report is not None:
                 report(index, float(np.mean(scores)))
 
-        self.context.cross_validation(step, search_settings(self.config), after_fold)
+        with only_metrics([self.metric]):
+            self.context.cross_validation(step, search_settings(self.config), after_fold)
         return float(np.mean(scores))
 
 

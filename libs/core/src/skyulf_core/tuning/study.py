@@ -34,13 +34,13 @@ from skyulf_core.errors import Cancelled, SkyulfError
 from skyulf_core.models.training import SearchSpec, TuningConfig
 from skyulf_core.tuning.objective import TuningProblem
 from skyulf_core.tuning.records import Intermediate, StudyRecord, TrialRecord
-from skyulf_core.tuning.space import GRID_STRATEGIES, SearchSpace, resolve_space
+from skyulf_core.tuning.space import GRID_STRATEGIES, SearchSpace
 
 log = logging.getLogger(__name__)
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 
 WORKER_ATTR = "worker"
-ERROR_ATTR = "fail_reason"  # where Optuna keeps why a trial failed (system attrs)
+ERROR_ATTR = "error"  # why a trial failed (a user attr: the message a person reads)
 
 
 def distribution(spec: SearchSpec) -> BaseDistribution:
@@ -97,7 +97,7 @@ def open_study(
     worker: str = "",
 ) -> optuna.Study:
     """The node's study in ``storage`` (created by the first process to ask)."""
-    space = resolve_space(problem.model.definition, problem.config, problem.node_id)
+    space = problem.space
     folds = problem.config.cv_folds if problem.config.cv_enabled else 1
     return optuna.create_study(
         study_name=name,
@@ -122,8 +122,7 @@ def run_trials(
     """Run trials while ``claim()`` grants one and before ``deadline`` (``time.time()``);
     a trial that raised is recorded FAIL with its message and the search goes on. Returns how
     many trials this process ran."""
-    space = resolve_space(problem.model.definition, problem.config, problem.node_id)
-    dists = distributions(problem.config, space)
+    dists = distributions(problem.config, problem.space)
 
     def objective(trial: optuna.Trial) -> float:
         trial.set_user_attr(WORKER_ATTR, worker)
@@ -134,7 +133,11 @@ def run_trials(
             if trial.should_prune():
                 raise optuna.TrialPruned(f"pruned after fold {step + 1}")
 
-        return problem.evaluate(params, report)
+        try:
+            return problem.evaluate(params, report)
+        except SkyulfError as exc:
+            trial.set_user_attr(ERROR_ATTR, exc.message[:2000])
+            raise
 
     callbacks = [] if on_trial is None else [lambda _s, t: on_trial(t)]
     ran = 0
@@ -177,7 +180,7 @@ _STATES = {
 
 def trial_record(trial: FrozenTrial) -> TrialRecord:
     duration = trial.duration.total_seconds() if trial.duration is not None else None
-    error = trial.system_attrs.get(ERROR_ATTR)
+    error = trial.user_attrs.get(ERROR_ATTR)
     return TrialRecord(
         number=trial.number,
         state=_STATES[trial.state],  # type: ignore[arg-type]
@@ -249,7 +252,7 @@ def tune_in_process(
 ) -> StudyRecord:
     """The whole search in this process (a notebook, a test): the record of the done study."""
     study = open_study(problem, name or f"skyulf-{problem.node_id}", storage)
-    budget = [problem.config.n_trials]
+    budget = [problem.n_trials]
 
     def claim() -> bool:
         budget[0] -= 1
@@ -264,7 +267,7 @@ def tune_in_process(
         strategy=problem.config.strategy,
         metric=problem.metric,
         direction=problem.direction,
-        n_trials=problem.config.n_trials,
+        n_trials=problem.n_trials,
         timeout=problem.config.timeout,
         state="COMPLETE" if best is not None else "FAILED",
         param_importances=importances(study),
