@@ -40,3 +40,9 @@ export function asSignature(raw: unknown): Signature | null {
   if (typeof raw !== "object" || raw === null || !Array.isArray((raw as { inputs?: unknown }).inputs)) return null;
   return raw as Signature;
 }
+
+// Tuning: GET /api/v1/jobs/{id}/trials (one study per tuned model node) and the `trial` job events.
+export type TrialList = Schemas["TrialList"];
+export type Study = Schemas["StudyPublic"];
+export type Trial = Schemas["TrialPublic"];
+export type TrialState = Trial["state"];

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { ColumnProfile, ModelEvaluation } from "../api/contracts";
 import {
   calibrationChart,
+  centroidsChart,
   clusterSizesChart,
+  cvFoldsChart,
   confusionChart,
   evaluationCharts,
   importancesChart,
@@ -107,7 +109,7 @@ describe("evaluation option builders", () => {
     expect(hist.series[0].data).toEqual([1, 1]);
   });
 
-  it("importances: native first, top features by magnitude, largest at the top", () => {
+  it("importances: native and permutation each drawn, top features by magnitude, largest at the top", () => {
     const spec = importancesChart(
       {
         ...NONE,
@@ -120,14 +122,39 @@ describe("evaluation option builders", () => {
           permutation: [{ feature: "z", mean: 1, std: 0 }],
         },
       },
+      "native",
       2,
     );
     const o = spec?.option as Opt;
     expect(spec?.title).toBe("Feature importances");
     expect(o.yAxis.data).toEqual(["c", "b"]);
     expect(o.series[0].data).toEqual([0.3, -0.5]);
-    const perm = importancesChart({ ...NONE, feature_importances: { native: null, permutation: [{ feature: "z", mean: 0.2, std: 0.01 }] } });
-    expect(perm?.title).toBe("Permutation importances");
+    const both = { ...NONE, feature_importances: { native: [{ feature: "a", importance: 0.1 }], permutation: [{ feature: "z", mean: 0.2, std: 0.01 }] } };
+    const perm = importancesChart(both, "permutation");
+    expect(perm?.title).toBe("Permutation importances (test)");
+    expect((perm?.option as Opt).series.map((s: Opt) => s.data)).toEqual([[0.2], [0.01]]);
+    expect(perm?.summary).toContain("z 0.2 ± 0.01");
+    expect(evaluationCharts(both).map((c) => c.title)).toEqual(["Feature importances", "Permutation importances (test)"]);
+    expect(importancesChart({ ...NONE, feature_importances: { native: null, permutation: [] } }, "permutation")).toBeNull();
+  });
+
+  it("confusion matrix normalised: the shares per actual class, recall in the summary", () => {
+    const spec = confusionChart({ ...NONE, confusion_matrix: { labels: ["0", "1"], counts: [[50, 5], [10, 15]], normalized: [[0.9091, 0.0909], [0.4, 0.6]] } }, true);
+    const o = spec?.option as Opt;
+    expect(o.series[0].data).toContainEqual([0, 0, 0.909]);
+    expect(o.visualMap.max).toBe(1);
+    expect(spec?.summary).toContain("0 0.909, 1 0.6");
+  });
+
+  it("centroids: a heatmap of cluster x feature; CV folds: a line per metric with its mean", () => {
+    const cen = centroidsChart({ ...NONE, task: "clustering", clusters: { sizes: [], centroids: { features: ["age", "income"], values: [[1, 2], [3, 4]] } } });
+    expect((cen?.option as Opt).series[0].data).toEqual([[0, 0, 1], [1, 0, 2], [0, 1, 3], [1, 1, 4]]);
+    const cv = cvFoldsChart({ ...NONE, cv: { type: "k_fold", folds: 3, metrics: { accuracy: { mean: 0.8, std: 0.05, folds: [0.75, 0.8, 0.85] } } } });
+    const o = cv?.option as Opt;
+    expect(o.xAxis.data).toEqual(["1", "2", "3"]);
+    expect(o.series[0].data).toEqual([0.75, 0.8, 0.85]);
+    expect(o.series[0].markLine.data[0].yAxis).toBe(0.8);
+    expect(cv?.summary).toContain("accuracy 0.8 ± 0.05");
   });
 
   it("cluster sizes: one bar per cluster", () => {

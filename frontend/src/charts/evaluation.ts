@@ -6,31 +6,37 @@ import { formatNumber } from "../lib/format";
 import { GRID, curvesOption, histogramOption, histogramSummary } from "./common";
 import type { ChartSpec } from "./profile";
 
-export function confusionChart(e: ModelEvaluation): ChartSpec | null {
+/** The confusion matrix as a heatmap of counts, or of the row-normalised shares (each actual class sums to 1). */
+export function confusionChart(e: ModelEvaluation, normalised = false): ChartSpec | null {
   const cm = e.confusion_matrix;
   if (!cm || cm.labels.length === 0) return null;
+  const cells = normalised ? cm.normalized : cm.counts;
+  if (!cells || cells.length === 0) return null;
   const data: [number, number, number][] = [];
   let max = 0;
   let correct = 0;
   let total = 0;
-  cm.counts.forEach((row, actual) =>
-    row.forEach((count, predicted) => {
-      data.push([predicted, actual, count]);
-      max = Math.max(max, count);
-      total += count;
-      if (actual === predicted) correct += count;
+  cells.forEach((row, actual) =>
+    row.forEach((value, predicted) => {
+      data.push([predicted, actual, normalised ? Number(value.toFixed(3)) : value]);
+      max = Math.max(max, value);
+      total += value;
+      if (actual === predicted) correct += value;
     }),
   );
+  const recalls = normalised ? cm.labels.map((l, i) => `${l} ${formatNumber(cells[i]?.[i] ?? 0, 3)}`).join(", ") : "";
   return {
-    title: "Confusion matrix (test)",
-    summary: `${cm.labels.length} classes (${cm.labels.join(", ")}); ${correct} of ${total} predictions on the diagonal (correct).`,
+    title: normalised ? "Confusion matrix, normalised by actual class (test)" : "Confusion matrix (test)",
+    summary: normalised
+      ? `${cm.labels.length} classes; the share of each actual class predicted right (recall): ${recalls}.`
+      : `${cm.labels.length} classes (${cm.labels.join(", ")}); ${correct} of ${total} predictions on the diagonal (correct).`,
     option: {
       grid: { ...GRID, right: 80 },
       tooltip: { position: "top" },
       xAxis: { type: "category", name: "predicted", nameLocation: "middle", nameGap: 28, data: cm.labels, splitArea: { show: true } },
       yAxis: { type: "category", name: "actual", nameLocation: "middle", nameGap: 36, data: cm.labels, inverse: true, splitArea: { show: true } },
-      visualMap: { min: 0, max: Math.max(max, 1), calculable: false, orient: "vertical", right: 0, top: "middle", itemHeight: 120 },
-      series: [{ type: "heatmap", name: "count", data, label: { show: true } }],
+      visualMap: { min: 0, max: normalised ? 1 : Math.max(max, 1), calculable: false, orient: "vertical", right: 0, top: "middle", itemHeight: 120 },
+      series: [{ type: "heatmap", name: normalised ? "share" : "count", data, label: { show: true } }],
     },
   };
 }
@@ -126,30 +132,86 @@ export function residualHistogramChart(e: ModelEvaluation): ChartSpec | null {
   return { title: "Residual distribution", summary: histogramSummary(h), option: histogramOption(h, "test rows") };
 }
 
-export function importancesChart(e: ModelEvaluation, limit = 15): ChartSpec | null {
+/** Native importances (the model's own), or with `kind: "permutation"` the drop in test score when a feature is shuffled, with its std. */
+export function importancesChart(e: ModelEvaluation, kind: "native" | "permutation" = "native", limit = 15): ChartSpec | null {
   const fi = e.feature_importances;
-  const native = fi?.native;
-  const perm = fi?.permutation;
-  const rows =
-    native && native.length > 0
-      ? { kind: "native", items: native.map((n) => ({ feature: n.feature, value: n.importance })) }
-      : perm && perm.length > 0
-        ? { kind: "permutation", items: perm.map((p) => ({ feature: p.feature, value: p.mean })) }
-        : null;
-  if (rows === null) return null;
-  const top = [...rows.items].sort((a, b) => Math.abs(b.value) - Math.abs(a.value)).slice(0, limit);
+  const items =
+    kind === "native"
+      ? (fi?.native ?? []).map((n) => ({ feature: n.feature, value: n.importance, std: null as number | null }))
+      : (fi?.permutation ?? []).map((p) => ({ feature: p.feature, value: p.mean, std: p.std as number | null }));
+  if (items.length === 0) return null;
+  const top = [...items].sort((a, b) => Math.abs(b.value) - Math.abs(a.value)).slice(0, limit);
+  const series: Record<string, unknown>[] = [{ type: "bar", name: kind === "native" ? "importance" : "mean score drop", data: top.map((t) => t.value).reverse() }];
+  if (kind === "permutation") {
+    // The spread over repeats, as a second (thin) bar of the std beside each mean.
+    series.push({ type: "bar", name: "std", barGap: "0%", data: top.map((t) => t.std ?? 0).reverse() });
+  }
   return {
-    title: rows.kind === "native" ? "Feature importances" : "Permutation importances",
+    title: kind === "native" ? "Feature importances" : "Permutation importances (test)",
     summary: `Top features: ${top
       .slice(0, 5)
-      .map((t) => `${t.feature} ${formatNumber(t.value, 3)}`)
+      .map((t) => `${t.feature} ${formatNumber(t.value, 3)}${t.std !== null ? ` ± ${formatNumber(t.std, 3)}` : ""}`)
       .join(", ")}.`,
     option: {
-      grid: { ...GRID, left: 16 },
+      grid: { ...GRID, left: 16, top: kind === "permutation" ? 36 : GRID.top },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      ...(kind === "permutation" ? { legend: { top: 0 } } : {}),
       xAxis: { type: "value" },
       yAxis: { type: "category", data: top.map((t) => t.feature).reverse(), axisLabel: { width: 140, overflow: "truncate" } },
-      series: [{ type: "bar", name: "importance", data: top.map((t) => t.value).reverse() }],
+      series,
+    },
+  };
+}
+
+/** Each cluster's centre over the features, as a heatmap (clusters down, features across). */
+export function centroidsChart(e: ModelEvaluation): ChartSpec | null {
+  const c = e.clusters?.centroids;
+  if (!c || c.values.length === 0 || c.features.length === 0) return null;
+  const data: [number, number, number][] = [];
+  let lo = Infinity;
+  let hi = -Infinity;
+  c.values.forEach((row, k) =>
+    row.forEach((v, f) => {
+      data.push([f, k, Number(v.toFixed(3))]);
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }),
+  );
+  return {
+    title: "Cluster centroids",
+    summary: `${c.values.length} cluster centres over ${c.features.length} features (${c.features.slice(0, 6).join(", ")}${c.features.length > 6 ? ", …" : ""}); values from ${formatNumber(lo, 3)} to ${formatNumber(hi, 3)}.`,
+    option: {
+      grid: { ...GRID, right: 80, bottom: 60 },
+      tooltip: { position: "top" },
+      xAxis: { type: "category", data: c.features, axisLabel: { rotate: 30, width: 90, overflow: "truncate" } },
+      yAxis: { type: "category", name: "cluster", data: c.values.map((_, k) => String(k)), inverse: true },
+      visualMap: { min: lo, max: hi === lo ? lo + 1 : hi, calculable: false, orient: "vertical", right: 0, top: "middle", itemHeight: 120 },
+      series: [{ type: "heatmap", name: "centroid", data, label: { show: c.features.length <= 8 } }],
+    },
+  };
+}
+
+/** Each metric's value per cross-validation fold, with its mean (dashed) — mean ± std in the summary. */
+export function cvFoldsChart(e: ModelEvaluation): ChartSpec | null {
+  const cv = e.cv;
+  const entries = Object.entries(cv?.metrics ?? {}).filter(([, m]) => m.folds.length > 0);
+  if (!cv || entries.length === 0) return null;
+  const folds = Math.max(...entries.map(([, m]) => m.folds.length));
+  return {
+    title: `Cross-validation by fold (${cv.type})`,
+    summary: entries.map(([name, m]) => `${name} ${formatNumber(m.mean, 3)} ± ${formatNumber(m.std, 3)}`).join(", ") + ` over ${folds} folds.`,
+    option: {
+      grid: { ...GRID, top: 36 },
+      tooltip: { trigger: "axis" },
+      legend: { type: "scroll", top: 0 },
+      xAxis: { type: "category", name: "fold", nameLocation: "middle", nameGap: 26, data: Array.from({ length: folds }, (_, i) => String(i + 1)) },
+      yAxis: { type: "value", scale: true },
+      series: entries.map(([name, m]) => ({
+        type: "line",
+        name,
+        data: m.folds,
+        markLine: { silent: true, symbol: "none", data: [{ yAxis: m.mean, name: "mean" }], lineStyle: { type: "dashed" }, label: { show: false } },
+      })),
     },
   };
 }
@@ -174,6 +236,7 @@ export function clusterSizesChart(e: ModelEvaluation): ChartSpec | null {
 export function evaluationCharts(e: ModelEvaluation): ChartSpec[] {
   return [
     confusionChart(e),
+    confusionChart(e, true),
     rocChart(e),
     prChart(e),
     calibrationChart(e),
@@ -181,6 +244,9 @@ export function evaluationCharts(e: ModelEvaluation): ChartSpec[] {
     residualScatterChart(e),
     residualHistogramChart(e),
     importancesChart(e),
+    importancesChart(e, "permutation"),
     clusterSizesChart(e),
+    centroidsChart(e),
+    cvFoldsChart(e),
   ].filter((c): c is ChartSpec => c !== null);
 }

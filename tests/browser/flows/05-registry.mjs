@@ -30,7 +30,7 @@ export default async function registry(ctx) {
     await page.getByRole("button", { name: `Deploy version ${v}` }).waitFor();
     await page.getByRole("table", { name: `Metrics of version ${v} by split` }).waitFor();
     // The version's evaluation (GET /models/{name}/versions/{version}/evaluation) as charts.
-    await page.getByRole("img", { name: /^Confusion matrix/ }).waitFor({ timeout: 30_000 });
+    await page.getByRole("img", { name: /^Confusion matrix \(test\)/ }).waitFor({ timeout: 30_000 });
   });
   await axe("Model");
 

@@ -66,6 +66,8 @@ export function SchemaForm({ schema, value, onChange, columns, errors = NO_ERROR
         </ul>
       )}
       {properties.map(([key, prop]) => {
+        // A model's tuning settings matter only once it is set to tune.
+        if (key === "tuning_config" && value.run_mode !== "tuned") return null;
         const fallback = resolveRef(prop, schema).default;
         const present = key in value;
         return (
@@ -76,7 +78,7 @@ export function SchemaForm({ schema, value, onChange, columns, errors = NO_ERROR
             schema={prop}
             value={present ? value[key] : fallback}
             ctx={ctx}
-            onChange={(next) => onChange({ ...value, [key]: next })}
+            onChange={(next) => onChange(withTuning({ ...value, [key]: next }, key))}
             onReset={
               present && fallback !== undefined && !sameJson(value[key], fallback) && !readOnly
                 ? () => {
@@ -90,4 +92,11 @@ export function SchemaForm({ schema, value, onChange, columns, errors = NO_ERROR
       })}
     </fieldset>
   );
+}
+
+/** Switching a model to "Tune" starts its tuning settings from the schema's defaults (an empty object). */
+function withTuning(next: Record<string, unknown>, changed: string): Record<string, unknown> {
+  if (changed !== "run_mode" || next.run_mode !== "tuned") return next;
+  const config = next.tuning_config;
+  return typeof config === "object" && config !== null ? next : { ...next, tuning_config: {} };
 }

@@ -3,6 +3,7 @@
 import { useEffect, useState, type ReactNode } from "react";
 import { ColumnPicker, type ColumnInfo } from "./ColumnPicker";
 import { EnumListEditor, ListEditor, MapEditor, ObjectEditor, TupleEditor, UnionEditor } from "./compound";
+import { RunModeEditor, TuningEditor } from "./tuning";
 import { fieldSpec, helpText, labelOf, numberProblem, sameJson, type FieldSpec, type JsonSchema } from "./schema";
 
 export interface FormContext {
@@ -56,7 +57,7 @@ export function Field(props: FieldProps) {
     id, label, spec, path, name, value, onChange, ctx, describedBy, invalid: message !== null, setProblem,
   };
   // Grouped editors carry their own <legend>; single controls get a <label>.
-  const grouped = ["columns", "enum-list", "tuple", "list", "object", "map", "union"].includes(spec.kind);
+  const grouped = ["columns", "enum-list", "tuple", "list", "object", "map", "union", "run-mode", "tuning"].includes(spec.kind);
   const ownLabel = spec.kind === "column" || spec.kind === "boolean" || grouped;
   return (
     <div className={`field field-${spec.kind}`} id={`${id}-field`} data-field={path}>
@@ -122,6 +123,10 @@ function renderEditor(p: EditorProps): ReactNode {
       return <UnionEditor {...p} />;
     case "json":
       return <JsonEditor {...p} />;
+    case "run-mode":
+      return <RunModeEditor {...p} />;
+    case "tuning":
+      return <TuningEditor {...p} />;
   }
 }
 

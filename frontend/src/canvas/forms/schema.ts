@@ -48,7 +48,9 @@ export type FieldKind =
   | "object"
   | "map"
   | "union"
-  | "json";
+  | "json"
+  | "run-mode"
+  | "tuning";
 
 export interface FieldSpec {
   kind: FieldKind;
@@ -115,6 +117,9 @@ export function fieldSpec(name: string, raw: JsonSchema, root: JsonSchema): Fiel
     }
   }
   const spec = (kind: FieldKind, columnKeys = false): FieldSpec => ({ kind, schema, nullable, branches, columnKeys });
+  // A model node's training mode and its tuning settings have editors of their own (tuning.tsx).
+  if (name === "run_mode" && Array.isArray(schema.enum) && schema.enum.includes("tuned")) return spec("run-mode");
+  if (name === "tuning_config" && branches.length === 0 && schema.properties?.search_space !== undefined) return spec("tuning");
   if (branches.length > 1) return spec("union");
   if (schema.const !== undefined) return spec("const");
   if (Array.isArray(schema.enum)) return spec("enum");

@@ -13,5 +13,6 @@ export {
   type JobStatus,
   type LogEntry,
   type NodeStatus,
+  type TrialEvent,
 } from "./jobProgress";
 export type { ApiGraph, GraphIssue } from "./types";

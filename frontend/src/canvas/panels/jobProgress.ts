@@ -1,7 +1,9 @@
 // The state of a running job as its server-sent events tell it, folded by a pure reducer: the job's
 // status and progress, each node's status, and a log. Events carry an increasing `seq`; one at or
 // below the last seen is a duplicate or came out of order (a reconnect replays from `after`), and
-// is ignored.
+// is ignored. A tuned model node's finished trials arrive as `trial` events and are kept in order.
+
+import type { Trial } from "../../api/contracts";
 
 export type NodeStatus = "queued" | "running" | "done" | "failed" | "skipped";
 export type JobStatus = "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED" | "UNSPECIFIED";
@@ -17,6 +19,14 @@ export interface JobEvent {
   time: string | null;
   node_id?: string | null;
   node_status?: NodeStatus | null;
+  /** On `trial` events: the trial that finished. */
+  trial?: Trial | null;
+}
+
+/** A trial that finished, from a `trial` event, with the model node it tunes. */
+export interface TrialEvent {
+  nodeId: string;
+  trial: Trial;
 }
 
 export interface LogEntry {
@@ -40,6 +50,8 @@ export interface JobProgress {
   error: string | null;
   /** The node that failed, when one did. */
   failedNode: string | null;
+  /** The trials that finished, in arrival order. */
+  trials: TrialEvent[];
 }
 
 export const initialJobProgress: JobProgress = {
@@ -52,6 +64,7 @@ export const initialJobProgress: JobProgress = {
   finished: false,
   error: null,
   failedNode: null,
+  trials: [],
 };
 
 /** The SSE event names the job stream uses (an EventSource only hears names it listens for). */
@@ -65,6 +78,7 @@ export const JOB_EVENT_TYPES = [
   "succeeded",
   "failed",
   "cancelled",
+  "trial",
 ] as const;
 
 const TERMINAL_STATUS: Record<string, JobStatus> = {
@@ -86,6 +100,10 @@ function logMessage(event: JobEvent): string {
     const what = `${event.node_id}: ${event.node_status ?? "update"}`;
     return event.message ? `${what} (${event.message})` : what;
   }
+  if (event.type === "trial" && event.trial) {
+    const { number, state, value } = event.trial;
+    return `${event.node_id ?? "model"}: trial ${number} ${state.toLowerCase()}${value === null ? "" : ` (${value})`}`;
+  }
   return event.message || event.type;
 }
 
@@ -102,6 +120,10 @@ export function jobProgressReducer(state: JobProgress, event: JobEvent): JobProg
   if (state.finished) return next;
 
   const progress = Number.isFinite(event.progress) ? Math.min(Math.max(event.progress, 0), 1) : state.progress;
+  if (event.type === "trial") {
+    if (event.trial) next.trials = [...state.trials, { nodeId: event.node_id ?? "", trial: event.trial }];
+    return next;
+  }
   if (event.type === "node") {
     if (event.node_id && event.node_status && NODE_STATUSES.includes(event.node_status)) {
       next.nodes = { ...state.nodes, [event.node_id]: event.node_status };
@@ -159,8 +181,15 @@ export function parseJobEvent(data: string): JobEvent | null {
       time: typeof e.time === "string" ? e.time : null,
       node_id: typeof e.node_id === "string" ? e.node_id : null,
       node_status: typeof e.node_status === "string" ? (e.node_status as NodeStatus) : null,
+      trial: isTrial(e.trial) ? e.trial : null,
     };
   } catch {
     return null;
   }
+}
+
+function isTrial(value: unknown): value is Trial {
+  if (typeof value !== "object" || value === null) return false;
+  const t = value as Partial<Trial>;
+  return typeof t.number === "number" && typeof t.state === "string" && typeof t.params === "object" && t.params !== null;
 }

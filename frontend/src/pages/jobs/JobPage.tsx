@@ -11,6 +11,7 @@ import { formatDate, formatDuration } from "../../lib/format";
 import { EvaluationView } from "./EvaluationView";
 import { ACTIVE, useDatasetNames, useJob } from "./queries";
 import { ResultsCompare } from "./ResultsCompare";
+import { TuningView } from "./TuningView";
 
 export default function JobPage() {
   const { jobId = "" } = useParams();
@@ -103,6 +104,7 @@ export default function JobPage() {
           </div>
         )}
       </section>
+      {j.kind === "tune" && <TuningView jobId={j.id} active={ACTIVE.has(j.status)} />}
       {j.status === "SUCCEEDED" && <EvaluationView source={{ jobId: j.id }} showMetrics={results.length > 1} />}
     </div>
   );

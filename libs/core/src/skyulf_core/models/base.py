@@ -18,6 +18,7 @@ from skyulf_core.models.training import (
     training_properties,
 )
 from skyulf_core.nodes.base import Seed as Seed  # re-exported for the model catalogs
+from skyulf_core.tuning.metrics import DEFAULT_METRIC, TASK_METRICS
 
 # Upper bounds of the hyperparameters: far beyond any sensible model, low enough that one fit
 # stays within reason on a 2-core worker (an unbounded count ties a worker up for hours or
@@ -69,9 +70,16 @@ class ModelDefinition(Generic[P]):
     @property
     def params_schema(self) -> dict[str, Any]:
         """JSON Schema of the node's params: the hyperparameters (tunable ones marked with their
-        search spaces), then the training settings (cross-validation), in group "training"."""
+        search spaces), then the training settings (cross-validation), in group "training".
+        ``x-task`` names the model's task, and ``tuning_config`` lists the metrics a search may
+        optimise (``x-metrics``: metric -> direction) so a form can offer only those."""
         schema = annotate(self.id, self.params_model.model_json_schema())
-        schema.setdefault("properties", {}).update(training_properties())
+        schema["x-task"] = self.task
+        properties = schema.setdefault("properties", {})
+        properties.update(training_properties())
+        if "tuning_config" in properties:
+            properties["tuning_config"]["x-metrics"] = dict(TASK_METRICS[self.task])
+            properties["tuning_config"]["x-default-metric"] = DEFAULT_METRIC[self.task]
         schema.setdefault("$defs", {}).update(training_defs())
         return schema
 
