@@ -24,6 +24,7 @@ from skyulf_deployment.predictor.rest import create_app
 from skyulf_deployment.settings import PredictorSettings
 from skyulf_platform.artifacts import open_store
 from skyulf_platform.checks import artifact_store_check, peer_check
+from skyulf_platform.grpc.auth import install_from_settings
 from skyulf_platform.grpc.client import aio_channel
 from skyulf_platform.grpc.server import RunningServer, ServiceBinding, start_server
 from skyulf_platform.metrics import serve_metrics
@@ -110,6 +111,7 @@ async def start_predictor(settings: PredictorSettings) -> RunningPredictor:
         host=settings.host,
         port=settings.port(),
         checks=checks,
+        reflection_enabled=settings.env != "production",
     )
     app = create_app(dataplane)
     app.add_middleware(MetricsMiddleware, name="predictor")
@@ -138,6 +140,7 @@ async def start_predictor(settings: PredictorSettings) -> RunningPredictor:
 
 async def serve(settings: PredictorSettings) -> None:
     serve_metrics(settings)
+    install_from_settings(settings)
     running = await start_predictor(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
