@@ -6,6 +6,7 @@ read at import time: call ``Settings()`` (or a service's ``get_settings()``) in 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
@@ -46,10 +47,8 @@ def write_secret_file(path: Path, value: str) -> str:
         with os.fdopen(fd, "w") as f:
             f.write(value)
         # link() fails if another process won the race; then use theirs.
-        try:
+        with contextlib.suppress(FileExistsError):
             os.link(tmp, path)
-        except FileExistsError:
-            pass
     finally:
         tmp.unlink(missing_ok=True)
     return path.read_text().strip()
@@ -159,7 +158,9 @@ class PlatformSettings(BaseSettings):
     def service_credentials_key(self) -> bytes:
         """The key internal gRPC calls are signed with: derived from the signing key (one secret
         to provision), under its own label so a service token is never a valid bundle HMAC."""
-        return hmac.new(self.signing_key(), b"skyulf service credentials v1", hashlib.sha256).digest()
+        return hmac.new(
+            self.signing_key(), b"skyulf service credentials v1", hashlib.sha256
+        ).digest()
 
     def port(self) -> int:
         if self.grpc_port is not None:

@@ -23,9 +23,10 @@ from pathlib import Path
 
 import httpx
 
-from skyulf_platform.settings import DEFAULT_PORTS
+from skyulf_platform.grpc.auth import ServiceCredentials
+from skyulf_platform.settings import DEFAULT_PORTS, PlatformSettings
 
-MIGRATED = ("ingestion", "pipeline", "registry", "deployment")
+MIGRATED = ("ingestion", "pipeline", "registry", "deployment", "gateway")
 GRPC_SERVICES = ("registry", "ingestion", "pipeline", "deployment", "advisor")
 
 
@@ -76,6 +77,9 @@ class Stack:
     predictors: int = 1
     # (REST, gRPC, metrics) ports of every prediction server, first one included.
     predictor_ports: list[tuple[int, int, int]] = field(default_factory=list)
+    # An admin API key the gateway creates at start (SKYULF_BOOTSTRAP_API_KEY), for clients
+    # such as tests and benchmarks that drive the platform.
+    api_key: str | None = None
 
     def __post_init__(self) -> None:
         if not self.predictor_ports:
@@ -91,10 +95,27 @@ class Stack:
     def predictor_url(self) -> str:
         return f"http://127.0.0.1:{self.ports.predictor_http}"
 
+    @property
+    def auth_headers(self) -> dict[str, str]:
+        """Headers that authenticate a REST call with :attr:`api_key`."""
+        return {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+
+    def service_credentials(self, caller: str = "client") -> ServiceCredentials:
+        """Credentials the stack's gRPC services accept, for a process calling them directly
+        (install them with ``skyulf_platform.grpc.auth.install``)."""
+        env = {**os.environ, **self.env}
+        key = env.get("SKYULF_BUNDLE_SIGNING_KEY")
+        settings = PlatformSettings(
+            data_dir=self.data_dir, bundle_signing_key=key or None, service_name=caller
+        )
+        return ServiceCredentials.from_settings(settings)
+
     def base_env(self) -> dict[str, str]:
         env = dict(os.environ)
         env.update(self.env)
         env["SKYULF_DATA_DIR"] = str(self.data_dir)
+        if self.api_key:
+            env["SKYULF_BOOTSTRAP_API_KEY"] = self.api_key
         env.setdefault("SKYULF_HOST", "127.0.0.1")
         for svc, port in self.ports.grpc.items():
             env[f"SKYULF_{svc.upper()}_ADDR"] = f"127.0.0.1:{port}"
@@ -254,6 +275,21 @@ class Stack:
             self.stop()
 
 
+def _print_first_admin(data_dir: Path) -> None:
+    """Shows the first admin's generated password once, then removes the file holding it."""
+    path = data_dir / "initial-admin-password"
+    if not path.exists():
+        return
+    username, _, password = path.read_text().strip().partition("\n")
+    print(
+        f"\nFirst start: sign in as '{username}' with the password {password}\n"
+        "(shown this once; create your own users under Settings, or reset it with"
+        f" `python -m skyulf_gateway create-user {username}`)\n",
+        flush=True,
+    )
+    path.unlink()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m skyulf_platform.stack", description=__doc__)
     parser.add_argument(
@@ -280,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
         stack.stop()
         return 1
     print(f"\nSkyulf is running at {stack.url}  (API docs: {stack.url}/docs)", flush=True)
+    _print_first_admin(stack.data_dir)
     for http, grpc, _ in stack.predictor_ports:
         print(f"Prediction server: http://127.0.0.1:{http}/v2  (gRPC 127.0.0.1:{grpc})")
     if stack.workers > 1:

@@ -1,0 +1,128 @@
+"""Authentication and permissions for every route: deny unless a route is on the public list.
+
+Every route under ``/api/v1`` goes through :func:`authorize`, a dependency of the API router
+itself, so a route added to any module there needs no edit to be protected. A caller is either
+a web session (an HttpOnly, SameSite=Strict cookie; unsafe methods also need the session's CSRF
+token in ``X-CSRF-Token``) or a program with an API key (``Authorization: Bearer <key>``, which
+browsers never attach on their own, so it needs no CSRF token). Safe methods need the ``read``
+permission, others ``write``, a few routes name their own (:data:`ROUTE_PERMISSIONS`).
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from skyulf_errors import PermissionDenied, Unauthenticated
+from skyulf_gateway.accounts import Accounts, Principal
+from skyulf_platform.grpc.auth import TOKEN_PREFIX, installed
+
+SESSION_COOKIE = "skyulf_session"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+PUBLIC_PATHS = frozenset({"/healthz", "/api/v1/auth/login"})
+"""Every path answered without a signed-in caller, besides the web app's static files (served at
+``/`` by the mount) and the API description (``/openapi.json``, ``/docs``: the shape of the API
+is public in the source; no data is). A test holds the app's routes to this list."""
+
+ROUTE_PERMISSIONS: dict[tuple[str, str], str] = {
+    ("POST", "/api/v1/deployments/{deployment_id}/predict"): "predict",
+    # Any signed-in caller, whatever their role: their own session and keys.
+    ("GET", "/api/v1/auth/me"): "",
+    ("POST", "/api/v1/auth/logout"): "",
+    ("GET", "/api/v1/api-keys"): "",
+    ("POST", "/api/v1/api-keys"): "",
+    ("DELETE", "/api/v1/api-keys/{key_id}"): "",
+}
+
+
+def get_accounts(request: Request) -> Accounts:
+    accounts: Accounts = request.app.state.accounts
+    return accounts
+
+
+def authenticate(request: Request) -> Principal:
+    accounts = get_accounts(request)
+    header = request.headers.get("authorization")
+    if header is not None:
+        scheme, _, token = header.partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthenticated(
+                "the Authorization header must be 'Bearer <API key>'",
+                details={"field": "authorization"},
+            )
+        principal = accounts.api_key_principal(token)
+        if principal is None:
+            raise Unauthenticated(
+                "the API key is unknown or revoked", details={"field": "authorization"}
+            )
+    else:
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if not cookie:
+            raise Unauthenticated(
+                "sign in, or send an API key as 'Authorization: Bearer <key>'",
+                details={"field": "authorization"},
+            )
+        principal = accounts.session_principal(cookie)
+        if principal is None:
+            raise Unauthenticated("the session has ended: sign in again")
+        if request.method not in SAFE_METHODS and not hmac.compare_digest(
+            request.headers.get(CSRF_HEADER, ""), principal.csrf_token or ""
+        ):
+            raise PermissionDenied(
+                "the X-CSRF-Token header is missing or wrong for this session",
+                details={"field": CSRF_HEADER},
+            )
+    request.state.principal = principal
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
+
+
+def _deny(principal: Principal, permission: str) -> PermissionDenied:
+    via = "this API key" if principal.via == "api_key" else f"a {principal.role}"
+    return PermissionDenied(
+        f"{via} may not {permission}: ask an admin for the '{permission}' permission",
+        details={"permission": permission, "role": principal.role},
+    )
+
+
+def authorize(request: Request, principal: CurrentPrincipal) -> Principal:
+    """The API router's dependency: the permission the method (or the route) needs."""
+    route = request.scope.get("route")
+    path = getattr(route, "path_format", request.url.path)
+    needed = ROUTE_PERMISSIONS.get(
+        (request.method, path), "read" if request.method in SAFE_METHODS else "write"
+    )
+    if needed and not principal.can(needed):
+        raise _deny(principal, needed)
+    return principal
+
+
+def require_admin(principal: CurrentPrincipal) -> Principal:
+    if not principal.can("admin"):
+        raise _deny(principal, "admin")
+    return principal
+
+
+AdminPrincipal = Annotated[Principal, Depends(require_admin)]
+
+
+def require_service(request: Request) -> str:
+    """For routes only other Skyulf processes call: a valid service token; returns the caller."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    credentials = installed()
+    caller = (
+        credentials.verify(token.strip())
+        if credentials is not None and scheme.lower() == "bearer" and token.startswith(TOKEN_PREFIX)
+        else None
+    )
+    if caller is None:
+        raise Unauthenticated("this route takes a Skyulf service credential")
+    return caller
