@@ -156,7 +156,7 @@ def create_app(
     app.add_middleware(MetricsMiddleware, name="gateway")
 
     # Default deny: every route on this router, whichever module adds it, needs a signed-in
-    # caller with the permission its method (or security.ROUTE_PERMISSIONS) asks for. The
+    # caller with the permission its method (or its @needs mark) asks for. The
     # public list is security.PUBLIC_PATHS, and tests hold the app to it.
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(authorize)])
     for module in (datasets, pipelines, jobs, models, deployments, auth, api_keys, users):

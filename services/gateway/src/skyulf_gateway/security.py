@@ -5,13 +5,14 @@ itself, so a route added to any module there needs no edit to be protected. A ca
 a web session (an HttpOnly, SameSite=Strict cookie; unsafe methods also need the session's CSRF
 token in ``X-CSRF-Token``) or a program with an API key (``Authorization: Bearer <key>``, which
 browsers never attach on their own, so it needs no CSRF token). Safe methods need the ``read``
-permission, others ``write``, a few routes name their own (:data:`ROUTE_PERMISSIONS`).
+permission, others ``write``; a route marked with :func:`needs` names its own.
 """
 
 from __future__ import annotations
 
 import hmac
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 
@@ -28,15 +29,20 @@ PUBLIC_PATHS = frozenset({"/healthz", "/api/v1/auth/login"})
 ``/`` by the mount) and the API description (``/openapi.json``, ``/docs``: the shape of the API
 is public in the source; no data is). A test holds the app's routes to this list."""
 
-ROUTE_PERMISSIONS: dict[tuple[str, str], str] = {
-    ("POST", "/api/v1/deployments/{deployment_id}/predict"): "predict",
-    # Any signed-in caller, whatever their role: their own session and keys.
-    ("GET", "/api/v1/auth/me"): "",
-    ("POST", "/api/v1/auth/logout"): "",
-    ("GET", "/api/v1/api-keys"): "",
-    ("POST", "/api/v1/api-keys"): "",
-    ("DELETE", "/api/v1/api-keys/{key_id}"): "",
-}
+_PERMISSION_ATTR = "__skyulf_permission__"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def needs(permission: str) -> Callable[[F], F]:
+    """Marks a route (put it under the ``@router.<method>`` line) as needing ``permission``
+    instead of the method's default; ``""``: any signed-in caller."""
+
+    def mark(endpoint: F) -> F:
+        setattr(endpoint, _PERMISSION_ATTR, permission)
+        return endpoint
+
+    return mark
 
 
 def get_accounts(request: Request) -> Accounts:
@@ -94,11 +100,8 @@ def _deny(principal: Principal, permission: str) -> PermissionDenied:
 
 def authorize(request: Request, principal: CurrentPrincipal) -> Principal:
     """The API router's dependency: the permission the method (or the route) needs."""
-    route = request.scope.get("route")
-    path = getattr(route, "path_format", request.url.path)
-    needed = ROUTE_PERMISSIONS.get(
-        (request.method, path), "read" if request.method in SAFE_METHODS else "write"
-    )
+    default = "read" if request.method in SAFE_METHODS else "write"
+    needed = getattr(request.scope.get("endpoint"), _PERMISSION_ATTR, default)
     if needed and not principal.can(needed):
         raise _deny(principal, needed)
     return principal

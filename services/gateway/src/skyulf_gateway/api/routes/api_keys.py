@@ -9,7 +9,7 @@ from skyulf_gateway import auth_schemas as a
 from skyulf_gateway import schemas as s
 from skyulf_gateway.accounts import ApiKey
 from skyulf_gateway.routing import StrictJsonRoute
-from skyulf_gateway.security import CurrentPrincipal, get_accounts
+from skyulf_gateway.security import CurrentPrincipal, get_accounts, needs
 
 router = APIRouter(prefix="/api-keys", tags=["api-keys"], route_class=StrictJsonRoute)
 
@@ -28,6 +28,7 @@ def public(key: ApiKey) -> a.ApiKeyPublic:
 
 
 @router.get("", response_model=a.ApiKeyList, responses=s.errors())
+@needs("")
 async def list_keys(request: Request, principal: CurrentPrincipal) -> a.ApiKeyList:
     owner = None if principal.can("admin") else principal.user_id
     keys = await run_in_threadpool(get_accounts(request).list_api_keys, owner)
@@ -35,6 +36,7 @@ async def list_keys(request: Request, principal: CurrentPrincipal) -> a.ApiKeyLi
 
 
 @router.post("", response_model=a.ApiKeyCreated, status_code=201, responses=s.errors(400))
+@needs("")
 async def create_key(
     body: a.ApiKeyCreate, request: Request, principal: CurrentPrincipal
 ) -> a.ApiKeyCreated:
@@ -46,6 +48,7 @@ async def create_key(
 
 
 @router.delete("/{key_id}", response_model=a.ApiKeyPublic, responses=s.errors(404))
+@needs("")
 async def revoke_key(key_id: str, request: Request, principal: CurrentPrincipal) -> a.ApiKeyPublic:
     """Revokes a key at once: calls with it are refused from now on."""
     owner = None if principal.can("admin") else principal.user_id

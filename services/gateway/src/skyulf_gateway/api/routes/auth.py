@@ -16,6 +16,7 @@ from skyulf_gateway.security import (
     SESSION_COOKIE,
     CurrentPrincipal,
     get_accounts,
+    needs,
     require_service,
 )
 
@@ -74,11 +75,13 @@ async def introspect(
 
 
 @router.get("/me", response_model=a.Me, responses=s.errors())
+@needs("")
 async def whoami(principal: CurrentPrincipal) -> a.Me:
     return me(principal)
 
 
 @router.post("/logout", status_code=204, responses=s.errors())
+@needs("")
 async def logout(request: Request, principal: CurrentPrincipal, settings: SettingsDep) -> Response:
     """Ends this web session (an API key stays valid: revoke it instead)."""
     if principal.session_id is not None:

@@ -11,6 +11,7 @@ from skyulf_gateway import converters
 from skyulf_gateway import schemas as s
 from skyulf_gateway.deps import ClientsDep
 from skyulf_gateway.routing import StrictJsonRoute
+from skyulf_gateway.security import needs
 
 router = APIRouter(prefix="/deployments", tags=["deployments"], route_class=StrictJsonRoute)
 
@@ -122,6 +123,7 @@ async def _active_deployment(deployment_id: str, clients: ClientsDep) -> deploym
 @router.post(
     "/{deployment_id}/predict", response_model=s.PredictResponse, responses=s.errors(400, 404)
 )
+@needs("predict")
 async def predict(
     deployment_id: str, body: s.PredictRequest, clients: ClientsDep
 ) -> s.PredictResponse:
