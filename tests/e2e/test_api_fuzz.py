@@ -85,7 +85,9 @@ def fuzz_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 @pytest.fixture(scope="module")
 def fuzz_api(fuzz_stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=f"{fuzz_stack.url}/api/v1", timeout=60.0) as client:
+    with httpx.Client(
+        base_url=f"{fuzz_stack.url}/api/v1", timeout=60.0, headers=fuzz_stack.auth_headers
+    ) as client:
         yield client
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -79,7 +80,7 @@ class Stack:
     predictor_ports: list[tuple[int, int, int]] = field(default_factory=list)
     # An admin API key the gateway creates at start (SKYULF_BOOTSTRAP_API_KEY), for clients
     # such as tests and benchmarks that drive the platform.
-    api_key: str | None = None
+    api_key: str | None = field(default_factory=lambda: "sky_" + secrets.token_urlsafe(24))
 
     def __post_init__(self) -> None:
         if not self.predictor_ports:
@@ -116,6 +117,8 @@ class Stack:
         env["SKYULF_DATA_DIR"] = str(self.data_dir)
         if self.api_key:
             env["SKYULF_BOOTSTRAP_API_KEY"] = self.api_key
+        # Prediction servers ask the gateway whether an API key is valid.
+        env["SKYULF_GATEWAY_URL"] = self.url
         env.setdefault("SKYULF_HOST", "127.0.0.1")
         for svc, port in self.ports.grpc.items():
             env[f"SKYULF_{svc.upper()}_ADDR"] = f"127.0.0.1:{port}"
@@ -298,7 +301,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1, help="Celery worker processes")
     parser.add_argument("--predictors", type=int, default=1, help="prediction servers")
     ns = parser.parse_args(argv)
-    stack = Stack(data_dir=ns.data_dir.resolve(), workers=ns.workers, predictors=ns.predictors)
+    # No generated key here: a person signs in (SKYULF_BOOTSTRAP_API_KEY still passes through).
+    stack = Stack(
+        data_dir=ns.data_dir.resolve(),
+        workers=ns.workers,
+        predictors=ns.predictors,
+        api_key=None,
+    )
     stop_requested = False
 
     def _stop(*_: object) -> None:

@@ -18,6 +18,8 @@ class PredictorSettings(PlatformSettings):
     deployment_ttl_seconds: float = 3.0
     # Loaded models kept (the bundle cache): endpoints' models always, others until this bound.
     max_loaded_models: int = 16
+    # The gateway, which owns API keys: the prediction server asks it whether a key is valid.
+    gateway_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['gateway']}"
 
     def rest_port(self) -> int:
         return self.http_port if self.http_port is not None else DEFAULT_PORTS["predictor"]

@@ -40,7 +40,8 @@ PUBLIC_METHOD_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 """Methods callable without credentials: health probes (kubelet and load balancers speak no
 Skyulf) and server reflection, which is only registered outside production."""
 
-BearerVerifier = Callable[[str], Awaitable[bool]]
+BearerVerifier = Callable[[str, str], Awaitable[bool]]
+"""Given a token that is not a service token and the method called: whether to let it in."""
 
 
 class ServiceCredentials:
@@ -165,14 +166,14 @@ class AuthInterceptor(aio.ServerInterceptor):
         self.bearer_verifier = bearer_verifier
         self.public_prefixes = public_prefixes
 
-    async def _allowed(self, metadata: Iterable[tuple[str, Any]] | None) -> bool:
+    async def _allowed(self, metadata: Iterable[tuple[str, Any]] | None, method: str) -> bool:
         token = bearer_token(metadata)
         if token is None:
             return False
         if self.credentials.verify(token) is not None:
             return True
         if self.bearer_verifier is not None and not token.startswith(TOKEN_PREFIX):
-            return await self.bearer_verifier(token)
+            return await self.bearer_verifier(token, method)
         return False
 
     async def intercept_service(
@@ -183,7 +184,7 @@ class AuthInterceptor(aio.ServerInterceptor):
         method = handler_call_details.method
         if method.startswith(self.public_prefixes):
             return await continuation(handler_call_details)
-        if await self._allowed(handler_call_details.invocation_metadata):
+        if await self._allowed(handler_call_details.invocation_metadata, method):
             return await continuation(handler_call_details)
         handler = await continuation(handler_call_details)
         if handler is None:
