@@ -26,6 +26,11 @@ class Me(BaseModel):
     csrf_token: str | None = None
 
 
+class SessionState(BaseModel):
+    # None when the browser holds no valid session: the web app then shows the sign-in page.
+    user: Me | None
+
+
 class UserPublic(BaseModel):
     id: str
     username: str

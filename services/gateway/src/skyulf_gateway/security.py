@@ -24,7 +24,7 @@ SESSION_COOKIE = "skyulf_session"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-PUBLIC_PATHS = frozenset({"/healthz", "/api/v1/auth/login"})
+PUBLIC_PATHS = frozenset({"/healthz", "/api/v1/auth/login", "/api/v1/auth/session"})
 """Every path answered without a signed-in caller, besides the web app's static files (served at
 ``/`` by the mount) and the API description (``/openapi.json``, ``/docs``: the shape of the API
 is public in the source; no data is). A test holds the app's routes to this list."""
@@ -48,6 +48,12 @@ def needs(permission: str) -> Callable[[F], F]:
 def get_accounts(request: Request) -> Accounts:
     accounts: Accounts = request.app.state.accounts
     return accounts
+
+
+def session_of(request: Request) -> Principal | None:
+    """The signed-in web session the request's cookie names, if any (never an error)."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    return get_accounts(request).session_principal(cookie) if cookie else None
 
 
 def authenticate(request: Request) -> Principal:

@@ -18,6 +18,7 @@ from skyulf_gateway.security import (
     get_accounts,
     needs,
     require_service,
+    session_of,
 )
 
 # On the public list: signing in, and the internal key check (which takes a service credential).
@@ -57,6 +58,14 @@ async def login(
         path="/",
     )
     return me(session.principal)
+
+
+@public.get("/session", response_model=a.SessionState)
+async def session(request: Request) -> a.SessionState:
+    """Whether this browser is signed in, and as whom: answers 200 either way, so the web app
+    can decide between the sign-in page and the app without a failed request."""
+    principal = await run_in_threadpool(session_of, request)
+    return a.SessionState(user=me(principal) if principal is not None else None)
 
 
 @public.post("/introspect", response_model=a.IntrospectResult, include_in_schema=False)
