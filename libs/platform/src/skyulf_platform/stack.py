@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from pydantic import SecretStr
 
 from skyulf_platform.grpc.auth import ServiceCredentials
 from skyulf_platform.settings import DEFAULT_PORTS, PlatformSettings
@@ -107,7 +108,9 @@ class Stack:
         env = {**os.environ, **self.env}
         key = env.get("SKYULF_BUNDLE_SIGNING_KEY")
         settings = PlatformSettings(
-            data_dir=self.data_dir, bundle_signing_key=key or None, service_name=caller
+            data_dir=self.data_dir,
+            bundle_signing_key=SecretStr(key) if key else None,
+            service_name=caller,
         )
         return ServiceCredentials.from_settings(settings)
 

@@ -397,4 +397,5 @@ class Accounts:
 
 
 def _count_sign_in_users(s: Session) -> int:
-    return int(s.scalar(select(func.count(UserRow.id)).where(UserRow.password_hash.is_not(None))))
+    count = s.scalar(select(func.count(UserRow.id)).where(UserRow.password_hash.is_not(None)))
+    return int(count or 0)

@@ -72,7 +72,7 @@ class ApiKeyList(BaseModel):
 
 class ApiKeyCreate(BaseModel):
     name: str = Field(max_length=128)
-    scopes: list[Scope] = Field(default_factory=lambda: ["read", "predict"])
+    scopes: list[Scope] = Field(default_factory=lambda: list[Scope](["read", "predict"]))
 
 
 class ApiKeyCreated(ApiKeyPublic):
