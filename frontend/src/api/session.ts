@@ -1,5 +1,5 @@
 // The signed-in person: the session query the whole app waits on, signing in and out.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type QueryClient, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { client, setCsrfToken, unwrap, type Schemas } from "./client";
 
 export type Me = Schemas["Me"];
@@ -18,13 +18,19 @@ export function useSession() {
   });
 }
 
+/** Drops every cached answer but the session's (whose observers must stay attached): the next
+ * person signed in must not see the last one's data. */
+function forgetAllBut(queryClient: QueryClient) {
+  queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== SESSION_KEY[0] });
+}
+
 export function useLogin() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (body: { username: string; password: string }) => unwrap(client.POST("/api/v1/auth/login", { body })),
     onSuccess: (me) => {
       setCsrfToken(me.csrf_token);
-      queryClient.clear();
+      forgetAllBut(queryClient);
       queryClient.setQueryData(SESSION_KEY, me);
     },
   });
@@ -40,7 +46,7 @@ export function useLogout() {
     },
     onSettled: () => {
       setCsrfToken(null);
-      queryClient.clear();
+      forgetAllBut(queryClient);
       queryClient.setQueryData(SESSION_KEY, null);
     },
   });
