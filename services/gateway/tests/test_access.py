@@ -264,3 +264,21 @@ def test_first_admin_password_file_is_private(tmp_path: Path) -> None:
     assert not path.exists()
     assert [u.username for u in accounts.list_users()] == ["bootstrap", "admin"]
     assert len(accounts.list_api_keys(None)) == 1
+
+
+async def test_security_headers_and_the_host_check(tmp_path: Path) -> None:
+    settings = GatewaySettings(
+        data_dir=tmp_path, frontend_dir=tmp_path / "none", allowed_hosts=["127.0.0.1"]
+    )
+    app = create_app(settings, accounts=accounts_with_admin_key(settings))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as c:
+        page = await c.get("/")
+        assert page.headers["x-content-type-options"] == "nosniff"
+        csp = page.headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
+        refused = await c.get("/api/v1/datasets")
+        assert refused.headers["x-frame-options"] == "DENY"
+    async with httpx.AsyncClient(transport=transport, base_url="http://evil.example") as c:
+        resp = await c.get("/healthz")
+        assert resp.status_code == 400 and resp.json()["error"]["details"]["field"] == "host"

@@ -123,6 +123,9 @@ class Stack:
         # Prediction servers ask the gateway whether an API key is valid.
         env["SKYULF_GATEWAY_URL"] = self.url
         env.setdefault("SKYULF_HOST", "127.0.0.1")
+        # The gateway answers to loopback names only: a web page on another site cannot reach
+        # it by pointing a DNS name at 127.0.0.1.
+        env.setdefault("SKYULF_ALLOWED_HOSTS", '["127.0.0.1", "localhost", "[::1]"]')
         for svc, port in self.ports.grpc.items():
             env[f"SKYULF_{svc.upper()}_ADDR"] = f"127.0.0.1:{port}"
         # One target naming every prediction server: the channel balances round-robin.

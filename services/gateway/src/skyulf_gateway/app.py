@@ -31,6 +31,7 @@ from skyulf_gateway.api.routes import (
 )
 from skyulf_gateway.clients import ServiceClients
 from skyulf_gateway.errors import REQUEST_ID_SCOPE_KEY, install_error_handlers
+from skyulf_gateway.headers import SecurityHeadersMiddleware
 from skyulf_gateway.ratelimit import RateLimiter
 from skyulf_gateway.security import authorize
 from skyulf_gateway.settings import GatewaySettings
@@ -152,6 +153,7 @@ def create_app(
     install_error_handlers(app)
 
     app.add_middleware(UploadLimitMiddleware, max_upload_bytes=settings.max_upload_bytes)
+    app.add_middleware(SecurityHeadersMiddleware, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(MetricsMiddleware, name="gateway")
 

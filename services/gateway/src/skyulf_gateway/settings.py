@@ -25,6 +25,9 @@ class GatewaySettings(PlatformSettings):
     login_attempts_per_minute: int = 10
     # Session cookies carry the Secure flag (HTTPS only); None: in production only.
     cookie_secure: bool | None = None
+    # Host names the gateway answers to (JSON list; "*": any). The local stack (make run) sets
+    # the loopback names, against DNS rebinding; in a cluster, set the ingress host names.
+    allowed_hosts: list[str] = ["*"]
 
     def secure_cookies(self) -> bool:
         return self.cookie_secure if self.cookie_secure is not None else self.env == "production"
