@@ -282,3 +282,26 @@ async def test_security_headers_and_the_host_check(tmp_path: Path) -> None:
     async with httpx.AsyncClient(transport=transport, base_url="http://evil.example") as c:
         resp = await c.get("/healthz")
         assert resp.status_code == 400 and resp.json()["error"]["details"]["field"] == "host"
+
+
+async def test_predictions_are_rate_limited_per_caller(tmp_path: Path) -> None:
+    nobody = f"127.0.0.1:{free_port()}"
+    settings = GatewaySettings(
+        data_dir=tmp_path,
+        frontend_dir=tmp_path / "none",
+        deployment_addr=nobody,
+        predictor_addr=nobody,
+        predict_rate_per_minute=2,
+    )
+    clients = ServiceClients.connect(settings)
+    app = create_app(settings, clients, accounts_with_admin_key(settings))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://gw", headers=AUTH_HEADERS
+    ) as c:
+        codes = [
+            (await c.post("/api/v1/deployments/d1/predict", json={"rows": [{"a": 1}]})).status_code
+            for _ in range(3)
+        ]
+    await clients.close()
+    assert codes[:2] == [503, 503] and codes[2] == 429

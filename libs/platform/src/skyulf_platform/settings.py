@@ -104,6 +104,9 @@ class PlatformSettings(BaseSettings):
 
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "json"
+    # Predictions allowed per caller (API key or user) per minute, on the gateway's /predict and
+    # on prediction servers; None: unlimited (service credentials are never limited).
+    predict_rate_per_minute: int | None = None
     # Largest dataset upload accepted, in bytes.
     max_upload_bytes: int = 512 * 1024 * 1024
 

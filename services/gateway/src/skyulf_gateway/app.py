@@ -32,7 +32,6 @@ from skyulf_gateway.api.routes import (
 from skyulf_gateway.clients import ServiceClients
 from skyulf_gateway.errors import REQUEST_ID_SCOPE_KEY, install_error_handlers
 from skyulf_gateway.headers import SecurityHeadersMiddleware
-from skyulf_gateway.ratelimit import RateLimiter
 from skyulf_gateway.security import authorize
 from skyulf_gateway.settings import GatewaySettings
 from skyulf_gateway.upload_limit import UploadLimitMiddleware
@@ -40,6 +39,7 @@ from skyulf_platform.db.engine import make_engine
 from skyulf_platform.db.uow import UnitOfWork
 from skyulf_platform.logs import new_request_id, request_id_var
 from skyulf_platform.metrics.http import MetricsMiddleware
+from skyulf_platform.ratelimit import RateLimiter
 
 API_PREFIX = "/api/v1"
 
@@ -150,6 +150,8 @@ def create_app(
     app.state.login_limiter = RateLimiter(
         settings.login_attempts_per_minute, 60.0, "sign-in attempts"
     )
+    rate = settings.predict_rate_per_minute
+    app.state.predict_limiter = RateLimiter(rate, 60.0, "predictions") if rate else None
     install_error_handlers(app)
 
     app.add_middleware(UploadLimitMiddleware, max_upload_bytes=settings.max_upload_bytes)

@@ -4,6 +4,7 @@ credential. Only health is public."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from typing import Any
@@ -11,8 +12,9 @@ from typing import Any
 import httpx
 from fastapi import Request
 
-from skyulf_errors import PermissionDenied, Unauthenticated, Unavailable
+from skyulf_errors import PermissionDenied, RateLimited, Unauthenticated, Unavailable
 from skyulf_platform.grpc.auth import TOKEN_PREFIX, ServiceCredentials, outgoing_metadata
+from skyulf_platform.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +28,17 @@ _MAX_CACHED = 10_000
 
 
 class ApiKeyVerifier:
-    def __init__(self, gateway_url: str, credentials: ServiceCredentials) -> None:
+    def __init__(
+        self,
+        gateway_url: str,
+        credentials: ServiceCredentials,
+        rate_per_minute: int | None = None,
+    ) -> None:
         self.gateway_url = gateway_url.rstrip("/")
         self.credentials = credentials
+        self.limiter = (
+            RateLimiter(rate_per_minute, 60.0, "predictions") if rate_per_minute else None
+        )
         self._cache: dict[str, tuple[float, str]] = {}
         self._client: httpx.AsyncClient | None = None
 
@@ -40,6 +50,9 @@ class ApiKeyVerifier:
         """``"ok"``, ``"unknown"`` (no such key, or revoked) or ``"forbidden"`` (no predict)."""
         if token.startswith(TOKEN_PREFIX):
             return "ok" if self.credentials.verify(token) is not None else "unknown"
+        if self.limiter is not None:
+            # Keyed by a digest: the limiter's table never holds a key itself.
+            self.limiter.hit(hashlib.sha256(token.encode()).hexdigest())
         now = time.monotonic()
         cached = self._cache.get(token)
         if cached is not None and cached[0] > now:
@@ -78,7 +91,7 @@ class ApiKeyVerifier:
             return False
         try:
             return await self.check(token) == "ok"
-        except Unavailable:
+        except (Unavailable, RateLimited):
             return False
 
     async def rest_dependency(self, request: Request) -> None:

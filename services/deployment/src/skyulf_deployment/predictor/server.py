@@ -101,7 +101,7 @@ async def start_predictor(settings: PredictorSettings) -> RunningPredictor:
     credentials = installed()
     if credentials is None:
         raise RuntimeError("no service credentials installed")
-    verifier = ApiKeyVerifier(settings.gateway_url, credentials)
+    verifier = ApiKeyVerifier(settings.gateway_url, credentials, settings.predict_rate_per_minute)
     grpc_server = await start_server(
         [
             ServiceBinding(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import time
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 
 import skyulf_platform.inference.codec as codec
 from skyulf.deployment.v1 import deployment_pb2
@@ -125,8 +125,11 @@ async def _active_deployment(deployment_id: str, clients: ClientsDep) -> deploym
 )
 @needs("predict")
 async def predict(
-    deployment_id: str, body: s.PredictRequest, clients: ClientsDep
+    deployment_id: str, body: s.PredictRequest, clients: ClientsDep, request: Request
 ) -> s.PredictResponse:
+    limiter = request.app.state.predict_limiter
+    if limiter is not None:
+        limiter.hit(request.state.principal.user_id)
     deployment = await _active_deployment(deployment_id, clients)
     request = codec.rows_to_infer_request(body.rows, model_name=deployment.name)
     response = await clients.predictor.ModelInfer(request)

@@ -1,5 +1,5 @@
-"""A fixed-window rate limiter held in the process: enough to stop password guessing against one
-gateway replica; each replica counts on its own."""
+"""A fixed-window rate limiter held in the process (sign-in attempts, predictions): enough to
+stop password guessing or a runaway client against one replica; each replica counts on its own."""
 
 from __future__ import annotations
 
