@@ -60,7 +60,7 @@ async def login(
     return me(session.principal)
 
 
-@public.get("/session", response_model=a.SessionState)
+@public.get("/session", response_model=a.SessionState, responses={"5XX": s.errors()["5XX"]})
 async def session(request: Request) -> a.SessionState:
     """Whether this browser is signed in, and as whom: answers 200 either way, so the web app
     can decide between the sign-in page and the app without a failed request."""
