@@ -203,6 +203,7 @@ def test_api_conforms_and_never_fails(
         case = _with_real_ids(case, seeded)
     case.call_and_validate(
         base_url=fuzz_stack.url,
+        headers=fuzz_stack.auth_headers,
         checks=[
             not_a_server_error,
             status_code_conformance,
