@@ -51,7 +51,7 @@ browser: ## install Debian's chromium and tests/browser's playwright-core (for t
 	bash scripts/install-browser.sh
 
 migrate: install ## upgrade every service's database
-	@for s in ingestion pipeline registry deployment; do $(PY) -m skyulf_$$s migrate || exit 1; done
+	@for s in ingestion pipeline registry deployment gateway; do $(PY) -m skyulf_$$s migrate || exit 1; done
 
 run: install frontend ## set up and start the whole platform on embedded defaults
 	$(PY) -m skyulf_platform.stack

@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 
 from skyulf.ingestion.v1 import ingestion_pb2, ingestion_pb2_grpc
+from skyulf_platform.grpc.auth import install
 from skyulf_platform.grpc.client import sync_channel
 from skyulf_platform.stack import Ports, Stack
 
@@ -42,7 +43,10 @@ def main() -> int:
             data_dir=Path(tmp) / "data", ports=Ports.free(), env={"SKYULF_LOG_LEVEL": "WARNING"}
         )
         with stack.running(timeout=150):
-            http = httpx.Client(base_url=f"{stack.url}/api/v1", timeout=30)
+            http = httpx.Client(
+                base_url=f"{stack.url}/api/v1", timeout=30, headers=stack.auth_headers
+            )
+            install(stack.service_credentials())
             ds = http.post("/datasets", files={"file": ("bench.csv", CSV, "text/csv")}).json()
             channel = sync_channel(f"127.0.0.1:{stack.ports.grpc['ingestion']}")
             stub = ingestion_pb2_grpc.IngestionServiceStub(channel)

@@ -120,7 +120,7 @@ def predict(stack: Stack, deployment_id: str, clients: int, seconds: float) -> d
     stop_at = time.monotonic() + seconds
 
     def client() -> None:
-        with httpx.Client(timeout=30) as http:
+        with httpx.Client(timeout=30, headers=stack.auth_headers) as http:
             while time.monotonic() < stop_at:
                 t0 = time.perf_counter()
                 resp = http.post(url, json={"rows": [ROW, ROW]})
@@ -172,7 +172,9 @@ def run(n: int, m: int, ns: argparse.Namespace) -> dict[str, Any]:
         )
         with (
             stack.running(timeout=180),
-            httpx.Client(base_url=f"{stack.url}/api/v1", timeout=60) as api,
+            httpx.Client(
+                base_url=f"{stack.url}/api/v1", timeout=60, headers=stack.auth_headers
+            ) as api,
         ):
             ingest_rate = ingest(api, ns.uploads)
             dataset_id = _upload(api, CSV.read_bytes(), 999)

@@ -189,7 +189,8 @@ class Path_:
     connect: Callable[[], Callable[[Any], Any]]  # -> send(payload) -> raw response (timed)
     decode: Callable[[Any], list[Any]]  # raw response -> predictions (checked, untimed)
     # ("grpc", address, endpoint) or ("http", base url, route): measured from client processes
-    remote: tuple[str, str, str] | None = None
+    # (kind, address, route or model, API key)
+    remote: tuple[str, str, str, str] | None = None
 
 
 class ClientPool:
@@ -208,7 +209,7 @@ class ClientPool:
             proc.start()
 
     def run(
-        self, remote: tuple[str, str, str], payloads: list[bytes], clients: int, seconds: float
+        self, remote: tuple[str, str, str, str], payloads: list[bytes], clients: int, seconds: float
     ) -> tuple[list[float], int, float]:
         start_at = time.time() + 1.5  # every client connected and warm by then
         for i in range(clients):
@@ -228,14 +229,20 @@ class ClientPool:
             proc.join(timeout=10)
 
 
-def _remote_sender(remote: tuple[str, str, str], payloads: list[bytes]) -> tuple[Any, list[Any]]:
-    kind, where, what = remote
+def _remote_sender(
+    remote: tuple[str, str, str, str], payloads: list[bytes]
+) -> tuple[Any, list[Any]]:
+    kind, where, what, key = remote
     if kind == "grpc":
         from inference import grpc_predict_v2_pb2 as ipb
 
         stub = grpc_predict_v2_pb2_grpc.GRPCInferenceServiceStub(sync_channel(where))
-        return stub.ModelInfer, [ipb.ModelInferRequest.FromString(p) for p in payloads]
-    return http_post(where, what)(), payloads
+        auth = (("authorization", f"Bearer {key}"),)
+        return (
+            lambda request: stub.ModelInfer(request, metadata=auth),
+            [ipb.ModelInferRequest.FromString(p) for p in payloads],
+        )
+    return http_post(where, what, key)(), payloads
 
 
 def _client_main(tasks: Any, results: Any) -> None:
@@ -309,13 +316,15 @@ def closed_loop(
 # ------------------------------------------------------------------------------------- paths
 
 
-def http_post(base: str, route: str) -> Callable[[], Callable[[bytes], bytes]]:
+def http_post(base: str, route: str, key: str = "") -> Callable[[], Callable[[bytes], bytes]]:
     """A keep-alive connection (stdlib http.client: the lightest Python client) per caller."""
     url = urlsplit(base)
 
     def connect() -> Callable[[bytes], bytes]:
         conn = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=60)
         headers = {"Content-Type": "application/json"}
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
 
         def send(body: bytes) -> bytes:
             conn.request("POST", route, body, headers)
@@ -330,20 +339,21 @@ def http_post(base: str, route: str) -> Callable[[], Callable[[bytes], bytes]]:
     return connect
 
 
-def grpc_path(addr: str, endpoint: str) -> Path_:
+def grpc_path(addr: str, endpoint: str, key: str) -> Path_:
     def connect() -> Callable[[Any], Any]:
         stub = grpc_predict_v2_pb2_grpc.GRPCInferenceServiceStub(sync_channel(addr))
-        return stub.ModelInfer
+        auth = (("authorization", f"Bearer {key}"),)
+        return lambda request: stub.ModelInfer(request, metadata=auth)
 
     return Path_(
         prepare=lambda batch: codec.frame_to_infer_request(batch, model_name=endpoint),
         connect=connect,
         decode=lambda resp: codec.infer_response_to_prediction(resp).predictions,
-        remote=("grpc", addr, endpoint),
+        remote=("grpc", addr, endpoint, key),
     )
 
 
-def rest_v2_path(base: str, endpoint: str) -> Path_:
+def rest_v2_path(base: str, endpoint: str, key: str) -> Path_:
     def prepare(batch: pd.DataFrame) -> bytes:
         return json.dumps(codec.infer_request_to_json(codec.frame_to_infer_request(batch))).encode()
 
@@ -352,7 +362,7 @@ def rest_v2_path(base: str, endpoint: str) -> Path_:
         return codec.infer_response_to_prediction(response).predictions
 
     route = f"/v2/models/{endpoint}/infer"
-    return Path_(prepare, http_post(base, route), decode, ("http", base, route))
+    return Path_(prepare, http_post(base, route, key), decode, ("http", base, route, key))
 
 
 def _records(batch: pd.DataFrame) -> list[dict[str, Any]]:
@@ -362,13 +372,13 @@ def _records(batch: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def gateway_path(base: str, deployment_id: str) -> Path_:
+def gateway_path(base: str, deployment_id: str, key: str) -> Path_:
     route = f"/api/v1/deployments/{deployment_id}/predict"
     return Path_(
         prepare=lambda batch: json.dumps({"rows": _records(batch)}).encode(),
-        connect=http_post(base, route),
+        connect=http_post(base, route, key),
         decode=lambda raw: json.loads(raw)["predictions"],
-        remote=("http", base, route),
+        remote=("http", base, route, key),
     )
 
 
@@ -381,7 +391,7 @@ def mlflow_path(base: str) -> Path_:
         prepare,
         http_post(base, "/invocations"),
         lambda raw: json.loads(raw)["predictions"],
-        ("http", base, "/invocations"),
+        ("http", base, "/invocations", ""),
     )
 
 
@@ -554,9 +564,12 @@ def main() -> int:
         )
         with (
             stack.running(timeout=150),
-            httpx.Client(base_url=f"{stack.url}/api/v1", timeout=60) as api,
+            httpx.Client(
+                base_url=f"{stack.url}/api/v1", timeout=60, headers=stack.auth_headers
+            ) as api,
         ):
             deployments = {k: train_and_deploy(api, k, frames[k]) for k in kinds}
+            key = stack.api_key or ""
             # Started once the platform is up: 32 client processes starting slow its start.
             pool = ClientPool(n_clients)
             if ns.batching:
@@ -568,9 +581,9 @@ def main() -> int:
                 dep = deployments[kind]
                 grpc_addr = f"127.0.0.1:{stack.ports.predictor_grpc}"
                 paths: dict[str, Path_] = {
-                    "predictor v2 gRPC": grpc_path(grpc_addr, dep["name"]),
-                    "predictor v2 REST": rest_v2_path(stack.predictor_url, dep["name"]),
-                    "gateway /predict": gateway_path(stack.url, dep["id"]),
+                    "predictor v2 gRPC": grpc_path(grpc_addr, dep["name"], key),
+                    "predictor v2 REST": rest_v2_path(stack.predictor_url, dep["name"], key),
+                    "gateway /predict": gateway_path(stack.url, dep["id"], key),
                     "sklearn in-process": in_process_path(pipes[kind]),
                 }
                 with _maybe_mlflow(venv, pipes[kind], Path(tmp) / kind) as mlflow_base:
@@ -632,8 +645,8 @@ def measure_batching(
     """The same endpoint with adaptive batching off and on (alternating each round)."""
     grpc_addr = f"127.0.0.1:{stack.ports.predictor_grpc}"
     paths = {
-        "predictor v2 gRPC": grpc_path(grpc_addr, dep["name"]),
-        "gateway /predict": gateway_path(stack.url, dep["id"]),
+        "predictor v2 gRPC": grpc_path(grpc_addr, dep["name"], stack.api_key or ""),
+        "gateway /predict": gateway_path(stack.url, dep["id"], stack.api_key or ""),
     }
     batches = batches_of(frame, 1)
     wire = {

@@ -16,6 +16,7 @@ const ModelPage = lazy(() => import("./pages/models/ModelPage"));
 const ComparePage = lazy(() => import("./pages/models/ComparePage"));
 const DeploymentsPage = lazy(() => import("./pages/deployments/DeploymentsPage"));
 const DeploymentPage = lazy(() => import("./pages/deployments/DeploymentPage"));
+const SettingsPage = lazy(() => import("./pages/settings/SettingsPage"));
 
 export const router = createBrowserRouter([
   {
@@ -35,6 +36,7 @@ export const router = createBrowserRouter([
       { path: "models/:modelName/compare", element: <ComparePage /> },
       { path: "deployments", element: <DeploymentsPage /> },
       { path: "deployments/:deploymentId", element: <DeploymentPage /> },
+      { path: "settings", element: <SettingsPage /> },
       { path: "*", element: <RouteError notFound /> },
     ],
   },

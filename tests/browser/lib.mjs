@@ -26,6 +26,22 @@ export const CHROMIUM_ARGS = [
 
 export class FlowFailed extends Error {}
 
+/**
+ * Flows that make data over REST (page.request) act as a program would: with the platform's
+ * bootstrap API key (SKYULF_API_KEY), never with the signed-in page's session cookie, whose
+ * changes need the page's CSRF token.
+ */
+function authorizeRestHelpers(page) {
+  const key = process.env.SKYULF_API_KEY;
+  if (!key) return;
+  const request = page.request;
+  for (const method of ["get", "post", "put", "patch", "delete", "fetch", "head"]) {
+    const original = request[method].bind(request);
+    request[method] = (target, options = {}) =>
+      original(target, { ...options, headers: { Authorization: `Bearer ${key}`, ...(options.headers ?? {}) } });
+  }
+}
+
 /** Launches the browser and one page at 1280×800 that records console errors and failed requests. */
 export async function openBrowser(outDir) {
   mkdirSync(outDir, { recursive: true });
@@ -38,6 +54,7 @@ export async function openBrowser(outDir) {
     acceptDownloads: true,
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  authorizeRestHelpers(page);
   const events = { console: [], expected: [], failedRequests: [] };
   const expectations = [];
   // Chromium's console names only the page for a refused request: keep the recent error
@@ -72,7 +89,9 @@ export async function openBrowser(outDir) {
 /** Runs axe-core on the page; returns the serious and critical violations. */
 export async function axeViolations(page) {
   const present = await page.evaluate(() => typeof window.axe !== "undefined");
-  if (!present) await page.addScriptTag({ content: AXE_SOURCE });
+  // Evaluated over the DevTools protocol, not as an inline <script>: the app's Content Security
+  // Policy (script-src 'self') refuses inline scripts, and stays enforced for the app itself.
+  if (!present) await page.evaluate(AXE_SOURCE);
   const result = await page.evaluate(async () => {
     const r = await window.axe.run(document, { resultTypes: ["violations"] });
     return r.violations.map((v) => ({

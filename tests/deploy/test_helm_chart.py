@@ -106,7 +106,7 @@ def test_image_defaults_to_app_version(helm: Path, tmp_path: Path) -> None:
 
 def test_gateway_and_predictor_use_http_probes(default: Rendered) -> None:
     gateway = pod_spec(default.get("Deployment", "skyulf-gateway"))["containers"][0]
-    assert gateway["command"] == ["python", "-m", "skyulf_gateway", "serve"]
+    assert gateway["command"] == ["python", "-m", "skyulf_gateway", "serve", "--migrate"]
     assert gateway["readinessProbe"]["httpGet"]["path"] == "/healthz"
     assert env_of(gateway)["SKYULF_HTTP_PORT"]["value"] == "8000"
 

@@ -81,7 +81,8 @@ def test_the_gateway_counts_requests_latency_and_errors(
 ) -> None:
     http, metrics = free_port(), free_port()
     process(
-        [sys.executable, "-m", "skyulf_gateway", "serve"],
+        [sys.executable, "-m", "skyulf_gateway", "serve", "--migrate"],
+        SKYULF_BOOTSTRAP_API_KEY="sky_metrics-test-key-0123456789",
         SKYULF_HTTP_PORT=str(http),
         SKYULF_METRICS_PORT=str(metrics),
         # No backend runs: calls that need one fail with 503.
@@ -89,7 +90,11 @@ def test_the_gateway_counts_requests_latency_and_errors(
     )
     wait_until(lambda: httpx.get(f"http://127.0.0.1:{http}/healthz", timeout=5) is not None)
     for _ in range(3):
-        httpx.get(f"http://127.0.0.1:{http}/api/v1/datasets/ds-1", timeout=30)
+        httpx.get(
+            f"http://127.0.0.1:{http}/api/v1/datasets/ds-1",
+            headers={"Authorization": "Bearer sky_metrics-test-key-0123456789"},
+            timeout=30,
+        )
     samples = scrape(metrics)
     route = "/api/v1/datasets/{dataset_id}"
     assert value(samples, "skyulf_http_requests_total", app="gateway", route=route) == 3

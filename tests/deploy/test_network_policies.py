@@ -185,7 +185,8 @@ def _expected(
     metrics_from: set[str] | None = None,
 ) -> set[tuple[str, str, int]]:
     callers = {
-        "gateway": gateway_from,
+        # Prediction servers check API keys with the gateway.
+        "gateway": gateway_from | {"predictor"},
         "ingestion": {"gateway", "pipeline", "advisor", "deployment", *WORKERS},
         "pipeline": {"gateway"},
         "registry": {"gateway", "deployment", "predictor", *WORKERS},

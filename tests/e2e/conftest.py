@@ -52,7 +52,9 @@ def stack(
 
 @pytest.fixture(scope="session")
 def api(stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=f"{stack.url}/api/v1", timeout=60.0) as client:
+    with httpx.Client(
+        base_url=f"{stack.url}/api/v1", timeout=60.0, headers=stack.auth_headers
+    ) as client:
         yield client
 
 

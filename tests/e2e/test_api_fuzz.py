@@ -85,7 +85,9 @@ def fuzz_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 @pytest.fixture(scope="module")
 def fuzz_api(fuzz_stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=f"{fuzz_stack.url}/api/v1", timeout=60.0) as client:
+    with httpx.Client(
+        base_url=f"{fuzz_stack.url}/api/v1", timeout=60.0, headers=fuzz_stack.auth_headers
+    ) as client:
         yield client
 
 
@@ -201,6 +203,7 @@ def test_api_conforms_and_never_fails(
         case = _with_real_ids(case, seeded)
     case.call_and_validate(
         base_url=fuzz_stack.url,
+        headers=fuzz_stack.auth_headers,
         checks=[
             not_a_server_error,
             status_code_conformance,

@@ -63,7 +63,16 @@ def summary(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
     }
     stack = Stack(data_dir=tmp / "data", ports=Ports.free(), env=env)
     with stack.running(timeout=120):
-        env = dict(os.environ, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD="1")
+        # The shell flow signs in as the first admin the gateway created (make run prints the
+        # password); REST helpers in the flows use the bootstrap API key.
+        username, password = (stack.data_dir / "initial-admin-password").read_text().split()
+        env = dict(
+            os.environ,
+            PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD="1",
+            SKYULF_ADMIN_USERNAME=username,
+            SKYULF_ADMIN_PASSWORD=password,
+            SKYULF_API_KEY=stack.api_key or "",
+        )
         cmd = ["node", str(BROWSER_DIR / "run.mjs"), stack.url, str(out), *FLOWS]
         t0 = time.monotonic()
         try:

@@ -185,14 +185,16 @@ def test_a_served_version_cannot_be_deleted(api: httpx.Client, deployment: dict[
 
 def test_open_inference_protocol_rest(stack: Stack, deployment: dict[str, Any]) -> None:
     base = f"{stack.predictor_url}/v2/models/{deployment['name']}"
-    assert httpx.get(f"{base}/ready").status_code == 200
+    assert httpx.get(f"{base}/ready", headers=stack.auth_headers).status_code == 200
     inputs = []
     for col in ROWS[0]:
         values = [r[col] for r in ROWS]
         kind = "BYTES" if isinstance(values[0], str) else "FP64"
         inputs.append({"name": col, "shape": [2], "datatype": kind, "data": values})
     resp = httpx.post(
-        f"{base}/infer", json={"inputs": inputs, "parameters": {"content_type": "pd"}}
+        f"{base}/infer",
+        json={"inputs": inputs, "parameters": {"content_type": "pd"}},
+        headers=stack.auth_headers,
     )
     assert resp.status_code == 200, resp.text
     outputs = {o["name"]: o for o in resp.json()["outputs"]}

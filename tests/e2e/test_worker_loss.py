@@ -60,7 +60,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 
 def test_killed_worker_fails_the_job_and_a_new_worker_carries_on(stack: Stack) -> None:
-    with httpx.Client(base_url=f"{stack.url}/api/v1", timeout=60) as api:
+    with httpx.Client(
+        base_url=f"{stack.url}/api/v1", timeout=60, headers=stack.auth_headers
+    ) as api:
         created = upload(api, "big.csv", _csv(40_000)).json()
         dataset = wait_for(api, f"/datasets/{created['id']}", {"READY", "FAILED"})
         assert dataset["status"] == "READY", dataset

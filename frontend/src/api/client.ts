@@ -44,7 +44,25 @@ export function toApiError(status: number, statusText: string, body: unknown): A
   return new ApiError("HTTP_ERROR", `${status} ${statusText || "request failed"}`, status);
 }
 
+// The signed-in session's CSRF token (from /auth/login or /auth/session). The session cookie is
+// HttpOnly and SameSite=Strict; every request that changes something also carries this token,
+// which another site cannot read.
+let csrfToken: string | null = null;
+
+export const CSRF_HEADER = "X-CSRF-Token";
+
+export function setCsrfToken(token: string | null | undefined): void {
+  csrfToken = token ?? null;
+}
+
+/** Headers to add to a request of `method`: the CSRF token on anything but GET/HEAD/OPTIONS. */
+export function csrfHeaders(method: string): Record<string, string> {
+  const safe = ["GET", "HEAD", "OPTIONS"].includes(method.toUpperCase());
+  return !safe && csrfToken !== null ? { [CSRF_HEADER]: csrfToken } : {};
+}
+
 async function guardedFetch(request: Request): Promise<Response> {
+  for (const [name, value] of Object.entries(csrfHeaders(request.method))) request.headers.set(name, value);
   try {
     return await globalThis.fetch(request);
   } catch (err) {

@@ -1,7 +1,7 @@
 // Uploads go through XMLHttpRequest: fetch() cannot report upload progress, and a person
 // uploading a large file needs to see it move.
 
-import { toApiError, ApiError, type Schemas } from "./client";
+import { csrfHeaders, toApiError, ApiError, type Schemas } from "./client";
 
 export type Dataset = Schemas["DatasetPublic"];
 
@@ -19,6 +19,7 @@ export function uploadDataset(
     const xhr = new XMLHttpRequest();
     xhr.open("POST", "/api/v1/datasets");
     xhr.setRequestHeader("Accept", "application/json");
+    for (const [name, value] of Object.entries(csrfHeaders("POST"))) xhr.setRequestHeader(name, value);
     xhr.responseType = "text";
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable) onProgress?.({ loaded: event.loaded, total: event.total });

@@ -1,7 +1,9 @@
 import { Suspense } from "react";
 import { NavLink, Outlet } from "react-router";
+import { useLogout, useSession } from "../api/session";
+import { LoginPage } from "../pages/auth/LoginPage";
 import { HealthBadge } from "./HealthBadge";
-import { Loading } from "./States";
+import { ErrorState, Loading } from "./States";
 
 const SECTIONS = [
   { to: "/canvas", label: "Canvas" },
@@ -12,25 +14,51 @@ const SECTIONS = [
 ] as const;
 
 export function Layout() {
+  const session = useSession();
+  const logout = useLogout();
+  const me = session.data;
   return (
     <div className="app">
       <header className="app-header">
         <NavLink to="/" className="brand" aria-label="Skyulf home">
           Skyulf
         </NavLink>
-        <nav aria-label="Sections" className="app-nav">
-          {SECTIONS.map((s) => (
-            <NavLink key={s.to} to={s.to} className={({ isActive }) => (isActive ? "nav-link active" : "nav-link")}>
-              {s.label}
-            </NavLink>
-          ))}
-        </nav>
+        {me && (
+          <nav aria-label="Sections" className="app-nav">
+            {SECTIONS.map((s) => (
+              <NavLink key={s.to} to={s.to} className={({ isActive }) => (isActive ? "nav-link active" : "nav-link")}>
+                {s.label}
+              </NavLink>
+            ))}
+          </nav>
+        )}
         <HealthBadge />
+        {me && (
+          <div className="account" aria-label="Account">
+            <NavLink to="/settings" className={({ isActive }) => (isActive ? "nav-link active" : "nav-link")}>
+              Settings
+            </NavLink>
+            <span className="muted" data-testid="signed-in-as">
+              {me.username} ({me.role})
+            </span>
+            <button type="button" className="button-secondary" onClick={() => logout.mutate()} disabled={logout.isPending}>
+              Sign out
+            </button>
+          </div>
+        )}
       </header>
       <main className="app-main" id="main">
-        <Suspense fallback={<Loading what="page" />}>
-          <Outlet />
-        </Suspense>
+        {session.isPending ? (
+          <Loading what="session" />
+        ) : session.isError ? (
+          <ErrorState title="Could not reach the gateway" error={session.error} />
+        ) : me ? (
+          <Suspense fallback={<Loading what="page" />}>
+            <Outlet />
+          </Suspense>
+        ) : (
+          <LoginPage />
+        )}
       </main>
     </div>
   );

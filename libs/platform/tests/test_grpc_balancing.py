@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from skyulf.advisor.v1 import advisor_pb2, advisor_pb2_grpc
+from skyulf_platform.grpc.auth import installed
 from skyulf_platform.grpc.client import aio_channel, sync_channel
 
 SERVER = textwrap.dedent(
@@ -24,7 +25,10 @@ SERVER = textwrap.dedent(
     import asyncio, os, sys
 
     from skyulf.advisor.v1 import advisor_pb2, advisor_pb2_grpc
+    from skyulf_platform.grpc.auth import ServiceCredentials, install
     from skyulf_platform.grpc.server import ServiceBinding, start_server
+
+    install(ServiceCredentials(bytes.fromhex(os.environ["TEST_SERVICE_KEY"]), "server"))
 
 
     class Advisor(advisor_pb2_grpc.AdvisorServiceServicer):
@@ -48,6 +52,12 @@ SERVER = textwrap.dedent(
 )
 
 
+def _test_key() -> str:
+    creds = installed()
+    assert creds is not None
+    return creds.key.hex()
+
+
 @pytest.fixture(scope="module")
 def two_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[tuple[int, int]]]:
     """(pid, port) of two server processes."""
@@ -55,7 +65,10 @@ def two_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[tuple
     script.write_text(SERVER)
     procs = [
         subprocess.Popen(
-            [sys.executable, str(script)], stdout=subprocess.PIPE, text=True, env=dict(os.environ)
+            [sys.executable, str(script)],
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "TEST_SERVICE_KEY": _test_key()},
         )
         for _ in range(2)
     ]

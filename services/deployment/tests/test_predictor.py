@@ -16,6 +16,7 @@ from inference import grpc_predict_v2_pb2_grpc
 from skyulf.deployment.v1 import deployment_pb2 as dpb
 from skyulf_core.bundle import MODEL_FILE, FittedPipeline
 from skyulf_platform.bundles import MANIFEST
+from skyulf_platform.grpc.auth import outgoing_metadata
 from skyulf_platform.grpc.client import aio_channel
 from skyulf_platform.inference.codec import (
     infer_request_to_json,
@@ -37,7 +38,9 @@ async def _deploy(stack: Any, fitted: FittedPipeline, name: str = "churn") -> dp
 
 async def _rest_infer(stack: Any, name: str, rows: Rows, path: str = "") -> httpx.Response:
     body = infer_request_to_json(rows_to_infer_request(rows))
-    async with httpx.AsyncClient(base_url=stack.rest_url) as client:
+    async with httpx.AsyncClient(
+        base_url=stack.rest_url, headers=dict(outgoing_metadata())
+    ) as client:
         return await client.post(f"/v2/models/{name}{path}/infer", json=body)
 
 
@@ -114,7 +117,9 @@ async def test_uncastable_value_and_bad_body_are_400(
     reply = await _rest_infer(stack, "churn", bad)
     assert reply.status_code == 400
     assert reply.json()["error"]["details"]["column"] == "age"
-    async with httpx.AsyncClient(base_url=stack.rest_url) as client:
+    async with httpx.AsyncClient(
+        base_url=stack.rest_url, headers=dict(outgoing_metadata())
+    ) as client:
         reply = await client.post("/v2/models/churn/infer", content=b"{nope")
     assert reply.status_code == 400
     assert reply.json()["error"]["code"] == "INVALID_ARGUMENT"
@@ -196,7 +201,9 @@ async def test_redeploy_is_picked_up_and_delete_stops_serving(
 
 async def test_health_and_metadata_endpoints(stack: Any, fitted: FittedPipeline) -> None:
     await _deploy(stack, fitted)
-    async with httpx.AsyncClient(base_url=stack.rest_url) as client:
+    async with httpx.AsyncClient(
+        base_url=stack.rest_url, headers=dict(outgoing_metadata())
+    ) as client:
         assert (await client.get("/v2/health/live")).json() == {"live": True}
         for _ in range(50):
             ready = await client.get("/v2/health/ready")

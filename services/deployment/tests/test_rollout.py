@@ -17,6 +17,7 @@ import pytest
 from skyulf.deployment.v1 import deployment_pb2 as dpb
 from skyulf.registry.v1 import registry_pb2 as rpb
 from skyulf_core.bundle import MODEL_FILE, FittedPipeline
+from skyulf_platform.grpc.auth import outgoing_metadata
 from skyulf_platform.inference.codec import infer_request_to_json, rows_to_infer_request
 
 Rows = list[dict[str, Any]]
@@ -39,7 +40,7 @@ class Stream:
         self._task: asyncio.Task[None] | None = None
 
     async def _run(self) -> None:
-        async with httpx.AsyncClient() as client:
+        async with httpx.AsyncClient(headers=dict(outgoing_metadata())) as client:
             while not self._stop.is_set():
                 reply = await client.post(self.url, json=self.body)
                 if reply.status_code == 200:
@@ -151,7 +152,9 @@ async def test_a_90_10_canary_splits_within_statistical_bounds(
     await asyncio.sleep(0.4)  # past the prediction server's TTL
     n = 600
     body = infer_request_to_json(rows_to_infer_request(rows[:1]))
-    async with httpx.AsyncClient(base_url=stack.rest_url) as client:
+    async with httpx.AsyncClient(
+        base_url=stack.rest_url, headers=dict(outgoing_metadata())
+    ) as client:
         versions = [
             (await client.post("/v2/models/churn/infer", json=body)).json()["model_version"]
             for _ in range(n)

@@ -14,6 +14,7 @@ from skyulf_errors import InvalidArgument, NotFound
 from skyulf_gateway.app import create_app
 from skyulf_gateway.clients import ServiceClients
 from skyulf_gateway.settings import GatewaySettings
+from skyulf_gateway.testing import AUTH_HEADERS, accounts_with_admin_key
 from skyulf_platform.grpc.server import ServiceBinding, start_server
 from skyulf_platform.logs import request_id_var
 from skyulf_platform.stack import free_port
@@ -83,9 +84,11 @@ async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
         upload_chunk_bytes=4,
     )
     clients = ServiceClients.connect(settings)
-    app = create_app(settings, clients)
+    app = create_app(settings, clients, accounts_with_admin_key(settings))
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://gw") as c:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://gw", headers=AUTH_HEADERS
+    ) as c:
         yield c
     await clients.close()
     await running.stop(0)
@@ -165,7 +168,9 @@ async def test_unexpected_failure_is_500_with_the_request_id(client: httpx.Async
         raise RuntimeError("secret detail")
 
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://gw") as c:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://gw", headers=AUTH_HEADERS
+    ) as c:
         resp = await c.get("/boom", headers={"x-request-id": "rid-9"})
     assert resp.status_code == 500
     assert resp.json()["error"] == {
@@ -183,7 +188,9 @@ async def test_web_app_deep_links_open_the_page(tmp_path: Path) -> None:
     (dist / "assets" / "app.js").write_text("console.log(1)")
     app = create_app(GatewaySettings(data_dir=tmp_path, frontend_dir=dist))
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://gw") as c:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://gw", headers=AUTH_HEADERS
+    ) as c:
         for path in ("/", "/datasets/abc", "/canvas/123"):
             resp = await c.get(path)
             assert resp.status_code == 200 and "id=root" in resp.text, path

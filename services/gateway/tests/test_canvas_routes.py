@@ -20,6 +20,7 @@ from skyulf_core.errors import FailedPrecondition, NotFound
 from skyulf_gateway.app import create_app
 from skyulf_gateway.clients import ServiceClients
 from skyulf_gateway.settings import GatewaySettings
+from skyulf_gateway.testing import AUTH_HEADERS, accounts_with_admin_key
 from skyulf_platform.grpc.server import ServiceBinding, start_server
 from skyulf_platform.stack import free_port
 
@@ -180,8 +181,12 @@ async def gateway(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, _Pip
         advisor_addr=nobody,
     )
     clients = ServiceClients.connect(settings)
-    transport = httpx.ASGITransport(app=create_app(settings, clients))
-    async with httpx.AsyncClient(transport=transport, base_url="http://gw/api/v1") as c:
+    transport = httpx.ASGITransport(
+        app=create_app(settings, clients, accounts_with_admin_key(settings))
+    )
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://gw/api/v1", headers=AUTH_HEADERS
+    ) as c:
         yield c, pipeline
     await clients.close()
     await running.stop(0)

@@ -12,6 +12,7 @@ import pytest
 from skyulf_gateway.app import create_app
 from skyulf_gateway.clients import ServiceClients
 from skyulf_gateway.settings import GatewaySettings
+from skyulf_gateway.testing import AUTH_HEADERS, accounts_with_admin_key
 from skyulf_platform.stack import free_port
 
 DATASET_ID = "5f0b8a52-3d0e-4f0c-9a39-2b8f4a6c1d11"
@@ -31,8 +32,12 @@ async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
         advisor_addr=nobody,
     )
     clients = ServiceClients.connect(settings)
-    transport = httpx.ASGITransport(app=create_app(settings, clients))
-    async with httpx.AsyncClient(transport=transport, base_url="http://gw") as c:
+    transport = httpx.ASGITransport(
+        app=create_app(settings, clients, accounts_with_admin_key(settings))
+    )
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://gw", headers=AUTH_HEADERS
+    ) as c:
         yield c
     await clients.close()
 

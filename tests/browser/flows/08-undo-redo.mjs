@@ -67,9 +67,9 @@ export default async function undoRedo({ page, url, state, step, axe, expect }) 
   await step("the versions list restores an earlier save", async () => {
     await page.getByRole("button", { name: "Versions" }).click();
     const dialog = page.getByRole("dialog", { name: "Versions" });
-    await dialog.getByRole("button", { name: "Restore version 1" }).waitFor();
+    await dialog.getByRole("button", { name: "Restore version 1", exact: true }).waitFor();
     const latest = Number((await page.getByRole("status").filter({ hasText: /^v\d+/ }).innerText()).match(/^v(\d+)/)[1]);
-    await dialog.getByRole("button", { name: "Restore version 1" }).click();
+    await dialog.getByRole("button", { name: "Restore version 1", exact: true }).click();
     await dialog.waitFor({ state: "detached" });
     await page.getByRole("status").filter({ hasText: `v${latest + 1}` }).waitFor();
     const { versions } = await (await page.request.get(`${url}/api/v1/pipelines/${state.pipelineId}/versions`)).json();
@@ -82,7 +82,7 @@ export default async function undoRedo({ page, url, state, step, axe, expect }) 
     expect(JSON.stringify(newest.graph) === JSON.stringify(v1.graph), "the restore saved version 1's graph as the newest");
     // Restoring is itself a version: the newest graph comes back the same way.
     await page.getByRole("button", { name: "Versions" }).click();
-    await dialog.getByRole("button", { name: `Restore version ${latest}` }).click();
+    await dialog.getByRole("button", { name: `Restore version ${latest}`, exact: true }).click();
     await page.getByTestId("node-random_forest_classifier_1").waitFor();
     expect((await page.locator(".react-flow__node").count()) === 6, "the six nodes are back");
   });

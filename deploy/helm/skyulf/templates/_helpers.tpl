@@ -526,6 +526,8 @@ dependencies that are enabled appear.
 {{- end }}
 gateway:
   metrics: true
+  # Prediction servers check API keys with the gateway.
+  from: ["predictor"]
   {{- if $np.gatewayFrom }}
   extraFrom: {{ toYaml $np.gatewayFrom | nindent 4 }}
   {{- else }}

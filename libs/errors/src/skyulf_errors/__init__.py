@@ -20,6 +20,7 @@ class ErrorCode(StrEnum):
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
     UNAUTHENTICATED = "UNAUTHENTICATED"
     PERMISSION_DENIED = "PERMISSION_DENIED"
+    RATE_LIMITED = "RATE_LIMITED"
     CANCELLED = "CANCELLED"
     UNAVAILABLE = "UNAVAILABLE"
     DEADLINE_EXCEEDED = "DEADLINE_EXCEEDED"
@@ -66,6 +67,18 @@ class AlreadyExists(SkyulfError):
 
 class FailedPrecondition(SkyulfError):
     code = ErrorCode.FAILED_PRECONDITION
+
+
+class Unauthenticated(SkyulfError):
+    code = ErrorCode.UNAUTHENTICATED
+
+
+class PermissionDenied(SkyulfError):
+    code = ErrorCode.PERMISSION_DENIED
+
+
+class RateLimited(SkyulfError):
+    code = ErrorCode.RATE_LIMITED
 
 
 class Cancelled(SkyulfError):

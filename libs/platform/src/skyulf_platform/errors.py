@@ -24,6 +24,7 @@ GRPC_STATUS: dict[ErrorCode, grpc.StatusCode] = {
     ErrorCode.PAYLOAD_TOO_LARGE: grpc.StatusCode.RESOURCE_EXHAUSTED,
     ErrorCode.UNAUTHENTICATED: grpc.StatusCode.UNAUTHENTICATED,
     ErrorCode.PERMISSION_DENIED: grpc.StatusCode.PERMISSION_DENIED,
+    ErrorCode.RATE_LIMITED: grpc.StatusCode.RESOURCE_EXHAUSTED,
     ErrorCode.CANCELLED: grpc.StatusCode.CANCELLED,
     ErrorCode.UNAVAILABLE: grpc.StatusCode.UNAVAILABLE,
     ErrorCode.DEADLINE_EXCEEDED: grpc.StatusCode.DEADLINE_EXCEEDED,
@@ -39,6 +40,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.PAYLOAD_TOO_LARGE: 413,
     ErrorCode.UNAUTHENTICATED: 401,
     ErrorCode.PERMISSION_DENIED: 403,
+    ErrorCode.RATE_LIMITED: 429,
     ErrorCode.CANCELLED: 409,
     ErrorCode.UNAVAILABLE: 503,
     ErrorCode.DEADLINE_EXCEEDED: 504,
@@ -49,6 +51,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
 # For statuses raised by gRPC itself (no trailer): e.g. a service that is down.
 _FROM_GRPC: dict[grpc.StatusCode, ErrorCode] = {v: k for k, v in GRPC_STATUS.items()}
 _FROM_GRPC[grpc.StatusCode.UNAVAILABLE] = ErrorCode.UNAVAILABLE
+_FROM_GRPC[grpc.StatusCode.RESOURCE_EXHAUSTED] = ErrorCode.PAYLOAD_TOO_LARGE
 _FROM_GRPC[grpc.StatusCode.OUT_OF_RANGE] = ErrorCode.INVALID_ARGUMENT
 _FROM_GRPC[grpc.StatusCode.UNIMPLEMENTED] = ErrorCode.INTERNAL
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from skyulf_platform.db.migrations import upgrade
+from skyulf_platform.grpc.auth import install_from_settings
 from skyulf_platform.grpc.server import HealthCheck, ServiceBinding, serve_forever
 from skyulf_platform.logs import configure_logging
 from skyulf_platform.metrics import serve_metrics
@@ -58,6 +59,7 @@ def service_main(
 
     async def run() -> None:
         serve_metrics(settings)
+        install_from_settings(settings)
         assembly = await assemble(settings)
         await serve_forever(
             assembly.bindings,
@@ -65,6 +67,7 @@ def service_main(
             port=settings.port(),
             checks=assembly.checks,
             on_stop=assembly.on_stop,
+            reflection_enabled=settings.env != "production",
         )
 
     asyncio.run(run())

@@ -6,6 +6,9 @@ read at import time: call ``Settings()`` (or a service's ``get_settings()``) in 
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import hmac
 import os
 import secrets
 from pathlib import Path
@@ -26,6 +29,29 @@ DEFAULT_PORTS: dict[str, int] = {
     "predictor": 8080,
     "predictor_grpc": 8081,
 }
+
+
+MIN_SIGNING_KEY_BYTES = 32
+"""Outside local mode the signing key (from which the service credentials' key is derived too)
+must be at least this long."""
+
+
+def write_secret_file(path: Path, value: str) -> str:
+    """Writes ``value`` to ``path`` created with mode 0600 from the start (never readable by
+    others, not even for a moment), unless the file exists: then returns what it holds. Safe
+    when several processes race to create it: the first one wins and the others read its value."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(value)
+        # link() fails if another process won the race; then use theirs.
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path.read_text().strip()
 
 
 # Seconds after which Redis hands an unacknowledged task to another worker.
@@ -78,6 +104,9 @@ class PlatformSettings(BaseSettings):
 
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "json"
+    # Predictions allowed per caller (API key or user) per minute, on the gateway's /predict and
+    # on prediction servers; None: unlimited (service credentials are never limited).
+    predict_rate_per_minute: int | None = None
     # Largest dataset upload accepted, in bytes.
     max_upload_bytes: int = 512 * 1024 * 1024
 
@@ -97,6 +126,12 @@ class PlatformSettings(BaseSettings):
             if missing:
                 names = ", ".join(f"SKYULF_{m.upper()}" for m in missing)
                 raise ValueError(f"SKYULF_ENV={self.env} requires {names} to be set")
+            assert self.bundle_signing_key is not None
+            if len(self.bundle_signing_key.get_secret_value().encode()) < MIN_SIGNING_KEY_BYTES:
+                raise ValueError(
+                    f"SKYULF_BUNDLE_SIGNING_KEY must be at least {MIN_SIGNING_KEY_BYTES} bytes "
+                    f"when SKYULF_ENV={self.env} (generate one with: openssl rand -hex 32)"
+                )
         return self
 
     # Resolved values: embedded defaults under data_dir for local use.
@@ -121,20 +156,14 @@ class PlatformSettings(BaseSettings):
             return self.bundle_signing_key.get_secret_value().encode()
         if self.env != "local":
             raise FailedPrecondition("SKYULF_BUNDLE_SIGNING_KEY is required outside local mode")
-        path = self.data_dir / "signing.key"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(secrets.token_hex(32))
-            os.chmod(tmp, 0o600)
-            # link() fails if another process won the race; then use theirs.
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                pass
-            finally:
-                tmp.unlink(missing_ok=True)
-        return path.read_text().strip().encode()
+        return write_secret_file(self.data_dir / "signing.key", secrets.token_hex(32)).encode()
+
+    def service_credentials_key(self) -> bytes:
+        """The key internal gRPC calls are signed with: derived from the signing key (one secret
+        to provision), under its own label so a service token is never a valid bundle HMAC."""
+        return hmac.new(
+            self.signing_key(), b"skyulf service credentials v1", hashlib.sha256
+        ).digest()
 
     def port(self) -> int:
         if self.grpc_port is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -22,10 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from pydantic import SecretStr
 
-from skyulf_platform.settings import DEFAULT_PORTS
+from skyulf_platform.grpc.auth import ServiceCredentials
+from skyulf_platform.settings import DEFAULT_PORTS, PlatformSettings
 
-MIGRATED = ("ingestion", "pipeline", "registry", "deployment")
+MIGRATED = ("ingestion", "pipeline", "registry", "deployment", "gateway")
 GRPC_SERVICES = ("registry", "ingestion", "pipeline", "deployment", "advisor")
 
 
@@ -76,6 +79,9 @@ class Stack:
     predictors: int = 1
     # (REST, gRPC, metrics) ports of every prediction server, first one included.
     predictor_ports: list[tuple[int, int, int]] = field(default_factory=list)
+    # An admin API key the gateway creates at start (SKYULF_BOOTSTRAP_API_KEY), for clients
+    # such as tests and benchmarks that drive the platform.
+    api_key: str | None = field(default_factory=lambda: "sky_" + secrets.token_urlsafe(24))
 
     def __post_init__(self) -> None:
         if not self.predictor_ports:
@@ -91,11 +97,35 @@ class Stack:
     def predictor_url(self) -> str:
         return f"http://127.0.0.1:{self.ports.predictor_http}"
 
+    @property
+    def auth_headers(self) -> dict[str, str]:
+        """Headers that authenticate a REST call with :attr:`api_key`."""
+        return {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+
+    def service_credentials(self, caller: str = "client") -> ServiceCredentials:
+        """Credentials the stack's gRPC services accept, for a process calling them directly
+        (install them with ``skyulf_platform.grpc.auth.install``)."""
+        env = {**os.environ, **self.env}
+        key = env.get("SKYULF_BUNDLE_SIGNING_KEY")
+        settings = PlatformSettings(
+            data_dir=self.data_dir,
+            bundle_signing_key=SecretStr(key) if key else None,
+            service_name=caller,
+        )
+        return ServiceCredentials.from_settings(settings)
+
     def base_env(self) -> dict[str, str]:
         env = dict(os.environ)
         env.update(self.env)
         env["SKYULF_DATA_DIR"] = str(self.data_dir)
+        if self.api_key:
+            env["SKYULF_BOOTSTRAP_API_KEY"] = self.api_key
+        # Prediction servers ask the gateway whether an API key is valid.
+        env["SKYULF_GATEWAY_URL"] = self.url
         env.setdefault("SKYULF_HOST", "127.0.0.1")
+        # The gateway answers to loopback names only: a web page on another site cannot reach
+        # it by pointing a DNS name at 127.0.0.1.
+        env.setdefault("SKYULF_ALLOWED_HOSTS", '["127.0.0.1", "localhost", "[::1]"]')
         for svc, port in self.ports.grpc.items():
             env[f"SKYULF_{svc.upper()}_ADDR"] = f"127.0.0.1:{port}"
         # One target naming every prediction server: the channel balances round-robin.
@@ -254,6 +284,21 @@ class Stack:
             self.stop()
 
 
+def _print_first_admin(data_dir: Path) -> None:
+    """Shows the first admin's generated password once, then removes the file holding it."""
+    path = data_dir / "initial-admin-password"
+    if not path.exists():
+        return
+    username, _, password = path.read_text().strip().partition("\n")
+    print(
+        f"\nFirst start: sign in as '{username}' with the password {password}\n"
+        "(shown this once; create your own users under Settings, or reset it with"
+        f" `python -m skyulf_gateway create-user {username}`)\n",
+        flush=True,
+    )
+    path.unlink()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m skyulf_platform.stack", description=__doc__)
     parser.add_argument(
@@ -262,7 +307,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1, help="Celery worker processes")
     parser.add_argument("--predictors", type=int, default=1, help="prediction servers")
     ns = parser.parse_args(argv)
-    stack = Stack(data_dir=ns.data_dir.resolve(), workers=ns.workers, predictors=ns.predictors)
+    # No generated key here: a person signs in (SKYULF_BOOTSTRAP_API_KEY still passes through).
+    stack = Stack(
+        data_dir=ns.data_dir.resolve(),
+        workers=ns.workers,
+        predictors=ns.predictors,
+        api_key=None,
+    )
     stop_requested = False
 
     def _stop(*_: object) -> None:
@@ -280,6 +331,7 @@ def main(argv: list[str] | None = None) -> int:
         stack.stop()
         return 1
     print(f"\nSkyulf is running at {stack.url}  (API docs: {stack.url}/docs)", flush=True)
+    _print_first_admin(stack.data_dir)
     for http, grpc, _ in stack.predictor_ports:
         print(f"Prediction server: http://127.0.0.1:{http}/v2  (gRPC 127.0.0.1:{grpc})")
     if stack.workers > 1:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import uuid
 from typing import Protocol
 
@@ -23,10 +22,10 @@ from skyulf_deployment.models import (
 )
 from skyulf_platform.db.base import utcnow
 from skyulf_platform.db.uow import UnitOfWork
+from skyulf_platform.names import check_name
 
 log = logging.getLogger(__name__)
 
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 MAX_BATCH_SIZE = 4096
 MAX_BATCH_WAIT_MS = 1000
 
@@ -69,12 +68,7 @@ class _NoLoader:
 
 
 def _check_name(value: str, field: str) -> None:
-    if not NAME_RE.match(value):
-        raise InvalidArgument(
-            f"{field} {value!r} is not valid: use 1-128 letters, digits, '.', '_' or '-', "
-            "starting with a letter or digit",
-            details={"field": field},
-        )
+    check_name(value, field)
 
 
 def _is_uuid(value: str) -> bool:

@@ -20,6 +20,8 @@ class PredictorSettings(PlatformSettings):
     max_loaded_models: int = 16
     # Logged inputs (endpoints with a log_sample_rate) are written at least this often.
     input_log_flush_seconds: float = 5.0
+    # The gateway, which owns API keys: the prediction server asks it whether a key is valid.
+    gateway_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['gateway']}"
 
     def rest_port(self) -> int:
         return self.http_port if self.http_port is not None else DEFAULT_PORTS["predictor"]

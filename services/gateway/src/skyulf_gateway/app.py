@@ -7,16 +7,20 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from skyulf_gateway.accounts import Accounts
 from skyulf_gateway.api.routes import (
+    api_keys,
+    auth,
     batch_jobs,
     datasets,
     deployments,
@@ -24,13 +28,19 @@ from skyulf_gateway.api.routes import (
     jobs,
     models,
     pipelines,
+    users,
 )
 from skyulf_gateway.clients import ServiceClients
 from skyulf_gateway.errors import REQUEST_ID_SCOPE_KEY, install_error_handlers
+from skyulf_gateway.headers import SecurityHeadersMiddleware
+from skyulf_gateway.security import authorize
 from skyulf_gateway.settings import GatewaySettings
 from skyulf_gateway.upload_limit import UploadLimitMiddleware
+from skyulf_platform.db.engine import make_engine
+from skyulf_platform.db.uow import UnitOfWork
 from skyulf_platform.logs import new_request_id, request_id_var
 from skyulf_platform.metrics.http import MetricsMiddleware
+from skyulf_platform.ratelimit import RateLimiter
 
 API_PREFIX = "/api/v1"
 
@@ -104,7 +114,20 @@ def _without_422(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def create_app(settings: GatewaySettings, clients: ServiceClients | None = None) -> FastAPI:
+def open_accounts(settings: GatewaySettings) -> Accounts:
+    """The accounts store on the gateway's database (migrated by ``python -m skyulf_gateway
+    migrate``)."""
+    return Accounts(
+        UnitOfWork(make_engine(settings.resolved_database_url())),
+        timedelta(hours=settings.session_ttl_hours),
+    )
+
+
+def create_app(
+    settings: GatewaySettings,
+    clients: ServiceClients | None = None,
+    accounts: Accounts | None = None,
+) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = clients is None
@@ -124,16 +147,37 @@ def create_app(settings: GatewaySettings, clients: ServiceClients | None = None)
     app.state.settings = settings
     if clients is not None:
         app.state.clients = clients
+    app.state.accounts = accounts or open_accounts(settings)
+    app.state.login_limiter = RateLimiter(
+        settings.login_attempts_per_minute, 60.0, "sign-in attempts"
+    )
+    rate = settings.predict_rate_per_minute
+    app.state.predict_limiter = RateLimiter(rate, 60.0, "predictions") if rate else None
     install_error_handlers(app)
 
     app.add_middleware(UploadLimitMiddleware, max_upload_bytes=settings.max_upload_bytes)
+    app.add_middleware(SecurityHeadersMiddleware, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(MetricsMiddleware, name="gateway")
 
-    api = APIRouter(prefix=API_PREFIX)
-    for module in (datasets, pipelines, jobs, models, deployments, batch_jobs):
+    # Default deny: every route on this router, whichever module adds it, needs a signed-in
+    # caller with the permission its method (or its @needs mark) asks for. The
+    # public list is security.PUBLIC_PATHS, and tests hold the app to it.
+    api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(authorize)])
+    for module in (
+        datasets,
+        pipelines,
+        jobs,
+        models,
+        deployments,
+        batch_jobs,
+        auth,
+        api_keys,
+        users,
+    ):
         api.include_router(module.router)
     app.include_router(api)
+    app.include_router(auth.public, prefix=API_PREFIX)
     app.include_router(health.router)
     _without_422(app)
 

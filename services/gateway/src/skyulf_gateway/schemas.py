@@ -29,9 +29,12 @@ class ErrorEnvelope(BaseModel):
 
 _ERROR_STATUSES: dict[int | str, str] = {
     400: "The request is invalid; `details.field` names the fault.",
+    401: "No valid session or API key: sign in, or send `Authorization: Bearer <key>`.",
+    403: "The caller may not do this (role, key scopes, or a missing X-CSRF-Token).",
     404: "Something the request names does not exist.",
     409: "The request conflicts with the current state (not ready yet, already done, taken).",
     413: "The upload is larger than the limit.",
+    429: "Too many attempts: `details.retry_after_s` says when to try again.",
     "5XX": "A platform service failed (500) or is not reachable (503).",
 }
 
@@ -39,7 +42,7 @@ _ERROR_STATUSES: dict[int | str, str] = {
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` for the error statuses a route can answer, each the envelope. Every
     route can also answer 5XX, when a service behind it fails or is down."""
-    keys: list[int | str] = [*statuses, "5XX"]
+    keys: list[int | str] = [*statuses, *(c for c in (401, 403) if c not in statuses), "5XX"]
     return {key: {"model": ErrorEnvelope, "description": _ERROR_STATUSES[key]} for key in keys}
 
 

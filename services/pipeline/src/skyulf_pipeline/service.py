@@ -38,7 +38,6 @@ from skyulf_pipeline.previews import preview_entry
 from skyulf_pipeline.repository import JobRepository
 from skyulf_pipeline.submission import (
     IDEMPOTENCY_HEADER,
-    MODEL_NAME,
     model_results,
     request_digest,
 )
@@ -46,6 +45,7 @@ from skyulf_pipeline.trials import TrialsReader
 from skyulf_platform.artifacts.base import ArtifactStore
 from skyulf_platform.artifacts.cache import LocalCopies
 from skyulf_platform.db.base import utcnow
+from skyulf_platform.names import is_valid_name
 
 log = logging.getLogger(__name__)
 
@@ -183,7 +183,7 @@ class PipelineService:
                 return existing
         require_ready(dataset)
         self._check(graph, dataset)
-        if model_name and not MODEL_NAME.match(model_name):
+        if model_name and not is_valid_name(model_name):
             raise InvalidArgument(
                 f"model name {model_name!r} is invalid: use 1-128 letters, digits, '.', '_' "
                 "or '-', starting with a letter or digit",

@@ -11,8 +11,8 @@ from skyulf_core.errors import InvalidArgument
 from skyulf_core.graph import PipelineGraph
 from skyulf_core.models import is_model
 from skyulf_pipeline.models import ModelResult
+from skyulf_platform.names import is_valid_name
 
-MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 _DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".json", ".jsonl", ".xlsx", ".xls")
 
@@ -30,7 +30,7 @@ def default_model_name(dataset_name: str, model_type: str) -> str:
     model = _name_part(model_type)[:64] or "model"
     stem = _name_part(stem)[: 127 - len(model)].rstrip("._-")
     name = f"{stem}-{model}" if stem else model
-    return name if MODEL_NAME.match(name) else f"model-{model}"
+    return name if is_valid_name(name) else f"model-{model}"
 
 
 def model_results(graph: PipelineGraph, model_name: str, dataset_name: str) -> list[ModelResult]:
@@ -49,7 +49,7 @@ def model_results(graph: PipelineGraph, model_name: str, dataset_name: str) -> l
     for node in models:
         if model_name:
             name = f"{model_name[: 126 - len(_name_part(node.id)[:64])]}-{_name_part(node.id)[:64]}"
-            if not MODEL_NAME.match(name):
+            if not is_valid_name(name):
                 name = default_model_name(model_name, node.id)
         else:
             name = default_model_name(dataset_name, node.id)

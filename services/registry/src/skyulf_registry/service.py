@@ -15,6 +15,7 @@ from skyulf_core.errors import AlreadyExists, FailedPrecondition, InvalidArgumen
 from skyulf_platform.artifacts.base import ArtifactStore
 from skyulf_platform.db.base import utcnow
 from skyulf_platform.db.uow import UnitOfWork
+from skyulf_platform.names import check_name as check_model_name
 from skyulf_registry import repository as repo
 from skyulf_registry.db.tables import ModelVersionRow
 from skyulf_registry.models import (
@@ -28,7 +29,6 @@ from skyulf_registry.models import (
 
 log = logging.getLogger(__name__)
 
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 CHECKSUM_RE = re.compile(r"^[0-9a-f]{64}$")
 ALIAS_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 MAX_TAGS = 50
@@ -39,13 +39,7 @@ SEARCH_PAGE_SIZE = 100
 
 
 def check_name(name: str, field: str = "name") -> str:
-    if not NAME_RE.match(name):
-        raise InvalidArgument(
-            f"{field} {name!r} is not a valid model name: use 1-128 letters, digits, '.', '_' "
-            "or '-', starting with a letter or digit",
-            details={"field": field},
-        )
-    return name
+    return check_model_name(name, field, "model name")
 
 
 def name_key(name: str, field: str = "name") -> tuple[str, str]:
@@ -57,7 +51,7 @@ def name_key(name: str, field: str = "name") -> tuple[str, str]:
 
 
 def check_alias(alias: str) -> str:
-    if not ALIAS_RE.match(alias) or alias.lower() == "latest":
+    if not ALIAS_RE.fullmatch(alias) or alias.lower() == "latest":
         raise InvalidArgument(
             f"alias {alias!r} is not valid: use 1-64 letters, digits, '_' or '-', starting with "
             "a letter (a number would read as a version); 'latest' is reserved",
@@ -85,7 +79,7 @@ def _check_new(new: NewModelVersion) -> None:
     for field in ("task", "model_type", "bundle_uri"):
         if not getattr(new, field):
             raise InvalidArgument(f"{field} is required", details={"field": field})
-    if not CHECKSUM_RE.match(new.bundle_checksum):
+    if not CHECKSUM_RE.fullmatch(new.bundle_checksum):
         raise InvalidArgument(
             "bundle_checksum must be the manifest's SHA-256 as 64 lowercase hex digits",
             details={"field": "bundle_checksum"},

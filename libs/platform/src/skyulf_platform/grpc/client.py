@@ -17,6 +17,7 @@ import grpc
 from grpc import aio
 
 from skyulf_platform.errors import from_rpc_error
+from skyulf_platform.grpc.auth import SyncCredentialsInterceptor
 from skyulf_platform.grpc.interceptors import REQUEST_ID_KEY, client_interceptors
 from skyulf_platform.logs import request_id_var
 
@@ -48,8 +49,11 @@ def aio_channel(address: str, *, service: str | None = None) -> aio.Channel:
 
 
 def sync_channel(address: str) -> grpc.Channel:
-    """A blocking channel, for Celery tasks and scripts."""
-    return grpc.insecure_channel(address, options=CHANNEL_OPTIONS)
+    """A blocking channel, for Celery tasks and scripts. Its calls carry this process's service
+    credential (:mod:`skyulf_platform.grpc.auth`) unless they set an ``authorization`` of their own."""
+    return grpc.intercept_channel(
+        grpc.insecure_channel(address, options=CHANNEL_OPTIONS), SyncCredentialsInterceptor()
+    )
 
 
 def call_metadata() -> tuple[tuple[str, str], ...]:

@@ -11,6 +11,7 @@ from grpc import aio
 
 from skyulf_errors import ErrorCode, SkyulfError
 from skyulf_platform.errors import GRPC_STATUS, error_trailer, from_rpc_error
+from skyulf_platform.grpc.auth import with_credentials
 from skyulf_platform.logs import new_request_id, request_id_var
 
 log = logging.getLogger(__name__)
@@ -112,12 +113,15 @@ class ErrorMappingInterceptor(aio.ServerInterceptor):
 
 
 def _with_request_id(details: aio.ClientCallDetails) -> aio.ClientCallDetails:
+    """The call's metadata plus the request id and this process's service credential."""
     rid = request_id_var.get()
-    if not rid:
+    metadata = with_credentials(details.metadata)
+    if rid:
+        metadata = aio.Metadata(*(metadata or ()))
+        if REQUEST_ID_KEY not in metadata:
+            metadata.add(REQUEST_ID_KEY, rid)
+    if metadata is details.metadata:
         return details
-    metadata = aio.Metadata(*(details.metadata or ()))
-    if REQUEST_ID_KEY not in metadata:
-        metadata.add(REQUEST_ID_KEY, rid)
     return aio.ClientCallDetails(
         details.method, details.timeout, metadata, details.credentials, details.wait_for_ready
     )

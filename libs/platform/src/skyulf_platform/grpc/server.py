@@ -20,6 +20,7 @@ from grpc import aio
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from skyulf_platform.grpc.auth import AuthInterceptor, BearerVerifier, installed
 from skyulf_platform.grpc.client import MESSAGE_OPTIONS
 from skyulf_platform.grpc.interceptors import ErrorMappingInterceptor
 from skyulf_platform.metrics.grpc import MetricsInterceptor
@@ -106,9 +107,25 @@ async def start_server(
     port: int,
     checks: Sequence[HealthCheck] = (),
     check_interval: float = 5.0,
+    reflection_enabled: bool = True,
+    bearer_verifier: BearerVerifier | None = None,
 ) -> RunningServer:
+    """Starts a server whose every method but health (and reflection, when enabled) refuses a
+    call without the service credential installed in this process (or a token
+    ``bearer_verifier`` accepts). Refuses to start when no credential is installed."""
+    credentials = installed()
+    if credentials is None:
+        raise RuntimeError(
+            "no service credentials installed: call skyulf_platform.grpc.auth.install_from_settings"
+            " in the composition root before starting a gRPC server"
+        )
     server = aio.server(
-        interceptors=[MetricsInterceptor(), ErrorMappingInterceptor()], options=SERVER_OPTIONS
+        interceptors=[
+            MetricsInterceptor(),
+            AuthInterceptor(credentials, bearer_verifier=bearer_verifier),
+            ErrorMappingInterceptor(),
+        ],
+        options=SERVER_OPTIONS,
     )
     for b in bindings:
         b.add_to_server(b.servicer, server)
@@ -118,14 +135,15 @@ async def start_server(
     for name in ["", *names]:
         health_servicer.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
     health_servicer.set(LIVENESS_SERVICE, health_pb2.HealthCheckResponse.SERVING)
-    reflection.enable_server_reflection(
-        [
-            *names,
-            health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
-            reflection.SERVICE_NAME,
-        ],
-        server,
-    )
+    if reflection_enabled:
+        reflection.enable_server_reflection(
+            [
+                *names,
+                health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+                reflection.SERVICE_NAME,
+            ],
+            server,
+        )
     bound = server.add_insecure_port(f"{host}:{port}")
     await server.start()
     running = RunningServer(server, bound, health_servicer, names, list(checks))
@@ -141,8 +159,11 @@ async def serve_forever(
     port: int,
     checks: Sequence[HealthCheck] = (),
     on_stop: Callable[[], Awaitable[None]] | None = None,
+    reflection_enabled: bool = True,
 ) -> None:
-    running = await start_server(bindings, host=host, port=port, checks=checks)
+    running = await start_server(
+        bindings, host=host, port=port, checks=checks, reflection_enabled=reflection_enabled
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -12,6 +12,7 @@ from typing import Any
 
 from celery import Celery
 
+from skyulf_platform.grpc.auth import install_from_settings
 from skyulf_platform.logs import configure_logging
 from skyulf_platform.metrics.tasks import instrument_worker
 from skyulf_platform.settings import PlatformSettings
@@ -22,6 +23,7 @@ from skyulf_platform.tasks.app import QUEUES, create_celery_app
 def build_app() -> Celery:
     settings = PlatformSettings(service_name="worker")
     configure_logging("worker", settings.log_level, settings.log_format)
+    install_from_settings(settings)
     app = create_celery_app(settings)
     instrument_worker(app, settings, QUEUES)
     return app

@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 from collections.abc import Callable, Iterator
 from typing import Any, NoReturn
 
 import pytest
 
+from skyulf_platform.grpc.auth import ServiceCredentials, install
 from skyulf_platform.testing.containers import (
     MinioS3,
     postgres_service,
@@ -98,6 +100,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "realservices: tests that need PostgreSQL, Redis and an S3 server"
     )
+    # In-process servers and channels in tests speak as one test process with a fresh key, as a
+    # composition root would install them; a test that wants a call without credentials makes
+    # it on a raw grpc channel, and one against a stack of processes uses that stack's key
+    # (Stack.install_credentials()).
+    install(ServiceCredentials(secrets.token_bytes(32), "tests"))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -10,11 +10,12 @@ import logging
 from typing import Any
 
 import orjson
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from skyulf_core.errors import ErrorCode, InvalidArgument, SkyulfError
+from skyulf_deployment.predictor.auth import ApiKeyVerifier
 from skyulf_deployment.predictor.dataplane import SERVER_NAME, SERVER_VERSION, DataPlane
 from skyulf_platform.errors import HTTP_STATUS
 from skyulf_platform.inference.codec import infer_request_from_json, infer_response_to_json
@@ -80,8 +81,16 @@ class RequestIds:
             request_id_var.reset(token)
 
 
-def create_app(dataplane: DataPlane) -> FastAPI:
-    app = FastAPI(title="Skyulf prediction server", version=SERVER_VERSION)
+def create_app(dataplane: DataPlane, verifier: ApiKeyVerifier) -> FastAPI:
+    # Every route, including any added later, needs an API key unless it is a health probe.
+    app = FastAPI(
+        title="Skyulf prediction server",
+        version=SERVER_VERSION,
+        dependencies=[Depends(verifier.rest_dependency)],
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+    )
     app.add_middleware(RequestIds)
 
     @app.get("/v2/health/live")

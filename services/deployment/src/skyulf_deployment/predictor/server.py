@@ -15,6 +15,7 @@ from grpc import aio
 from inference import grpc_predict_v2_pb2, grpc_predict_v2_pb2_grpc
 from skyulf.deployment.v1 import deployment_pb2, deployment_pb2_grpc
 from skyulf.registry.v1 import registry_pb2
+from skyulf_deployment.predictor.auth import ApiKeyVerifier
 from skyulf_deployment.predictor.control import PredictorControlServicer, Warmup
 from skyulf_deployment.predictor.dataplane import DataPlane
 from skyulf_deployment.predictor.grpc_servicer import InferenceServicer
@@ -25,6 +26,7 @@ from skyulf_deployment.predictor.rest import create_app
 from skyulf_deployment.settings import PredictorSettings
 from skyulf_platform.artifacts import open_store
 from skyulf_platform.checks import artifact_store_check, peer_check
+from skyulf_platform.grpc.auth import install_from_settings, installed
 from skyulf_platform.grpc.client import aio_channel
 from skyulf_platform.grpc.server import RunningServer, ServiceBinding, start_server
 from skyulf_platform.metrics import serve_metrics
@@ -58,6 +60,7 @@ class RunningPredictor:
     http_task: asyncio.Task[None]
     channels: list[aio.Channel]
     warmup: Warmup
+    verifier: ApiKeyVerifier
 
     @property
     def grpc_port(self) -> int:
@@ -76,6 +79,7 @@ class RunningPredictor:
             await self.dataplane.inputs.stop()
         for channel in self.channels:
             await channel.close()
+        await self.verifier.close()
 
 
 async def start_predictor(settings: PredictorSettings) -> RunningPredictor:
@@ -98,6 +102,10 @@ async def start_predictor(settings: PredictorSettings) -> RunningPredictor:
     ]
     inputs = InputLog(store, interval=settings.input_log_flush_seconds)
     dataplane = DataPlane(models, checks, inputs)
+    credentials = installed()
+    if credentials is None:
+        raise RuntimeError("no service credentials installed")
+    verifier = ApiKeyVerifier(settings.gateway_url, credentials, settings.predict_rate_per_minute)
     grpc_server = await start_server(
         [
             ServiceBinding(
@@ -114,8 +122,10 @@ async def start_predictor(settings: PredictorSettings) -> RunningPredictor:
         host=settings.host,
         port=settings.port(),
         checks=checks,
+        reflection_enabled=settings.env != "production",
+        bearer_verifier=verifier.grpc_verifier,
     )
-    app = create_app(dataplane)
+    app = create_app(dataplane, verifier)
     app.add_middleware(MetricsMiddleware, name="predictor")
     warmup.start()
     inputs.start()
@@ -135,7 +145,7 @@ async def start_predictor(settings: PredictorSettings) -> RunningPredictor:
             raise RuntimeError(f"REST server did not start on port {settings.rest_port()}")
         await asyncio.sleep(0.01)
     running = RunningPredictor(
-        dataplane, models, grpc_server, http, http_task, [deployment, registry], warmup
+        dataplane, models, grpc_server, http, http_task, [deployment, registry], warmup, verifier
     )
     log.info("prediction server: REST on %s:%d", settings.host, running.http_port)
     return running
@@ -143,6 +153,7 @@ async def start_predictor(settings: PredictorSettings) -> RunningPredictor:
 
 async def serve(settings: PredictorSettings) -> None:
     serve_metrics(settings)
+    install_from_settings(settings)
     running = await start_predictor(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

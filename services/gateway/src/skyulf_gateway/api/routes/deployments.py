@@ -3,7 +3,7 @@ from __future__ import annotations
 import time
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
 
 import skyulf_platform.inference.codec as codec
 from skyulf.deployment.v1 import deployment_pb2
@@ -12,6 +12,7 @@ from skyulf_gateway import converters
 from skyulf_gateway import schemas as s
 from skyulf_gateway.deps import ClientsDep
 from skyulf_gateway.routing import StrictJsonRoute
+from skyulf_gateway.security import needs
 
 router = APIRouter(prefix="/deployments", tags=["deployments"], route_class=StrictJsonRoute)
 
@@ -189,9 +190,13 @@ async def _active_deployment(deployment_id: str, clients: ClientsDep) -> deploym
 @router.post(
     "/{deployment_id}/predict", response_model=s.PredictResponse, responses=s.errors(400, 404)
 )
+@needs("predict")
 async def predict(
-    deployment_id: str, body: s.PredictRequest, clients: ClientsDep
+    deployment_id: str, body: s.PredictRequest, clients: ClientsDep, request: Request
 ) -> s.PredictResponse:
+    limiter = request.app.state.predict_limiter
+    if limiter is not None:
+        limiter.hit(request.state.principal.user_id)
     deployment = await _active_deployment(deployment_id, clients)
     request = codec.rows_to_infer_request(body.rows, model_name=deployment.name)
     response = await clients.predictor.ModelInfer(request)

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import pytest
+
+from skyulf_deployment.predictor.auth import ApiKeyVerifier
+from skyulf_errors import RateLimited, Unavailable
+from skyulf_platform.grpc.auth import installed
+from skyulf_platform.stack import free_port
+
+
+async def test_service_tokens_pass_and_api_keys_are_rate_limited() -> None:
+    creds = installed()
+    assert creds is not None
+    # No gateway listens here: an API key cannot be confirmed, and is never taken on trust.
+    verifier = ApiKeyVerifier(f"http://127.0.0.1:{free_port()}", creds, rate_per_minute=1)
+    assert await verifier.check(creds.mint()) == "ok"
+    assert await verifier.check(creds.mint() + "0") == "unknown"
+    with pytest.raises(Unavailable, match="gateway"):
+        await verifier.check("sky_some-key")
+    with pytest.raises(RateLimited):
+        await verifier.check("sky_some-key")
+    assert not await verifier.grpc_verifier(
+        "sky_some-key", "/inference.GRPCInferenceService/ModelInfer"
+    )
+    assert not await verifier.grpc_verifier(
+        creds.mint(), "/skyulf.deployment.v1.PredictorService/X"
+    )
+    await verifier.close()
