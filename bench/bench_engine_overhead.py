@@ -145,7 +145,9 @@ def skyulf_runs(path: Path, repeats: int, between: Any) -> tuple[list[float], di
         )
         with (
             stack.running(timeout=180),
-            httpx.Client(base_url=f"{stack.url}/api/v1", timeout=120) as api,
+            httpx.Client(
+                base_url=f"{stack.url}/api/v1", timeout=120, headers=stack.auth_headers
+            ) as api,
         ):
             files = {"file": (path.name, path.read_bytes(), "text/csv")}
             dataset = api.post("/datasets", files=files).json()

@@ -162,7 +162,9 @@ def run_gateway(paths: list[Path]) -> dict[Path, dict[str, float]]:
         )
         with (
             stack.running(timeout=180),
-            httpx.Client(base_url=f"{stack.url}/api/v1", timeout=600) as http,
+            httpx.Client(
+                base_url=f"{stack.url}/api/v1", timeout=600, headers=stack.auth_headers
+            ) as http,
         ):
             for path in paths:
                 t0 = time.perf_counter()

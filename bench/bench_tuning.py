@@ -91,7 +91,9 @@ def skyulf(workers: int, env: dict[str, str], trials: int) -> dict[str, Any]:
         stack = Stack(data_dir=Path(tmp) / "data", ports=Ports.free(), env=env, workers=workers)
         with (
             stack.running(timeout=180),
-            httpx.Client(base_url=f"{stack.url}/api/v1", timeout=60) as api,
+            httpx.Client(
+                base_url=f"{stack.url}/api/v1", timeout=60, headers=stack.auth_headers
+            ) as api,
         ):
             buf = io.StringIO()
             _frame().to_csv(buf, index=False)

@@ -30,7 +30,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 @pytest.fixture(scope="module")
 def api(stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=f"{stack.url}/api/v1", timeout=60.0) as client:
+    with httpx.Client(
+        base_url=f"{stack.url}/api/v1", timeout=60.0, headers=stack.auth_headers
+    ) as client:
         yield client
 
 
