@@ -207,6 +207,10 @@ class ClientPool:
         ]
         for proc in self.procs:
             proc.start()
+        # Each client says when it has imported what it needs: on a busy machine that takes a
+        # while, and it must not eat into the first cell's time.
+        for _ in self.procs:
+            assert self.results.get(timeout=900) == "ready"
 
     def run(
         self, remote: tuple[str, str, str, str], payloads: list[bytes], clients: int, seconds: float
@@ -246,6 +250,7 @@ def _remote_sender(
 
 
 def _client_main(tasks: Any, results: Any) -> None:
+    results.put("ready")
     while (task := tasks.get()) is not None:
         remote, payloads, offset, step, start_at, seconds = task
         latencies: list[float] = []
