@@ -114,8 +114,9 @@ def ydata_python() -> Path | None:
     uv = shutil.which("uv") or str(HERE.parent / "tools" / "uv" / "bin" / "uv")
     try:
         subprocess.run([uv, "venv", "--python", "3.11", str(YDATA_VENV)], check=True)
+        # ydata-profiling imports pkg_resources, which setuptools 81 removed.
         subprocess.run(
-            [uv, "pip", "install", "--python", str(python), "ydata-profiling", "setuptools"],
+            [uv, "pip", "install", "--python", str(python), "ydata-profiling", "setuptools<81"],
             check=True,
         )
     except (subprocess.CalledProcessError, OSError) as e:
