@@ -201,8 +201,8 @@ class TuningRunner(TrainingRunner):
                 optuna.storages.fail_stale_trials(study)
             trials = study.get_trials(deepcopy=False)
             for trial in trials:
-                if trial.state == TrialState.FAIL:
-                    events(trial)  # failed as stale here: no worker reported it
+                if trial.state == TrialState.FAIL and ERROR_ATTR not in trial.user_attrs:
+                    events(trial)  # failed as stale (or by a crash): no worker reported it
             if not any(t.state == TrialState.RUNNING for t in trials):
                 return
             if should_cancel():

@@ -181,6 +181,8 @@ _STATES = {
 def trial_record(trial: FrozenTrial) -> TrialRecord:
     duration = trial.duration.total_seconds() if trial.duration is not None else None
     error = trial.user_attrs.get(ERROR_ATTR)
+    if error is None and trial.state == TrialState.FAIL:
+        error = "the worker running it stopped responding or crashed; it is not run again"
     return TrialRecord(
         number=trial.number,
         state=_STATES[trial.state],  # type: ignore[arg-type]
