@@ -17,6 +17,7 @@ from skyulf_core.errors import NotFound
 from skyulf_gateway.app import create_app
 from skyulf_gateway.clients import ServiceClients
 from skyulf_gateway.settings import GatewaySettings
+from skyulf_gateway.testing import AUTH_HEADERS, accounts_with_admin_key
 from skyulf_platform.grpc.server import ServiceBinding, start_server
 from skyulf_platform.stack import free_port
 
@@ -99,8 +100,10 @@ async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
         advisor_addr=nobody,
     )
     clients = ServiceClients.connect(settings)
-    app = create_app(settings, clients)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as c:
+    app = create_app(settings, clients, accounts_with_admin_key(settings))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://gw", headers=AUTH_HEADERS
+    ) as c:
         yield c
     await clients.close()
     await running.stop(0)
