@@ -29,7 +29,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from skyulf_core.errors import ErrorCode
+from skyulf_errors import ErrorCode
 from skyulf_gateway.app import create_app
 from skyulf_gateway.settings import GatewaySettings
 from skyulf_platform.stack import Ports, Stack

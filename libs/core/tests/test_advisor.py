@@ -9,10 +9,10 @@ import polars as pl
 import pytest
 
 from skyulf_core.advisor import recommend
-from skyulf_core.errors import NotFound
 from skyulf_core.graph import train_pipeline
 from skyulf_core.nodes import get_node
 from skyulf_core.profiling import DatasetProfile, profile_frame
+from skyulf_errors import NotFound
 
 
 @pytest.fixture

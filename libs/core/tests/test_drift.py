@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from skyulf_core.drift import DriftThresholds, compare, reference_statistics
-from skyulf_core.errors import InvalidArgument
+from skyulf_errors import InvalidArgument
 
 
 def _frame(n: int, shift: float, probs: list[float], seed: int) -> pd.DataFrame:

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from sklearn import metrics as skm
 
-from skyulf_core.errors import InvalidArgument
 from skyulf_core.metrics import compute_metrics
+from skyulf_errors import InvalidArgument
 
 
 def test_binary_classification_metrics_match_sklearn() -> None:

@@ -15,12 +15,12 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from skyulf_core.errors import InvalidArgument, NodeError
 from skyulf_core.graph import check_graph, preview_pipeline, train_pipeline, validate_graph
 from skyulf_core.models import get_model, model_catalog
 from skyulf_core.models import registry as model_registry
 from skyulf_core.nodes import get_node, node_types
 from skyulf_core.nodes import registry as node_registry
+from skyulf_errors import InvalidArgument, NodeError
 
 # (type id or "*", parameter path) -> why the integer may be unbounded. Paths are dotted, with
 # "[]" for list items, "{}" for dict values and "[i]" for tuple positions.

@@ -9,9 +9,9 @@ import numpy as np
 import polars as pl
 import pytest
 
-from skyulf_core.errors import InvalidArgument
 from skyulf_core.profiling import profile_frame
 from skyulf_core.profiling.correlations import cramers_v
+from skyulf_errors import InvalidArgument
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from skyulf.ingestion.v1 import ingestion_pb2, ingestion_pb2_grpc
 from skyulf_advisor.__main__ import assemble
 from skyulf_advisor.profiles import INGESTION_SERVICE
 from skyulf_advisor.settings import AdvisorSettings
-from skyulf_core.errors import FailedPrecondition, NotFound
 from skyulf_core.profiling import profile_frame
+from skyulf_errors import FailedPrecondition, NotFound
 from skyulf_platform.grpc.client import aio_channel
 from skyulf_platform.grpc.server import RunningServer, ServiceBinding, start_server
 

@@ -15,7 +15,6 @@ import skyulf_registry.__main__ as registry_main
 from skyulf.deployment.v1 import deployment_pb2_grpc
 from skyulf.registry.v1 import registry_pb2, registry_pb2_grpc
 from skyulf_core.bundle import FittedPipeline
-from skyulf_core.errors import NotFound
 from skyulf_core.graph.executor import train_pipeline
 from skyulf_deployment.__main__ import MIGRATIONS_DIR, SERVICE_NAME, build_service
 from skyulf_deployment.grpc.servicer import DeploymentServicer
@@ -24,6 +23,7 @@ from skyulf_deployment.peers import RegistryClient
 from skyulf_deployment.predictor.server import RunningPredictor, start_predictor
 from skyulf_deployment.service import DeploymentService
 from skyulf_deployment.settings import DeploymentSettings, PredictorSettings
+from skyulf_errors import NotFound
 from skyulf_platform.artifacts.local import LocalArtifactStore
 from skyulf_platform.bundles import StoredBundle, write_bundle
 from skyulf_platform.checks import database_check

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from skyulf_core.errors import DataLoss, NotFound
 from skyulf_deployment.predictor.control import Warmup
 from skyulf_deployment.predictor.model_repository import ModelRef, ModelRepository, Route
+from skyulf_errors import DataLoss, NotFound
 
 
 def _ref(name: str, version: int) -> ModelRef:

@@ -6,9 +6,9 @@ import uuid
 
 import pytest
 
-from skyulf_core.errors import AlreadyExists, InvalidArgument, NotFound
 from skyulf_deployment.models import DeploymentStatus
 from skyulf_deployment.service import DeploymentService
+from skyulf_errors import AlreadyExists, InvalidArgument, NotFound
 
 
 def test_create_defaults_the_name_and_resolves_latest(service: DeploymentService) -> None:

@@ -16,7 +16,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from skyulf.common.v1 import common_pb2
 from skyulf.ingestion.v1 import ingestion_pb2, ingestion_pb2_grpc
 from skyulf.pipeline.v1 import pipeline_pb2, pipeline_pb2_grpc
-from skyulf_core.errors import FailedPrecondition, NotFound
+from skyulf_errors import FailedPrecondition, NotFound
 from skyulf_gateway.app import create_app
 from skyulf_gateway.clients import ServiceClients
 from skyulf_gateway.settings import GatewaySettings

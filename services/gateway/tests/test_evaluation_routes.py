@@ -13,7 +13,7 @@ import pytest
 
 from skyulf.pipeline.v1 import pipeline_pb2, pipeline_pb2_grpc
 from skyulf.registry.v1 import registry_pb2, registry_pb2_grpc
-from skyulf_core.errors import FailedPrecondition, NotFound
+from skyulf_errors import FailedPrecondition, NotFound
 from skyulf_gateway.app import create_app
 from skyulf_gateway.clients import ServiceClients
 from skyulf_gateway.settings import GatewaySettings

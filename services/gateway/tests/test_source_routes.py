@@ -12,7 +12,7 @@ import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from skyulf.ingestion.v1 import ingestion_pb2, ingestion_pb2_grpc
-from skyulf_core.errors import InvalidArgument
+from skyulf_errors import InvalidArgument
 from skyulf_gateway.app import create_app
 from skyulf_gateway.clients import ServiceClients
 from skyulf_gateway.settings import GatewaySettings

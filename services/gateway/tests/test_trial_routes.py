@@ -13,7 +13,7 @@ import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from skyulf.pipeline.v1 import pipeline_pb2, pipeline_pb2_grpc
-from skyulf_core.errors import NotFound
+from skyulf_errors import NotFound
 from skyulf_gateway.app import create_app
 from skyulf_gateway.clients import ServiceClients
 from skyulf_gateway.settings import GatewaySettings

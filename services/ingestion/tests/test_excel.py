@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from skyulf_core.errors import InvalidArgument
+from skyulf_errors import InvalidArgument
 from skyulf_ingestion.models import DatasetStatus
 from skyulf_ingestion.service import IngestionService
 from skyulf_ingestion.sources.models import UploadSource

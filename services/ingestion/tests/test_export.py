@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from skyulf.ingestion.v1 import ingestion_pb2, ingestion_pb2_grpc
-from skyulf_core.errors import FailedPrecondition, InvalidArgument, NotFound
+from skyulf_errors import FailedPrecondition, InvalidArgument, NotFound
 from skyulf_ingestion import export
 from skyulf_ingestion.export import ExportFormat, neutralise_cell, neutralise_formulas
 from skyulf_ingestion.service import IngestionService

@@ -9,7 +9,7 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from skyulf.ingestion.v1 import ingestion_pb2, ingestion_pb2_grpc
-from skyulf_core.errors import ErrorCode, SkyulfError
+from skyulf_errors import ErrorCode, SkyulfError
 from skyulf_ingestion.__main__ import SERVICE_NAME
 from skyulf_ingestion.service import IngestionService
 from skyulf_platform.errors import ERROR_TRAILER

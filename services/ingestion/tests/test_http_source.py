@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from skyulf_core.errors import InvalidArgument
+from skyulf_errors import InvalidArgument
 from skyulf_ingestion.models import DatasetStatus
 from skyulf_ingestion.service import IngestionService
 from skyulf_ingestion.settings import IngestionSettings

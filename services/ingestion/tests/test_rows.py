@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from skyulf.ingestion.v1 import ingestion_pb2
-from skyulf_core.errors import FailedPrecondition, InvalidArgument, NotFound
+from skyulf_errors import FailedPrecondition, InvalidArgument, NotFound
 from skyulf_ingestion.rows import row_groups_for
 from skyulf_ingestion.service import IngestionService, data_key
 from skyulf_platform.errors import from_rpc_error

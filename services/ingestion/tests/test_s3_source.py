@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from skyulf_core.errors import InvalidArgument
+from skyulf_errors import InvalidArgument
 from skyulf_ingestion.models import DatasetStatus
 from skyulf_ingestion.service import IngestionService
 from skyulf_ingestion.settings import IngestionSettings

@@ -6,7 +6,7 @@ import json
 import polars as pl
 import pytest
 
-from skyulf_core.errors import (
+from skyulf_errors import (
     ErrorCode,
     FailedPrecondition,
     InvalidArgument,

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from skyulf_core.errors import InvalidArgument
+from skyulf_errors import InvalidArgument
 from skyulf_ingestion.models import DatasetStatus
 from skyulf_ingestion.service import IngestionService
 from skyulf_ingestion.settings import IngestionSettings

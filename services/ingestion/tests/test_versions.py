@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from skyulf.ingestion.v1 import ingestion_pb2, ingestion_pb2_grpc
-from skyulf_core.errors import FailedPrecondition, NotFound
+from skyulf_errors import FailedPrecondition, NotFound
 from skyulf_ingestion.models import DatasetStatus
 from skyulf_ingestion.service import IngestionService
 from skyulf_ingestion.settings import IngestionSettings

@@ -25,7 +25,7 @@ from skyulf.common.v1 import common_pb2
 from skyulf.ingestion.v1 import ingestion_pb2, ingestion_pb2_grpc
 from skyulf.pipeline.v1 import pipeline_pb2, pipeline_pb2_grpc
 from skyulf.registry.v1 import registry_pb2, registry_pb2_grpc
-from skyulf_core.errors import NotFound
+from skyulf_errors import NotFound
 from skyulf_pipeline.__main__ import MIGRATIONS, SERVICE_NAME
 from skyulf_pipeline.grpc.servicer import PipelineServicer
 from skyulf_pipeline.models import Job

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from skyulf_core.errors import Cancelled, InvalidArgument
 from skyulf_core.graph.executor import train_pipeline
+from skyulf_errors import Cancelled, InvalidArgument
 from skyulf_pipeline import runner as runner_module
 from skyulf_pipeline.models import JobStatus
 

@@ -8,7 +8,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from skyulf_core.errors import NotFound
+from skyulf_errors import NotFound
 from skyulf_pipeline.db.tables import Base
 from skyulf_pipeline.models import JobChange, JobStatus
 from skyulf_pipeline.repository import JobRepository

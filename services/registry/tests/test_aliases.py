@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from skyulf_core.errors import FailedPrecondition, InvalidArgument, NotFound
+from skyulf_errors import FailedPrecondition, InvalidArgument, NotFound
 from skyulf_platform.artifacts.local import LocalArtifactStore
 from skyulf_registry.models import Lineage
 from skyulf_registry.service import RegistryService

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from skyulf_core.errors import AlreadyExists, InvalidArgument, NotFound
+from skyulf_errors import AlreadyExists, InvalidArgument, NotFound
 from skyulf_registry.models import Lineage, NewModelVersion
 from skyulf_registry.service import RegistryService
 

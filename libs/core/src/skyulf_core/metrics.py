@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from sklearn import metrics as skm
 
-from skyulf_core.errors import InvalidArgument
+from skyulf_errors import InvalidArgument
 
 Prefix = str
 

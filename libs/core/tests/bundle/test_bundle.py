@@ -14,8 +14,8 @@ from sklearn.linear_model import LinearRegression
 
 from skyulf_core.bundle import MANIFEST_FILE, MODEL_FILE, FittedPipeline
 from skyulf_core.bundle.pipeline import ONNX_FILE, REFERENCE_FILE
-from skyulf_core.errors import DataLoss, InvalidArgument
 from skyulf_core.graph import train_pipeline
+from skyulf_errors import DataLoss, InvalidArgument
 
 
 @pytest.fixture(scope="module")

@@ -22,8 +22,8 @@ from skyulf_core.bundle.compiled import (
     compile_model,
 )
 from skyulf_core.bundle.pipeline import ONNX_FILE
-from skyulf_core.errors import DataLoss
 from skyulf_core.graph import train_pipeline
+from skyulf_errors import DataLoss
 
 
 @pytest.fixture(scope="module")

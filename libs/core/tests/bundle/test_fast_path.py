@@ -13,8 +13,8 @@ import pytest
 
 import skyulf_core.bundle.chain as chain_module
 from skyulf_core.bundle import FittedPipeline, PredictionResult
-from skyulf_core.errors import InvalidArgument, NodeError, SkyulfError
 from skyulf_core.graph import train_pipeline
+from skyulf_errors import InvalidArgument, NodeError, SkyulfError
 
 DATA = Path(__file__).parents[1] / "data" / "churn_300.csv"
 SCALED = ["age", "income", "tenure_months", "monthly_spend", "lat", "lon"]

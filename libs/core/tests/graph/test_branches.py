@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from skyulf_core.bundle import FittedPipeline
-from skyulf_core.errors import InvalidArgument, NodeError
 from skyulf_core.graph import train_pipeline, validate_graph
 from skyulf_core.graph.paths import needed_inputs
+from skyulf_errors import InvalidArgument, NodeError
 
 NUMERIC = ["age", "income", "tenure_months", "monthly_spend", "lat", "lon"]
 TRUNK: list[tuple[str, str, dict[str, Any]]] = [

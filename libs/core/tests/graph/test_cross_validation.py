@@ -9,13 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skyulf_core.errors import InvalidArgument, NodeError
 from skyulf_core.graph import train_pipeline
 from skyulf_core.graph.cross_validation import cross_validate, fold_indices
 from skyulf_core.graph.runner import build_plan
 from skyulf_core.graph.spec import parse_graph
 from skyulf_core.models.training import CrossValidationSettings
 from skyulf_core.nodes.splitting import Split
+from skyulf_errors import InvalidArgument, NodeError
 
 CV_TYPES = ["k_fold", "stratified_k_fold", "time_series_split", "shuffle_split", "nested_cv"]
 

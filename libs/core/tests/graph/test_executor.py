@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skyulf_core.errors import Cancelled, InvalidArgument, NodeError
 from skyulf_core.graph import preview_pipeline, train_pipeline
+from skyulf_errors import Cancelled, InvalidArgument, NodeError
 
 
 @pytest.mark.parametrize("model", ["logistic_regression", "random_forest_classifier"])

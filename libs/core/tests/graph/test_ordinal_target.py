@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 
 from skyulf_core.bundle import FittedPipeline
-from skyulf_core.errors import NodeError
 from skyulf_core.graph import train_pipeline
 from skyulf_core.graph.validation import validate_graph
 from skyulf_core.nodes import NodeContext, get_node
+from skyulf_errors import NodeError
 
 ORDER = ["low", "medium", "high"]
 CATS = ["city", "plan_type"]

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 from skyulf_core.bundle import FittedPipeline
-from skyulf_core.errors import InvalidArgument
 from skyulf_core.graph import train_pipeline, validate_graph
 from skyulf_core.graph.export import export_script
 from skyulf_core.graph.importing import import_original
+from skyulf_errors import InvalidArgument
 
 SAVED = Path(__file__).parents[1] / "data" / "original_pipeline.json"
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from skyulf_core.errors import InvalidArgument
 from skyulf_core.graph import check_graph, validate_graph
+from skyulf_errors import InvalidArgument
 
 COLUMNS = [
     "customer_id",

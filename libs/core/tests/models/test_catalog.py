@@ -7,8 +7,8 @@ import pytest
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 
-from skyulf_core.errors import NodeError
 from skyulf_core.models import get_model, model_catalog
+from skyulf_errors import NodeError
 
 MODEL_IDS = [m.id for m in model_catalog()]
 

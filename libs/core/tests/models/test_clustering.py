@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from skyulf_core.bundle import FittedPipeline
-from skyulf_core.errors import InvalidArgument, NodeError
 from skyulf_core.graph import train_pipeline, validate_graph
+from skyulf_errors import InvalidArgument, NodeError
 
 CLUSTERING = ["kmeans", "minibatch_kmeans", "gaussian_mixture", "birch"]
 

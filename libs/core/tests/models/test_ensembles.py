@@ -10,10 +10,10 @@ import pytest
 from sklearn.ensemble import StackingClassifier, VotingRegressor
 
 from skyulf_core.bundle import FittedPipeline
-from skyulf_core.errors import NodeError
 from skyulf_core.graph import train_pipeline
 from skyulf_core.models import get_model
 from skyulf_core.models.ensembles import MAX_BASE_MODELS
+from skyulf_errors import NodeError
 
 
 def test_bases_are_built_with_their_own_params() -> None:

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from skyulf_core.errors import NodeError
 from skyulf_core.models import get_model, model_catalog
 from skyulf_core.models.search_spaces import BY_MODEL
+from skyulf_errors import NodeError
 
 MODELS = [m.id for m in model_catalog()]
 UNTUNED = {"voting_regressor"}  # nothing but its base models, which are not a search space

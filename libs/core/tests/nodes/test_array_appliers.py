@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 
 from skyulf_core.bundle.fastpath import frame_columns
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes import FittedRecord, NodeContext, NodeDefinition, get_node, node_types
+from skyulf_errors import NodeError
 
 PARAMS_DIR = Path(__file__).parent / "contract_params"
 CONTRACT_PARAMS: dict[str, dict[str, Any]] = {

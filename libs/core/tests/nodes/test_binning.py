@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from sklearn.preprocessing import KBinsDiscretizer
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes import ColumnSet, FittedRecord, NodeContext, get_node
+from skyulf_errors import NodeError
 
 CTX = NodeContext(node_id="b", target="churned")
 NUMERIC = ["age", "income", "tenure_months", "lat", "monthly_spend"]  # age/income/lat have NaN

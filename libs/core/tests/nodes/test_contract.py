@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes import FittedRecord, NodeContext, NodeDefinition, get_node, node_types
+from skyulf_errors import NodeError
 
 # One JSON file per node group (contract_params/<group>.json: {node id: params}), so that groups
 # are added side by side without touching this module.

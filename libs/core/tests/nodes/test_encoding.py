@@ -16,8 +16,8 @@ from sklearn.feature_extraction import FeatureHasher
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.preprocessing import LabelEncoder, OrdinalEncoder, TargetEncoder
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes import NodeContext, get_node
+from skyulf_errors import NodeError
 
 CTX = NodeContext(node_id="n", target="churned")
 CATS = ["city", "plan_type"]

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from sklearn.preprocessing import PolynomialFeatures
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes import ColumnSet, NodeContext, get_node
 from skyulf_core.nodes._fuzzy_match import ratio, token_set_ratio, token_sort_ratio
+from skyulf_errors import NodeError
 
 CTX = NodeContext(node_id="f", target="y")
 

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from sklearn.metrics.pairwise import haversine_distances
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes import NodeContext, get_node
 from skyulf_core.nodes.geo import EARTH_RADIUS_KM, KM_PER_MILE
+from skyulf_errors import NodeError
 
 CTX = NodeContext(node_id="g")
 PAIR = {"lat1": "lat", "lon1": "lon", "lat2": "lat_b", "lon2": "lon_b"}

@@ -15,8 +15,8 @@ from sklearn.linear_model import BayesianRidge
 from sklearn.neighbors import KNeighborsRegressor
 from sklearn.tree import DecisionTreeRegressor
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes import NodeContext, get_node
+from skyulf_errors import NodeError
 
 CTX = NodeContext(node_id="m1", target="churned")
 NUMERIC = ["age", "income", "tenure_months", "lat", "lon", "monthly_spend"]

@@ -11,9 +11,9 @@ import pytest
 from scipy import stats
 from sklearn.covariance import EllipticEnvelope
 
-from skyulf_core.errors import NodeError
 from skyulf_core.graph import train_pipeline
 from skyulf_core.nodes import NodeContext, get_node
+from skyulf_errors import NodeError
 
 CTX = NodeContext(node_id="out", target="churned")
 NUMERIC = ["age", "income", "tenure_months", "lat", "lon", "monthly_spend"]

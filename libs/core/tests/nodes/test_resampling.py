@@ -27,9 +27,9 @@ from imblearn.under_sampling import (
 from sklearn.datasets import make_classification
 from sklearn.model_selection import train_test_split
 
-from skyulf_core.errors import NodeError
 from skyulf_core.graph import train_pipeline
 from skyulf_core.nodes import NodeContext, get_node
+from skyulf_errors import NodeError
 
 CTX = NodeContext(node_id="rs", target="label")
 

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, RobustScaler
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes import NodeContext, get_node
+from skyulf_errors import NodeError
 
 CTX = NodeContext(node_id="s", target="churned")
 COLS = ["age", "income", "tenure_months", "lat", "lon", "monthly_spend", "constant", "negative"]

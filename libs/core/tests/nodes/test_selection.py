@@ -29,8 +29,8 @@ from sklearn.feature_selection import (
 )
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes import NodeContext, get_node
+from skyulf_errors import NodeError
 
 CTX = NodeContext(node_id="sel", target="churned")
 NUMERIC = ["age", "income", "tenure_months", "lat", "lon", "monthly_spend", "customer_id"]

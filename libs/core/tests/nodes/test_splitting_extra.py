@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from skyulf_core.errors import NodeError
 from skyulf_core.graph.validation import validate_graph
 from skyulf_core.nodes import NodeContext, get_node
+from skyulf_errors import NodeError
 
 
 def test_moves_the_target_out_of_the_features(churn: pd.DataFrame) -> None:

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer, TfidfVectorizer
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes import NodeContext, get_node
+from skyulf_errors import NodeError
 
 CTX = NodeContext(node_id="t", target="label")
 WORDS = [

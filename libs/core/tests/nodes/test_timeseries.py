@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes import NodeContext, get_node
+from skyulf_errors import NodeError
 
 CTX = NodeContext(node_id="ts", target="y")
 

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from sklearn.preprocessing import PowerTransformer
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes import ColumnSet, FittedRecord, NodeContext, get_node
+from skyulf_errors import NodeError
 
 CTX = NodeContext(node_id="t", target="churned")
 POSITIVE = ["income", "monthly_spend", "tenure_months", "age"]  # age and income have NaN

@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 from sklearn.datasets import load_breast_cancer, load_diabetes
 
-from skyulf_core.errors import NodeError
 from skyulf_core.graph import train_pipeline
 from skyulf_core.models.registry import get_model
 from skyulf_core.tuning.objective import TuningProblem, refit_graph, tuned_nodes
 from skyulf_core.tuning.study import open_study, run_trials, tune_in_process
+from skyulf_errors import NodeError
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ from pydantic import ValidationError
 
 from skyulf.ingestion.v1 import ingestion_pb2, ingestion_pb2_grpc
 from skyulf_advisor.rows import frame_from_pages
-from skyulf_core.errors import DataLoss
 from skyulf_core.profiling import DatasetProfile
+from skyulf_errors import DataLoss
 from skyulf_platform.grpc.client import translated
 
 INGESTION_SERVICE = ingestion_pb2.DESCRIPTOR.services_by_name["IngestionService"].full_name

@@ -7,8 +7,8 @@ from typing import Literal, cast
 import polars as pl
 
 from skyulf_core.advisor import Recommendation, SuggestedPipeline, recommend, suggest_pipeline
-from skyulf_core.errors import InvalidArgument
 from skyulf_core.profiling import DatasetProfile
+from skyulf_errors import InvalidArgument
 
 TASKS = ("classification", "regression")
 

@@ -17,10 +17,10 @@ from typing import Protocol
 import pandas as pd
 
 from skyulf_core.bundle import FittedPipeline
-from skyulf_core.errors import InvalidArgument, NotFound, SkyulfError
 from skyulf_deployment import jobs_repository as jobs
 from skyulf_deployment.models import BatchJob, JobStatus, ResolvedVersion
 from skyulf_deployment.service import DeploymentService
+from skyulf_errors import InvalidArgument, NotFound, SkyulfError
 from skyulf_platform.artifacts.base import ArtifactStore
 from skyulf_platform.bundles import read_bundle
 from skyulf_platform.db.base import utcnow

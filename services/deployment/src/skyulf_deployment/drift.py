@@ -14,11 +14,11 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 
 from skyulf_core.drift import compare
-from skyulf_core.errors import FailedPrecondition, InvalidArgument, NotFound, SkyulfError
 from skyulf_deployment import jobs_repository as jobs
 from skyulf_deployment.batch import Datasets, Enqueue, load_pipeline
 from skyulf_deployment.models import DriftReport
 from skyulf_deployment.service import DeploymentService
+from skyulf_errors import FailedPrecondition, InvalidArgument, NotFound, SkyulfError
 from skyulf_platform.artifacts.base import ArtifactStore
 from skyulf_platform.db.base import utcnow
 from skyulf_platform.db.uow import UnitOfWork

@@ -10,8 +10,8 @@ import grpc
 from skyulf.deployment.v1 import deployment_pb2, deployment_pb2_grpc
 from skyulf.ingestion.v1 import ingestion_pb2, ingestion_pb2_grpc
 from skyulf.registry.v1 import registry_pb2, registry_pb2_grpc
-from skyulf_core.errors import NotFound
 from skyulf_deployment.models import ResolvedVersion
+from skyulf_errors import NotFound
 from skyulf_platform.grpc.client import call_metadata, sync_channel, translated
 
 TIMEOUT_SECONDS = 10.0

@@ -6,19 +6,19 @@ import logging
 import uuid
 from typing import Protocol
 
-from skyulf_core.errors import (
-    AlreadyExists,
-    FailedPrecondition,
-    InvalidArgument,
-    NotFound,
-    SkyulfError,
-)
 from skyulf_deployment import repository as repo
 from skyulf_deployment.models import (
     Deployment,
     DeploymentStatus,
     ResolvedVersion,
     ServingSettings,
+)
+from skyulf_errors import (
+    AlreadyExists,
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    SkyulfError,
 )
 from skyulf_platform.db.base import utcnow
 from skyulf_platform.db.uow import UnitOfWork

@@ -12,8 +12,8 @@ from functools import cache
 
 from celery import shared_task
 
-from skyulf_core.errors import NotFound
 from skyulf_deployment.wiring import DRIFT_REPORT, QUEUE, SCORE_BATCH, WorkerServices, build_worker
+from skyulf_errors import NotFound
 from skyulf_platform.tasks.app import declare_task_queue
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import polars as pl
 
-from skyulf_core.errors import InvalidArgument
+from skyulf_errors import InvalidArgument
 from skyulf_ingestion import excel
 
 # Rows Polars looks at to infer column types before falling back to a full scan.

@@ -9,7 +9,7 @@ from typing import cast
 from sqlalchemy import CursorResult, Update, func, select, update
 from sqlalchemy.orm import Session
 
-from skyulf_core.errors import FailedPrecondition, NotFound
+from skyulf_errors import FailedPrecondition, NotFound
 from skyulf_ingestion.db.tables import DatasetRow, DatasetVersionRow
 from skyulf_ingestion.models import (
     ColumnInfo,

@@ -14,8 +14,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import BaseModel
 
-from skyulf_core.errors import DataLoss
 from skyulf_core.graph.preview import json_value
+from skyulf_errors import DataLoss
 from skyulf_ingestion.models import ColumnInfo, Dataset
 
 

@@ -15,15 +15,15 @@ from typing import Final
 
 import polars as pl
 
-from skyulf_core.errors import (
+from skyulf_core.profiling import DatasetProfile, profile_frame
+from skyulf_core.profiling.target import analyse_target
+from skyulf_errors import (
     ErrorCode,
     FailedPrecondition,
     InvalidArgument,
     SkyulfError,
     Unavailable,
 )
-from skyulf_core.profiling import DatasetProfile, profile_frame
-from skyulf_core.profiling.target import analyse_target
 from skyulf_ingestion import formats
 from skyulf_ingestion.export import CONTENT_TYPES, ExportFormat, export_file
 from skyulf_ingestion.models import (

@@ -6,7 +6,7 @@ from functools import cache
 
 from celery import Task, shared_task
 
-from skyulf_core.errors import Unavailable
+from skyulf_errors import Unavailable
 from skyulf_ingestion.service import IngestionService
 from skyulf_ingestion.settings import get_settings
 from skyulf_ingestion.wiring import INGEST_DATASET, build_service

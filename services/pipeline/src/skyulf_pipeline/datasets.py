@@ -8,7 +8,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from skyulf_core.errors import DataLoss, FailedPrecondition
+from skyulf_errors import DataLoss, FailedPrecondition
 from skyulf_pipeline.models import DatasetInfo, DatasetStatus
 from skyulf_platform.artifacts.base import ArtifactStore
 from skyulf_platform.artifacts.cache import LocalCopies

@@ -3,8 +3,8 @@ registered and read back for the job or for one of its model versions."""
 
 from __future__ import annotations
 
-from skyulf_core.errors import NotFound
 from skyulf_core.evaluation import JobEvaluation, ModelEvaluation
+from skyulf_errors import NotFound
 from skyulf_platform.artifacts.base import ArtifactStore
 
 

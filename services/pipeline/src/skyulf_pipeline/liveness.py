@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from skyulf_core.errors import DeadlineExceeded, ErrorCode
+from skyulf_errors import DeadlineExceeded, ErrorCode
 from skyulf_pipeline.models import Job, JobError
 from skyulf_pipeline.repository import JobRepository
 

@@ -14,7 +14,7 @@ from grpc import aio
 
 from skyulf.ingestion.v1 import ingestion_pb2, ingestion_pb2_grpc
 from skyulf.registry.v1 import registry_pb2, registry_pb2_grpc
-from skyulf_core.errors import InvalidArgument
+from skyulf_errors import InvalidArgument
 from skyulf_pipeline.models import DatasetColumn, DatasetInfo, DatasetStatus, RegisteredVersion
 from skyulf_platform.grpc.client import call_metadata, translated
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from skyulf_core.errors import InvalidArgument
 from skyulf_core.graph import PipelineGraph
 from skyulf_core.graph.export import export_script
 from skyulf_core.graph.importing import ImportedPipeline, import_original
+from skyulf_errors import InvalidArgument
 from skyulf_pipeline.models import Job
 
 

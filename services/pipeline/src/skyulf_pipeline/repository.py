@@ -16,7 +16,7 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from skyulf_core.errors import NotFound
+from skyulf_errors import NotFound
 from skyulf_pipeline.db.tables import JobEventRow, JobRow
 from skyulf_pipeline.models import (
     Job,

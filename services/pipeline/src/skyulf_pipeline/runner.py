@@ -22,16 +22,16 @@ from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 
-from skyulf_core.errors import (
+from skyulf_core.graph import PipelineGraph
+from skyulf_core.graph.executor import ModelResult as TrainedModel
+from skyulf_core.graph.executor import TrainResult, train_pipeline
+from skyulf_errors import (
     Cancelled,
     ErrorCode,
     FailedPrecondition,
     SkyulfError,
     Unavailable,
 )
-from skyulf_core.graph import PipelineGraph
-from skyulf_core.graph.executor import ModelResult as TrainedModel
-from skyulf_core.graph.executor import TrainResult, train_pipeline
 from skyulf_pipeline.datasets import load_frame
 from skyulf_pipeline.evaluations import write_evaluation
 from skyulf_pipeline.liveness import CancelProbe, Deadline, Heartbeat

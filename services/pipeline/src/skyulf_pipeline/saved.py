@@ -19,8 +19,8 @@ import math
 import uuid
 from typing import Any
 
-from skyulf_core.errors import InvalidArgument, NotFound
 from skyulf_core.graph import PipelineGraph, validate_graph
+from skyulf_errors import InvalidArgument, NotFound
 from skyulf_pipeline.models import (
     PipelineDraft,
     PipelineSource,

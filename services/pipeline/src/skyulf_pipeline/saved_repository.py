@@ -13,7 +13,7 @@ import uuid
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from skyulf_core.errors import NotFound
+from skyulf_errors import NotFound
 from skyulf_pipeline.db.tables import SavedPipelineRow, SavedPipelineVersionRow
 from skyulf_pipeline.models import PipelineDraft, SavedPipeline, SavedPipelineVersion
 from skyulf_platform.db.base import new_id, utcnow

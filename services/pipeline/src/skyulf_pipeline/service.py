@@ -11,13 +11,13 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from skyulf_core.errors import AlreadyExists, FailedPrecondition, InvalidArgument, Unavailable
 from skyulf_core.evaluation import JobEvaluation
 from skyulf_core.graph import PipelineGraph, ValidationReport, preview_pipeline, validate_graph
 from skyulf_core.models import model_catalog
 from skyulf_core.nodes import node_catalog
 from skyulf_core.tuning.objective import tuned_nodes
 from skyulf_core.tuning.records import TrialList
+from skyulf_errors import AlreadyExists, FailedPrecondition, InvalidArgument, Unavailable
 from skyulf_pipeline.datasets import load_frame, require_ready
 from skyulf_pipeline.evaluations import read_evaluation
 from skyulf_pipeline.models import (

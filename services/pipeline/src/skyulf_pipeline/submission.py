@@ -7,9 +7,9 @@ import json
 import re
 from pathlib import PurePosixPath
 
-from skyulf_core.errors import InvalidArgument
 from skyulf_core.graph import PipelineGraph
 from skyulf_core.models import is_model
+from skyulf_errors import InvalidArgument
 from skyulf_pipeline.models import ModelResult
 from skyulf_platform.names import is_valid_name
 

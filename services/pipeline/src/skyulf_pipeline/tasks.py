@@ -7,7 +7,7 @@ import logging
 
 from celery import shared_task
 
-from skyulf_core.errors import NotFound
+from skyulf_errors import NotFound
 from skyulf_pipeline.runner import run_training_job
 from skyulf_pipeline.wiring import trial_worker, tuning_runner
 from skyulf_platform.tasks.app import declare_task_queue

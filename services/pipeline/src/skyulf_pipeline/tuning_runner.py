@@ -27,7 +27,6 @@ from typing import Any
 import optuna
 from optuna.trial import FrozenTrial, TrialState
 
-from skyulf_core.errors import Cancelled, NodeError
 from skyulf_core.graph import PipelineGraph
 from skyulf_core.tuning.objective import TuningProblem, refit_graph, tuned_nodes
 from skyulf_core.tuning.study import (
@@ -38,6 +37,7 @@ from skyulf_core.tuning.study import (
     run_trials,
     trial_record,
 )
+from skyulf_errors import Cancelled, NodeError
 from skyulf_pipeline.models import Job, JobStatus, TuningStudy
 from skyulf_pipeline.repository import JobRepository
 from skyulf_pipeline.runner import TrainingRunner

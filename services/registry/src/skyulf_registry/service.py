@@ -11,7 +11,7 @@ from urllib.parse import unquote
 
 from sqlalchemy.orm import Session
 
-from skyulf_core.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
+from skyulf_errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from skyulf_platform.artifacts.base import ArtifactStore
 from skyulf_platform.db.base import utcnow
 from skyulf_platform.db.uow import UnitOfWork

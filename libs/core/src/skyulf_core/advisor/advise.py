@@ -8,10 +8,10 @@ from skyulf_core.advisor.context import Advice, Task
 from skyulf_core.advisor.registry import RULES
 from skyulf_core.advisor.rules.model import default_model
 from skyulf_core.advisor.schema import Recommendation
-from skyulf_core.errors import InvalidArgument, NotFound
 from skyulf_core.models import get_model, is_model
 from skyulf_core.profiling import ColumnProfile, DatasetProfile
 from skyulf_core.profiling.target import analyse_target
+from skyulf_errors import InvalidArgument, NotFound
 
 MAX_CLASSES = 20
 

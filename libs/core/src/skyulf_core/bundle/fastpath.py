@@ -18,8 +18,8 @@ import pandas as pd
 from pandas.api import types as ptypes
 
 from skyulf_core.bundle.signature import InputColumn, Signature, check_columns
-from skyulf_core.errors import InvalidArgument
 from skyulf_core.nodes.base import Columns
+from skyulf_errors import InvalidArgument
 
 # dtype kinds the array path carries: float, signed/unsigned int, bool, object (text).
 _ARRAY_KINDS = frozenset("fiubO")

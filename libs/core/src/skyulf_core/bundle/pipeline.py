@@ -24,10 +24,10 @@ from skyulf_core.bundle.compiled import RUNTIME_ONNX, RUNTIME_SKLEARN, CompiledM
 from skyulf_core.bundle.signature import Signature
 from skyulf_core.bundle.target import decode_target, target_decoders
 from skyulf_core.drift import ReferenceStats
-from skyulf_core.errors import DataLoss, FailedPrecondition
 from skyulf_core.models import get_model
 from skyulf_core.models.base import Task
 from skyulf_core.nodes import FittedRecord, get_node
+from skyulf_errors import DataLoss, FailedPrecondition
 
 FORMAT_VERSION = 1
 MANIFEST_FILE = "pipeline.json"

@@ -15,7 +15,7 @@ import pandas as pd
 from pandas.api import types as ptypes
 from pydantic import BaseModel
 
-from skyulf_core.errors import InvalidArgument
+from skyulf_errors import InvalidArgument
 
 ColumnKind = Literal["integer", "float", "boolean", "string", "datetime"]
 

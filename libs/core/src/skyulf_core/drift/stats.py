@@ -19,7 +19,7 @@ import pandas as pd
 from pydantic import BaseModel
 from scipy import stats as sps
 
-from skyulf_core.errors import InvalidArgument
+from skyulf_errors import InvalidArgument
 
 Severity = Literal["none", "low", "medium", "high"]
 LEVELS: tuple[Severity, ...] = ("none", "low", "medium", "high")

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from skyulf_core.errors import NodeError
 from skyulf_core.graph.columns import dataset_flow, node_flow, non_numeric
 from skyulf_core.graph.spec import GraphNode, PipelineGraph, topological_order
 from skyulf_core.models import is_model
 from skyulf_core.nodes import ColumnSet, NodeDefinition, get_node
 from skyulf_core.nodes.encoding_ordinal import encodes_target
 from skyulf_core.nodes.splitting import SPLITTER_ID
+from skyulf_errors import NodeError
 
 
 class ColumnChecks:

@@ -21,12 +21,12 @@ import numpy as np
 from sklearn.model_selection import KFold, ShuffleSplit, StratifiedKFold, TimeSeriesSplit
 
 from skyulf_core.bundle.target import relabel
-from skyulf_core.errors import NodeError
 from skyulf_core.evaluation.schema import CrossValidation, MetricSummary
 from skyulf_core.graph.runner import Frames, Step, _run_step, guard_memory
 from skyulf_core.models.training import CrossValidationSettings
 from skyulf_core.nodes import FittedRecord, NodeContext
 from skyulf_core.nodes.splitting import Split
+from skyulf_errors import NodeError
 
 # score(train, held_out, records): fit the model on the fold's transformed train rows and
 # return its metrics on the transformed held-out rows (unprefixed names).

@@ -27,7 +27,6 @@ from skyulf_core.bundle.compiled import SAMPLE_ROWS, compile_model
 from skyulf_core.bundle.signature import describe_inputs
 from skyulf_core.bundle.target import TargetDecoder, decode_target, relabel, target_decoders
 from skyulf_core.drift import reference_statistics
-from skyulf_core.errors import Cancelled, InvalidArgument, NodeError
 from skyulf_core.evaluation import ModelEvaluation, Predictor, cluster_scores, evaluate_splits
 from skyulf_core.graph.cross_validation import CvResult, cross_validate
 from skyulf_core.graph.isolation import FitCrashed, run_in_child
@@ -52,6 +51,7 @@ from skyulf_core.nodes import FittedRecord
 from skyulf_core.nodes.columns import json_scalar
 from skyulf_core.nodes.encoding_ordinal import encodes_target
 from skyulf_core.nodes.splitting import SPLITTER_ID, Split
+from skyulf_errors import Cancelled, InvalidArgument, NodeError
 
 Progress = Callable[[float, str], None]
 CLUSTER_OUTPUT = "cluster"  # the output's name when a clustering model predicts cluster ids

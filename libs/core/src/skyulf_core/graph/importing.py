@@ -15,11 +15,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from skyulf_core.errors import InvalidArgument
 from skyulf_core.graph.spec import GraphEdge, GraphNode, PipelineGraph
 from skyulf_core.models import is_model
 from skyulf_core.nodes import node_types
 from skyulf_core.nodes.splitting import SPLITTER_ID
+from skyulf_errors import InvalidArgument
 
 # The original's data-source steps: the dataset a job names plays their part.
 SOURCE_STEPS = frozenset({"data_loader", "dataset", "dataset_node", "data_source", "input"})

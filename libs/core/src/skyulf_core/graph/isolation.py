@@ -16,7 +16,7 @@ import signal
 from collections.abc import Callable
 from typing import Any
 
-from skyulf_core.errors import Cancelled
+from skyulf_errors import Cancelled
 
 POLL_SECONDS = 0.1
 _CHUNK = 1 << 20

@@ -17,11 +17,11 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from skyulf_core.bundle.target import relabel
-from skyulf_core.errors import NodeError, SkyulfError
 from skyulf_core.graph.spec import PipelineGraph, parents_of, topological_order
 from skyulf_core.models import ModelDefinition, get_model, is_model
 from skyulf_core.nodes import FittedRecord, NodeContext, NodeDefinition, get_node
 from skyulf_core.nodes.splitting import SPLITTER_ID, Split, split_frame
+from skyulf_errors import NodeError, SkyulfError
 
 
 @dataclass(frozen=True)

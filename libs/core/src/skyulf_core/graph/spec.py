@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from skyulf_core.errors import InvalidArgument
+from skyulf_errors import InvalidArgument
 
 
 class GraphNode(BaseModel):

@@ -16,7 +16,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from skyulf_core.errors import InvalidArgument, NodeError
 from skyulf_core.graph.column_checks import ColumnChecks
 from skyulf_core.graph.spec import (
     GraphNode,
@@ -29,6 +28,7 @@ from skyulf_core.models import get_model, is_model
 from skyulf_core.nodes import get_node, node_types
 from skyulf_core.nodes.encoding_ordinal import encodes_target
 from skyulf_core.nodes.splitting import SPLITTER_ID
+from skyulf_errors import InvalidArgument, NodeError
 
 
 class GraphIssue(BaseModel):

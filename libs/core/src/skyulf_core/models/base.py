@@ -9,7 +9,6 @@ from typing import Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sklearn.base import BaseEstimator
 
-from skyulf_core.errors import NodeError
 from skyulf_core.models.search_spaces import annotate
 from skyulf_core.models.training import (
     parse_training,
@@ -19,6 +18,7 @@ from skyulf_core.models.training import (
 )
 from skyulf_core.nodes.base import Seed as Seed  # re-exported for the model catalogs
 from skyulf_core.tuning.metrics import DEFAULT_METRIC, TASK_METRICS
+from skyulf_errors import NodeError
 
 # Upper bounds of the hyperparameters: far beyond any sensible model, low enough that one fit
 # stays within reason on a 2-core worker (an unbounded count ties a worker up for hours or

@@ -18,7 +18,6 @@ from sklearn.ensemble import (
     VotingRegressor,
 )
 
-from skyulf_core.errors import NodeError
 from skyulf_core.models.base import (
     MAX_CV,
     ModelDefinition,
@@ -27,6 +26,7 @@ from skyulf_core.models.base import (
     model_definition,
 )
 from skyulf_core.models.training import TRAINING_KEYS
+from skyulf_errors import NodeError
 
 MAX_BASE_MODELS = 10
 ENSEMBLE_IDS = frozenset(

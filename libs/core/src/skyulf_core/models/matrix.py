@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
-from skyulf_core.errors import InvalidArgument, NodeError
+from skyulf_errors import InvalidArgument, NodeError
 
 
 def feature_matrix(

@@ -6,8 +6,8 @@ import importlib
 import pkgutil
 from functools import cache
 
-from skyulf_core.errors import NodeError, SkyulfError
 from skyulf_core.models.base import ModelDefinition, ModelInfo
+from skyulf_errors import NodeError, SkyulfError
 
 _INFRASTRUCTURE = frozenset({"base", "matrix", "registry", "search_spaces", "training"})
 

@@ -14,8 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes.base import Seed
+from skyulf_errors import NodeError
 
 MAX_FOLDS = 20
 

@@ -20,7 +20,7 @@ from typing import Literal
 
 import numpy as np
 
-from skyulf_core.errors import NodeError
+from skyulf_errors import NodeError
 
 KBinsStrategy = Literal["uniform", "quantile", "kmeans"]
 QuantileMethod = Literal[

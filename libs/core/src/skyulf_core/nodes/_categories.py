@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes._value_arrays import is_missing
 from skyulf_core.nodes.base import NodeContext
 from skyulf_core.nodes.columns import is_categorical, json_scalar, resolve_columns
+from skyulf_errors import NodeError
 
 Category = str | int | float | bool
 UNKNOWN = -1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from skyulf_core.errors import NodeError
+from skyulf_errors import NodeError
 
 
 def as_float_array(values: np.ndarray, column: str, node_id: str, node_type: str) -> np.ndarray:

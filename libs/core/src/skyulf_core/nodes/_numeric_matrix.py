@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes.base import Columns, NodeContext
 from skyulf_core.nodes.columns import numeric_frame
+from skyulf_errors import NodeError
 
 
 def _non_numeric(node_id: str, node_type: str, col: str) -> NodeError:

@@ -24,7 +24,7 @@ from typing import Literal
 import numpy as np
 from scipy import stats
 
-from skyulf_core.errors import NodeError
+from skyulf_errors import NodeError
 
 MethodName = Literal[
     "log",

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from skyulf_core.errors import NodeError
+from skyulf_errors import NodeError
 
 NodeGroup = Literal[
     "cleaning",

@@ -29,7 +29,6 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes._binning_ops import (
     KBinsStrategy,
     QuantileMethod,
@@ -54,6 +53,7 @@ from skyulf_core.nodes.columns import (
     observed_finite,
     resolve_columns,
 )
+from skyulf_errors import NodeError
 
 LabelFormat = Literal["ordinal", "range", "bin_index"]
 _STRATEGIES: dict[str, KBinsStrategy] = {

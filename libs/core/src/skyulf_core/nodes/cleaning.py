@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes.base import (
     Columns,
     ColumnSet,
@@ -27,6 +26,7 @@ from skyulf_core.nodes.base import (
     NodeParams,
     same_columns,
 )
+from skyulf_errors import NodeError
 
 
 class DropMissingColumnsParams(NodeParams):

@@ -32,7 +32,6 @@ import numpy as np
 import pandas as pd
 from pandas.tseries.api import guess_datetime_format
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes._value_arrays import column_values, is_missing
 from skyulf_core.nodes.base import (
     Columns,
@@ -43,6 +42,7 @@ from skyulf_core.nodes.base import (
     same_columns,
 )
 from skyulf_core.nodes.columns import json_scalar
+from skyulf_errors import NodeError
 
 CastType = Literal[
     "float", "float32", "float64",

@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes._countries import COUNTRY_CODES, country_key
 from skyulf_core.nodes._value_arrays import column_values, like_input, map_text
 from skyulf_core.nodes.base import (
@@ -29,6 +28,7 @@ from skyulf_core.nodes.base import (
     same_columns,
 )
 from skyulf_core.nodes.columns import resolve_columns
+from skyulf_errors import NodeError
 
 _SPACES = re.compile(r"\s+")
 

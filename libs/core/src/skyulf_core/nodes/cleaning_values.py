@@ -13,7 +13,6 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes._value_arrays import as_floats, column_values, is_missing, like_input
 from skyulf_core.nodes.base import (
     Columns,
@@ -24,6 +23,7 @@ from skyulf_core.nodes.base import (
     same_columns,
 )
 from skyulf_core.nodes.columns import resolve_columns
+from skyulf_errors import NodeError
 
 Scalar = str | int | float | bool
 

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes.base import NodeContext
+from skyulf_errors import NodeError
 
 ColumnKind = Literal["any", "numeric", "categorical"]
 

@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes.base import (
     Columns,
     ColumnSet,
@@ -26,6 +25,7 @@ from skyulf_core.nodes.base import (
     NodeDefinition,
 )
 from skyulf_core.nodes.columns import is_categorical, json_scalar, resolve_columns
+from skyulf_errors import NodeError
 
 Category = str | int | float | bool
 INFREQUENT = "infrequent_sklearn"

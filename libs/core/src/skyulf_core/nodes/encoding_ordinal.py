@@ -28,7 +28,6 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes._categories import (
     MISSING,
     Category,
@@ -47,6 +46,7 @@ from skyulf_core.nodes.base import (
     same_columns,
 )
 from skyulf_core.nodes.columns import resolve_columns
+from skyulf_errors import NodeError
 
 LABEL = "LabelEncoder"
 ORDINAL = "OrdinalEncoder"

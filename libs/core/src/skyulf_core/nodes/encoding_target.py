@@ -36,7 +36,6 @@ from pydantic import BaseModel, Field
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.utils.multiclass import type_of_target
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes._categories import (
     MISSING,
     Category,
@@ -59,6 +58,7 @@ from skyulf_core.nodes.base import (
     R,
     Seed,
 )
+from skyulf_errors import NodeError
 
 NODE = "TargetEncoder"
 TargetType = Literal["continuous", "binary", "multiclass"]

@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes._categories import (
     MISSING,
     Category,
@@ -38,6 +37,7 @@ from skyulf_core.nodes.base import (
     NodeDefinition,
     same_columns,
 )
+from skyulf_errors import NodeError
 
 NODE = "WOEEncoder"
 

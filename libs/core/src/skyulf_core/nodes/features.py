@@ -41,7 +41,6 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, model_validator
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes._datetime_parts import LABEL_PARTS, Parts, to_datetime64
 from skyulf_core.nodes._frames import arrays_with, column_arrays, float_array, frame_with
 from skyulf_core.nodes._fuzzy_match import SCORERS
@@ -55,6 +54,7 @@ from skyulf_core.nodes.base import (
     NodeParams,
 )
 from skyulf_core.nodes.features_group import GroupStats, learn_group_stats, lookup_group_stats
+from skyulf_errors import NodeError
 
 OperationType = Literal["arithmetic", "ratio", "similarity", "datetime_extract", "group_agg"]
 DatetimeFeature = Literal[

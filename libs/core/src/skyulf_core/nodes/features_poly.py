@@ -24,7 +24,6 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes._frames import arrays_with, column_arrays, float_array, frame_with
 from skyulf_core.nodes.base import (
     Columns,
@@ -35,6 +34,7 @@ from skyulf_core.nodes.base import (
     NodeDefinition,
 )
 from skyulf_core.nodes.columns import resolve_columns
+from skyulf_errors import NodeError
 
 MAX_TERMS = 2000
 

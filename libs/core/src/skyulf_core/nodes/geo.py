@@ -25,7 +25,6 @@ import numpy as np
 import pandas as pd
 from pydantic import model_validator
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes._frames import arrays_with, column_arrays, float_array, frame_with
 from skyulf_core.nodes.base import (
     Columns,
@@ -36,6 +35,7 @@ from skyulf_core.nodes.base import (
     NodeParams,
 )
 from skyulf_core.nodes.columns import resolve_columns
+from skyulf_errors import NodeError
 
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_MILE = 1.609344

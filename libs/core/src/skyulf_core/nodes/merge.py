@@ -17,7 +17,6 @@ from typing import Literal
 import pandas as pd
 from pydantic import model_validator
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes.base import (
     ColumnSet,
     FanIn,
@@ -27,6 +26,7 @@ from skyulf_core.nodes.base import (
     NodeParams,
     same_columns,
 )
+from skyulf_errors import NodeError
 
 MERGE_ID = "merge"
 

@@ -11,7 +11,6 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes._value_arrays import missing_mask
 from skyulf_core.nodes.base import (
     Columns,
@@ -30,6 +29,7 @@ from skyulf_core.nodes.columns import (
     observed_finite,
     resolve_columns,
 )
+from skyulf_errors import NodeError
 
 Scalar = str | int | float | bool
 

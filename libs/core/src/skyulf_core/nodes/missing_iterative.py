@@ -32,7 +32,6 @@ from sklearn.linear_model import BayesianRidge
 from sklearn.neighbors import KNeighborsRegressor
 from sklearn.tree import DecisionTreeRegressor
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes._numeric_matrix import columns_matrix, frame_matrix
 from skyulf_core.nodes.base import (
     Columns,
@@ -44,6 +43,7 @@ from skyulf_core.nodes.base import (
     same_columns,
 )
 from skyulf_core.nodes.columns import resolve_columns
+from skyulf_errors import NodeError
 
 Estimator = Literal["bayesian_ridge", "decision_tree", "extra_trees", "knn"]
 MAX_RECORD_NUMBERS = 2_000_000

@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes._numeric_matrix import (
     columns_matrix,
     frame_matrix,
@@ -35,6 +34,7 @@ from skyulf_core.nodes.base import (
     same_columns,
 )
 from skyulf_core.nodes.columns import resolve_columns
+from skyulf_errors import NodeError
 
 
 class KNNImputerParams(ColumnsParams):

@@ -22,7 +22,6 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes.base import (
     Columns,
     ColumnsParams,
@@ -37,6 +36,7 @@ from skyulf_core.nodes.columns import (
     observed_finite,
     resolve_columns,
 )
+from skyulf_errors import NodeError
 
 XY = tuple[pd.DataFrame, pd.Series | None]
 

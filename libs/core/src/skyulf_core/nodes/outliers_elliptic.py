@@ -25,7 +25,6 @@ from pydantic import Field
 from scipy.spatial.distance import cdist
 from sklearn.covariance import EllipticEnvelope
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes.base import (
     ColumnsParams,
     FittedRecord,
@@ -36,6 +35,7 @@ from skyulf_core.nodes.base import (
 )
 from skyulf_core.nodes.columns import numeric_frame, resolve_columns
 from skyulf_core.nodes.outliers import XY, keep_rows
+from skyulf_errors import NodeError
 
 NODE_TYPE = "EllipticEnvelope"
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from skyulf_core.errors import NodeError, SkyulfError
 from skyulf_core.nodes.base import NodeDefinition
+from skyulf_errors import NodeError, SkyulfError
 
 # Modules of this package that hold shared machinery rather than node groups.
 _INFRASTRUCTURE = frozenset({"base", "columns", "registry"})

@@ -55,7 +55,6 @@ from imblearn.under_sampling import (
 )
 from pydantic import Field, model_validator
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes.base import (
     FittedRecord,
     NodeContext,
@@ -64,6 +63,7 @@ from skyulf_core.nodes.base import (
     Seed,
     same_columns,
 )
+from skyulf_errors import NodeError
 
 XY = tuple[pd.DataFrame, pd.Series | None]
 Ratio = Annotated[float, Field(gt=0.0, le=1.0)]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes.base import (
     Columns,
     ColumnsParams,
@@ -23,6 +22,7 @@ from skyulf_core.nodes.columns import (
     finite_columns,
     numeric_frame,
 )
+from skyulf_errors import NodeError
 
 _EPS = float(np.finfo(np.float64).eps)
 

@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes.base import (
     Columns,
     ColumnsParams,
@@ -26,6 +25,7 @@ from skyulf_core.nodes.base import (
     same_columns,
 )
 from skyulf_core.nodes.columns import resolve_columns
+from skyulf_errors import NodeError
 
 
 class SelectionRecord(FittedRecord):

@@ -40,7 +40,6 @@ from sklearn.feature_selection import (
 )
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes.base import (
     ColumnsParams,
     NodeContext,
@@ -56,6 +55,7 @@ from skyulf_core.nodes.selection import (
     scored_columns,
     select_arrays,
 )
+from skyulf_errors import NodeError
 
 Task = Literal["classification", "regression"]
 ProblemType = Literal["auto", "classification", "regression"]

@@ -14,7 +14,6 @@ import pandas as pd
 from pydantic import Field, model_validator
 from sklearn.model_selection import train_test_split
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes.base import (
     Columns,
     ColumnSet,
@@ -25,6 +24,7 @@ from skyulf_core.nodes.base import (
     Seed,
     same_columns,
 )
+from skyulf_errors import NodeError
 
 SPLITTER_ID = "TrainTestSplitter"
 

@@ -26,7 +26,6 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field, model_validator
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes._frames import arrays_with, column_arrays, frame_with
 from skyulf_core.nodes._text_analysis import AnalyzerParams, AnalyzerSettings, analyze_all
 from skyulf_core.nodes.base import (
@@ -37,6 +36,7 @@ from skyulf_core.nodes.base import (
     NodeDefinition,
 )
 from skyulf_core.nodes.columns import is_categorical, resolve_columns
+from skyulf_errors import NodeError
 
 SEPARATOR = "__"
 

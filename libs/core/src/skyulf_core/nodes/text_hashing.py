@@ -21,12 +21,12 @@ import pandas as pd
 from pydantic import Field
 from sklearn.utils import murmurhash3_32
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes._frames import arrays_with, column_arrays, frame_with
 from skyulf_core.nodes._text_analysis import AnalyzerParams, AnalyzerSettings, analyze_all
 from skyulf_core.nodes.base import Columns, ColumnSet, FittedRecord, NodeContext, NodeDefinition
 from skyulf_core.nodes.columns import is_categorical, resolve_columns
 from skyulf_core.nodes.text import SEPARATOR, normalize_rows
+from skyulf_errors import NodeError
 
 _INT32_MIN = -(2**31)
 

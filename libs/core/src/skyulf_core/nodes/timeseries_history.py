@@ -9,10 +9,10 @@ import pandas as pd
 from pandas.core.groupby import DataFrameGroupBy
 from pydantic import field_validator
 
-from skyulf_core.errors import NodeError
 from skyulf_core.nodes._frames import float_array
 from skyulf_core.nodes.base import ColumnsParams, FittedRecord, NodeContext
 from skyulf_core.nodes.columns import resolve_columns
+from skyulf_errors import NodeError
 
 
 def _as_list(value: str | list[str] | None) -> list[str]:

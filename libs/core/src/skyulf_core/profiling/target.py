@@ -14,7 +14,6 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
-from skyulf_core.errors import InvalidArgument
 from skyulf_core.profiling.correlations import cramers_v
 from skyulf_core.profiling.schema import (
     ColumnProfile,
@@ -23,6 +22,7 @@ from skyulf_core.profiling.schema import (
     TargetAnalysis,
     ValueCount,
 )
+from skyulf_errors import InvalidArgument
 
 LEAKAGE = 0.98
 MAX_CATEGORIES = 100

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from skyulf_core.errors import NodeError
 from skyulf_core.models.training import CrossValidationSettings
 from skyulf_core.tuning.metrics import TASK_METRICS, metric_for
 from skyulf_core.tuning.space import resolve_space
+from skyulf_errors import NodeError
 
 if TYPE_CHECKING:
     from skyulf_core.models.base import ModelDefinition

@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from skyulf_core.errors import NodeError
 from skyulf_core.graph.executor import prepare_training
 from skyulf_core.graph.runner import ModelStep
 from skyulf_core.graph.spec import PipelineGraph, parse_graph
@@ -28,6 +27,7 @@ from skyulf_core.models.training import (
 )
 from skyulf_core.tuning.metrics import Direction, direction, metric_for
 from skyulf_core.tuning.space import GRID_STRATEGIES, resolve_space
+from skyulf_errors import NodeError
 
 # report(step, value): the running mean after each fold; it raises to prune the trial.
 Report = Callable[[int, float], None]

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from skyulf_core.errors import NodeError
 from skyulf_core.models.training import SearchSpec, TuningConfig
+from skyulf_errors import NodeError
 
 if TYPE_CHECKING:
     from skyulf_core.models.base import ModelDefinition

@@ -30,11 +30,11 @@ from optuna.distributions import (
 )
 from optuna.trial import FrozenTrial, TrialState
 
-from skyulf_core.errors import Cancelled, SkyulfError
 from skyulf_core.models.training import SearchSpec, TuningConfig
 from skyulf_core.tuning.objective import TuningProblem
 from skyulf_core.tuning.records import Intermediate, StudyRecord, TrialRecord
 from skyulf_core.tuning.space import GRID_STRATEGIES, SearchSpace
+from skyulf_errors import Cancelled, SkyulfError
 
 log = logging.getLogger(__name__)
 optuna.logging.set_verbosity(optuna.logging.WARNING)

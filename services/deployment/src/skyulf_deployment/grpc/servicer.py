@@ -17,7 +17,6 @@ from grpc import aio
 from inference import grpc_predict_v2_pb2_grpc
 from skyulf.deployment.v1 import deployment_pb2 as pb
 from skyulf.deployment.v1 import deployment_pb2_grpc
-from skyulf_core.errors import FailedPrecondition
 from skyulf_deployment.batch import BatchScoring
 from skyulf_deployment.drift import DriftReports
 from skyulf_deployment.grpc.converters import (
@@ -27,6 +26,7 @@ from skyulf_deployment.grpc.converters import (
     serving_settings,
 )
 from skyulf_deployment.service import DeploymentService
+from skyulf_errors import FailedPrecondition
 from skyulf_platform.grpc.client import translated
 
 PREDICT_TIMEOUT_SECONDS = 60.0

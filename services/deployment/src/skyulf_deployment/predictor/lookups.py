@@ -7,8 +7,8 @@ from grpc import aio
 
 from skyulf.deployment.v1 import deployment_pb2, deployment_pb2_grpc
 from skyulf.registry.v1 import registry_pb2, registry_pb2_grpc
-from skyulf_core.errors import NotFound
 from skyulf_deployment.predictor.model_repository import EndpointSettings, ModelRef, Route
+from skyulf_errors import NotFound
 from skyulf_platform.grpc.client import translated
 
 TIMEOUT_SECONDS = 5.0

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from skyulf_core.bundle import FittedPipeline
-from skyulf_core.errors import ErrorCode, NotFound, SkyulfError
+from skyulf_errors import ErrorCode, NotFound, SkyulfError
 from skyulf_platform.artifacts.base import ArtifactStore
 from skyulf_platform.bundles import read_bundle
 

@@ -14,9 +14,9 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from skyulf_core.errors import ErrorCode, InvalidArgument, SkyulfError
 from skyulf_deployment.predictor.auth import ApiKeyVerifier
 from skyulf_deployment.predictor.dataplane import SERVER_NAME, SERVER_VERSION, DataPlane
+from skyulf_errors import ErrorCode, InvalidArgument, SkyulfError
 from skyulf_platform.errors import HTTP_STATUS
 from skyulf_platform.inference.codec import infer_request_from_json, infer_response_to_json
 from skyulf_platform.logs import new_request_id, request_id_var

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from skyulf.common.v1 import common_pb2
 from skyulf.ingestion.v1 import ingestion_pb2
-from skyulf_core.errors import InvalidArgument
+from skyulf_errors import InvalidArgument
 from skyulf_ingestion.models import Dataset, DatasetStatus, DatasetVersion, TargetResult
 from skyulf_ingestion.rows import RowsPage
 from skyulf_ingestion.sources.models import HttpSource, S3Source, Source, SqlSource

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from grpc import aio
 
 from skyulf.ingestion.v1 import ingestion_pb2, ingestion_pb2_grpc
-from skyulf_core.errors import InvalidArgument
+from skyulf_errors import InvalidArgument
 from skyulf_ingestion.export import ExportFormat
 from skyulf_ingestion.grpc.converters import (
     dataset_to_proto,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cryptography.fernet import Fernet, InvalidToken
 
-from skyulf_core.errors import DataLoss
+from skyulf_errors import DataLoss
 from skyulf_ingestion.sources.models import Source, SourceRecord
 
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import httpx
 import polars as pl
 
-from skyulf_core.errors import InvalidArgument, Unavailable
+from skyulf_errors import InvalidArgument, Unavailable
 from skyulf_ingestion.sources.models import HttpSource
 
 MAX_REDIRECTS = 5

@@ -9,7 +9,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from skyulf_core.errors import InvalidArgument, Unavailable
+from skyulf_errors import InvalidArgument, Unavailable
 
 
 def split_uri(uri: str) -> tuple[str, str]:

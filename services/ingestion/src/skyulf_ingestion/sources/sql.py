@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
-from skyulf_core.errors import InvalidArgument, Unavailable
+from skyulf_errors import InvalidArgument, Unavailable
 from skyulf_ingestion.sources.models import SqlSource
 
 _DRIVERS = {

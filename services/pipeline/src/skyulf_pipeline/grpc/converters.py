@@ -12,8 +12,8 @@ from pydantic import ValidationError
 
 from skyulf.common.v1 import common_pb2
 from skyulf.pipeline.v1 import pipeline_pb2
-from skyulf_core.errors import InvalidArgument
 from skyulf_core.graph import PipelineGraph
+from skyulf_errors import InvalidArgument
 from skyulf_pipeline.models import (
     Job,
     JobEvent,

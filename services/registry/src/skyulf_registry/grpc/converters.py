@@ -9,7 +9,7 @@ from typing import Any
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from skyulf.registry.v1 import registry_pb2 as pb
-from skyulf_core.errors import InvalidArgument
+from skyulf_errors import InvalidArgument
 from skyulf_registry.models import (
     Lineage,
     ModelAlias,
