@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import numpy as np
 import polars as pl
@@ -97,14 +96,13 @@ def test_duplicates_and_empty_frames() -> None:
     assert empty.n_rows == 0 and empty.columns[0].missing_ratio == 0.0
 
 
-def test_one_million_rows_profile_quickly() -> None:
+def test_a_million_rows_profile_completely() -> None:
+    """Its speed is bench/bench_ingest_profile.py's question; this checks the result at scale."""
     rng = np.random.default_rng(0)
     n = 1_000_000
     data: dict[str, object] = {f"num{i}": rng.normal(size=n) for i in range(12)}
     data |= {f"int{i}": rng.integers(0, 1000, size=n) for i in range(4)}
     data |= {f"cat{i}": rng.choice(["a", "b", "c", "d"], size=n) for i in range(4)}
     df = pl.DataFrame(data)
-    started = time.perf_counter()
     profile = profile_frame(df)
-    assert time.perf_counter() - started < 5.0  # a couple of seconds on two cores
     assert profile.n_columns == 20
