@@ -124,6 +124,10 @@ def test_the_prediction_server_takes_api_keys_with_the_predict_scope(
         assert stub.ServerLive(request, metadata=(("authorization", f"Bearer {predict_key}"),)).live
         with pytest.raises(grpc.RpcError) as err:
             stub.ServerLive(request, metadata=(("authorization", f"Bearer {read_key}"),))
+        assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+        assert "predict" in (err.value.details() or "")
+        with pytest.raises(grpc.RpcError) as err:
+            stub.ServerLive(request, metadata=(("authorization", "Bearer sky_not-a-key"),))
         assert err.value.code() == grpc.StatusCode.UNAUTHENTICATED
         # A predict key reaches inference only, never the prediction server's control methods.
         from skyulf.deployment.v1 import deployment_pb2

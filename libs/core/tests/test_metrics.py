@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from sklearn import metrics as skm
 
+import skyulf_core.metrics as metrics_module
 from skyulf_core.metrics import compute_metrics
 from skyulf_errors import InvalidArgument
 
@@ -121,3 +122,24 @@ def test_clustering_metrics() -> None:
     assert g["test_calinski_harabasz"] > b["test_calinski_harabasz"]
     assert g["test_inertia"] == 1.5 and "test_inertia" not in b
     assert clustering_metrics(X, np.zeros(100, dtype=int)) == {}  # one cluster: undefined
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_label_metrics_from_the_confusion_matrix_equal_sklearns(seed: int) -> None:
+    """The counted path gives what scikit-learn's functions give, class by class edge included:
+    a class never predicted, a class absent from the truth, string and integer labels."""
+    rng = np.random.default_rng(seed)
+    labels: list[object] = [0, 1] if seed % 2 == 0 else ["a", "b", "c", "d"]
+    n = 400
+    y_true = rng.choice(labels[:-1] if seed == 3 else labels, size=n)  # 3: "d" never true
+    y_pred = np.where(rng.random(n) < 0.7, y_true, rng.choice(labels, size=n))
+    if seed == 4:
+        y_pred = np.zeros(n, dtype=int)  # one class never predicted
+    counted = compute_metrics("classification", y_true, y_pred, classes=labels)
+    assert metrics_module._counts(np.asarray(y_true), np.asarray(y_pred), list(labels)) is not None
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(metrics_module, "_counts", lambda *a: None)
+        reference = compute_metrics("classification", y_true, y_pred, classes=labels)
+    assert counted.keys() == reference.keys()
+    for name, value in reference.items():
+        assert counted[name] == pytest.approx(value, abs=1e-12), name

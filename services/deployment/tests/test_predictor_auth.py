@@ -19,9 +19,9 @@ async def test_service_tokens_pass_and_api_keys_are_rate_limited() -> None:
         await verifier.check("sky_some-key")
     with pytest.raises(RateLimited):
         await verifier.check("sky_some-key")
-    assert not await verifier.grpc_verifier(
-        "sky_some-key", "/inference.GRPCInferenceService/ModelInfer"
-    )
+    # Over gRPC the reason travels (RESOURCE_EXHAUSTED, UNAVAILABLE), not a bare refusal.
+    with pytest.raises(RateLimited):
+        await verifier.grpc_verifier("sky_some-key", "/inference.GRPCInferenceService/ModelInfer")
     assert not await verifier.grpc_verifier(
         creds.mint(), "/skyulf.deployment.v1.PredictorService/X"
     )

@@ -15,6 +15,7 @@ import pytest
 from skyulf.deployment.v1 import deployment_pb2 as dpb
 from skyulf.deployment.v1 import deployment_pb2_grpc
 from skyulf_core.bundle import FittedPipeline
+from skyulf_platform.grpc.auth import outgoing_metadata
 from skyulf_platform.grpc.client import aio_channel
 from skyulf_platform.inference.codec import infer_request_to_json, rows_to_infer_request
 
@@ -52,7 +53,9 @@ async def test_a_canary_counts_requests_errors_and_latency_per_version(
     good = infer_request_to_json(rows_to_infer_request(rows[:2]))
     bad = infer_request_to_json(rows_to_infer_request([{"age": 30.0, "city": "Oslo"}]))
     answered: dict[str, int] = {}
-    async with httpx.AsyncClient(base_url=stack.rest_url) as client:
+    async with httpx.AsyncClient(
+        base_url=stack.rest_url, headers=dict(outgoing_metadata())
+    ) as client:
         for _ in range(60):
             reply = await client.post("/v2/models/churn/infer", json=good)
             v = reply.json()["model_version"]
@@ -84,7 +87,9 @@ async def test_adaptive_batching_answers_each_call_with_its_own_rows(
     assert moved.deployment.model_version == 1  # settings only: the target stays
     await asyncio.sleep(0.4)
     expected = fitted.predict_rows(rows)
-    async with httpx.AsyncClient(base_url=stack.rest_url) as client:
+    async with httpx.AsyncClient(
+        base_url=stack.rest_url, headers=dict(outgoing_metadata())
+    ) as client:
 
         async def one(i: int) -> Any:
             body = infer_request_to_json(rows_to_infer_request([rows[i % len(rows)]]))
@@ -134,7 +139,9 @@ async def test_sampled_inputs_are_written_to_the_store_by_day(
     )
     await asyncio.sleep(0.4)
     body = infer_request_to_json(rows_to_infer_request(rows[:3]))
-    async with httpx.AsyncClient(base_url=stack.rest_url) as client:
+    async with httpx.AsyncClient(
+        base_url=stack.rest_url, headers=dict(outgoing_metadata())
+    ) as client:
         for _ in range(5):
             assert (await client.post("/v2/models/churn/infer", json=body)).status_code == 200
     await stack.predictor.dataplane.inputs.flush()

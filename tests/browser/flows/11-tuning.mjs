@@ -47,7 +47,7 @@ export default async function tuning(ctx) {
 
   await step("run it and watch the trials arrive", async () => {
     await page.getByRole("tab", { name: "Run" }).click();
-    await page.getByRole("button", { name: "Train", exact: true }).click();
+    await page.getByRole("button", { name: "Tune and train", exact: true }).click();
     const log = page.locator(".run-log");
     await log.getByText(/model: trial \d+ complete/).first().waitFor({ timeout: 120_000 });
     await page.getByRole("status").filter({ hasText: /Registered .+ v\d+/ }).waitFor({ timeout: 180_000 });

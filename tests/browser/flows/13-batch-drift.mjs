@@ -7,7 +7,8 @@ async function json(response, what) {
   return response.json();
 }
 
-const ROW = { age: 37, income: 37185, tenure_months: 32, city: "Phoenix", plan_type: "premium", monthly_spend: 50.82 };
+// Every column a churn pipeline may use (the endpoint from 06 reads lat and lon too).
+const ROW = { age: 37, income: 37185, tenure_months: 32, city: "Phoenix", plan_type: "premium", monthly_spend: 50.82, lat: 33.45, lon: -112.07 };
 
 export default async function batchDrift(ctx) {
   const { page, url, state, step, axe, expect } = ctx;

@@ -2,7 +2,7 @@
 import { act, cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { client, type Schemas } from "../../api/client";
-import { RunPanel } from "./RunPanel";
+import { RunPanel, tunes } from "./RunPanel";
 import { apiResult, FakeEventSource, renderWithProviders } from "./testing";
 import type { ApiGraph } from "./types";
 
@@ -80,6 +80,14 @@ async function train(post: ReturnType<typeof vi.spyOn>) {
   });
   return FakeEventSource.latest();
 }
+
+describe("tunes", () => {
+  it("is true once a node searches its hyperparameters", () => {
+    expect(tunes(graph)).toBe(false);
+    const tuned = { ...graph, nodes: [graph.nodes[0], { ...graph.nodes[1], params: { run_mode: "tuned" } }] };
+    expect(tunes(tuned)).toBe(true);
+  });
+});
 
 describe("RunPanel", () => {
   it("submits the job, shows live node statuses and progress, resumes a dropped stream after the last seq, and ends with metrics", async () => {

@@ -42,6 +42,11 @@ export function headlineMetrics(metrics: Record<string, number>): [string, numbe
   return (test.length > 0 ? test : entries).slice(0, 6);
 }
 
+/** Whether any node of the graph searches its hyperparameters (a tuning job). */
+export function tunes(graph: ApiGraph): boolean {
+  return graph.nodes.some((n) => n.params.run_mode === "tuned");
+}
+
 export function RunPanel({ datasetId, graph, pipelineId, pipelineVersion, modelName, onNodeStatus, onJob }: RunPanelProps) {
   const [jobId, setJobId] = useState<string | null>(null);
   const titleId = useId();
@@ -98,7 +103,7 @@ export function RunPanel({ datasetId, graph, pipelineId, pipelineVersion, modelN
       <h2 id={titleId}>Run</h2>
       <div className="panel-actions">
         <button type="button" className="primary" onClick={() => submit.mutate()} disabled={datasetId === null || submit.isPending || running}>
-          {submit.isPending ? "Submitting…" : "Train"}
+          {submit.isPending ? "Submitting…" : tunes(graph) ? "Tune and train" : "Train"}
         </button>
         {running && jobId !== null && (
           <button type="button" onClick={() => cancel.mutate(jobId)} disabled={cancel.isPending}>

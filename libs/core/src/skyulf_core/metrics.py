@@ -16,6 +16,7 @@ from functools import partial
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sklearn import metrics as skm
 
 from skyulf_errors import InvalidArgument
@@ -65,6 +66,74 @@ def _classification(
     out: dict[str, float] = {}
     labels = list(classes)
     binary = len(labels) == 2
+    counts = _counts(y_true, y_pred, labels)
+    if counts is not None:
+        _count_scores(counts, binary, out, prefix)
+    else:
+        _label_scores(y_true, y_pred, labels, binary, out, prefix)
+    if y_proba is None:
+        return out
+    proba = np.asarray(y_proba, dtype="float64")
+    if len(np.unique(y_true)) > 1:
+        _probability_scores(y_true, proba, labels, out, prefix)
+    _safe("log_loss", lambda: skm.log_loss(y_true, proba, labels=labels), out, prefix)
+    return out
+
+
+def _counts(y_true: np.ndarray, y_pred: np.ndarray, labels: list[Any]) -> np.ndarray | None:
+    """The confusion matrix over ``labels`` (rows: truth), or None when a value is none of them
+    (then scikit-learn's own label handling decides)."""
+    try:
+        index = pd.Index(labels)
+        if not index.is_unique:
+            return None
+        t, p = index.get_indexer(y_true), index.get_indexer(y_pred)
+    except (TypeError, ValueError):
+        return None
+    if (t < 0).any() or (p < 0).any():
+        return None
+    k = len(labels)
+    return np.bincount(t * k + p, minlength=k * k).reshape(k, k)
+
+
+def _count_scores(cm: np.ndarray, binary: bool, out: dict[str, float], prefix: str) -> None:
+    """The label metrics from one confusion matrix: what scikit-learn's functions give (with
+    zero_division=0), without each of them re-validating and re-encoding the labels."""
+    n = float(cm.sum())
+    tp = np.diag(cm).astype("float64")
+    support = cm.sum(axis=1).astype("float64")
+    predicted = cm.sum(axis=0).astype("float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision = np.where(predicted > 0, tp / predicted, 0.0)
+        recall = np.where(support > 0, tp / support, 0.0)
+        f1 = np.where(predicted + support > 0, 2 * tp / (predicted + support), 0.0)
+    present = support > 0
+    weights = support / n
+    _safe("accuracy", lambda: tp.sum() / n, out, prefix)
+    _safe("balanced_accuracy", lambda: recall[present].mean(), out, prefix)
+    per_class = (("precision", precision), ("recall", recall), ("f1", f1))
+    for name, values in per_class:
+        # Binary scores are about the positive (second) class; otherwise weighted by support.
+        main = values[1] if binary else (weights * values).sum()
+        _safe(name, lambda main=main: main, out, prefix)
+        if binary:
+            _safe(f"{name}_weighted", lambda v=values: (weights * v).sum(), out, prefix)
+    cov_tp = tp.sum() * n - support @ predicted
+    cov_pp = n * n - predicted @ predicted
+    cov_tt = n * n - support @ support
+    mcc = 0.0 if cov_pp * cov_tt == 0 else cov_tp / math.sqrt(cov_tt * cov_pp)
+    _safe("matthews_corrcoef", lambda: mcc, out, prefix)
+    _safe("g_score", lambda: np.prod(recall[present]) ** (1.0 / present.sum()), out, prefix)
+
+
+def _label_scores(
+    y_true: np.ndarray,
+    y_pred: np.ndarray,
+    labels: list[Any],
+    binary: bool,
+    out: dict[str, float],
+    prefix: str,
+) -> None:
     # Binary scores are about the positive (second) class; otherwise weight classes by support.
     avg: dict[str, Any] = (
         {"average": "binary", "pos_label": labels[1]} if binary else {"average": "weighted"}
@@ -91,13 +160,6 @@ def _classification(
                 out,
                 prefix,
             )
-    if y_proba is None:
-        return out
-    proba = np.asarray(y_proba, dtype="float64")
-    if len(np.unique(y_true)) > 1:
-        _probability_scores(y_true, proba, labels, out, prefix)
-    _safe("log_loss", lambda: skm.log_loss(y_true, proba, labels=labels), out, prefix)
-    return out
 
 
 def g_score(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[Any]) -> float:

@@ -263,6 +263,8 @@ class ImportedPipelinePublic(BaseModel):
 
 
 class ValidateRequest(BaseModel):
+    model_config = ConfigDict(strict=True)
+
     graph: PipelineGraphIn
     dataset_id: str | None = None
     partial: bool = Field(
@@ -461,6 +463,8 @@ class DeploymentCreate(BaseModel):
 class DeploymentUpdate(BaseModel):
     """Give model_version or model_alias to move the endpoint; canary_* to set its canary."""
 
+    model_config = ConfigDict(strict=True)
+
     model_version: int | None = Field(default=None, ge=1, le=INT32_MAX)
     model_alias: str | None = Field(default=None, max_length=64)
     canary_version: int | None = Field(
@@ -535,6 +539,8 @@ JobState = Literal["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "UNSPECIFIED"]
 class BatchJobCreate(BaseModel):
     """Score a dataset with an endpoint (deployment_id) or a registered version (model_name)."""
 
+    model_config = ConfigDict(strict=True)
+
     deployment_id: str | None = Field(default=None, description="an endpoint's id or name")
     model_name: str | None = None
     model_version: int | None = Field(
@@ -574,6 +580,8 @@ class BatchJobList(BaseModel):
 
 class DriftReportCreate(BaseModel):
     """Current data: a dataset (dataset_id), or the inputs the endpoint logged (days)."""
+
+    model_config = ConfigDict(strict=True)
 
     dataset_id: str | None = None
     dataset_version: int | None = Field(default=None, ge=1, le=INT32_MAX)

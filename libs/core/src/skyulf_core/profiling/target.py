@@ -30,7 +30,7 @@ Method = Literal["spearman", "correlation_ratio", "cramers_v"]
 SAMPLE_ROWS = 200_000
 
 
-def _eta(df: pl.DataFrame, numeric: str, category: str) -> float:
+def correlation_ratio(df: pl.DataFrame, numeric: str, category: str) -> float:
     """Correlation ratio: the share of the numeric column's spread explained by the groups."""
     pair = df.select(pl.col(numeric).cast(pl.Float64).fill_nan(None), pl.col(category)).drop_nulls()
     pair = pair.filter(pl.col(numeric).is_finite())
@@ -84,9 +84,9 @@ def analyse_target(
         if numeric_feature and numeric_target:
             value, method = _spearman(sample, col.name, target), "spearman"
         elif numeric_feature:
-            value, method = _eta(sample, col.name, target), "correlation_ratio"
+            value, method = correlation_ratio(sample, col.name, target), "correlation_ratio"
         elif numeric_target:
-            value, method = _eta(sample, target, col.name), "correlation_ratio"
+            value, method = correlation_ratio(sample, target, col.name), "correlation_ratio"
         else:
             value, method = cramers_v(sample, col.name, target), "cramers_v"
         if math.isfinite(value):

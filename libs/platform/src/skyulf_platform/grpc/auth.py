@@ -25,6 +25,8 @@ from typing import Any
 import grpc
 from grpc import aio
 
+from skyulf_errors import SkyulfError
+from skyulf_platform.errors import GRPC_STATUS
 from skyulf_platform.settings import PlatformSettings
 
 AUTHORIZATION_KEY = "authorization"
@@ -184,22 +186,29 @@ class AuthInterceptor(aio.ServerInterceptor):
         method = handler_call_details.method
         if method.startswith(self.public_prefixes):
             return await continuation(handler_call_details)
-        if await self._allowed(handler_call_details.invocation_metadata, method):
-            return await continuation(handler_call_details)
+        status = grpc.StatusCode.UNAUTHENTICATED
+        message = f"{method} requires credentials: a service token or an API key as 'authorization'"
+        try:
+            if await self._allowed(handler_call_details.invocation_metadata, method):
+                return await continuation(handler_call_details)
+        except SkyulfError as e:
+            # The key was read, and refused for a stated reason: a key without the scope, too
+            # many calls, or nobody reachable to check it.
+            status, message = GRPC_STATUS[e.code], e.message
         handler = await continuation(handler_call_details)
         if handler is None:
             return handler
-        return _refusing(handler, method)
+        return _refusing(handler, status, message)
 
 
-def _refusing(handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
-    message = f"{method} requires credentials: a service token or an API key as 'authorization'"
-
+def _refusing(
+    handler: grpc.RpcMethodHandler, status: grpc.StatusCode, message: str
+) -> grpc.RpcMethodHandler:
     async def unary(request: Any, context: aio.ServicerContext) -> Any:
-        await context.abort(grpc.StatusCode.UNAUTHENTICATED, message)
+        await context.abort(status, message)
 
     async def stream(request: Any, context: aio.ServicerContext) -> Any:
-        await context.abort(grpc.StatusCode.UNAUTHENTICATED, message)
+        await context.abort(status, message)
         yield  # pragma: no cover - makes this an async generator
 
     kw = {

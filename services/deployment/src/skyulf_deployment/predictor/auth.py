@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 from fastapi import Request
 
-from skyulf_errors import PermissionDenied, RateLimited, Unauthenticated, Unavailable
+from skyulf_errors import PermissionDenied, Unauthenticated, Unavailable
 from skyulf_platform.grpc.auth import TOKEN_PREFIX, ServiceCredentials, outgoing_metadata
 from skyulf_platform.ratelimit import RateLimiter
 
@@ -87,12 +87,17 @@ class ApiKeyVerifier:
         return "ok" if "predict" in body.get("permissions", []) else "forbidden"
 
     async def grpc_verifier(self, token: str, method: str) -> bool:
+        """True for a key that may predict; a refusal with a reason (no predict scope, too many
+        calls, the gateway unreachable) is raised, so the caller gets that status."""
         if not method.startswith(INFERENCE_METHODS):
             return False
-        try:
-            return await self.check(token) == "ok"
-        except (Unavailable, RateLimited):
-            return False
+        verdict = await self.check(token)
+        if verdict == "forbidden":
+            raise PermissionDenied(
+                "this API key may not predict: it needs the 'predict' scope",
+                details={"permission": "predict"},
+            )
+        return verdict == "ok"
 
     async def rest_dependency(self, request: Request) -> None:
         """Every REST route but health: ``Authorization: Bearer <API key>``."""

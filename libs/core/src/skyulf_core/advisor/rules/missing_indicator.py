@@ -13,7 +13,7 @@ import polars as pl
 from skyulf_core.advisor.context import Advice, node, subject
 from skyulf_core.profiling import ColumnProfile
 from skyulf_core.profiling.correlations import cramers_v
-from skyulf_core.profiling.target import _eta
+from skyulf_core.profiling.target import correlation_ratio
 
 ID = "missing_indicator"
 ASSOCIATED = 0.1
@@ -28,7 +28,7 @@ def association(sample: pl.DataFrame, column: str, target: str, task: str) -> fl
     if flags.get_column("_missing").n_unique() < 2:
         return 0.0
     if task == "regression":
-        value = _eta(flags, target, "_missing")
+        value = correlation_ratio(flags, target, "_missing")
     else:
         value = cramers_v(flags, "_missing", target)
     return value if math.isfinite(value) else 0.0

@@ -39,7 +39,7 @@ async def create_batch_job(body: s.BatchJobCreate, clients: ClientsDep) -> s.Bat
     return converters.batch_job(resp.job)
 
 
-@router.get("", response_model=s.BatchJobList, responses=s.errors(404))
+@router.get("", response_model=s.BatchJobList, responses=s.errors(400, 404))
 async def list_batch_jobs(
     clients: ClientsDep,
     deployment_id: Annotated[str | None, Query(description="an endpoint's id or name")] = None,

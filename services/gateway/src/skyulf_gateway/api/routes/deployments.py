@@ -132,7 +132,9 @@ async def create_drift_report(
     return converters.drift_report(resp.report)
 
 
-@router.get("/{deployment_id}/drift", response_model=s.DriftReportList, responses=s.errors(404))
+@router.get(
+    "/{deployment_id}/drift", response_model=s.DriftReportList, responses=s.errors(400, 404)
+)
 async def list_drift_reports(
     deployment_id: str, clients: ClientsDep, limit: Annotated[int, Query(ge=1, le=500)] = 50
 ) -> s.DriftReportList:
