@@ -3255,6 +3255,15 @@ export interface operations {
                     "application/json": components["schemas"]["BatchJobList"];
                 };
             };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description No valid session or API key: sign in, or send `Authorization: Bearer <key>`. */
             401: {
                 headers: {
@@ -4720,6 +4729,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DriftReportList"];
+                };
+            };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description No valid session or API key: sign in, or send `Authorization: Bearer <key>`. */
