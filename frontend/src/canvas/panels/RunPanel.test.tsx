@@ -84,7 +84,7 @@ async function train(post: ReturnType<typeof vi.spyOn>) {
 describe("tunes", () => {
   it("is true once a node searches its hyperparameters", () => {
     expect(tunes(graph)).toBe(false);
-    const tuned = { ...graph, nodes: [graph.nodes[0], { ...graph.nodes[1], params: { run_mode: "tuned" } }] };
+    const tuned = { ...graph, nodes: graph.nodes.map((n) => (n.id === "model" ? { ...n, params: { run_mode: "tuned" } } : n)) };
     expect(tunes(tuned)).toBe(true);
   });
 });

@@ -114,10 +114,10 @@ def _count_scores(cm: np.ndarray, binary: bool, out: dict[str, float], prefix: s
     per_class = (("precision", precision), ("recall", recall), ("f1", f1))
     for name, values in per_class:
         # Binary scores are about the positive (second) class; otherwise weighted by support.
-        main = values[1] if binary else (weights * values).sum()
-        _safe(name, lambda main=main: main, out, prefix)
+        main = float(values[1]) if binary else float((weights * values).sum())
+        _safe(name, partial(float, main), out, prefix)
         if binary:
-            _safe(f"{name}_weighted", lambda v=values: (weights * v).sum(), out, prefix)
+            _safe(f"{name}_weighted", partial(float, (weights * values).sum()), out, prefix)
     cov_tp = tp.sum() * n - support @ predicted
     cov_pp = n * n - predicted @ predicted
     cov_tt = n * n - support @ support
