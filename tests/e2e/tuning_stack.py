@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sklearn.datasets import load_breast_cancer
 
 from skyulf_platform.stack import Ports, Stack
 from skyulf_platform.testing.containers import postgres_service, redis_service
 from skyulf_platform.testing.databases import ServiceUnavailable
+from skyulf_platform.testing.pytest_plugin import unavailable
 
 # Short heartbeats: a killed worker's job and trial are noticed within seconds.
 FAST_FAILURE = {
@@ -34,9 +33,7 @@ def real_parts() -> Iterator[dict[str, str]]:
             pg = stack.enter_context(postgres_service())
             redis = stack.enter_context(redis_service())
         except ServiceUnavailable as exc:
-            if os.environ.get("CI", "").lower() == "true":
-                pytest.fail(f"PostgreSQL and Redis are required in CI: {exc}", pytrace=False)
-            pytest.skip(f"PostgreSQL or Redis unavailable: {exc}")
+            unavailable("PostgreSQL or Redis", exc)
         yield {"SKYULF_DATABASE_URL": pg, "SKYULF_BROKER_URL": redis}
 
 

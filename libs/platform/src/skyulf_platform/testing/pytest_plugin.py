@@ -44,7 +44,8 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() == "true"
 
 
-def _unavailable(service: str, exc: ServiceUnavailable) -> NoReturn:
+def unavailable(service: str, exc: ServiceUnavailable) -> NoReturn:
+    """Skip the test for a missing service, or fail it under CI=true (CI must not skip)."""
     if _in_ci():
         pytest.fail(f"{service} is required in CI (CI=true) but unavailable: {exc}", pytrace=False)
     pytest.skip(f"{service} unavailable: {exc}")
@@ -61,7 +62,7 @@ def _provide(
     else:
         return stack, value
     stack.close()
-    _unavailable(service, problem)  # outside the except block: no chained traceback
+    unavailable(service, problem)  # outside the except block: no chained traceback
 
 
 @pytest.fixture(scope="session")
