@@ -11,19 +11,19 @@ import pytest
 
 from skyulf_platform.testing import containers
 from skyulf_platform.testing.databases import ServiceUnavailable, redis_database
-from skyulf_platform.testing.pytest_plugin import _unavailable
+from skyulf_platform.testing.pytest_plugin import unavailable
 
 
 def test_unavailable_skips_outside_ci(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CI", raising=False)
     with pytest.raises(pytest.skip.Exception, match="start it like so"):
-        _unavailable("Redis", ServiceUnavailable("down", "start it like so"))
+        unavailable("Redis", ServiceUnavailable("down", "start it like so"))
 
 
 def test_unavailable_fails_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="required in CI"):
-        _unavailable("Redis", ServiceUnavailable("down", "start it like so"))
+        unavailable("Redis", ServiceUnavailable("down", "start it like so"))
 
 
 def test_unreachable_redis_raises_service_unavailable() -> None:
