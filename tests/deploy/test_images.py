@@ -1,5 +1,7 @@
 """The gateway image carries no ML stack: the error vocabulary it shares with the ML core lives
-in skyulf_errors, a package without dependencies.
+in skyulf_errors, a package without dependencies, and the records <-> v2 tensors translation of
+its /predict in skyulf_platform.inference.records, in plain Python (numpy and pandas are the
+`inference` extra of skyulf-platform, which only the prediction server's package asks for).
 
 Checked where no Docker engine runs: the gateway build target's package set (resolved from
 uv.lock exactly as deploy/docker/Dockerfile resolves it) and the modules a gateway process loads.
@@ -21,6 +23,8 @@ ML_STACK = {
     "pyarrow",
     "optuna",
     "imbalanced-learn",
+    "numpy",
+    "pandas",
 }
 
 
@@ -38,13 +42,17 @@ def test_the_gateway_image_resolves_no_ml_package() -> None:
     assert not gateway & ML_STACK
     # The platform image still has it all.
     assert ML_STACK - {"imbalanced-learn"} <= _locked("--all-packages") | {"skyulf-core"}
+    assert {"numpy", "pandas"} <= _locked("--package", "skyulf-deployment")
 
 
 def test_a_gateway_process_never_imports_the_ml_core() -> None:
+    # Every module of the gateway package, routes included.
     code = (
-        "import sys, skyulf_gateway.app, skyulf_gateway.__main__\n"
-        "print(sorted(m for m in ('skyulf_core', 'sklearn', 'scipy', 'polars', 'optuna')"
-        " if m in sys.modules))"
+        "import sys, pkgutil, importlib, skyulf_gateway\n"
+        "for m in pkgutil.walk_packages(skyulf_gateway.__path__, 'skyulf_gateway.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "print(sorted(m for m in ('skyulf_core', 'sklearn', 'scipy', 'polars', 'optuna',"
+        " 'numpy', 'pandas', 'pyarrow') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -19,10 +19,22 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel
 
 from inference import grpc_predict_v2_pb2 as pb
 from skyulf_errors import InvalidArgument
+from skyulf_platform.inference.records import (
+    CLASSES,
+    CONTENT_TYPE,
+    PREDICT,
+    PREDICT_PROBA,
+    DecodedPrediction,
+    infer_response_to_prediction,
+    is_plain,
+    new_request,
+    plain_column,
+    row_columns,
+    write_column,
+)
 from skyulf_platform.inference.rest import (
     infer_request_from_json,
     infer_request_to_json,
@@ -32,7 +44,6 @@ from skyulf_platform.inference.rest import (
 from skyulf_platform.inference.tensors import (
     NULL_INDICES,
     Tensor,
-    parameters_to_dict,
     read_tensor,
     set_parameters,
     write_contents,
@@ -56,18 +67,6 @@ __all__ = [
     "prediction_to_infer_response",
     "rows_to_infer_request",
 ]
-
-CONTENT_TYPE = "pd"
-PREDICT = "predict"
-PREDICT_PROBA = "predict_proba"
-CLASSES = "classes"
-
-
-class DecodedPrediction(BaseModel):
-    """A response as a client sees it: one prediction per row, and per-class probabilities."""
-
-    predictions: list[Any]
-    probabilities: list[dict[str, float]] | None = None
 
 
 def _encode_strings(values: np.ndarray, nulls: np.ndarray) -> np.ndarray:
@@ -102,42 +101,6 @@ def _column(values: Any) -> tuple[str, np.ndarray, np.ndarray]:
     return "BYTES", _encode_strings(raw, nulls), nulls
 
 
-_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
-
-
-def _list_column(values: Sequence[Any]) -> tuple[str, np.ndarray, np.ndarray] | None:
-    """:func:`_column`'s choice for plain Python values without pandas; ``None`` when unsure."""
-    nulls = np.fromiter(
-        (v is None or (isinstance(v, float) and v != v) for v in values), bool, len(values)
-    )
-    present = [v for v, missing in zip(values, nulls, strict=True) if not missing]
-    kinds = {type(v) for v in present}
-    if not kinds:
-        return None
-    if kinds == {bool}:
-        return "BOOL", np.array([bool(v) for v in values], dtype=bool), nulls
-    if kinds == {int} and not nulls.any():
-        if not all(_INT64_MIN <= v <= _INT64_MAX for v in present):
-            return None
-        return "INT64", np.array(values, dtype=np.int64), nulls
-    if kinds <= {int, float}:
-        return "FP64", np.array([np.nan if m else v for v, m in zip(values, nulls, strict=True)],
-                                dtype=np.float64), nulls  # fmt: skip
-    if kinds == {str}:
-        encoded = np.empty(len(values), dtype=object)
-        encoded[:] = [b"" if m else v.encode() for v, m in zip(values, nulls, strict=True)]
-        return "BYTES", encoded, nulls
-    return None
-
-
-def _request(model_name: str, model_version: str, request_id: str) -> pb.ModelInferRequest:
-    request = pb.ModelInferRequest(
-        model_name=model_name, model_version=model_version, id=request_id
-    )
-    request.parameters["content_type"].string_param = CONTENT_TYPE
-    return request
-
-
 def _add_input(
     request: pb.ModelInferRequest, name: str, column: tuple[str, np.ndarray, np.ndarray]
 ) -> None:
@@ -149,7 +112,7 @@ def _add_input(
 def frame_to_infer_request(
     frame: pd.DataFrame, *, model_name: str = "", model_version: str = "", request_id: str = ""
 ) -> pb.ModelInferRequest:
-    request = _request(model_name, model_version, request_id)
+    request = new_request(model_name, model_version, request_id)
     for name in frame.columns:
         try:
             column = _column(frame[name])
@@ -171,30 +134,18 @@ def rows_to_infer_request(
 ) -> pb.ModelInferRequest:
     """Rows of ``{column: value}`` (a key absent from a row is a missing value) to a request.
 
-    The same request as ``frame_to_infer_request(pd.DataFrame.from_records(rows))``; columns of
-    plain numbers, booleans or strings are encoded without building the frame.
+    The same request as ``frame_to_infer_request(pd.DataFrame.from_records(rows))``; rows of
+    JSON values are encoded by :mod:`skyulf_platform.inference.records` without building it.
     """
-    if not rows:
-        raise InvalidArgument("at least one row is required", details={"field": "rows"})
-    names: dict[str, None] = {}
-    for i, row in enumerate(rows):
-        if not isinstance(row, Mapping):
-            raise InvalidArgument(
-                f"row {i} is not an object of column: value", details={"field": "rows", "row": i}
-            )
-        names.update(dict.fromkeys(row))
-    columns = []
-    for name in names:
-        column = _list_column([row.get(name) for row in rows])
-        if column is None or not isinstance(name, str):
-            frame = pd.DataFrame.from_records(list(rows))
-            return frame_to_infer_request(
-                frame, model_name=model_name, model_version=model_version, request_id=request_id
-            )
-        columns.append((name, column))
-    request = _request(model_name, model_version, request_id)
-    for name, column in columns:
-        _add_input(request, name, column)
+    columns = row_columns(rows)
+    if not all(isinstance(name, str) and is_plain(v) for name, v in columns.items()):
+        frame = pd.DataFrame.from_records(list(rows))
+        return frame_to_infer_request(
+            frame, model_name=model_name, model_version=model_version, request_id=request_id
+        )
+    request = new_request(model_name, model_version, request_id)
+    for name, values in columns.items():
+        write_column(request.inputs.add(name=name), plain_column(name, values))
     return request
 
 
@@ -304,13 +255,14 @@ def prediction_to_infer_response(
     response = pb.ModelInferResponse(
         model_name=model_name, model_version=model_version, id=request_id
     )
-    column = _list_column(predictions) if isinstance(predictions, list) else None
-    if column is None:
-        column = _column(pd.Series(np.asarray(predictions)))
-    datatype, values, nulls = column
-    n = len(values)
-    out = response.outputs.add(name=PREDICT, datatype=datatype, shape=[n])
-    write_contents(out, datatype, values, nulls)
+    if isinstance(predictions, list) and predictions and is_plain(predictions):
+        n = len(predictions)
+        write_column(response.outputs.add(name=PREDICT), plain_column(PREDICT, predictions))
+    else:
+        datatype, values, nulls = _column(pd.Series(np.asarray(predictions)))
+        n = len(values)
+        out = response.outputs.add(name=PREDICT, datatype=datatype, shape=[n])
+        write_contents(out, datatype, values, nulls)
     if probabilities is not None:
         proba, classes = _probability_matrix(probabilities, classes)
         if proba.ndim != 2 or proba.shape[0] != n:
@@ -331,43 +283,3 @@ def prediction_to_infer_response(
         set_parameters(tensor.parameters, {CLASSES: json.dumps(labels, default=str)})
         tensor.contents.fp64_contents.extend(proba.ravel().tolist())
     return response
-
-
-def _plain(tensor: Tensor) -> list[Any]:
-    if tensor.datatype == "BYTES":
-        values = [v.decode(errors="replace") for v in tensor.values]
-    else:
-        values = tensor.values.tolist()
-    if tensor.has_nulls:
-        for i in np.flatnonzero(tensor.nulls).tolist():
-            values[i] = None
-    return values
-
-
-def infer_response_to_prediction(response: pb.ModelInferResponse) -> DecodedPrediction:
-    raw = list(response.raw_output_contents)
-    tensors = {
-        t.name: read_tensor(t, raw[i] if raw else None) for i, t in enumerate(response.outputs)
-    }
-    params = {t.name: parameters_to_dict(t.parameters) for t in response.outputs}
-    if PREDICT not in tensors:
-        raise InvalidArgument(
-            f"the response has no output {PREDICT!r}", details={"output": PREDICT}
-        )
-    predictions = _plain(tensors[PREDICT])
-    if PREDICT_PROBA not in tensors:
-        return DecodedPrediction(predictions=predictions)
-    proba = tensors[PREDICT_PROBA]
-    try:
-        classes = json.loads(params[PREDICT_PROBA].get(CLASSES) or "null")
-    except ValueError:
-        classes = None
-    if len(proba.shape) != 2 or not isinstance(classes, list) or len(classes) != proba.shape[1]:
-        raise InvalidArgument(
-            f"output {PREDICT_PROBA!r} needs shape [n, k] and a JSON list of k {CLASSES}",
-            details={"output": PREDICT_PROBA},
-        )
-    matrix = proba.values.astype(np.float64).reshape(proba.shape)
-    keys = [str(c) for c in classes]
-    probabilities = [dict(zip(keys, row, strict=True)) for row in matrix.tolist()]
-    return DecodedPrediction(predictions=predictions, probabilities=probabilities)

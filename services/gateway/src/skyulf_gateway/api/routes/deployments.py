@@ -5,7 +5,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
 
-import skyulf_platform.inference.codec as codec
 from skyulf.deployment.v1 import deployment_pb2
 from skyulf_errors import NotFound
 from skyulf_gateway import converters
@@ -13,6 +12,7 @@ from skyulf_gateway import schemas as s
 from skyulf_gateway.deps import ClientsDep
 from skyulf_gateway.routing import StrictJsonRoute
 from skyulf_gateway.security import needs
+from skyulf_platform.inference import records
 
 router = APIRouter(prefix="/deployments", tags=["deployments"], route_class=StrictJsonRoute)
 
@@ -200,9 +200,9 @@ async def predict(
     if limiter is not None:
         limiter.hit(request.state.principal.user_id)
     deployment = await _active_deployment(deployment_id, clients)
-    request = codec.rows_to_infer_request(body.rows, model_name=deployment.name)
+    request = records.rows_to_infer_request(body.rows, model_name=deployment.name)
     response = await clients.predictor.ModelInfer(request)
-    decoded = codec.infer_response_to_prediction(response)
+    decoded = records.infer_response_to_prediction(response)
     return s.PredictResponse(
         deployment_id=deployment.id,
         model_name=deployment.model_name,
