@@ -64,7 +64,10 @@ run-scaled: install frontend ## the platform on real PostgreSQL, Redis and S3 wi
 test: install frontend helm browser ## set up and run the whole test suite (lint included)
 	$(MAKE) --no-print-directory lint
 	cd frontend && npm test --silent
-	$(PY) -m pytest
+	@# Unit and service tests spread over every core; the end-to-end tests, which start whole
+	@# platforms of processes, run one at a time after them.
+	$(PY) -m pytest -m "not e2e" -n auto
+	$(PY) -m pytest -m e2e
 
 test-fast: install ## unit tests only (no end-to-end processes)
 	$(PY) -m pytest -m "not e2e" libs services

@@ -29,7 +29,40 @@ def _real_parts_env(request: pytest.FixtureRequest, tmp: Path) -> dict[str, str]
     }
 
 
-@pytest.fixture(scope="session", params=["embedded", "real-parts"])
+STACKS = ("embedded", "real-parts")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "stacks(*names): run on these of the shared stacks only (default: all of STACKS)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A module marked ``stacks("real-parts")`` runs on that stack alone.
+
+    What depends on the database, the broker or the artifact store (uploads, jobs, serving, worker
+    loss) runs on both stacks; what is the same code whatever the storage (access rules, bad
+    input, the API's shape) runs once, on the real parts, since the browser test already drives
+    the embedded stack end to end.
+    """
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        marker = item.get_closest_marker("stacks")
+        callspec = getattr(item, "callspec", None)
+        name = callspec.params.get("stack") if callspec is not None else None
+        if marker is not None and name is not None and name not in marker.args:
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+@pytest.fixture(scope="session", params=STACKS)
 def stack(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Stack]:

@@ -18,7 +18,7 @@ import skyulf
 from inference import grpc_predict_v2_pb2, grpc_predict_v2_pb2_grpc
 from skyulf_platform.stack import Stack
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.stacks("real-parts")]
 
 
 def _grpc_services() -> Iterator[tuple[str, Any]]:

@@ -10,7 +10,7 @@ import pytest
 
 from .helpers import SLICE_GRAPH, upload, wait_for
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.stacks("real-parts")]
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
 

@@ -11,7 +11,7 @@ import pytest
 
 from .helpers import upload, wait_for
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.stacks("real-parts")]
 
 NODES: list[dict[str, Any]] = [
     # cleaning (stateless, before the split)

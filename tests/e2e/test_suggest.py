@@ -10,7 +10,7 @@ import pytest
 
 from .helpers import upload, wait_for
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.stacks("real-parts")]
 
 
 @pytest.fixture(scope="module")
