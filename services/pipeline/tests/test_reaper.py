@@ -16,11 +16,13 @@ from typing import Any
 import grpc
 import pytest
 from pydantic import ValidationError
+from sqlalchemy import update
 
 from skyulf.pipeline.v1 import pipeline_pb2, pipeline_pb2_grpc
 from skyulf_core.graph.executor import train_pipeline
 from skyulf_pipeline import runner as runner_module
 from skyulf_pipeline.__main__ import MIGRATIONS, assemble, reap_periodically
+from skyulf_pipeline.db.tables import JobRow
 from skyulf_pipeline.models import JobChange, JobStatus
 from skyulf_pipeline.repository import JobRepository
 from skyulf_pipeline.service import PipelineService, span
@@ -318,8 +320,11 @@ async def test_the_reaper_keeps_sweeping_after_a_failed_sweep() -> None:
                 raise OSError("database is restarting")
             return []
 
+        def requeue_unclaimed_jobs(self, waiting: float) -> list[Any]:
+            return []
+
     flaky = Flaky()
-    task = asyncio.create_task(reap_periodically(flaky, 0.01, STALE))  # type: ignore[arg-type]
+    task = asyncio.create_task(reap_periodically(flaky, 0.01, STALE, STALE))  # type: ignore[arg-type]
     await asyncio.sleep(0.2)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
@@ -350,3 +355,43 @@ def test_liveness_settings_come_from_the_environment(
     defaults = PipelineSettings(data_dir=tmp_path)
     assert (defaults.job_heartbeat_seconds, defaults.job_stale_seconds) == (15, 120)
     assert defaults.job_reap_interval_seconds == 30
+
+
+def test_a_job_no_worker_took_is_queued_again_once(
+    jobs: JobRepository, store: LocalArtifactStore
+) -> None:
+    enqueued: list[str] = []
+    service = PipelineService(jobs, store, lambda job_id, kind="train": enqueued.append(job_id))
+    waiting = _job(jobs, JobStatus.QUEUED)
+    fresh = _job(jobs, JobStatus.QUEUED)
+    running = _job(jobs, started_at=ago(5), heartbeat_at=ago(1))
+    with jobs.uow() as session:  # as if the first had waited ten minutes
+        session.execute(
+            update(JobRow).where(JobRow.id.in_([waiting, running])).values(updated_at=ago(600))
+        )
+
+    [requeued] = service.requeue_unclaimed_jobs(300)
+
+    assert requeued.id == waiting and enqueued == [waiting]
+    assert jobs.get(waiting).status == JobStatus.QUEUED
+    assert "no worker took the job in 10m" in jobs.get(waiting).message
+    assert [e.type for e in jobs.events(waiting)] == ["queued", "requeued"]
+    # Touched by the requeue: the next sweep leaves it alone until it has waited again.
+    assert service.requeue_unclaimed_jobs(300) == [] and enqueued == [waiting]
+    assert jobs.get(fresh).status == jobs.get(waiting).status == JobStatus.QUEUED
+    assert jobs.get(running).status == JobStatus.RUNNING
+
+
+def test_a_broker_still_down_leaves_the_job_queued_for_the_next_sweep(
+    jobs: JobRepository, store: LocalArtifactStore
+) -> None:
+    def down(job_id: str, kind: str = "train") -> None:
+        raise ConnectionError("broker down")
+
+    service = PipelineService(jobs, store, down)
+    waiting = _job(jobs, JobStatus.QUEUED)
+    with jobs.uow() as session:
+        session.execute(update(JobRow).where(JobRow.id == waiting).values(updated_at=ago(600)))
+
+    assert [j.id for j in service.requeue_unclaimed_jobs(300)] == [waiting]
+    assert jobs.get(waiting).status == JobStatus.QUEUED

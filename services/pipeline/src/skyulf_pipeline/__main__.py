@@ -50,11 +50,15 @@ def celery_enqueue(settings: PlatformSettings) -> Enqueue:
     return enqueue
 
 
-async def reap_periodically(service: PipelineService, interval: float, stale: float) -> None:
-    """Requeue or fail RUNNING jobs whose worker went silent, every ``interval`` s, until cancelled."""
+async def reap_periodically(
+    service: PipelineService, interval: float, stale: float, queued_stale: float
+) -> None:
+    """Every ``interval`` s until cancelled: requeue or fail RUNNING jobs whose worker went
+    silent, and requeue QUEUED jobs no worker took (their task may be lost)."""
     while True:
         try:
             await asyncio.to_thread(service.reap_silent_jobs, stale)
+            await asyncio.to_thread(service.requeue_unclaimed_jobs, queued_stale)
         except Exception:
             # The database may be down for a moment: try again on the next sweep.
             log.exception("could not look for jobs whose worker stopped responding")
@@ -88,7 +92,12 @@ async def assemble(settings: PlatformSettings) -> Assembly:
     )
 
     reaper = asyncio.create_task(
-        reap_periodically(service, settings.job_reap_interval_seconds, settings.job_stale_seconds),
+        reap_periodically(
+            service,
+            settings.job_reap_interval_seconds,
+            settings.job_stale_seconds,
+            settings.job_queued_stale_seconds,
+        ),
         name="pipeline-job-reaper",
     )
 

@@ -237,6 +237,7 @@ class JobRepository:
         event_type: str | None,
         silent_since: datetime | None = None,
         attempt: int | None = None,
+        unchanged_since: datetime | None = None,
     ) -> Job | None:
         """Apply ``change`` if the job's status is one of ``when``; None if it was not.
 
@@ -252,6 +253,8 @@ class JobRepository:
             conditions.append(_last_beat() < silent_since)
         if attempt is not None:
             conditions.append(JobRow.attempts == attempt)
+        if unchanged_since is not None:
+            conditions.append(JobRow.updated_at < unchanged_since)
         with self.uow() as session:
             result = session.execute(
                 update(JobRow)
@@ -333,6 +336,16 @@ class JobRepository:
                 .order_by(last)
             ).all()
             return [(job_id, beat, attempts or 0) for job_id, beat, attempts in rows]
+
+    def queued_unchanged(self, since: datetime) -> list[tuple[str, datetime]]:
+        """QUEUED jobs whose row has not changed since ``since``: (id, last change)."""
+        with self.uow() as session:
+            rows = session.execute(
+                select(JobRow.id, JobRow.updated_at)
+                .where(JobRow.status == JobStatus.QUEUED.value, JobRow.updated_at < since)
+                .order_by(JobRow.updated_at)
+            ).all()
+            return [(job_id, changed) for job_id, changed in rows]
 
     def cancel_requested(self, job_id: str) -> bool:
         with self.uow() as session:

@@ -389,6 +389,39 @@ class PipelineService:
                 log.exception("could not enqueue job %s again", job_id, extra={"job_id": job_id})
         return job
 
+    def requeue_unclaimed_jobs(self, waiting_seconds: float) -> list[Job]:
+        """Put every job QUEUED for ``waiting_seconds`` without a worker taking it on its queue
+        again: the broker may have lost its task (a Redis restarted without persistence).
+
+        Each job is touched by one conditional UPDATE first, so two replicas never both requeue
+        it; a task delivered twice still starts the job once (starting is atomic too).
+        """
+        now = utcnow()
+        cutoff = now - timedelta(seconds=waiting_seconds)
+        requeued = []
+        for job_id, changed in self.jobs.queued_unchanged(cutoff):
+            message = (
+                f"no worker took the job in {span(now - changed)}; its task is queued again "
+                "(the task broker may have lost it)"
+            )
+            job = self.jobs.change(
+                job_id,
+                when=[JobStatus.QUEUED],
+                unchanged_since=cutoff,
+                change=JobChange(message=message),
+                event_type="requeued",
+            )
+            if job is None:
+                continue
+            log.warning(message, extra={"job_id": job_id})
+            try:
+                self.enqueue(job_id, job.kind)
+            except Exception:
+                # Still QUEUED: the next sweep after another wait tries again.
+                log.exception("could not enqueue job %s again", job_id, extra={"job_id": job_id})
+            requeued.append(job)
+        return requeued
+
     def _fail_silent(
         self, job_id: str, cutoff: Any, now: Any, silence: str, attempts: int, last_beat: Any
     ) -> Job | None:

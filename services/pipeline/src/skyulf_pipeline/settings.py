@@ -21,6 +21,10 @@ class PipelineSettings(PlatformSettings):
     job_reap_interval_seconds: float = Field(default=30.0, gt=0)
     # Seconds without a heartbeat after which a RUNNING job is failed as UNAVAILABLE.
     job_stale_seconds: float = Field(default=120.0, gt=0)
+    # Seconds a job may wait QUEUED without a worker taking it before its task is put on the
+    # queue again: a broker that lost its queue (Redis restarted without persistence) leaves no
+    # job waiting forever. A second delivery is harmless: only one worker can start a job.
+    job_queued_stale_seconds: float = Field(default=600.0, gt=0)
     # Attempts a job gets when its worker vanishes (SIGKILL, out of memory) before it is FAILED.
     job_max_attempts: int = Field(default=3, ge=1, le=100)
     # Fit each model in a child process, so that a cancel stops a running fit within a poll.

@@ -215,12 +215,29 @@ class SeaweedS3:
 
     # -- internals ------------------------------------------------------------------
 
-    def _spawn_and_wait(self, binary: str, root: Path) -> None:
-        run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=root))
+    def crash(self) -> None:
+        """Kill the server at once (SIGKILL), keeping its data, ports and credentials."""
+        proc = self._proc
+        if proc is None:
+            raise SeaweedS3Error("SeaweedS3 is not running")
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        self._stop_process()
+
+    def revive(self) -> None:
+        """Start the server again after :meth:`crash`: same ports, data and credentials."""
+        if self._proc is not None:
+            raise SeaweedS3Error("SeaweedS3 is already running")
+        self._spawn_and_wait(self.weed_binary or find_weed(), self.data_dir.parent, again=True)
+
+    def _spawn_and_wait(self, binary: str, root: Path, *, again: bool = False) -> None:
+        run_dir = root if again else Path(tempfile.mkdtemp(prefix="run-", dir=root))
         self.data_dir = run_dir / "data"
-        self.data_dir.mkdir()
+        self.data_dir.mkdir(exist_ok=again)
         config_dir = run_dir / "config"
-        config_dir.mkdir()
+        config_dir.mkdir(exist_ok=again)
         self.log_path = run_dir / "weed.log"
         s3_config = run_dir / "s3.json"
         s3_config.write_text(
@@ -240,9 +257,9 @@ class SeaweedS3:
         )
         s3_config.chmod(0o600)
 
-        ports = dict(zip(_PORT_FLAGS, _free_ports(len(_PORT_FLAGS)), strict=True))
+        ports = self.ports if again else dict(zip(_PORT_FLAGS, _free_ports(len(_PORT_FLAGS)), strict=True))  # fmt: skip
         self.ports = ports
-        with open(root / "grpc-sockets", "a") as listing:
+        with open((root.parent if again else root) / "grpc-sockets", "a") as listing:
             listing.writelines(f"{path}\n" for path in _grpc_socket_paths(ports))
         self.port = ports["s3.port"]
         self.endpoint_url = f"http://127.0.0.1:{self.port}"
@@ -275,7 +292,7 @@ class SeaweedS3:
             if not k.startswith(("AWS_", "S3_", "WEED_"))
         }
         env["TMPDIR"] = str(run_dir)
-        self._log_file = open(self.log_path, "wb")  # noqa: SIM115 - closed in _stop_process
+        self._log_file = open(self.log_path, "ab" if again else "wb")  # noqa: SIM115 - closed in _stop_process
         started = time.monotonic()
         self._proc = subprocess.Popen(
             self.command,
