@@ -221,6 +221,13 @@ def _counts(study: optuna.Study) -> dict[str, int]:
     return counts
 
 
+def _goes_on(job: Job) -> bool:
+    """Whether a job's trials go on: while it runs, and while it is QUEUED between attempts
+    (its worker died; the next attempt goes on with the same study, so stopping the trials
+    other workers are running would only fail them). A finished or cancelled job stops them."""
+    return job.status in (JobStatus.RUNNING, JobStatus.QUEUED) and not job.cancel_requested
+
+
 class TrialWorker:
     """A ``tune_trials`` task: join a running study and take trials from its budget."""
 
@@ -239,7 +246,7 @@ class TrialWorker:
     def run(self, job_id: str, node_id: str) -> int:
         job = self.jobs.get(job_id)
         row = next((s for s in self.studies.for_job(job_id) if s.node_id == node_id), None)
-        if job.status != JobStatus.RUNNING or row is None or row.state != "RUNNING":
+        if not _goes_on(job) or row is None or row.state != "RUNNING":
             return 0
         if row.claimed >= row.n_trials or self.studies.deadline_passed(row):
             return 0
@@ -248,8 +255,7 @@ class TrialWorker:
         def should_stop() -> bool:
             now = time.monotonic()
             if now - last[0] >= self.cancel_poll_seconds:
-                current = self.jobs.get(job_id)
-                last[:] = [now, current.status != JobStatus.RUNNING or current.cancel_requested]
+                last[:] = [now, not _goes_on(self.jobs.get(job_id))]
             return bool(last[1])
 
         problem = self._problem_for(job, node_id, should_stop)
