@@ -143,3 +143,21 @@ def test_label_metrics_from_the_confusion_matrix_equal_sklearns(seed: int) -> No
     assert counted.keys() == reference.keys()
     for name, value in reference.items():
         assert counted[name] == pytest.approx(value, abs=1e-12), name
+
+
+@pytest.mark.parametrize(("rows", "decimals"), [(7, None), (500, 1), (5000, 2), (20000, None)])
+def test_binary_ranking_scores_equal_sklearns(rows: int, decimals: int | None) -> None:
+    # Tied scores (rounded probabilities) are where a ranking is easiest to get wrong.
+    rng = np.random.default_rng(rows)
+    y = rng.integers(0, 2, rows)
+    y[:2] = [0, 1]
+    p1 = np.clip(0.3 * y + rng.random(rows) * 0.7, 0, 1)
+    if decimals is not None:
+        p1 = np.round(p1, decimals)
+    proba = np.c_[1 - p1, p1]
+    got = compute_metrics("classification", y, (p1 > 0.5).astype(int), proba, [0, 1])
+    onehot = np.c_[1 - y, y]
+    assert got["roc_auc"] == pytest.approx(skm.roc_auc_score(y, p1), abs=1e-12)
+    assert got["pr_auc"] == pytest.approx(skm.average_precision_score(y, p1), abs=1e-12)
+    weighted = skm.average_precision_score(onehot, proba, average="weighted")
+    assert got["pr_auc_weighted"] == pytest.approx(weighted, abs=1e-12)

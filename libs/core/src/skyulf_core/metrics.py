@@ -173,13 +173,19 @@ def _probability_scores(
     y_true: np.ndarray, proba: np.ndarray, labels: list[Any], out: dict[str, float], prefix: str
 ) -> None:
     onehot = (y_true[:, None] == np.asarray(labels)[None, :]).astype(int)
+    if len(labels) == 2:
+        # One ranking per class, each giving its ROC AUC and average precision: scikit-learn's
+        # functions would validate, re-encode and sort the same scores once per metric.
+        ranked = [_ranking(onehot[:, k], proba[:, k]) for k in (0, 1)]
+        precisions = [_average_precision(*r) for r in ranked]
+        support = onehot.sum(axis=0)
+        weighted = float(np.average(precisions, weights=support))
+        _safe("pr_auc_weighted", partial(float, weighted), out, prefix)
+        _safe("roc_auc", partial(_roc_auc, *ranked[1]), out, prefix)
+        _safe("pr_auc", partial(float, precisions[1]), out, prefix)
+        return
     weighted_ap = partial(skm.average_precision_score, onehot, proba, average="weighted")
     _safe("pr_auc_weighted", weighted_ap, out, prefix)
-    if len(labels) == 2:
-        positive = onehot[:, 1]
-        _safe("roc_auc", lambda: skm.roc_auc_score(positive, proba[:, 1]), out, prefix)
-        _safe("pr_auc", lambda: skm.average_precision_score(positive, proba[:, 1]), out, prefix)
-        return
     for scheme in ("ovr", "ovo"):
         for average in ("macro", "weighted"):
             name = f"roc_auc_{scheme}" + ("_weighted" if average == "weighted" else "")
@@ -198,6 +204,30 @@ def _probability_scores(
             )
     if prefix + "roc_auc_ovr_weighted" in out:
         out[prefix + "roc_auc"] = out[prefix + "roc_auc_ovr_weighted"]
+
+
+def _ranking(positive: np.ndarray, score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """True and false positives counted down to each distinct score, highest first (as
+    scikit-learn's ``_binary_clf_curve``, whose sort and tie handling this repeats)."""
+    order = np.argsort(score, kind="mergesort")[::-1]
+    ranked, hits = score[order], positive[order].astype("float64")
+    ends = np.r_[np.flatnonzero(np.diff(ranked)), ranked.size - 1]
+    tps = np.cumsum(hits)[ends]
+    return tps, 1 + ends - tps
+
+
+def _roc_auc(tps: np.ndarray, fps: np.ndarray) -> float:
+    if tps[-1] == 0 or fps[-1] == 0:
+        raise ValueError("ROC AUC needs both classes")
+    return float(np.trapezoid(np.r_[0.0, tps] / tps[-1], np.r_[0.0, fps] / fps[-1]))
+
+
+def _average_precision(tps: np.ndarray, fps: np.ndarray) -> float:
+    """The sum of precisions at each threshold weighted by the recall gained there."""
+    if tps[-1] == 0:
+        return 0.0
+    recall = np.r_[0.0, tps / tps[-1]]
+    return max(0.0, float(np.sum(np.diff(recall) * (tps / (tps + fps)))))
 
 
 def _regression(y_true: np.ndarray, y_pred: np.ndarray, prefix: str) -> dict[str, float]:

@@ -64,9 +64,16 @@ class PermutationImportancePublic(BaseModel):
     std: float
 
 
+class PermutationSamplePublic(BaseModel):
+    rows: int = Field(description="test rows the features were shuffled on")
+    test_rows: int = Field(description="test rows of the split (a seeded sample when more)")
+    repeats: int = Field(description="shuffles per feature")
+
+
 class FeatureImportancesPublic(BaseModel):
     native: list[NativeImportancePublic] | None
     permutation: list[PermutationImportancePublic] | None
+    permutation_sample: PermutationSamplePublic | None = None
 
 
 class ClusterSizePublic(BaseModel):

@@ -72,9 +72,20 @@ class PermutationImportance(BaseModel):
     std: float
 
 
+class PermutationSample(BaseModel):
+    """What permutation importance was measured on: ``rows`` of the ``test_rows`` test rows
+    (a seeded sample when there are more than it takes), each feature shuffled ``repeats``
+    times."""
+
+    rows: int
+    test_rows: int
+    repeats: int
+
+
 class FeatureImportances(BaseModel):
     native: list[NativeImportance] | None = None
     permutation: list[PermutationImportance] | None = None
+    permutation_sample: PermutationSample | None = None
 
 
 class ClusterSize(BaseModel):
