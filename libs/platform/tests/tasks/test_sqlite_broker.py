@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -40,6 +41,9 @@ def test_an_idle_consumer_gets_a_put_within_milliseconds(tmp_path: Path) -> None
     # Milliseconds on an idle machine; the bound leaves room for a loaded one.
     assert [body for body, _ in received] == [{"job": 1}]
     assert received[0][1] - sent < 2.0
+    # The platform's SQLite settings: a put commits without two waits on the disk.
+    with sqlite3.connect(tmp_path / "broker.db") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
 def test_a_put_forgets_consumers_that_died(tmp_path: Path) -> None:

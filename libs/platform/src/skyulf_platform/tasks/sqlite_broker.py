@@ -26,6 +26,8 @@ from typing import Any
 
 from kombu.transport import sqlalchemy as kombu_sqla
 
+from skyulf_platform.db.engine import sqlite_settings
+
 SQLITE_PREFIX = "sqlite:///"
 _LOOPBACK = "127.0.0.1"
 
@@ -108,6 +110,12 @@ class Wakeups:
 
 
 class Channel(kombu_sqla.Channel):
+    def _engine_from_config(self) -> Any:
+        # The platform's SQLite pragmas: in WAL with synchronous=NORMAL a put or an ack commits
+        # without waiting on the disk twice (Kombu's own engine keeps SQLite's defaults).
+        engine = super()._engine_from_config()
+        return sqlite_settings(engine) if engine.dialect.name == "sqlite" else engine
+
     def _put(self, queue: Any, payload: Any, **kwargs: Any) -> None:  # type: ignore[override]
         super()._put(queue, payload, **kwargs)
         wakeups = getattr(self.connection, "wakeups", None)
