@@ -138,7 +138,9 @@ class TuningRunner(TrainingRunner):
         should_cancel: Callable[[], bool],
         share: tuple[float, float],
     ) -> tuple[dict[str, Any], dict[str, str]]:
-        problem = TuningProblem(graph, frame, node_id, should_cancel=should_cancel)
+        problem = TuningProblem(
+            graph, frame, node_id, should_cancel=should_cancel, isolate_fit=self.isolate_fit
+        )
         config = problem.config
         row = self.studies.ensure(
             job_id=job.id,
@@ -238,9 +240,11 @@ class TrialWorker:
         storage: Callable[[], optuna.storages.BaseStorage],
         load: Callable[[Job], Any],
         cancel_poll_seconds: float = 1.0,
+        isolate_fit: bool = False,
     ) -> None:
         self.jobs, self.studies, self.storage, self.load = jobs, studies, storage, load
         self.cancel_poll_seconds = cancel_poll_seconds
+        self.isolate_fit = isolate_fit
         self._problem: tuple[tuple[str, str], TuningProblem] | None = None
 
     def run(self, job_id: str, node_id: str) -> int:
@@ -280,7 +284,13 @@ class TrialWorker:
         key = (job.id, node_id)
         if self._problem is None or self._problem[0] != key:
             self._problem = None
-            problem = TuningProblem(job.graph, self.load(job), node_id, should_cancel=should_stop)
+            problem = TuningProblem(
+                job.graph,
+                self.load(job),
+                node_id,
+                should_cancel=should_stop,
+                isolate_fit=self.isolate_fit,
+            )
             self._problem = (key, problem)
         self._problem[1].context.hooks.should_cancel = should_stop
         return self._problem[1]

@@ -10,10 +10,12 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from skyulf_core.graph.executor import prepare_training
 from skyulf_core.graph.runner import ModelStep
@@ -61,7 +63,9 @@ def search_settings(config: TuningConfig) -> CrossValidationSettings:
 
 class TuningProblem:
     """What every trial of one tuned node shares: the prepared run (preprocessing done once
-    per process) and the node's base parameters."""
+    per process) and the node's base parameters. ``isolate_fit``: each fold's model is fitted
+    in a child process (:mod:`skyulf_core.graph.isolation`), so ``should_cancel`` stops a trial
+    in the middle of a fit, not only between folds."""
 
     def __init__(
         self,
@@ -70,12 +74,17 @@ class TuningProblem:
         node_id: str,
         *,
         should_cancel: Callable[[], bool] | None = None,
+        isolate_fit: bool = False,
     ) -> None:
         self.graph = parse_graph(graph)
+        self.isolate_fit = isolate_fit
         node = next((n for n in self.graph.nodes if n.id == node_id), None)
         if node is None:
             raise NodeError(f"node '{node_id}' is not in the graph", node_id=node_id)
-        self.context, self.warnings = prepare_training(self.graph, df, should_cancel=should_cancel)
+        with self._limits():
+            self.context, self.warnings = prepare_training(
+                self.graph, df, should_cancel=should_cancel, isolate_fit=isolate_fit
+            )
         model = next((m for m in self.context.plan.models if m.node_id == node_id), None)
         if model is None:
             raise NodeError(f"node '{node_id}' is not a model node", node_id=node_id)
@@ -88,6 +97,13 @@ class TuningProblem:
         self.direction: Direction = direction(self.task, self.metric)
         self.base, _ = split_training(dict(node.params or {}))
         self.space = resolve_space(model.definition, self.config, node_id)
+
+    def _limits(self) -> AbstractContextManager[Any]:
+        # Fitting in a child (as train_pipeline does), this process keeps OpenMP to one thread:
+        # a child forked after an OpenMP pool started hangs at its first parallel region.
+        if self.isolate_fit:
+            return threadpool_limits(limits=1, user_api="openmp")
+        return nullcontext()
 
     @property
     def n_trials(self) -> int:
@@ -119,7 +135,7 @@ class TuningProblem:
             if report is not None:
                 report(index, float(np.mean(scores)))
 
-        with only_metrics([self.metric]):
+        with self._limits(), only_metrics([self.metric]):
             self.context.cross_validation(step, search_settings(self.config), after_fold)
         return float(np.mean(scores))
 
