@@ -6,7 +6,7 @@ stays small whatever the size of the test split.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -113,6 +113,8 @@ class CrossValidation(BaseModel):
     type: str
     folds: int
     metrics: dict[str, MetricSummary]
+    # nested_cv: the parameters the inner search chose in each outer fold, in fold order.
+    fold_params: list[dict[str, Any]] | None = None
 
 
 class SplitMetrics(BaseModel):
