@@ -1354,6 +1354,13 @@ export interface components {
         };
         /** CrossValidationPublic */
         CrossValidationPublic: {
+            /**
+             * Fold Params
+             * @description nested_cv: the parameters the inner search chose in each outer fold
+             */
+            fold_params?: {
+                [key: string]: unknown;
+            }[] | null;
             /** Folds */
             folds: number;
             /** Metrics */

@@ -3,7 +3,7 @@ results charts draw. Curves hold at most 200 points."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -101,6 +101,10 @@ class CrossValidationPublic(BaseModel):
     type: str
     folds: int
     metrics: dict[str, MetricSummaryPublic]
+    fold_params: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="nested_cv: the parameters the inner search chose in each outer fold",
+    )
 
 
 class SplitMetricsPublic(BaseModel):
