@@ -8,6 +8,7 @@ import asyncio
 import copy
 import json
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +129,51 @@ async def test_trials_go_on_while_the_job_waits_for_its_next_attempt(
         channel.close()
     trials = optuna.load_study(study_name=row.study_name, storage=storage()).get_trials()
     assert ran == 2 and [t.state for t in trials] == [TrialState.COMPLETE] * 2
+
+
+async def test_a_cancel_stops_a_tuning_trial_in_the_middle_of_its_fit(
+    harness: Harness, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'tuning.db'}"
+
+    def storage() -> Any:
+        return open_storage(url, "unused", 1, 2)
+
+    channel = sync_channel(harness.ingestion_addr)
+    runner = TuningRunner(
+        harness.jobs,
+        harness.store,
+        IngestionClient(channel),
+        RegistryClient(channel),
+        SIGNING_KEY,
+        cancel_poll_seconds=0.0,
+        isolate_fit=True,
+        studies=StudyRepository(harness.jobs.uow),
+        storage=storage,
+        fan_out=lambda job_id, node_id, n: None,
+    )
+    graph = copy.deepcopy(harness.slice_graph)
+    # One trial whose folds each fit far longer than the test waits.
+    slow = {"n_estimators": {"type": "categorical", "choices": [5000]}}
+    config = {"strategy": "grid", "n_trials": 1, "cv_folds": 2, "search_space": slow}
+    graph["nodes"][-1] = {
+        "id": "model",
+        "type": "random_forest_classifier",
+        "params": {"run_mode": "tuned", "tuning_config": config},
+    }
+    job = await harness.create(graph)
+    run = asyncio.create_task(asyncio.to_thread(runner.run, job.id))
+    try:
+        while harness.jobs.get(job.id).status != "RUNNING":
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(1.5)  # the trial's first fold is fitting
+        asked = time.monotonic()
+        harness.service.cancel_job(job.id)
+        done = await asyncio.wait_for(run, 60)
+    finally:
+        channel.close()
+    assert done.status == "CANCELLED"
+    assert time.monotonic() - asked < 5.0
 
 
 async def test_a_training_job_has_no_studies(harness: Harness) -> None:
