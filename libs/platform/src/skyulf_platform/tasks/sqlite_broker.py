@@ -40,6 +40,8 @@ def wake_folder(broker_url: str) -> Path | None:
 
 
 def _alive(pid: int) -> bool:
+    if os.name != "posix":  # signal 0 probes a process on POSIX only
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
