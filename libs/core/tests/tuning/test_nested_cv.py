@@ -18,6 +18,7 @@ from skyulf_core.graph import train_pipeline
 from skyulf_core.graph.runner import build_plan, run_steps
 from skyulf_core.graph.spec import parse_graph
 from skyulf_core.nodes.splitting import Split
+from skyulf_core.tuning.objective import refit_graph
 from skyulf_errors import InvalidArgument, NodeError
 
 ALPHAS = [3.0, 10.0, 30.0]
@@ -103,3 +104,14 @@ def test_the_search_s_own_folds_cannot_be_nested() -> None:
     with pytest.raises((NodeError, InvalidArgument), match="cannot be nested") as info:
         train_pipeline(graph, _frame())
     assert info.value.details["field"] == "tuning_config"
+
+
+def test_the_refitted_graph_of_a_nested_node_keeps_its_search() -> None:
+    # After a job's search, the best parameters are fixed; nested_cv still needs the search.
+    fixed = refit_graph(_graph(), {"m": {"alpha": 10.0}})
+    params = fixed.nodes[2].params or {}
+    assert params["alpha"] == 10.0 and params["run_mode"] == "tuned" and "tuning_config" in params
+    result = train_pipeline(fixed, _frame())
+    assert result.fitted.model.alpha == 10.0
+    cv = result.evaluation.cv  # type: ignore[union-attr]
+    assert cv is not None and len(cv.fold_params or []) == 4
