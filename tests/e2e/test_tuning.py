@@ -153,10 +153,9 @@ def test_a_worker_killed_mid_trial(
     # The study went on without running any trial twice: ten numbers, the killed one FAIL.
     assert sorted(trials) == list(range(10)), sorted(trials)
     assert trials[number]["state"] == "FAIL", trials[number]
-    # Usually the nine others complete. Under load, one more trial has been seen FAIL (8 of 9,
-    # cause not yet known); never one lost or run twice.
+    # The nine others complete: while the job waits for its next attempt (when the killed
+    # worker was the job's own), the trials running on the other worker go on.
     others = [t for n, t in trials.items() if n != number]
-    assert all(t["state"] in {"COMPLETE", "FAIL"} for t in others), others
-    assert sum(t["state"] == "COMPLETE" for t in others) >= 8, others
+    assert all(t["state"] == "COMPLETE" for t in others), others
     versions = api.get("/models/killed-rf/versions").json()
     assert [v["version"] for v in versions["versions"]] == [1], versions

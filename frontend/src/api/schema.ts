@@ -1354,6 +1354,13 @@ export interface components {
         };
         /** CrossValidationPublic */
         CrossValidationPublic: {
+            /**
+             * Fold Params
+             * @description nested_cv: the parameters the inner search chose in each outer fold
+             */
+            fold_params?: {
+                [key: string]: unknown;
+            }[] | null;
             /** Folds */
             folds: number;
             /** Metrics */
@@ -1808,6 +1815,7 @@ export interface components {
             native: components["schemas"]["NativeImportancePublic"][] | null;
             /** Permutation */
             permutation: components["schemas"]["PermutationImportancePublic"][] | null;
+            permutation_sample?: components["schemas"]["PermutationSamplePublic"] | null;
         };
         /** GraphEdgeIn */
         GraphEdgeIn: {
@@ -2286,6 +2294,24 @@ export interface components {
             mean: number;
             /** Std */
             std: number;
+        };
+        /** PermutationSamplePublic */
+        PermutationSamplePublic: {
+            /**
+             * Repeats
+             * @description shuffles per feature
+             */
+            repeats: number;
+            /**
+             * Rows
+             * @description test rows the features were shuffled on
+             */
+            rows: number;
+            /**
+             * Test Rows
+             * @description test rows of the split (a seeded sample when more)
+             */
+            test_rows: number;
         };
         /** PipelineCreate */
         PipelineCreate: {

@@ -136,6 +136,9 @@ describe("evaluation option builders", () => {
     expect(perm?.summary).toContain("z 0.2 ± 0.01");
     expect(evaluationCharts(both).map((c) => c.title)).toEqual(["Feature importances", "Permutation importances (test)"]);
     expect(importancesChart({ ...NONE, feature_importances: { native: null, permutation: [] } }, "permutation")).toBeNull();
+    const sampled = { ...both, feature_importances: { ...both.feature_importances, permutation_sample: { rows: 2000, test_rows: 20000, repeats: 3 } } };
+    expect(importancesChart(sampled, "permutation")?.summary).toContain("Shuffled 3 times per feature on 2,000 of the 20,000 test rows (a seeded sample).");
+    expect(importancesChart(sampled, "native")?.summary).not.toContain("Shuffled");
   });
 
   it("confusion matrix normalised: the shares per actual class, recall in the summary", () => {

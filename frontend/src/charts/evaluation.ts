@@ -146,12 +146,18 @@ export function importancesChart(e: ModelEvaluation, kind: "native" | "permutati
     // The spread over repeats, as a second (thin) bar of the std beside each mean.
     series.push({ type: "bar", name: "std", barGap: "0%", data: top.map((t) => t.std ?? 0).reverse() });
   }
+  const sample = kind === "permutation" ? fi?.permutation_sample : null;
+  const sampled = sample
+    ? sample.rows < sample.test_rows
+      ? ` Shuffled ${sample.repeats} times per feature on ${sample.rows.toLocaleString("en")} of the ${sample.test_rows.toLocaleString("en")} test rows (a seeded sample).`
+      : ` Shuffled ${sample.repeats} times per feature on all ${sample.rows.toLocaleString("en")} test rows.`
+    : "";
   return {
     title: kind === "native" ? "Feature importances" : "Permutation importances (test)",
     summary: `Top features: ${top
       .slice(0, 5)
       .map((t) => `${t.feature} ${formatNumber(t.value, 3)}${t.std !== null ? ` ± ${formatNumber(t.std, 3)}` : ""}`)
-      .join(", ")}.`,
+      .join(", ")}.${sampled}`,
     option: {
       grid: { ...GRID, left: 16, top: kind === "permutation" ? 36 : GRID.top },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },

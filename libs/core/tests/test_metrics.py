@@ -9,7 +9,7 @@ import pytest
 from sklearn import metrics as skm
 
 import skyulf_core.metrics as metrics_module
-from skyulf_core.metrics import compute_metrics
+from skyulf_core.metrics import Ranking, compute_metrics
 from skyulf_errors import InvalidArgument
 
 
@@ -143,3 +143,38 @@ def test_label_metrics_from_the_confusion_matrix_equal_sklearns(seed: int) -> No
     assert counted.keys() == reference.keys()
     for name, value in reference.items():
         assert counted[name] == pytest.approx(value, abs=1e-12), name
+
+
+@pytest.mark.parametrize(("rows", "decimals"), [(7, None), (500, 1), (5000, 2), (20000, None)])
+def test_binary_ranking_scores_equal_sklearns(rows: int, decimals: int | None) -> None:
+    # Tied scores (rounded probabilities) are where a ranking is easiest to get wrong.
+    rng = np.random.default_rng(rows)
+    y = rng.integers(0, 2, rows)
+    y[:2] = [0, 1]
+    p1 = np.clip(0.3 * y + rng.random(rows) * 0.7, 0, 1)
+    if decimals is not None:
+        p1 = np.round(p1, decimals)
+    proba = np.c_[1 - p1, p1]
+    got = compute_metrics("classification", y, (p1 > 0.5).astype(int), proba, [0, 1])
+    onehot = np.c_[1 - y, y]
+    assert got["roc_auc"] == pytest.approx(skm.roc_auc_score(y, p1), abs=1e-12)
+    assert got["pr_auc"] == pytest.approx(skm.average_precision_score(y, p1), abs=1e-12)
+    weighted = skm.average_precision_score(onehot, proba, average="weighted")
+    assert got["pr_auc_weighted"] == pytest.approx(weighted, abs=1e-12)
+
+
+@pytest.mark.parametrize(("rows", "decimals"), [(3, None), (400, 1), (5000, 2), (5000, None)])
+def test_ranking_curves_equal_sklearns(rows: int, decimals: int | None) -> None:
+    rng = np.random.default_rng(rows + (decimals or 0))
+    y = rng.integers(0, 2, rows)
+    y[:2] = [0, 1]
+    score = rng.random(rows) if decimals is None else np.round(rng.random(rows), decimals)
+    ranking = Ranking.of(y, score)
+    fpr, tpr = ranking.roc_curve()
+    want_fpr, want_tpr, _ = skm.roc_curve(y, score)
+    np.testing.assert_allclose(fpr, want_fpr, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(tpr, want_tpr, rtol=0, atol=1e-12)
+    precision, recall = ranking.pr_curve()
+    want_precision, want_recall, _ = skm.precision_recall_curve(y, score)
+    np.testing.assert_allclose(precision, want_precision, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(recall, want_recall, rtol=0, atol=1e-12)

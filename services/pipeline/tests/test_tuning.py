@@ -8,17 +8,21 @@ import asyncio
 import copy
 import json
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
+import optuna
 import sqlalchemy as sa
+from optuna.trial import TrialState
 
 from skyulf.pipeline.v1 import pipeline_pb2
 from skyulf_pipeline.__main__ import MIGRATIONS
+from skyulf_pipeline.datasets import load_frame
 from skyulf_pipeline.peers import IngestionClient, RegistryClient
 from skyulf_pipeline.study_repository import StudyRepository
 from skyulf_pipeline.trials import TrialsReader
-from skyulf_pipeline.tuning_runner import TrialWorker, TuningRunner
+from skyulf_pipeline.tuning_runner import TrialWorker, TuningRunner, study_name
 from skyulf_pipeline.tuning_storage import open_storage
 from skyulf_platform.db.engine import make_engine
 from skyulf_platform.db.migrations import upgrade
@@ -87,6 +91,89 @@ async def test_a_tuning_job_searches_fans_out_refits_and_registers(
     assert call.tags["tuning.metric"] == "accuracy"
     trial_events = [e for e in harness.jobs.events(job.id) if e.type == "trial"]
     assert sorted(e.trial["number"] for e in trial_events if e.trial) == [0, 1, 2, 3]
+
+
+async def test_trials_go_on_while_the_job_waits_for_its_next_attempt(
+    harness: Harness, tmp_path: Path
+) -> None:
+    """A job whose worker died is QUEUED again until its next attempt starts; the trials other
+    workers run meanwhile complete (only a finished or cancelled job stops them)."""
+    url = f"sqlite:///{tmp_path / 'tuning.db'}"
+
+    def storage() -> Any:
+        return open_storage(url, "unused", 1, 2)
+
+    studies = StudyRepository(harness.jobs.uow)
+    job = await harness.create(_tuned(harness.slice_graph, n_trials=2))
+    row = studies.ensure(
+        job_id=job.id,
+        node_id="model",
+        study_name=study_name(job.id, "model"),
+        strategy="optuna",
+        metric="accuracy",
+        direction="maximize",
+        n_trials=2,
+        timeout=None,
+    )
+    assert harness.jobs.get(job.id).status == "QUEUED"
+    channel = sync_channel(harness.ingestion_addr)
+    ingestion = IngestionClient(channel)
+
+    def load(j: Any) -> Any:
+        return load_frame(harness.store, ingestion.get_dataset(j.dataset_id, version=0))
+
+    worker = TrialWorker(harness.jobs, studies, storage, load=load, cancel_poll_seconds=0.0)
+    try:
+        ran = await asyncio.to_thread(worker.run, job.id, "model")
+    finally:
+        channel.close()
+    trials = optuna.load_study(study_name=row.study_name, storage=storage()).get_trials()
+    assert ran == 2 and [t.state for t in trials] == [TrialState.COMPLETE] * 2
+
+
+async def test_a_cancel_stops_a_tuning_trial_in_the_middle_of_its_fit(
+    harness: Harness, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'tuning.db'}"
+
+    def storage() -> Any:
+        return open_storage(url, "unused", 1, 2)
+
+    channel = sync_channel(harness.ingestion_addr)
+    runner = TuningRunner(
+        harness.jobs,
+        harness.store,
+        IngestionClient(channel),
+        RegistryClient(channel),
+        SIGNING_KEY,
+        cancel_poll_seconds=0.0,
+        isolate_fit=True,
+        studies=StudyRepository(harness.jobs.uow),
+        storage=storage,
+        fan_out=lambda job_id, node_id, n: None,
+    )
+    graph = copy.deepcopy(harness.slice_graph)
+    # One trial whose folds each fit far longer than the test waits.
+    slow = {"n_estimators": {"type": "categorical", "choices": [5000]}}
+    config = {"strategy": "grid", "n_trials": 1, "cv_folds": 2, "search_space": slow}
+    graph["nodes"][-1] = {
+        "id": "model",
+        "type": "random_forest_classifier",
+        "params": {"run_mode": "tuned", "tuning_config": config},
+    }
+    job = await harness.create(graph)
+    run = asyncio.create_task(asyncio.to_thread(runner.run, job.id))
+    try:
+        while harness.jobs.get(job.id).status != "RUNNING":
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(1.5)  # the trial's first fold is fitting
+        asked = time.monotonic()
+        harness.service.cancel_job(job.id)
+        done = await asyncio.wait_for(run, 60)
+    finally:
+        channel.close()
+    assert done.status == "CANCELLED"
+    assert time.monotonic() - asked < 5.0
 
 
 async def test_a_training_job_has_no_studies(harness: Harness) -> None:

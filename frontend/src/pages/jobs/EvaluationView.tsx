@@ -17,6 +17,38 @@ export function flatMetrics(m: ModelEvaluation["metrics"]): Record<string, numbe
   return flat;
 }
 
+/** nested_cv: the parameters the inner search chose in each outer fold. */
+export function FoldParams({ params }: { params: Record<string, unknown>[] }) {
+  const names = [...new Set(params.flatMap((p) => Object.keys(p)))].sort();
+  return (
+    <div className="table-scroll">
+      <table className="data-table">
+        <caption>Parameters chosen in each outer fold</caption>
+        <thead>
+          <tr>
+            <th scope="col">Outer fold</th>
+            {names.map((n) => (
+              <th key={n} scope="col">
+                {n}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {params.map((p, i) => (
+            <tr key={i}>
+              <th scope="row">{i + 1}</th>
+              {names.map((n) => (
+                <td key={n}>{typeof p[n] === "number" ? formatNumber(p[n] as number) : String(p[n] ?? "")}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 function ModelEvaluationView({ model, showMetrics }: { model: ModelEvaluation; showMetrics: boolean }) {
   const charts = useMemo(() => evaluationCharts(model), [model]);
   const title = `${model.model_type} · ${model.node_id}`;
@@ -33,7 +65,9 @@ function ModelEvaluationView({ model, showMetrics }: { model: ModelEvaluation; s
         <div className="table-scroll">
           <table className="data-table">
             <caption>
-              Cross-validation: {model.cv.type}, {model.cv.folds} folds
+              {model.cv.type === "nested_cv"
+                ? `Nested cross-validation: ${model.cv.folds} outer folds; the search ran again inside each, and each score is on rows its search never saw`
+                : `Cross-validation: ${model.cv.type}, ${model.cv.folds} folds`}
             </caption>
             <thead>
               <tr>
@@ -60,6 +94,7 @@ function ModelEvaluationView({ model, showMetrics }: { model: ModelEvaluation; s
           </table>
         </div>
       )}
+      {model.cv?.fold_params && model.cv.fold_params.length > 0 && <FoldParams params={model.cv.fold_params} />}
       {charts.length === 0 ? (
         <Empty>This model has no evaluation data to chart.</Empty>
       ) : (

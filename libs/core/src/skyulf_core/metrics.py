@@ -12,6 +12,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -74,7 +75,7 @@ def _classification(
     if y_proba is None:
         return out
     proba = np.asarray(y_proba, dtype="float64")
-    if len(np.unique(y_true)) > 1:
+    if len(y_true) and (y_true != y_true[0]).any():  # two classes at least
         _probability_scores(y_true, proba, labels, out, prefix)
     _safe("log_loss", lambda: skm.log_loss(y_true, proba, labels=labels), out, prefix)
     return out
@@ -173,13 +174,19 @@ def _probability_scores(
     y_true: np.ndarray, proba: np.ndarray, labels: list[Any], out: dict[str, float], prefix: str
 ) -> None:
     onehot = (y_true[:, None] == np.asarray(labels)[None, :]).astype(int)
+    if len(labels) == 2:
+        # One ranking per class, each giving its ROC AUC and average precision: scikit-learn's
+        # functions would validate, re-encode and sort the same scores once per metric.
+        ranked = [Ranking.of(onehot[:, k], proba[:, k]) for k in (0, 1)]
+        precisions = [r.average_precision() for r in ranked]
+        support = onehot.sum(axis=0)
+        weighted = float(np.average(precisions, weights=support))
+        _safe("pr_auc_weighted", partial(float, weighted), out, prefix)
+        _safe("roc_auc", ranked[1].roc_auc, out, prefix)
+        _safe("pr_auc", partial(float, precisions[1]), out, prefix)
+        return
     weighted_ap = partial(skm.average_precision_score, onehot, proba, average="weighted")
     _safe("pr_auc_weighted", weighted_ap, out, prefix)
-    if len(labels) == 2:
-        positive = onehot[:, 1]
-        _safe("roc_auc", lambda: skm.roc_auc_score(positive, proba[:, 1]), out, prefix)
-        _safe("pr_auc", lambda: skm.average_precision_score(positive, proba[:, 1]), out, prefix)
-        return
     for scheme in ("ovr", "ovo"):
         for average in ("macro", "weighted"):
             name = f"roc_auc_{scheme}" + ("_weighted" if average == "weighted" else "")
@@ -198,6 +205,56 @@ def _probability_scores(
             )
     if prefix + "roc_auc_ovr_weighted" in out:
         out[prefix + "roc_auc"] = out[prefix + "roc_auc_ovr_weighted"]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """True and false positives counted down to each distinct score, highest first: scikit-
+    learn's ``_binary_clf_curve``, from which its ROC and PR curves, ROC AUC and average
+    precision all follow; sorted once here for all of them. (Rows of equal score count
+    together, so the order of ties, and the sort used, cannot change a result.)"""
+
+    tps: np.ndarray
+    fps: np.ndarray
+
+    @classmethod
+    def of(cls, positive: np.ndarray, score: np.ndarray) -> Ranking:
+        order = np.argsort(score)[::-1]
+        ranked, hits = score[order], np.asarray(positive)[order].astype("float64")
+        ends = np.r_[np.flatnonzero(np.diff(ranked)), ranked.size - 1]
+        tps = np.cumsum(hits)[ends]
+        return cls(tps, 1 + ends - tps)
+
+    def roc_curve(self) -> tuple[np.ndarray, np.ndarray]:
+        """(fpr, tpr) as ``sklearn.metrics.roc_curve`` gives them (collinear points dropped)."""
+        tps, fps = self.tps, self.fps
+        if len(fps) > 2:
+            corners = np.flatnonzero(
+                np.r_[True, (np.diff(fps, 2) != 0) | (np.diff(tps, 2) != 0), True]
+            )
+            tps, fps = tps[corners], fps[corners]
+        tps, fps = np.r_[0.0, tps], np.r_[0.0, fps]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return fps / fps[-1], tps / tps[-1]
+
+    def roc_auc(self) -> float:
+        if self.tps[-1] == 0 or self.fps[-1] == 0:
+            raise ValueError("ROC AUC needs both classes")
+        fpr, tpr = self.roc_curve()
+        return float(np.trapezoid(tpr, fpr))
+
+    def pr_curve(self) -> tuple[np.ndarray, np.ndarray]:
+        """(precision, recall) as ``sklearn.metrics.precision_recall_curve`` gives them."""
+        precision = self.tps / (self.tps + self.fps)
+        recall = self.tps / self.tps[-1] if self.tps[-1] else np.ones_like(self.tps)
+        return np.r_[precision[::-1], 1.0], np.r_[recall[::-1], 0.0]
+
+    def average_precision(self) -> float:
+        """The precision at each threshold weighted by the recall gained there."""
+        if self.tps[-1] == 0:
+            return 0.0
+        recall = np.r_[0.0, self.tps / self.tps[-1]]
+        return max(0.0, float(np.sum(np.diff(recall) * (self.tps / (self.tps + self.fps)))))
 
 
 def _regression(y_true: np.ndarray, y_pred: np.ndarray, prefix: str) -> dict[str, float]:

@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from skyulf_core.evaluation import importance
 from skyulf_core.evaluation.curves import downsample
-from skyulf_core.evaluation.schema import MAX_POINTS
+from skyulf_core.evaluation.schema import MAX_POINTS, PermutationSample
 from skyulf_core.graph import train_pipeline
 
 
@@ -54,6 +55,18 @@ def test_binary_classification_evaluation(chain: Callable[..., dict[str, Any]]) 
     assert fi is not None and fi.native is not None and fi.permutation is not None
     assert fi.native[0].feature == "signal" and fi.permutation[0].feature == "signal"
     assert fi.permutation[0].mean > 0.1 > abs(fi.permutation[-1].mean)
+    assert fi.permutation_sample == PermutationSample(rows=300, test_rows=300, repeats=3)
+
+
+def test_permutation_importance_on_a_sample_of_a_large_test_split(
+    chain: Callable[..., dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importance, "PERMUTATION_ROWS", 100)
+    ev = train_pipeline(_graph(chain, "linear_regression"), _frame(1200, "regression")).evaluation
+    fi = ev.feature_importances if ev is not None else None
+    assert fi is not None and fi.permutation is not None
+    assert fi.permutation_sample == PermutationSample(rows=100, test_rows=300, repeats=3)
+    assert fi.permutation[0].feature == "signal" and fi.permutation[0].mean > 1.0
 
 
 def test_multiclass_curves_per_class(chain: Callable[..., dict[str, Any]]) -> None:

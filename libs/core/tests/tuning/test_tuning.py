@@ -3,6 +3,7 @@ search never sees the test split, and a bad tuning_config is refused naming node
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import optuna
@@ -14,7 +15,7 @@ from skyulf_core.graph import train_pipeline
 from skyulf_core.models.registry import get_model
 from skyulf_core.tuning.objective import TuningProblem, refit_graph, tuned_nodes
 from skyulf_core.tuning.study import open_study, run_trials, tune_in_process
-from skyulf_errors import NodeError
+from skyulf_errors import Cancelled, NodeError
 
 
 @pytest.fixture(scope="module")
@@ -208,3 +209,30 @@ def test_the_params_schema_shows_run_mode_and_tuning_config() -> None:
     assert props["tuning_config"]["x-group"] == "training"
     assert "TuningConfig" in schema["$defs"] and "SearchSpec" in schema["$defs"]
     assert props["n_estimators"]["x-tunable"] is True
+
+
+def test_a_trial_fitted_in_a_child_scores_the_same(cancer: pd.DataFrame) -> None:
+    graph = _graph("logistic_regression", {"n_trials": 1, "search_space": LOGREG_SPACE})
+    inline = TuningProblem(graph, cancer, "m").evaluate({"C": 0.5})
+    assert TuningProblem(graph, cancer, "m", isolate_fit=True).evaluate({"C": 0.5}) == inline
+
+
+def test_a_cancel_stops_a_trial_in_the_middle_of_a_fit(cancer: pd.DataFrame) -> None:
+    big = pd.concat([cancer] * 20, ignore_index=True)
+    space = {"n_estimators": {"type": "categorical", "choices": [3000]}}
+    graph = _graph("random_forest_classifier", {"n_trials": 1, "search_space": space})
+    started: list[float] = []
+
+    def should_cancel() -> bool:
+        # Every fold starts; once the first fit has been going for a second, cancel.
+        if not started:
+            started.append(time.monotonic())
+        return time.monotonic() - started[0] > 1.0
+
+    problem = TuningProblem(graph, big, "m", isolate_fit=True)
+    problem.context.hooks.should_cancel = should_cancel
+    t0 = time.monotonic()
+    with pytest.raises(Cancelled, match="during the fit"):
+        problem.evaluate({"n_estimators": 3000})
+    # One fold's fit alone takes far longer; the cancel lands within a poll of being asked.
+    assert time.monotonic() - t0 < 4.0

@@ -3,7 +3,7 @@ results charts draw. Curves hold at most 200 points."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -64,9 +64,16 @@ class PermutationImportancePublic(BaseModel):
     std: float
 
 
+class PermutationSamplePublic(BaseModel):
+    rows: int = Field(description="test rows the features were shuffled on")
+    test_rows: int = Field(description="test rows of the split (a seeded sample when more)")
+    repeats: int = Field(description="shuffles per feature")
+
+
 class FeatureImportancesPublic(BaseModel):
     native: list[NativeImportancePublic] | None
     permutation: list[PermutationImportancePublic] | None
+    permutation_sample: PermutationSamplePublic | None = None
 
 
 class ClusterSizePublic(BaseModel):
@@ -94,6 +101,10 @@ class CrossValidationPublic(BaseModel):
     type: str
     folds: int
     metrics: dict[str, MetricSummaryPublic]
+    fold_params: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="nested_cv: the parameters the inner search chose in each outer fold",
+    )
 
 
 class SplitMetricsPublic(BaseModel):

@@ -138,7 +138,9 @@ class TuningRunner(TrainingRunner):
         should_cancel: Callable[[], bool],
         share: tuple[float, float],
     ) -> tuple[dict[str, Any], dict[str, str]]:
-        problem = TuningProblem(graph, frame, node_id, should_cancel=should_cancel)
+        problem = TuningProblem(
+            graph, frame, node_id, should_cancel=should_cancel, isolate_fit=self.isolate_fit
+        )
         config = problem.config
         row = self.studies.ensure(
             job_id=job.id,
@@ -221,6 +223,13 @@ def _counts(study: optuna.Study) -> dict[str, int]:
     return counts
 
 
+def _goes_on(job: Job) -> bool:
+    """Whether a job's trials go on: while it runs, and while it is QUEUED between attempts
+    (its worker died; the next attempt goes on with the same study, so stopping the trials
+    other workers are running would only fail them). A finished or cancelled job stops them."""
+    return job.status in (JobStatus.RUNNING, JobStatus.QUEUED) and not job.cancel_requested
+
+
 class TrialWorker:
     """A ``tune_trials`` task: join a running study and take trials from its budget."""
 
@@ -231,15 +240,17 @@ class TrialWorker:
         storage: Callable[[], optuna.storages.BaseStorage],
         load: Callable[[Job], Any],
         cancel_poll_seconds: float = 1.0,
+        isolate_fit: bool = False,
     ) -> None:
         self.jobs, self.studies, self.storage, self.load = jobs, studies, storage, load
         self.cancel_poll_seconds = cancel_poll_seconds
+        self.isolate_fit = isolate_fit
         self._problem: tuple[tuple[str, str], TuningProblem] | None = None
 
     def run(self, job_id: str, node_id: str) -> int:
         job = self.jobs.get(job_id)
         row = next((s for s in self.studies.for_job(job_id) if s.node_id == node_id), None)
-        if job.status != JobStatus.RUNNING or row is None or row.state != "RUNNING":
+        if not _goes_on(job) or row is None or row.state != "RUNNING":
             return 0
         if row.claimed >= row.n_trials or self.studies.deadline_passed(row):
             return 0
@@ -248,8 +259,7 @@ class TrialWorker:
         def should_stop() -> bool:
             now = time.monotonic()
             if now - last[0] >= self.cancel_poll_seconds:
-                current = self.jobs.get(job_id)
-                last[:] = [now, current.status != JobStatus.RUNNING or current.cancel_requested]
+                last[:] = [now, not _goes_on(self.jobs.get(job_id))]
             return bool(last[1])
 
         problem = self._problem_for(job, node_id, should_stop)
@@ -274,7 +284,13 @@ class TrialWorker:
         key = (job.id, node_id)
         if self._problem is None or self._problem[0] != key:
             self._problem = None
-            problem = TuningProblem(job.graph, self.load(job), node_id, should_cancel=should_stop)
+            problem = TuningProblem(
+                job.graph,
+                self.load(job),
+                node_id,
+                should_cancel=should_stop,
+                isolate_fit=self.isolate_fit,
+            )
             self._problem = (key, problem)
         self._problem[1].context.hooks.should_cancel = should_stop
         return self._problem[1]

@@ -70,7 +70,10 @@ def trial_worker() -> TrialWorker:
     ingestion = IngestionClient(sync_channel(settings.ingestion_addr))
 
     def load(job: Job) -> Any:
-        return load_frame(store, ingestion.get_dataset(job.dataset_id))
+        # The version the job was created on, as the job's own worker loads.
+        return load_frame(
+            store, ingestion.get_dataset(job.dataset_id, version=job.dataset_version or 0)
+        )
 
     return TrialWorker(
         JobRepository(_uow()),
@@ -78,4 +81,5 @@ def trial_worker() -> TrialWorker:
         _storage,
         load,
         cancel_poll_seconds=max(settings.cancel_poll_seconds, 1.0),
+        isolate_fit=settings.fit_in_child_process,
     )

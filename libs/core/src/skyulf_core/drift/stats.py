@@ -111,7 +111,10 @@ def _column_reference(name: str, series: pd.Series) -> ColumnReference:
         values = _numeric(series)
         if len(values) == 0:
             return ColumnReference(name=name, kind="numeric", count=count, missing_share=missing)
-        edges = np.unique(np.quantile(values, np.linspace(0, 1, N_BINS + 1)[1:-1]))
+        # One selection pass for the bin edges and the quantiles together.
+        inner = np.linspace(0, 1, N_BINS + 1)[1:-1]
+        both = np.quantile(values, np.r_[inner, np.linspace(0, 1, N_QUANTILES)])
+        edges, quantiles = np.unique(both[: len(inner)]), both[len(inner) :]
         shares = np.bincount(np.searchsorted(edges, values, side="right"), minlength=len(edges) + 1)
         return ColumnReference(
             name=name,
@@ -120,7 +123,7 @@ def _column_reference(name: str, series: pd.Series) -> ColumnReference:
             missing_share=missing,
             edges=edges.tolist(),
             shares=(shares / len(values)).tolist(),
-            quantiles=np.quantile(values, np.linspace(0, 1, N_QUANTILES)).tolist(),
+            quantiles=quantiles.tolist(),
             mean=float(values.mean()),
             std=float(values.std()),
         )

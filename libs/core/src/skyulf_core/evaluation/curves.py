@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
-from sklearn import metrics as skm
 
 from skyulf_core.evaluation.schema import (
     MAX_POINTS,
@@ -16,6 +14,7 @@ from skyulf_core.evaluation.schema import (
     RocCurve,
     ThresholdAnalysis,
 )
+from skyulf_core.metrics import Ranking
 
 CALIBRATION_BINS = 10
 THRESHOLDS = 99  # 0.01 .. 0.99
@@ -35,8 +34,11 @@ def floats(values: np.ndarray) -> list[float]:
 
 
 def confusion(y_true: np.ndarray, y_pred: np.ndarray, labels: list[str]) -> ConfusionMatrix:
-    codes = list(range(len(labels)))
-    counts = skm.confusion_matrix(y_true, y_pred, labels=codes)
+    k = len(labels)
+    # Class codes 0..k-1 on both sides: the matrix is one count of (truth, prediction) pairs.
+    valid = (y_true >= 0) & (y_true < k) & (y_pred >= 0) & (y_pred < k)
+    pairs = y_true[valid] * k + y_pred[valid]
+    counts = np.bincount(pairs, minlength=k * k).reshape(k, k)
     totals = counts.sum(axis=1, keepdims=True)
     normalized = np.divide(counts, totals, out=np.zeros(counts.shape), where=totals > 0)
     return ConfusionMatrix(
@@ -61,14 +63,14 @@ def roc_curves(y_true: np.ndarray, proba: np.ndarray, labels: list[str]) -> list
         positive, score = _ovr(y_true, proba, code)
         if positive.min() == positive.max():
             continue  # undefined with a single class in the test split
-        fpr, tpr, _ = skm.roc_curve(positive, score)
+        fpr, tpr = Ranking.of(positive, score).roc_curve()
         keep = downsample(len(fpr))
         out.append(
             RocCurve(
                 label=labels[code],
                 fpr=floats(fpr[keep]),
                 tpr=floats(tpr[keep]),
-                auc=float(skm.auc(fpr, tpr)),
+                auc=float(np.trapezoid(tpr, fpr)),
             )
         )
     return out
@@ -80,11 +82,10 @@ def pr_curves(y_true: np.ndarray, proba: np.ndarray, labels: list[str]) -> list[
         positive, score = _ovr(y_true, proba, code)
         if positive.max() == 0:
             continue
-        precision, recall, _ = skm.precision_recall_curve(positive, score)
+        ranking = Ranking.of(positive, score)
+        precision, recall = ranking.pr_curve()
         keep = downsample(len(precision))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ap = float(skm.average_precision_score(positive, score))
+        ap = ranking.average_precision()
         out.append(
             PrCurve(
                 label=labels[code],

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sklearn import metrics as skm
 
 from skyulf_core.bundle.target import TargetDecoder, decode_target
 from skyulf_core.evaluation import curves
@@ -62,9 +61,11 @@ def split_metrics(metrics: Mapping[str, float]) -> SplitMetrics:
 
 
 def _score(task: Task, predictor: Predictor) -> Any:
+    """Accuracy, or the negated mean squared error: scored once per shuffle, so plain numpy
+    rather than scikit-learn's functions, which validate their inputs on every call."""
     if task == "classification":
-        return lambda m, y: float(skm.accuracy_score(y, predictor.predict(m)))
-    return lambda m, y: float(-skm.mean_squared_error(y, predictor.predict(m)))
+        return lambda m, y: float(np.mean(predictor.predict(m) == y))
+    return lambda m, y: float(-np.mean((np.asarray(y, "float64") - predictor.predict(m)) ** 2))
 
 
 def _importances(
@@ -75,14 +76,14 @@ def _importances(
     y_true: np.ndarray | None,
 ) -> FeatureImportances | None:
     native = native_importances(predictor.estimator, features)
-    permutation = None
+    permutation = sample = None
     if matrix is not None and y_true is not None and len(matrix) > 1:
-        permutation = permutation_importances(
+        permutation, sample = permutation_importances(
             matrix, y_true, features, _score(task, predictor), native=native
         )
     if native is None and permutation is None:
         return None
-    return FeatureImportances(native=native, permutation=permutation)
+    return FeatureImportances(native=native, permutation=permutation, permutation_sample=sample)
 
 
 def evaluate_model(

@@ -8,7 +8,11 @@ from typing import Any
 
 import numpy as np
 
-from skyulf_core.evaluation.schema import NativeImportance, PermutationImportance
+from skyulf_core.evaluation.schema import (
+    NativeImportance,
+    PermutationImportance,
+    PermutationSample,
+)
 
 PERMUTATION_ROWS = 2000
 PERMUTATION_FEATURES = 50
@@ -41,13 +45,16 @@ def permutation_importances(
     score: Score,
     *,
     native: list[NativeImportance] | None = None,
-) -> list[PermutationImportance]:
+) -> tuple[list[PermutationImportance], PermutationSample]:
     """The drop in ``score(matrix, y_true)`` (higher is better) when one column is shuffled,
     averaged over a few repeats, on at most :data:`PERMUTATION_ROWS` test rows. On wide data
     only the first :data:`PERMUTATION_FEATURES` features by native importance (else in column
-    order) are shuffled."""
+    order) are shuffled. Returns the importances and the sample they were measured on (as
+    scikit-learn users do by hand on large test sets: its ``permutation_importance`` takes
+    ``max_samples`` for this)."""
     rng = np.random.default_rng(SEED)
-    if len(matrix) > PERMUTATION_ROWS:
+    test_rows = len(matrix)
+    if test_rows > PERMUTATION_ROWS:
         rows = np.sort(rng.choice(len(matrix), PERMUTATION_ROWS, replace=False))
         matrix, y_true = matrix[rows], y_true[rows]
     order = [features.index(n.feature) for n in native] if native else list(range(len(features)))
@@ -64,4 +71,5 @@ def permutation_importances(
                 feature=features[j], mean=float(np.mean(drops)), std=float(np.std(drops))
             )
         )
-    return sorted(out, key=lambda p: -p.mean)
+    sample = PermutationSample(rows=len(matrix), test_rows=test_rows, repeats=PERMUTATION_REPEATS)
+    return sorted(out, key=lambda p: -p.mean), sample

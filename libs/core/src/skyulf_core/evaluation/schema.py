@@ -6,7 +6,7 @@ stays small whatever the size of the test split.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -72,9 +72,20 @@ class PermutationImportance(BaseModel):
     std: float
 
 
+class PermutationSample(BaseModel):
+    """What permutation importance was measured on: ``rows`` of the ``test_rows`` test rows
+    (a seeded sample when there are more than it takes), each feature shuffled ``repeats``
+    times."""
+
+    rows: int
+    test_rows: int
+    repeats: int
+
+
 class FeatureImportances(BaseModel):
     native: list[NativeImportance] | None = None
     permutation: list[PermutationImportance] | None = None
+    permutation_sample: PermutationSample | None = None
 
 
 class ClusterSize(BaseModel):
@@ -102,6 +113,8 @@ class CrossValidation(BaseModel):
     type: str
     folds: int
     metrics: dict[str, MetricSummary]
+    # nested_cv: the parameters the inner search chose in each outer fold, in fold order.
+    fold_params: list[dict[str, Any]] | None = None
 
 
 class SplitMetrics(BaseModel):

@@ -5,9 +5,13 @@ In each fold every node after the splitter fits on the fold's training rows only
 to its held-out rows, then the model trains and is scored: no statistic learned from the held-out
 rows (a scaler's mean, an imputer's median, an encoder's categories) reaches the fold's model.
 
-``nested_cv``: an outer k-fold estimate in which each outer training part is itself
-cross-validated (the inner loop, reported as ``inner_<metric>``); with a fixed model the inner
-loop estimates, it selects nothing.
+``nested_cv`` (a tuned node only): nested cross-validation as scikit-learn users write it,
+``cross_val_score(GridSearchCV(pipe, grid, cv=inner), X, y, cv=outer)``. The outer folds are a
+k-fold of the train split; in each, the node's search (its ``tuning_config``: strategy, trials
+and inner folds) runs again on the outer training rows alone, the model with the parameters it
+chose is fitted on those rows and scored on the outer held-out rows. The mean over the outer
+folds estimates the whole procedure, search included, on rows no search saw; the parameters
+chosen in each outer fold are kept with the folds' scores.
 """
 
 from __future__ import annotations
@@ -31,6 +35,9 @@ from skyulf_errors import NodeError
 # score(train, held_out, records): fit the model on the fold's transformed train rows and
 # return its metrics on the transformed held-out rows (unprefixed names).
 ScoreFold = Callable[[Split, Split, list[FittedRecord]], dict[str, float]]
+# select(index, rows): nested_cv's inner search on one outer fold's training rows (raw, as cut
+# from the train split): the score function of the model it chose, and the chosen parameters.
+SelectFold = Callable[[int, Split], tuple[ScoreFold, dict[str, Any]]]
 SHUFFLE_TEST_SIZE = 0.2
 
 
@@ -40,6 +47,8 @@ class CvResult:
     fold_metrics: list[dict[str, float]]
     # The records each fold's chain learned (kept to show what each fold saw).
     fold_records: list[list[FittedRecord]] = field(default_factory=list)
+    # nested_cv: the parameters the inner search chose in each outer fold.
+    fold_params: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> dict[str, MetricSummary]:
         names = set.intersection(*(set(m) for m in self.fold_metrics)) if self.fold_metrics else ()
@@ -60,7 +69,10 @@ class CvResult:
 
     def evaluation(self) -> CrossValidation:
         return CrossValidation(
-            type=self.settings.cv_type, folds=len(self.fold_metrics), metrics=self.summary()
+            type=self.settings.cv_type,
+            folds=len(self.fold_metrics),
+            metrics=self.summary(),
+            fold_params=self.fold_params or None,
         )
 
 
@@ -161,10 +173,20 @@ def cross_validate(
     model_type: str,
     before_fold: Callable[[int], None] | None = None,
     after_fold: Callable[[int, dict[str, float]], None] | None = None,
+    select: SelectFold | None = None,
 ) -> CvResult:
     """Score the model over the folds of ``train``; ``steps`` are the nodes after the splitter.
 
-    ``after_fold(index, metrics)`` hears each fold's scores (a search prunes a trial on them)."""
+    ``after_fold(index, metrics)`` hears each fold's scores (a search prunes a trial on them).
+    ``select`` (nested_cv) chooses the model of each outer fold from its training rows."""
+    if settings.cv_type == "nested_cv" and select is None:
+        raise _error(
+            "cv_type 'nested_cv' runs the node's search inside each outer fold and needs "
+            "run_mode 'tuned'; for a fixed model use k_fold",
+            node_id,
+            model_type,
+            "cv_type",
+        )
     label_tuple = None if labels is None else tuple(labels)
     result = CvResult(settings=settings, fold_metrics=[])
     folds = fold_indices(train, settings, task, node_id, model_type)
@@ -172,23 +194,13 @@ def cross_validate(
         if before_fold is not None:
             before_fold(index)
         fit_part, held_part = _take(train, fit_rows), _take(train, held_rows)
+        fold_score = score
+        if select is not None:
+            fold_score, params = select(index, fit_part)
+            result.fold_params.append(params)
         frames, records = _run_fold(steps, target, label_tuple, fit_part, held_part)
         assert frames.test is not None
-        metrics = score(frames.train, frames.test, records)
-        if settings.cv_type == "nested_cv":
-            inner_settings = settings.model_copy(update={"cv_type": "k_fold"})
-            inner = cross_validate(
-                steps,
-                fit_part,
-                inner_settings,
-                score,
-                task=task,
-                target=target,
-                labels=labels,
-                node_id=node_id,
-                model_type=model_type,
-            )
-            metrics |= {f"inner_{k}": s.mean for k, s in inner.summary().items()}
+        metrics = fold_score(frames.train, frames.test, records)
         result.fold_metrics.append(metrics)
         result.fold_records.append(records)
         if after_fold is not None:

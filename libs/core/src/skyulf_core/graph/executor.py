@@ -28,7 +28,7 @@ from skyulf_core.bundle.signature import describe_inputs
 from skyulf_core.bundle.target import TargetDecoder, decode_target, relabel, target_decoders
 from skyulf_core.drift import reference_statistics
 from skyulf_core.evaluation import ModelEvaluation, Predictor, cluster_scores, evaluate_splits
-from skyulf_core.graph.cross_validation import CvResult, cross_validate
+from skyulf_core.graph.cross_validation import CvResult, ScoreFold, SelectFold, cross_validate
 from skyulf_core.graph.isolation import FitCrashed, run_in_child
 from skyulf_core.graph.paths import model_chain, needed_inputs
 from skyulf_core.graph.runner import (
@@ -376,7 +376,7 @@ def prepare_training(
     should_cancel: Callable[[], bool] | None = None,
     on_step: StepCallback | None = None,
     isolate_fit: bool = False,
-) -> tuple[_TrainContext, list[str]]:
+) -> tuple[TrainContext, list[str]]:
     """Check the graph, encode the target and run every preprocessing node: what the models
     train on (a search scores its trials on this too), and the run's warnings."""
     graph = parse_graph(graph)
@@ -416,12 +416,12 @@ def prepare_training(
     runner: FitRunner | None = None
     if isolate_fit:
         runner = lambda work: run_in_child(work, hooks.cancelled)  # noqa: E731
-    context = _TrainContext(graph, plan, run, X, target, encoded, node_encoded, hooks, runner)
+    context = TrainContext(graph, plan, run, X, target, encoded, node_encoded, hooks, runner)
     return context, warnings
 
 
 @dataclass
-class _TrainContext:
+class TrainContext:
     """What every model node of one run shares: the run, the raw features and the target."""
 
     graph: PipelineGraph
@@ -527,16 +527,18 @@ class _TrainContext:
         model: ModelStep,
         settings: CrossValidationSettings | None = None,
         after_fold: Callable[[int, dict[str, float]], None] | None = None,
+        rows: Split | None = None,
     ) -> CvResult | None:
         """Cross-validate the model node when its params ask for it (or with ``settings``, a
         search's): every node on its path after the split is refitted inside each fold (see
-        :mod:`.cross_validation`)."""
+        :mod:`.cross_validation`). The folds cut ``rows`` (raw rows of the train split, e.g.
+        one outer fold's of nested_cv), by default the whole train split."""
         if settings is None:
             node = next(n for n in self.graph.nodes if n.id == model.node_id)
             settings = parse_training(node.params, model.node_id, model.definition.id)
         if not settings.cv_enabled:
             return None
-        split_train = self.hooks.split_train
+        split_train = rows if rows is not None else self.hooks.split_train
         assert split_train is not None
         task, target, classes = model.definition.task, self.target, self.encoded.classes
         parents = {s.node_id: list(s.inputs) for s in self.plan.steps}
@@ -560,22 +562,37 @@ class _TrainContext:
             if record.node_id in before_split and record.node_id in path:
                 labels = relabel(labels, record)
 
-        def score(train: Split, held_out: Split, records: list[FittedRecord]) -> dict[str, float]:
-            decoders = target_decoders(records) if task == "classification" else []
-            if self.node_encoded:
-                assert target is not None
-                frames = _numeric_targets(Frames(train=train, test=held_out), target)
-                train, held_out = frames.train, frames.test or held_out
-            estimator, features, _ = _fit_model(model, train, task, self.runner)
-            parts: dict[str, Split | None] = {"": held_out}
-            return _evaluate(estimator, model, features, parts, task, len(classes or []), decoders)
+        def scorer(step: ModelStep) -> ScoreFold:
+            def score(
+                train: Split, held_out: Split, records: list[FittedRecord]
+            ) -> dict[str, float]:
+                decoders = target_decoders(records) if task == "classification" else []
+                if self.node_encoded:
+                    assert target is not None
+                    frames = _numeric_targets(Frames(train=train, test=held_out), target)
+                    train, held_out = frames.train, frames.test or held_out
+                estimator, features, _ = _fit_model(step, train, task, self.runner)
+                parts: dict[str, Split | None] = {"": held_out}
+                n_classes = len(classes or [])
+                return _evaluate(estimator, step, features, parts, task, n_classes, decoders)
+
+            return score
+
+        select: SelectFold | None = None
+        if settings.cv_type == "nested_cv" and settings.tuned:
+            # The tuning package builds on this module: imported where it is needed.
+            from skyulf_core.tuning.nested import inner_search
+
+            def select(index: int, outer_rows: Split) -> tuple[ScoreFold, dict[str, Any]]:
+                chosen, params = inner_search(self, model, outer_rows)
+                return scorer(chosen), params
 
         hooks, total = self.hooks, len(self.plan.steps)
         return cross_validate(
             fold_steps,
             split_train,
             settings,
-            score,
+            scorer(model),
             task=task,
             target=target,
             labels=labels,
@@ -583,4 +600,5 @@ class _TrainContext:
             model_type=model.definition.id,
             before_fold=lambda i: hooks.poll(total, f"cross-validation fold {i + 1}"),
             after_fold=after_fold,
+            select=select,
         )

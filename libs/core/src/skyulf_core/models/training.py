@@ -96,6 +96,15 @@ class TuningConfig(BaseModel):
     cv_shuffle: bool = True
     cv_random_state: Seed | None = 42
 
+    @model_validator(mode="after")
+    def _search_folds_are_not_nested(self) -> TuningConfig:
+        if self.cv_type == "nested_cv":
+            raise ValueError(
+                "the search's own folds cannot be nested; set the node's cv_type to nested_cv "
+                "to run this search inside each outer fold"
+            )
+        return self
+
 
 class CrossValidationSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -116,6 +125,17 @@ class CrossValidationSettings(BaseModel):
     def _time_column_for_time_series(self) -> CrossValidationSettings:
         if self.cv_time_column is not None and self.cv_type != "time_series_split":
             raise ValueError("cv_time_column applies to cv_type 'time_series_split' only")
+        return self
+
+    @model_validator(mode="after")
+    def _nested_needs_a_search(self) -> CrossValidationSettings:
+        # Nested cross-validation estimates a search: in each outer fold the node's search runs
+        # on the fold's training rows. A fixed model has nothing to select (k_fold estimates it).
+        if self.cv_enabled and self.cv_type == "nested_cv" and self.run_mode != "tuned":
+            raise ValueError(
+                "cv_type 'nested_cv' runs the node's search again inside each outer fold and "
+                "needs run_mode 'tuned'; a fixed model has nothing to select: use k_fold"
+            )
         return self
 
     @property

@@ -153,7 +153,10 @@ def _slots(series: pd.Series, enc: EncodedColumn, ctx: NodeContext, strict: bool
     """Index of the output group each row falls in; -1 = no group (unknown, or missing)."""
     n_freq = len(enc.frequent)
     known = [*enc.frequent, *enc.infrequent]
-    codes = pd.Index(known, dtype=object).get_indexer(series).astype(np.int64)
+    # Each distinct value is looked up once: the rows take their value's index by its code.
+    values, distinct = pd.factorize(series)
+    found = pd.Index(known, dtype=object).get_indexer(pd.Index(distinct, dtype=object))
+    codes = np.append(found, -1).astype(np.int64)[values]  # code -1 (missing) finds nothing
     slot = np.where(codes >= n_freq, n_freq, codes) if enc.infrequent else codes
     missing = series.isna().to_numpy()
     if strict:

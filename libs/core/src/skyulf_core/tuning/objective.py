@@ -10,12 +10,14 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
-from skyulf_core.graph.executor import prepare_training
+from skyulf_core.graph.executor import TrainContext, prepare_training
 from skyulf_core.graph.runner import ModelStep
 from skyulf_core.graph.spec import PipelineGraph, parse_graph
 from skyulf_core.metrics import only_metrics
@@ -25,6 +27,7 @@ from skyulf_core.models.training import (
     parse_training,
     split_training,
 )
+from skyulf_core.nodes.splitting import Split
 from skyulf_core.tuning.metrics import Direction, direction, metric_for
 from skyulf_core.tuning.space import GRID_STRATEGIES, resolve_space
 from skyulf_errors import NodeError
@@ -61,7 +64,9 @@ def search_settings(config: TuningConfig) -> CrossValidationSettings:
 
 class TuningProblem:
     """What every trial of one tuned node shares: the prepared run (preprocessing done once
-    per process) and the node's base parameters."""
+    per process) and the node's base parameters. ``isolate_fit``: each fold's model is fitted
+    in a child process (:mod:`skyulf_core.graph.isolation`), so ``should_cancel`` stops a trial
+    in the middle of a fit, not only between folds."""
 
     def __init__(
         self,
@@ -70,12 +75,31 @@ class TuningProblem:
         node_id: str,
         *,
         should_cancel: Callable[[], bool] | None = None,
+        isolate_fit: bool = False,
     ) -> None:
         self.graph = parse_graph(graph)
-        node = next((n for n in self.graph.nodes if n.id == node_id), None)
-        if node is None:
+        self.isolate_fit = isolate_fit
+        self.rows: Split | None = None  # the train split; nested_cv: one outer fold's rows
+        if not any(n.id == node_id for n in self.graph.nodes):
             raise NodeError(f"node '{node_id}' is not in the graph", node_id=node_id)
-        self.context, self.warnings = prepare_training(self.graph, df, should_cancel=should_cancel)
+        with self._limits():
+            self.context, self.warnings = prepare_training(
+                self.graph, df, should_cancel=should_cancel, isolate_fit=isolate_fit
+            )
+        self._take_node(node_id)
+
+    @classmethod
+    def within(cls, context: TrainContext, node_id: str, rows: Split) -> TuningProblem:
+        """The node's search on ``rows`` of a run already prepared (nested_cv's inner search
+        in one outer fold): nothing is run again before the folds."""
+        problem = cls.__new__(cls)
+        problem.graph, problem.context, problem.warnings = context.graph, context, []
+        problem.isolate_fit, problem.rows = context.runner is not None, rows
+        problem._take_node(node_id)
+        return problem
+
+    def _take_node(self, node_id: str) -> None:
+        node = next(n for n in self.graph.nodes if n.id == node_id)
         model = next((m for m in self.context.plan.models if m.node_id == node_id), None)
         if model is None:
             raise NodeError(f"node '{node_id}' is not a model node", node_id=node_id)
@@ -89,6 +113,13 @@ class TuningProblem:
         self.base, _ = split_training(dict(node.params or {}))
         self.space = resolve_space(model.definition, self.config, node_id)
 
+    def _limits(self) -> AbstractContextManager[Any]:
+        # Fitting in a child (as train_pipeline does), this process keeps OpenMP to one thread:
+        # a child forked after an OpenMP pool started hangs at its first parallel region.
+        if self.isolate_fit:
+            return threadpool_limits(limits=1, user_api="openmp")
+        return nullcontext()
+
     @property
     def n_trials(self) -> int:
         """The budget: ``n_trials``, and for a grid no more trials than the grid has points."""
@@ -101,8 +132,7 @@ class TuningProblem:
         """The mean of the metric over the folds with ``params``; ``report`` hears the running
         mean after each fold."""
         definition = self.model.definition
-        merged = {**self.base, **dict(params)}
-        step = dataclasses.replace(self.model, params=definition.parse_params(merged, self.node_id))
+        step = self.step(params)
         scores: list[float] = []
 
         def after_fold(index: int, metrics: dict[str, float]) -> None:
@@ -119,9 +149,16 @@ class TuningProblem:
             if report is not None:
                 report(index, float(np.mean(scores)))
 
-        with only_metrics([self.metric]):
-            self.context.cross_validation(step, search_settings(self.config), after_fold)
+        with self._limits(), only_metrics([self.metric]):
+            settings = search_settings(self.config)
+            self.context.cross_validation(step, settings, after_fold, rows=self.rows)
         return float(np.mean(scores))
+
+    def step(self, params: Mapping[str, Any]) -> ModelStep:
+        """The model node with ``params`` over its base parameters."""
+        merged = {**self.base, **dict(params)}
+        parsed = self.model.definition.parse_params(merged, self.node_id)
+        return dataclasses.replace(self.model, params=parsed)
 
 
 def refit_graph(
@@ -129,13 +166,16 @@ def refit_graph(
 ) -> PipelineGraph:
     """The graph with each tuned node fixed at its best parameters (``best[node_id]``): what is
     trained, evaluated and registered once the search is done. The node's own cross-validation
-    settings stay; its run_mode and tuning_config go."""
+    settings stay; its run_mode and tuning_config go, unless its cross-validation is nested_cv,
+    which runs the search again inside each outer fold."""
     graph = parse_graph(graph)
     nodes = []
     for node in graph.nodes:
         if node.id in best:
             params = dict(node.params or {})
-            kept = {k: v for k, v in params.items() if k not in ("run_mode", "tuning_config")}
+            nested = params.get("cv_enabled") and params.get("cv_type") == "nested_cv"
+            dropped = () if nested else ("run_mode", "tuning_config")
+            kept = {k: v for k, v in params.items() if k not in dropped}
             kept.update(best[node.id])
             node = node.model_copy(update={"params": kept})
         nodes.append(node)

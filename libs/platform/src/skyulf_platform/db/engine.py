@@ -19,14 +19,21 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def sqlite_settings(engine: Engine) -> Engine:
+    """Every connection of a SQLite ``engine`` gets the platform's pragmas (WAL, a busy
+    timeout, foreign keys, ``synchronous=NORMAL``)."""
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
+        return sqlite_settings(
+            create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        )
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 

@@ -5,7 +5,8 @@ point group of its package, and a worker imports every module registered there. 
 the queue each is sent to belong to the service that sends them.
 
 The broker is Redis when ``SKYULF_BROKER_URL`` points at it; by default it is Kombu's SQLAlchemy
-transport on a SQLite file in the data dir, which needs no separately installed server. Results
+transport on a SQLite file in the data dir, which needs no separately installed server (its
+idle consumers are woken by each put: :mod:`skyulf_platform.tasks.sqlite_broker`). Results
 are not kept in Celery: tasks write them to the owning service's tables.
 """
 
@@ -23,6 +24,7 @@ from skyulf_platform.settings import DEFAULT_VISIBILITY_TIMEOUT, PlatformSetting
 QUEUES = ("ingest", "train", "tune")
 
 TASK_ENTRY_POINTS = "skyulf.tasks"
+SQLITE_TRANSPORT = "skyulf_platform.tasks.sqlite_broker:Transport"
 
 
 def task_modules() -> list[str]:
@@ -90,9 +92,14 @@ class QueueTimeLimits:
 
 def create_celery_app(settings: PlatformSettings, *, include_tasks: bool = True) -> Celery:
     broker = settings.resolved_broker_url()
+    transport = None
     if broker.startswith("sqla+sqlite:///"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
+        # Kombu's SQLAlchemy transport, with consumers woken by each put (see sqlite_broker).
+        broker, transport = broker.removeprefix("sqla+"), SQLITE_TRANSPORT
     app = Celery("skyulf", broker=broker, include=task_modules() if include_tasks else [])
+    if transport is not None:
+        app.conf.broker_transport = transport
     app.conf.update(
         task_queues=[Queue(q, routing_key=q) for q in QUEUES],
         task_default_queue="train",
