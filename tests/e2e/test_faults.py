@@ -1,9 +1,11 @@
-"""Faults with real processes: the broker crashes and comes back empty, and the database drops
-every connection in the middle of requests. Each ends with no job stuck, no version registered
-twice, and the platform serving again within 30 s.
+"""Faults with real processes: the broker crashes and comes back empty, the database drops
+every connection in the middle of requests, and the S3 server dies in the middle of uploads.
+Each ends with no job stuck, no version registered twice, no partial dataset marked READY, and
+the platform serving again within 30 s.
 
-The stack runs on PostgreSQL and a Redis server of its own (``redis-server`` on a free port,
-nothing kept on disk), so that the test can kill and restart it like a crashed pod.
+The stack runs on PostgreSQL, a Redis server of its own (``redis-server`` on a free port,
+nothing kept on disk) and an S3 server of its own, so that the test can kill and restart them
+like crashed pods without touching the other tests' servers.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from sqlalchemy.engine import make_url
 from skyulf_platform.stack import Ports, Stack, free_port
 from skyulf_platform.testing.containers import ServiceUnavailable, postgres_service
 from skyulf_platform.testing.pytest_plugin import unavailable
+from skyulf_platform.testing.seaweed import SeaweedS3, SeaweedS3Error
 
 from .helpers import upload, wait_for
 
@@ -118,13 +121,28 @@ def database_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def s3() -> Iterator[SeaweedS3]:
+    try:
+        server = SeaweedS3(bucket="faults").start()
+    except SeaweedS3Error as exc:
+        unavailable("S3 (SeaweedFS)", ServiceUnavailable(str(exc)))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
 def stack(
-    tmp_path_factory: pytest.TempPathFactory, redis: RedisServer, database_url: str
+    tmp_path_factory: pytest.TempPathFactory, redis: RedisServer, database_url: str, s3: SeaweedS3
 ) -> Iterator[Stack]:
     tmp = tmp_path_factory.mktemp("faults")
     env = {
         "SKYULF_DATABASE_URL": database_url,
         "SKYULF_BROKER_URL": redis.url,
+        "SKYULF_ARTIFACT_URL": f"s3://{s3.bucket}/faults",
+        "SKYULF_S3_ENDPOINT_URL": s3.endpoint_url,
+        "SKYULF_S3_ACCESS_KEY": s3.access_key,
+        "SKYULF_S3_SECRET_KEY": s3.secret_key,
+        "SKYULF_S3_REGION": s3.region,
         "SKYULF_JOB_HEARTBEAT_SECONDS": "0.5",
         "SKYULF_JOB_STALE_SECONDS": "3",
         "SKYULF_JOB_REAP_INTERVAL_SECONDS": "0.5",
@@ -145,7 +163,7 @@ def api(stack: Stack) -> Iterator[httpx.Client]:
 
 @pytest.fixture(scope="module")
 def dataset(api: httpx.Client) -> dict[str, Any]:
-    created = upload(api, "faults.csv", _csv(20_000)).json()
+    created = upload(api, "faults.csv", _csv(10_000)).json()
     ready = wait_for(api, f"/datasets/{created['id']}", {"READY", "FAILED"})
     assert ready["status"] == "READY", ready
     return ready
@@ -190,7 +208,7 @@ def _versions_by_job(api: httpx.Client, name: str) -> dict[str, int]:
 def test_the_broker_crashing_for_ten_seconds(
     api: httpx.Client, dataset: dict[str, Any], redis: RedisServer
 ) -> None:
-    running = _submit(api, dataset, 300, "redis-fault").json()
+    running = _submit(api, dataset, 150, "redis-fault").json()
     wait_for(api, f"/jobs/{running['id']}", {"RUNNING"}, timeout=60)
     queued = _submit(api, dataset, 5, "redis-fault").json()  # waits behind the running one
 
@@ -230,7 +248,7 @@ def _terminate_connections(database_url: str) -> int:
 def test_the_database_dropping_every_connection_mid_request(
     api: httpx.Client, dataset: dict[str, Any], database_url: str, stack: Stack
 ) -> None:
-    job = _submit(api, dataset, 300, "db-fault").json()
+    job = _submit(api, dataset, 150, "db-fault").json()
     wait_for(api, f"/jobs/{job['id']}", {"RUNNING"}, timeout=60)
 
     answers: list[int] = []
@@ -269,3 +287,64 @@ def test_the_database_dropping_every_connection_mid_request(
     for path in ("/datasets", "/jobs", "/models"):
         assert api.get(path).status_code == 200
     assert took < RECOVERY_SECONDS
+
+
+def test_the_s3_server_dying_in_the_middle_of_uploads(
+    api: httpx.Client, stack: Stack, s3: SeaweedS3
+) -> None:
+    big = _csv(150_000)  # about 7 MB: the upload and the ingest both take a moment
+    outcomes: list[httpx.Response | Exception] = []
+    stop = threading.Event()
+
+    def upload_until_stopped() -> None:
+        with httpx.Client(
+            base_url=f"{stack.url}/api/v1", timeout=60, headers=stack.auth_headers
+        ) as client:
+            i = 0
+            while not stop.is_set():
+                try:
+                    outcomes.append(upload(client, f"during-{i}.csv", big))
+                except httpx.HTTPError as e:
+                    outcomes.append(e)
+                i += 1
+                time.sleep(0.2)
+
+    uploader = threading.Thread(target=upload_until_stopped)
+    uploader.start()
+    try:
+        time.sleep(1.5)
+        s3.crash()
+        time.sleep(8.0)
+        s3.revive()
+        time.sleep(1.0)
+    finally:
+        stop.set()
+        uploader.join(120)
+
+    accepted = [r for r in outcomes if isinstance(r, httpx.Response) and r.status_code == 201]
+    assert accepted and len(accepted) < len(outcomes), outcomes  # some before, some during
+    for r in outcomes:
+        assert isinstance(r, httpx.Response), r
+        # Refused while S3 was down, with the reason; never a 500.
+        assert r.status_code in {201, 503}, r.text
+    for created in accepted:
+        # Accepted ones are retried with backoff while S3 is down, then finish: never stuck,
+        # and READY only with the whole file.
+        final = wait_for(api, f"/datasets/{created.json()['id']}", {"READY", "FAILED"}, 180)
+        if final["status"] == "READY":
+            assert final["n_rows"] == 150_000, final
+    # Nothing half-written: a refused upload left no dataset behind, and none is PENDING.
+    listed = api.get("/datasets", params={"limit": 200}).json()["datasets"]
+    names = [d["name"] for d in listed if d["name"].startswith("during-")]
+    assert len(names) == len(accepted), (names, outcomes)
+    assert all(d["status"] != "PENDING" for d in listed), listed
+
+    started = time.monotonic()
+    while True:
+        resp = upload(api, "after.csv", _csv(1_000))
+        if resp.status_code == 201:
+            break
+        assert time.monotonic() - started < RECOVERY_SECONDS, resp.text
+        time.sleep(0.5)
+    ready = wait_for(api, f"/datasets/{resp.json()['id']}", {"READY", "FAILED"})
+    assert ready["status"] == "READY", ready
