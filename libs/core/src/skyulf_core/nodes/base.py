@@ -152,9 +152,9 @@ def _field_path(loc: tuple[int | str, ...], raw: object) -> str:
     parts: list[str] = []
     node: Any = raw
     for part in loc:
-        if isinstance(node, Mapping) and isinstance(part, str) and part not in node:
-            if part in node.values():
-                continue
+        tag = isinstance(node, Mapping) and isinstance(part, str) and part not in node
+        if tag and part in node.values():
+            continue
         parts.append(str(part))
         try:
             node = node[part]
