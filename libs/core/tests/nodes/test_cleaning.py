@@ -239,7 +239,14 @@ def test_a_catastrophic_pattern_fails_the_node_within_its_time_limit() -> None:
 
 def test_group_references_in_a_replacement_work() -> None:
     X = pd.DataFrame({"t": ["id-12", "none"]})
-    ops = [{"op": "regex", "mode": "custom", "pattern": r"(?P<p>\w+)-(\d+)", "replacement": r"\2/\g<p>"}]
+    ops = [
+        {
+            "op": "regex",
+            "mode": "custom",
+            "pattern": r"(?P<p>\w+)-(\d+)",
+            "replacement": r"\2/\g<p>",
+        }
+    ]
     out, _ = _run("TextCleaning", X, {"operations": ops})
     assert out["t"].tolist() == ["12/id", "none"]
 
