@@ -16,6 +16,7 @@ from skyulf_ingestion.service import IngestionService
 from skyulf_ingestion.settings import IngestionSettings
 from skyulf_ingestion.sources.http import resolve
 from skyulf_ingestion.sources.models import HttpSource
+from skyulf_ingestion.sources.s3 import split_uri
 from skyulf_ingestion.wiring import build_service
 
 TOKEN = "Bearer s3cret-token"
@@ -217,6 +218,15 @@ def test_the_byte_cap_stops_a_large_answer(
 def test_internal_addresses_are_refused_in_every_spelling(url: str) -> None:
     with pytest.raises(InvalidArgument, match="internal address"):
         resolve(url, [])
+
+
+def test_control_characters_in_a_url_or_key_are_refused() -> None:
+    with pytest.raises(InvalidArgument, match="control character") as caught:
+        resolve("http://example.com/a\x00b", [])
+    assert caught.value.details == {"field": "url"}
+    with pytest.raises(InvalidArgument, match="control character") as caught:
+        split_uri("s3://bucket/data\x00.csv")
+    assert caught.value.details == {"field": "uri"}
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "gopher://x/", "ftp://example.com/a"])

@@ -20,6 +20,7 @@ import httpx
 import polars as pl
 
 from skyulf_errors import InvalidArgument, Unavailable
+from skyulf_ingestion.sources import refuse_control_characters
 from skyulf_ingestion.sources.models import HttpSource
 
 MAX_REDIRECTS = 5
@@ -51,6 +52,7 @@ def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 
 def resolve(url: str, allowed_hosts: list[str]) -> tuple[str, str]:
     """(host, checked address to connect to); refuses internal addresses unless allowed."""
+    refuse_control_characters(url, "url", "URL")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise _invalid(f"only http(s) URLs with a host are accepted, not {parts.scheme!r}")
