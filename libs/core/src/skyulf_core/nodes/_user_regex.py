@@ -36,7 +36,7 @@ def template_problem(pattern: str, template: str) -> str | None:
     try:
         re.compile(pattern).sub(template, "")
     except (re.error, IndexError) as exc:
-        return f"is not a valid replacement for the pattern ({exc})"
+        return f"does not fit the pattern ({exc})"
     return None
 
 
