@@ -42,6 +42,8 @@ pytestmark = pytest.mark.e2e
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 MAX_EXAMPLES = 30
+# Generated requests sent, by the schemathesis test (all operations together).
+CASES_SENT: list[str] = []
 
 FUZZ_GRAPH: dict[str, Any] = {
     "nodes": [
@@ -203,6 +205,7 @@ def test_api_conforms_and_never_fails(
     real_ids = zlib.crc32(repr((case.path_parameters, case.query, case.body)).encode()) % 2 == 0
     if real_ids:
         case = _with_real_ids(case, seeded)
+    CASES_SENT.append(case.operation.label)
     case.call_and_validate(
         base_url=fuzz_stack.url,
         headers=fuzz_stack.auth_headers,
@@ -215,36 +218,6 @@ def test_api_conforms_and_never_fails(
             error_envelope,
         ],
     )
-
-
-def test_platform_is_healthy_after_fuzzing(fuzz_stack: Stack, fuzz_api: httpx.Client) -> None:
-    health = httpx.get(f"{fuzz_stack.url}/healthz", timeout=10).json()
-    assert health == {"status": "ok", "services": dict.fromkeys(health["services"], "SERVING")}
-    assert set(health["services"]) == {"ingestion", "pipeline", "registry", "deployment", "advisor"}
-    # No process crashed (and was quietly replaced) along the way.
-    assert all(p.poll() is None for p in fuzz_stack.procs.values())
-
-    def unfinished() -> list[str]:
-        stuck = []
-        for path, key, busy in (
-            ("/datasets", "datasets", {"PENDING"}),
-            ("/jobs", "jobs", {"QUEUED", "RUNNING"}),
-        ):
-            offset = 0
-            while True:
-                page = fuzz_api.get(path, params={"limit": 500, "offset": offset}).json()
-                stuck += [
-                    f"{key[:-1]} {x['id']} {x['status']}" for x in page[key] if x["status"] in busy
-                ]
-                offset += len(page[key])
-                if not page[key] or offset >= page["total"]:
-                    break
-        return stuck
-
-    deadline = time.monotonic() + 60
-    while (stuck := unfinished()) and time.monotonic() < deadline:
-        time.sleep(0.5)
-    assert not stuck, stuck
 
 
 # --------------------------------------------------------------------------- generated graphs
@@ -406,3 +379,38 @@ def test_generated_prediction_bodies_never_fail(
     assert tried[0] == PREDICT_EXAMPLES
     print("prediction statuses", sorted(Counter(statuses).items()))
     assert statuses.count(200) > 0, Counter(statuses)
+
+
+# Last: after everything above.
+def test_platform_is_healthy_after_fuzzing(fuzz_stack: Stack, fuzz_api: httpx.Client) -> None:
+    # Run on its own, the fuzzer sent nothing; after it, at least a thousand cases in all.
+    operations = len(set(CASES_SENT))
+    print(f"schemathesis: {len(CASES_SENT)} cases over {operations} operations")
+    assert not CASES_SENT or len(CASES_SENT) >= 1_000, len(CASES_SENT)
+    health = httpx.get(f"{fuzz_stack.url}/healthz", timeout=10).json()
+    assert health == {"status": "ok", "services": dict.fromkeys(health["services"], "SERVING")}
+    assert set(health["services"]) == {"ingestion", "pipeline", "registry", "deployment", "advisor"}
+    # No process crashed (and was quietly replaced) along the way.
+    assert all(p.poll() is None for p in fuzz_stack.procs.values())
+
+    def unfinished() -> list[str]:
+        stuck = []
+        for path, key, busy in (
+            ("/datasets", "datasets", {"PENDING"}),
+            ("/jobs", "jobs", {"QUEUED", "RUNNING"}),
+        ):
+            offset = 0
+            while True:
+                page = fuzz_api.get(path, params={"limit": 500, "offset": offset}).json()
+                stuck += [
+                    f"{key[:-1]} {x['id']} {x['status']}" for x in page[key] if x["status"] in busy
+                ]
+                offset += len(page[key])
+                if not page[key] or offset >= page["total"]:
+                    break
+        return stuck
+
+    deadline = time.monotonic() + 60
+    while (stuck := unfinished()) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not stuck, stuck
