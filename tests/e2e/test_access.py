@@ -211,8 +211,8 @@ def test_no_secret_reaches_a_log_or_a_response(
             },
         ]
         url = make_url(env["SKYULF_DATABASE_URL"]).set(password=sql_password)
-        table = "pg_catalog.pg_namespace"
-        sources.append({"kind": "sql", "url": url.render_as_string(False), "table": table})
+        query = "SELECT nspname, oid::int AS id FROM pg_catalog.pg_namespace"
+        sources.append({"kind": "sql", "url": url.render_as_string(False), "query": query})
         bucket = urlsplit(env["SKYULF_ARTIFACT_URL"]).netloc
         _s3(env).put_object(Bucket=bucket, Key="canary/churn.csv", Body=churn_csv)
         sources.append({"kind": "s3", "uri": f"s3://{bucket}/canary/churn.csv"})
