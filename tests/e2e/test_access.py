@@ -22,7 +22,7 @@ import skyulf
 from inference import grpc_predict_v2_pb2, grpc_predict_v2_pb2_grpc
 from skyulf_platform.stack import Stack, free_port
 
-from .helpers import SLICE_GRAPH, upload, wait_for
+from .helpers import upload, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -102,9 +102,6 @@ def test_a_service_credential_opens_the_services(stack: Stack) -> None:
         assert err.value.code() == grpc.StatusCode.UNAUTHENTICATED
 
 
-DONE = {"SUCCEEDED", "FAILED", "CANCELLED"}
-
-
 def _s3(env: dict[str, str]) -> Any:
     return boto3.client(
         "s3",
@@ -165,7 +162,7 @@ def test_the_prediction_server_takes_api_keys_with_the_predict_scope(
 
 
 def test_no_secret_reaches_a_log_or_a_response(
-    stack: Stack, api: httpx.Client, churn_csv: bytes
+    stack: Stack, api: httpx.Client, churn_csv: bytes, trained_pair: dict[str, Any]
 ) -> None:
     """A full run (sources with credentials, upload, training, deployment, predictions, and
     failures on the way) with canary secrets: none of them is in any process's log or in any
@@ -226,13 +223,13 @@ def test_no_secret_reaches_a_log_or_a_response(
                 outcomes.append(str(resp.status_code))
         # The database and the S3 object were read with the secrets: they were used, not idle.
         assert outcomes == ["FAILED", "400", "READY", "READY"], outcomes
+        # The shared pair of models was trained on this stack (the signing key and the S3
+        # secret in use); here an upload, a deployment of one of them and predictions.
         uploaded = upload(client, "churn.csv", churn_csv).json()
         dataset = wait_for(client, f"/datasets/{uploaded['id']}", {"READY", "FAILED"})
         assert dataset["status"] == "READY", dataset
-        model = f"canary-{secrets.token_hex(3)}"
-        body = {"dataset_id": dataset["id"], "graph": SLICE_GRAPH, "model_name": model}
-        job = wait_for(client, f"/jobs/{client.post('/jobs', json=body).json()['id']}", DONE)
-        assert job["status"] == "SUCCEEDED", job
+        model = trained_pair["spare"]["name"]
+        job = {"id": trained_pair["spare"]["lineage"]["job_id"]}
         deployment = client.post("/deployments", json={"model_name": model}).json()
         rows = [
             {"age": 30, "income": 5e4, "tenure_months": 3, "monthly_spend": 20.5}

@@ -71,19 +71,10 @@ def _envelope(resp: httpx.Response, *statuses: int) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def victim(api: httpx.Client, churn_csv: bytes) -> dict[str, Any]:
-    """A READY dataset and a trained, registered (not deployed) model: ``attack-victim`` v1."""
-    resp = upload(api, "churn_300.csv", churn_csv)
-    assert resp.status_code == 201, resp.text
-    dataset = wait_for(api, f"/datasets/{resp.json()['id']}", {"READY", "FAILED"})
-    assert dataset["status"] == "READY", dataset
-    body = {"dataset_id": dataset["id"], "graph": SLICE_GRAPH, "model_name": "attack-victim"}
-    resp = api.post("/jobs", json=body)
-    assert resp.status_code == 201, resp.text
-    job = wait_for(api, f"/jobs/{resp.json()['id']}", {"SUCCEEDED", "FAILED", "CANCELLED"})
-    assert job["status"] == "SUCCEEDED", job
-    version = api.get("/models/attack-victim/versions/1").json()
-    return {"dataset": dataset, "version": version}
+def victim(trained_pair: dict[str, Any]) -> dict[str, Any]:
+    """A READY dataset and a registered model, ``attack-victim`` v1, never deployed: the last
+    test spoils its bundle."""
+    return {"dataset": trained_pair["dataset"], "version": trained_pair["victim"]}
 
 
 def test_a_pickle_upload_is_refused_unread(api: httpx.Client, tmp_path: Path) -> None:
