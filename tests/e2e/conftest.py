@@ -11,6 +11,8 @@ import pytest
 
 from skyulf_platform.stack import Ports, Stack
 
+from .helpers import SLICE_GRAPH, upload, wait_for
+
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 
@@ -94,3 +96,32 @@ def api(stack: Stack) -> Iterator[httpx.Client]:
 @pytest.fixture(scope="session")
 def churn_csv() -> bytes:
     return (DATA / "churn_300.csv").read_bytes()
+
+
+@pytest.fixture(scope="session")
+def trained_pair(stack: Stack, api: httpx.Client, churn_csv: bytes) -> dict[str, Any]:
+    """A READY churn dataset and one job's two registered (not deployed) models, for tests that
+    spoil one (``attack-victim``) or deploy the other (``attack-spare``): one training run."""
+    resp = upload(api, "churn_300.csv", churn_csv)
+    assert resp.status_code == 201, resp.text
+    dataset = wait_for(api, f"/datasets/{resp.json()['id']}", {"READY", "FAILED"})
+    assert dataset["status"] == "READY", dataset
+    models = [{"id": m, "type": "logistic_regression", "params": {}} for m in ("victim", "spare")]
+    graph = {
+        "nodes": [*SLICE_GRAPH["nodes"][:-1], *models],
+        "edges": [
+            *SLICE_GRAPH["edges"][:-1],
+            *({"source": "scale", "target": m["id"]} for m in models),
+        ],
+    }
+    resp = api.post(
+        "/jobs", json={"dataset_id": dataset["id"], "graph": graph, "model_name": "attack"}
+    )
+    assert resp.status_code == 201, resp.text
+    job = wait_for(api, f"/jobs/{resp.json()['id']}", {"SUCCEEDED", "FAILED", "CANCELLED"})
+    assert job["status"] == "SUCCEEDED", job
+    return {
+        "dataset": dataset,
+        "victim": api.get("/models/attack-victim/versions/1").json(),
+        "spare": api.get("/models/attack-spare/versions/1").json(),
+    }

@@ -5,18 +5,24 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import secrets
 import time
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
+import boto3
 import grpc
 import httpx
 import pytest
+from sqlalchemy.engine import make_url
 
 import inference
 import skyulf
 from inference import grpc_predict_v2_pb2, grpc_predict_v2_pb2_grpc
-from skyulf_platform.stack import Stack
+from skyulf_platform.stack import Stack, free_port
+
+from .helpers import upload, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.stacks("real-parts")]
 
@@ -96,6 +102,16 @@ def test_a_service_credential_opens_the_services(stack: Stack) -> None:
         assert err.value.code() == grpc.StatusCode.UNAUTHENTICATED
 
 
+def _s3(env: dict[str, str]) -> Any:
+    return boto3.client(
+        "s3",
+        endpoint_url=env["SKYULF_S3_ENDPOINT_URL"],
+        aws_access_key_id=env["SKYULF_S3_ACCESS_KEY"],
+        aws_secret_access_key=env["SKYULF_S3_SECRET_KEY"],
+        region_name=env["SKYULF_S3_REGION"],
+    )
+
+
 def _key(api: httpx.Client, scopes: list[str]) -> tuple[str, str]:
     resp = api.post("/api-keys", json={"name": f"e2e {'+'.join(scopes)}", "scopes": scopes})
     assert resp.status_code == 201, resp.text
@@ -143,3 +159,101 @@ def test_the_prediction_server_takes_api_keys_with_the_predict_scope(
     while get(predict_key) != 401:
         assert time.monotonic() < deadline, "a revoked key still predicts after 20 s"
         time.sleep(0.5)
+
+
+def test_no_secret_reaches_a_log_or_a_response(
+    stack: Stack, api: httpx.Client, churn_csv: bytes, trained_pair: dict[str, Any]
+) -> None:
+    """A full run (sources with credentials, upload, training, deployment, predictions, and
+    failures on the way) with canary secrets: none of them is in any process's log or in any
+    response body, save the one that shows a new API key once."""
+    env = dict(stack.env)
+    if "SKYULF_S3_SECRET_KEY" not in env:
+        # One run is enough (a full training run costs ~10 s); the real parts hold every secret.
+        pytest.skip("the canary run is on the real-parts stack, which has every kind of secret")
+    sql_password = "canary-sql-" + secrets.token_hex(8)
+    http_token = "canary-http-" + secrets.token_hex(8)
+    key_id, key = _key(api, ["read", "write", "predict"])
+    canaries = {
+        "signing key": env.get("SKYULF_BUNDLE_SIGNING_KEY")
+        or (stack.data_dir / "signing.key").read_text().strip(),
+        "bootstrap API key": str(stack.api_key),
+        "API key": key,
+        "SQL password": sql_password,
+        "HTTP source token": http_token,
+    }
+    canaries["S3 secret key"] = env["SKYULF_S3_SECRET_KEY"]
+    bodies: list[str] = []
+
+    def keep(response: httpx.Response) -> None:
+        response.read()
+        bodies.append(f"{response.request.method} {response.request.url}: {response.text}")
+
+    headers = {"Authorization": f"Bearer {key}"}
+    with httpx.Client(
+        base_url=f"{stack.url}/api/v1",
+        headers=headers,
+        timeout=60,
+        event_hooks={"response": [keep]},
+    ) as client:
+        # Sources whose credentials fail, and one that reads (PostgreSQL, S3 with real parts).
+        unreachable = f"postgresql://reader:{sql_password}@127.0.0.1:{free_port()}/shop"
+        sources: list[dict[str, Any]] = [
+            {"kind": "sql", "url": unreachable, "table": "orders"},
+            {
+                "kind": "http",
+                "url": "http://127.0.0.1:9/items",
+                "auth_header_name": "Authorization",
+                "auth_header_value": http_token,
+            },
+        ]
+        url = make_url(env["SKYULF_DATABASE_URL"]).set(password=sql_password)
+        query = "SELECT nspname, oid::int AS id FROM pg_catalog.pg_namespace"
+        sources.append({"kind": "sql", "url": url.render_as_string(False), "query": query})
+        bucket = urlsplit(env["SKYULF_ARTIFACT_URL"]).netloc
+        _s3(env).put_object(Bucket=bucket, Key="canary/churn.csv", Body=churn_csv)
+        sources.append({"kind": "s3", "uri": f"s3://{bucket}/canary/churn.csv"})
+        outcomes = []
+        for source in sources:
+            resp = client.post("/datasets/sources", json={"name": "canary", "source": source})
+            if resp.status_code == 201:
+                done = wait_for(client, f"/datasets/{resp.json()['id']}", {"READY", "FAILED"})
+                outcomes.append(done["status"])
+            else:
+                outcomes.append(str(resp.status_code))
+        # The database and the S3 object were read with the secrets: they were used, not idle.
+        assert outcomes == ["FAILED", "400", "READY", "READY"], outcomes
+        # The shared pair of models was trained on this stack (the signing key and the S3
+        # secret in use); here an upload, a deployment of one of them and predictions.
+        uploaded = upload(client, "churn.csv", churn_csv).json()
+        dataset = wait_for(client, f"/datasets/{uploaded['id']}", {"READY", "FAILED"})
+        assert dataset["status"] == "READY", dataset
+        model = trained_pair["spare"]["name"]
+        job = {"id": trained_pair["spare"]["lineage"]["job_id"]}
+        deployment = client.post("/deployments", json={"model_name": model}).json()
+        rows = [
+            {"age": 30, "income": 5e4, "tenure_months": 3, "monthly_spend": 20.5}
+            | {"city": "Phoenix", "plan_type": "basic"}
+        ]
+        resp = client.post(f"/deployments/{deployment['id']}/predict", json={"rows": rows})
+        assert resp.status_code == 200, resp.text
+        client.get(f"/jobs/{job['id']}/export.py")
+        client.get(f"/datasets/{dataset['id']}/export", params={"format": "csv"})
+        client.get("/api-keys")
+        # Refused calls, on the gateway and the prediction server.
+        client.get("/datasets", headers={"Authorization": f"Bearer {key}x"})
+        predictor = f"{stack.predictor_url}/v2/models/{model}"
+        client.get(predictor, headers={"Authorization": "Bearer x"})
+        client.get(predictor)
+        client.post(f"{predictor}/infer", json={"inputs": []})
+    assert api.delete(f"/api-keys/{key_id}").status_code == 200
+    time.sleep(1.0)  # the last log lines are written
+    logs = sorted(p for p in (stack.log_dir or stack.data_dir / "logs").rglob("*") if p.is_file())
+    assert logs, "no log files"
+    assert len(bodies) > 15, len(bodies)
+    for what, canary in canaries.items():
+        assert len(canary) >= 16, what
+        for path in logs:
+            assert canary not in path.read_text(errors="replace"), f"the {what} is in {path}"
+        for text in bodies:
+            assert canary not in text, f"the {what} is in the answer to {text[:200]}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ import hypothesis
 import pytest
 import schemathesis
 from hypothesis import HealthCheck
+from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -40,6 +42,8 @@ pytestmark = pytest.mark.e2e
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 MAX_EXAMPLES = 30
+# Generated requests sent, by the schemathesis test (all operations together).
+CASES_SENT: list[str] = []
 
 FUZZ_GRAPH: dict[str, Any] = {
     "nodes": [
@@ -201,6 +205,7 @@ def test_api_conforms_and_never_fails(
     real_ids = zlib.crc32(repr((case.path_parameters, case.query, case.body)).encode()) % 2 == 0
     if real_ids:
         case = _with_real_ids(case, seeded)
+    CASES_SENT.append(case.operation.label)
     case.call_and_validate(
         base_url=fuzz_stack.url,
         headers=fuzz_stack.auth_headers,
@@ -215,7 +220,173 @@ def test_api_conforms_and_never_fails(
     )
 
 
+# --------------------------------------------------------------------------- generated graphs
+# and prediction bodies: shapes schemathesis does not reach (node parameters are free-form JSON
+# to the gateway's schema), checked the same way: never a 5xx, every 4xx in the envelope.
+
+FUZZ_COLUMNS = [
+    "customer_id",
+    "age",
+    "income",
+    "tenure_months",
+    "city",
+    "signup_date",
+    "lat",
+    "lon",
+    "plan_type",
+    "monthly_spend",
+    "churned",
+    "ghost",
+]
+GRAPH_EXAMPLES = 120
+PREDICT_EXAMPLES = 150
+
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**63), 2**63),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=12),
+    st.sampled_from(FUZZ_COLUMNS),
+)
+_json = st.recursive(
+    _scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def _value_for(prop: dict[str, Any]) -> st.SearchStrategy[Any]:
+    """A value for one parameter: mostly one its schema allows (so cases get past the schema
+    check into the nodes), sometimes anything."""
+    options = prop.get("anyOf", [prop])
+    fitting: list[st.SearchStrategy[Any]] = []
+    for option in options:
+        if "enum" in option:
+            fitting.append(st.sampled_from(option["enum"]))
+        elif option.get("type") == "array":
+            fitting.append(st.lists(st.sampled_from(FUZZ_COLUMNS), max_size=4))
+            fitting.append(st.lists(_scalars, max_size=4))
+        elif option.get("type") == "integer":
+            fitting.append(st.integers(option.get("minimum", -5), option.get("maximum", 1_000)))
+        elif option.get("type") == "number":
+            fitting.append(st.floats(allow_nan=False, allow_infinity=False, width=32))
+        elif option.get("type") == "string":
+            fitting.append(st.sampled_from(FUZZ_COLUMNS) | st.text(max_size=10))
+        elif option.get("type") in ("boolean", "null"):
+            fitting.append(st.booleans() if option["type"] == "boolean" else st.none())
+    return st.one_of(*fitting, _json) if fitting else _json
+
+
+@st.composite
+def _graphs(draw: st.DrawFn, catalog: list[dict[str, Any]]) -> dict[str, Any]:
+    picked = draw(st.lists(st.sampled_from(catalog), min_size=1, max_size=5))
+    nodes = []
+    for i, node in enumerate(picked):
+        props: dict[str, Any] = node["params_schema"].get("properties", {})
+        names = draw(st.lists(st.sampled_from(sorted(props)), unique=True)) if props else []
+        params = {name: draw(_value_for(props[name])) for name in names}
+        nodes.append({"id": f"n{i}", "type": node["id"], "params": params})
+    if draw(st.booleans()):  # mostly a chain, sometimes any edges (cycles, self-loops)
+        ids = [n["id"] for n in nodes]
+        edges = draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(ids)), max_size=6))
+    else:
+        edges = list(zip([n["id"] for n in nodes], [n["id"] for n in nodes][1:], strict=False))
+    return {"nodes": nodes, "edges": [{"source": a, "target": b} for a, b in edges]}
+
+
+def _refused_cleanly(resp: httpx.Response, statuses: list[int]) -> None:
+    statuses.append(resp.status_code)
+    assert resp.status_code < 500, (resp.status_code, resp.text[:500])
+    if resp.status_code >= 400:
+        error = resp.json()["error"]
+        assert set(error) == {"code", "message", "details"} and error["message"], error
+
+
+FUZZ_SETTINGS = hypothesis.settings(
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    phases=[hypothesis.Phase.generate],
+)
+
+
+def test_generated_graphs_never_fail_validation_or_preview(
+    fuzz_api: httpx.Client, seeded: dict[str, str]
+) -> None:
+    catalog = fuzz_api.get("/nodes").json()["nodes"]
+    tried = [0]
+    statuses: list[int] = []
+    previews: list[int] = []
+
+    @hypothesis.settings(FUZZ_SETTINGS, max_examples=GRAPH_EXAMPLES)
+    @hypothesis.given(graph=_graphs(catalog), partial=st.booleans())
+    def check(graph: dict[str, Any], partial: bool) -> None:
+        tried[0] += 1
+        body = {"graph": graph, "dataset_id": seeded["dataset_id"], "partial": partial}
+        _refused_cleanly(fuzz_api.post("/pipelines/validate", json=body), statuses)
+        preview = {"graph": graph, "dataset_id": seeded["dataset_id"], "rows": 5}
+        _refused_cleanly(fuzz_api.post("/pipelines/preview", json=preview), previews)
+
+    check()
+    assert tried[0] == GRAPH_EXAMPLES
+    # Cases reached the nodes: some previews ran, not only refusals at the door.
+    print(
+        "validate", sorted(Counter(statuses).items()), "preview", sorted(Counter(previews).items())
+    )
+    assert previews.count(200) > GRAPH_EXAMPLES // 10, Counter(previews)
+
+
+_rows = st.lists(
+    st.dictionaries(st.sampled_from([*MODEL_INPUTS, "ghost"]), _scalars, max_size=6)
+    | st.fixed_dictionaries({c: _scalars for c in MODEL_INPUTS}),
+    min_size=1,
+    max_size=4,
+)
+_infer_inputs = st.lists(
+    st.fixed_dictionaries(
+        {
+            "name": st.sampled_from([*MODEL_INPUTS, "ghost"]),
+            "datatype": st.sampled_from(["BYTES", "FP64", "FP32", "INT64", "BOOL", "UINT8", "??"]),
+            "shape": st.lists(st.integers(-2, 3), max_size=3),
+            "data": st.lists(_scalars, max_size=4) | _json,
+        }
+    ),
+    max_size=5,
+)
+
+
+def test_generated_prediction_bodies_never_fail(
+    fuzz_stack: Stack, fuzz_api: httpx.Client, seeded: dict[str, str]
+) -> None:
+    tried = [0]
+    statuses: list[int] = []
+    infer = f"{fuzz_stack.predictor_url}/v2/models/{seeded['name']}/infer"
+
+    @hypothesis.settings(FUZZ_SETTINGS, max_examples=PREDICT_EXAMPLES)
+    @hypothesis.given(rows=_rows, inputs=_infer_inputs, parameters=_json)
+    def check(rows: list[dict[str, Any]], inputs: list[dict[str, Any]], parameters: Any) -> None:
+        tried[0] += 1
+        predict = f"/deployments/{seeded['deployment_id']}/predict"
+        _refused_cleanly(fuzz_api.post(predict, json={"rows": rows}), statuses)
+        body = {"inputs": inputs, "parameters": parameters}
+        _refused_cleanly(fuzz_api.post(infer, json=body), statuses)
+
+    check()
+    assert tried[0] == PREDICT_EXAMPLES
+    print("prediction statuses", sorted(Counter(statuses).items()))
+    assert statuses.count(200) > 0, Counter(statuses)
+
+
+# Last: after everything above.
 def test_platform_is_healthy_after_fuzzing(fuzz_stack: Stack, fuzz_api: httpx.Client) -> None:
+    # Run on its own, the fuzzer sent nothing; after it, at least a thousand cases in all.
+    operations = len(set(CASES_SENT))
+    print(f"schemathesis: {len(CASES_SENT)} cases over {operations} operations")
+    assert not CASES_SENT or len(CASES_SENT) >= 1_000, len(CASES_SENT)
     health = httpx.get(f"{fuzz_stack.url}/healthz", timeout=10).json()
     assert health == {"status": "ok", "services": dict.fromkeys(health["services"], "SERVING")}
     assert set(health["services"]) == {"ingestion", "pipeline", "registry", "deployment", "advisor"}

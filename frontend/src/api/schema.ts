@@ -3658,8 +3658,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description The upload is larger than the limit. */
+            /** @description The upload or the request body is larger than the limit. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The uploaded file is of a type that is never read (`details.file` names it). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4394,8 +4403,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description The upload is larger than the limit. */
+            /** @description The upload or the request body is larger than the limit. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The uploaded file is of a type that is never read (`details.file` names it). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -20,6 +20,7 @@ def test_every_code_has_a_grpc_and_an_http_status() -> None:
         (ErrorCode.NOT_FOUND, 404),
         (ErrorCode.ALREADY_EXISTS, 409),
         (ErrorCode.PAYLOAD_TOO_LARGE, 413),
+        (ErrorCode.UNSUPPORTED_MEDIA_TYPE, 415),
         (ErrorCode.UNAVAILABLE, 503),
         (ErrorCode.INTERNAL, 500),
     ],

@@ -36,6 +36,7 @@ from skyulf_registry.grpc.servicer import RegistryServicer
 from skyulf_registry.settings import RegistrySettings
 
 FEATURES = ["age", "income", "city"]
+PREDICT_BODY_LIMIT = 64 * 1024
 
 
 def customers(n: int = 120, seed: int = 7) -> pd.DataFrame:
@@ -191,6 +192,7 @@ async def stack(tmp_path: Path) -> AsyncIterator[Stack]:
         deployment_addr=f"127.0.0.1:{deployment.port}",
         registry_addr=registry_addr,
         deployment_ttl_seconds=0.3,
+        max_body_bytes=PREDICT_BODY_LIMIT,
     )
     predictor = await start_predictor(pred_settings)
     channels = [aio_channel(registry_addr), aio_channel(f"127.0.0.1:{deployment.port}")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
 import grpc
@@ -24,6 +25,8 @@ from skyulf_platform.inference.codec import (
     infer_response_to_prediction,
     rows_to_infer_request,
 )
+
+from .conftest import PREDICT_BODY_LIMIT
 
 Rows = list[dict[str, Any]]
 
@@ -223,3 +226,25 @@ async def test_health_and_metadata_endpoints(stack: Any, fitted: FittedPipeline)
         ready_model = await client.get("/v2/models/churn/versions/1/ready")
         assert ready_model.json() == {"name": "churn", "ready": True}
         assert (await client.get("/v2/models/ghost/ready")).status_code == 404
+
+
+async def test_an_oversized_body_is_413_before_it_is_read(stack: Any) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        yield b'{"inputs": [{"name": "age", "datatype": "BYTES", "shape": [1], "data": ["'
+        for _ in range(64):
+            yield b"a" * 4_096
+        yield b'"]}]}'
+
+    async with httpx.AsyncClient(
+        base_url=stack.rest_url, headers=dict(outgoing_metadata())
+    ) as client:
+        replies = [
+            # Chunked, without Content-Length: counted as it arrives.
+            await client.post("/v2/models/churn/infer", content=chunks()),
+            await client.post("/v2/models/churn/infer", content=b"x" * (PREDICT_BODY_LIMIT + 1)),
+        ]
+    for reply in replies:
+        assert reply.status_code == 413, reply.text
+        error = reply.json()["error"]
+        assert error["code"] == "PAYLOAD_TOO_LARGE"
+        assert error["details"] == {"field": "body", "limit_bytes": PREDICT_BODY_LIMIT}

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -16,7 +17,14 @@ from starlette.routing import Mount, Route
 
 from skyulf_gateway.app import create_app
 from skyulf_gateway.clients import ServiceClients
-from skyulf_gateway.security import CSRF_HEADER, PUBLIC_PATHS, SESSION_COOKIE
+from skyulf_gateway.security import (
+    CSRF_HEADER,
+    PUBLIC_PATHS,
+    SAFE_METHODS,
+    SESSION_COOKIE,
+    require_admin,
+    require_service,
+)
 from skyulf_gateway.settings import GatewaySettings
 from skyulf_gateway.testing import AUTH_HEADERS, TEST_API_KEY, accounts_with_admin_key
 from skyulf_platform.stack import free_port
@@ -24,6 +32,7 @@ from skyulf_platform.stack import free_port
 # Served without a caller besides PUBLIC_PATHS: the API description and the web app's files.
 DOCS_PATHS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 PASSWORD = "correct horse battery"
+LOGOUT = "/api/v1/auth/logout"
 
 
 @pytest.fixture
@@ -305,3 +314,72 @@ async def test_predictions_are_rate_limited_per_caller(tmp_path: Path) -> None:
         ]
     await clients.close()
     assert codes[:2] == [503, 503] and codes[2] == 429
+
+
+def _required(route: APIRoute, method: str) -> set[str]:
+    """The permissions a route asks for: its @needs mark, else read for safe methods and write
+    for the others; and admin for the routes that depend on it."""
+
+    def calls(dependant: Any) -> Iterator[Any]:
+        for dep in dependant.dependencies:
+            yield dep.call
+            yield from calls(dep)
+
+    if require_service in set(calls(route.dependant)):
+        return {"service"}  # no user or key has it: a Skyulf process's credential only
+    default = "read" if method in SAFE_METHODS else "write"
+    needed = {str(getattr(route.endpoint, "__skyulf_permission__", default))} - {""}
+    return needed | ({"admin"} if require_admin in set(calls(route.dependant)) else set())
+
+
+async def test_every_route_refuses_callers_without_its_permission(
+    app_and_client: tuple[object, httpx.AsyncClient],
+) -> None:
+    """Every route and method, for callers of each kind: a viewer's session, and keys with one
+    scope each. One without the permission gets 403 naming it; one with it gets past."""
+    app, c = app_and_client
+    await _user(c, "vic", "viewer")
+    csrf = await _login(c, "vic")
+    session = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),  # type: ignore[arg-type]
+        base_url="http://gw",
+        cookies=dict(c.cookies),
+    )
+    c.cookies.clear()
+    callers: dict[str, tuple[set[str], dict[str, str], httpx.AsyncClient]] = {
+        "viewer session": ({"read", "predict"}, {CSRF_HEADER: csrf}, session),
+    }
+    for scope in ("read", "write", "predict"):
+        created = await c.post(
+            "/api/v1/api-keys", json={"name": scope, "scopes": [scope]}, headers=AUTH_HEADERS
+        )
+        key = created.json()["key"]
+        callers[f"{scope} key"] = ({scope}, {"Authorization": f"Bearer {key}"}, c)
+    refused = allowed = 0
+    for context in iter_route_contexts(app.routes):  # type: ignore[attr-defined]
+        route, path = context.original_route, str(context.path)
+        # Signing out (any caller may) would end the session the walk goes on with.
+        if not isinstance(route, APIRoute) or path in {*PUBLIC_PATHS, "/", LOGOUT}:
+            continue
+        for method in sorted(context.methods or ()):
+            needed = _required(route, method)
+            for name, (can, headers, client) in callers.items():
+                resp = await client.request(
+                    method,
+                    _concrete(path),
+                    json={} if method not in SAFE_METHODS else None,
+                    headers=headers,
+                )
+                where = (name, method, path, resp.status_code, resp.text[:200])
+                if needed <= can:
+                    assert resp.status_code not in (401, 403), where
+                    allowed += 1
+                elif needed == {"service"}:
+                    assert resp.status_code == 401, where
+                    refused += 1
+                else:
+                    assert resp.status_code == 403, where
+                    assert resp.json()["error"]["details"]["permission"] in needed - can, where
+                    refused += 1
+    await session.aclose()
+    assert refused > 100 and allowed > 50, (refused, allowed)

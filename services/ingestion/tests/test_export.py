@@ -65,6 +65,14 @@ def test_text_cells_starting_a_formula_are_neutralised_numbers_are_not(
     assert rows[0]["name"] == "alice"
 
 
+def test_column_names_are_neutralised_too(service: IngestionService) -> None:
+    data = b'=SUM(A1),@name,plain,"a,b"\n1,2,3,4\n'
+    dataset = service.ingest(service.upload("header.csv", data).id)
+    text = b"".join(service.export(dataset.id, fmt=ExportFormat.CSV).chunks).decode()
+    header = next(csv.reader(io.StringIO(text)))
+    assert header == ["'=SUM(A1)", "'@name", "plain", "a,b"]
+
+
 def test_categorical_columns_are_neutralised_too() -> None:
     frame = pl.DataFrame({"c": ["=x", "y"]}, schema={"c": pl.Categorical})
     assert neutralise_formulas(frame).get_column("c").to_list() == ["'=x", "y"]

@@ -16,6 +16,7 @@ from skyulf_ingestion.service import IngestionService
 from skyulf_ingestion.settings import IngestionSettings
 from skyulf_ingestion.sources.http import resolve
 from skyulf_ingestion.sources.models import HttpSource
+from skyulf_ingestion.sources.s3 import split_uri
 from skyulf_ingestion.wiring import build_service
 
 TOKEN = "Bearer s3cret-token"
@@ -49,6 +50,11 @@ class _Api(BaseHTTPRequestHandler):
         elif parts.path == "/redirect-inside":
             self.send_response(302)
             self.send_header("Location", f"http://localhost:{self.server.server_port}/pages")
+            self.end_headers()
+        elif parts.path == "/redirect-metadata":
+            # The cloud metadata address, spelt as one decimal number.
+            self.send_response(307)
+            self.send_header("Location", "http://2852039166/latest/meta-data/")
             self.end_headers()
         else:
             self._json({"error": "no such path"}, 404)
@@ -134,6 +140,22 @@ def test_a_redirect_to_an_internal_host_is_refused(
     assert TOKEN not in done.error
 
 
+def test_a_redirect_to_the_metadata_address_is_refused(
+    settings: IngestionSettings, queued: list[str], api: str
+) -> None:
+    service = _service(settings, queued, ["127.0.0.1"])
+    source = HttpSource(
+        url=f"{api}/redirect-metadata",
+        records_path="data.items",
+        auth_header_name="Authorization",
+        auth_header_value=TOKEN,
+    )
+    done = service.ingest(service.create_from_source(source).id)
+    assert done.status is DatasetStatus.FAILED
+    assert done.error and "internal address (169.254.169.254)" in done.error
+    assert TOKEN not in done.error
+
+
 def test_the_byte_cap_stops_a_large_answer(
     settings: IngestionSettings, queued: list[str], api: str
 ) -> None:
@@ -173,11 +195,38 @@ def test_the_byte_cap_stops_a_large_answer(
         "http://0.0.0.0/",
         "http://[2002:7f00:1::]/",
         "http://localhost/",
+        "http://LOCALHOST/",
+        "http://0/",
+        "http://[::]/",
+        "http://017700000001/",
+        "http://0x7f.1/",
+        "http://127.000.000.001/",
+        "http://0x7f.0x0.0x0.0x1/",
+        "http://example.com@127.0.0.1/",
+        "http://[0:0:0:0:0:ffff:127.0.0.1]/",
+        "http://[::127.0.0.1]/",
+        "http://[64:ff9b::7f00:1]/",
+        "http://[64:ff9b:1::a9fe:a9fe]/",
+        "http://2852039166/",
+        "http://0xa9fea9fe/",
+        "http://0251.0376.0251.0376/",
+        "http://169.254.43518/",
+        "http://[::ffff:a9fe:a9fe]/",
+        "http://\u2460\u2461\u2466.0.0.1/",
     ],
 )
 def test_internal_addresses_are_refused_in_every_spelling(url: str) -> None:
     with pytest.raises(InvalidArgument, match="internal address"):
         resolve(url, [])
+
+
+def test_control_characters_in_a_url_or_key_are_refused() -> None:
+    with pytest.raises(InvalidArgument, match="control character") as caught:
+        resolve("http://example.com/a\x00b", [])
+    assert caught.value.details == {"field": "url"}
+    with pytest.raises(InvalidArgument, match="control character") as caught:
+        split_uri("s3://bucket/data\x00.csv")
+    assert caught.value.details == {"field": "uri"}
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "gopher://x/", "ftp://example.com/a"])

@@ -97,6 +97,8 @@ def test_quoted_words_do_not_count_as_writes() -> None:
         ("postgresql://u:p@h/db?options=-c%20x", "option\\(s\\) refused: options"),
         ("sqlite:////etc/passwd.db", "outside the folders sources may read"),
         ("not a url", "not a valid SQLAlchemy URL"),
+        ("sqlite:////tmp/x\x00.db", "control character"),
+        ("postgresql://u:p@h/db\r\nx", "control character"),
     ],
 )
 def test_drivers_options_and_files_are_checked(

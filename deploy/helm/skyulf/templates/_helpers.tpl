@@ -240,6 +240,10 @@ set, when a required one is missing.
 - name: SKYULF_MAX_UPLOAD_BYTES
   value: {{ . | int64 | toString | quote }}
 {{- end }}
+{{- with .Values.config.maxBodyBytes }}
+- name: SKYULF_MAX_BODY_BYTES
+  value: {{ . | int64 | toString | quote }}
+{{- end }}
 {{- if include "skyulf.hasCaBundle" . }}
 - name: SKYULF_CA_BUNDLE
   value: /etc/skyulf/ca/ca.crt

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from skyulf_core.nodes import NodeContext, get_node
+from skyulf_core.nodes._user_regex import TIMEOUT_SECONDS
 from skyulf_errors import NodeError
 
 CTX = NodeContext(node_id="c1", target="y")
@@ -202,6 +205,50 @@ def test_text_cleaning_invalid_regex_names_the_field() -> None:
     assert info.value.details["field"] == "operations.1.pattern"
     with pytest.raises(NodeError, match="operations"):
         _run("TextCleaning", X, {"operations": [{"op": "shout"}]})
+    empty = [{"op": "regex", "mode": "custom", "pattern": ""}]
+    with pytest.raises(NodeError, match=r"operations\.0\.pattern.*empty"):
+        _run("TextCleaning", X, {"operations": empty})
+
+
+@pytest.mark.parametrize("replacement", [r"\2", r"\g<name>", "\\", r"\g<1"])
+def test_a_bad_replacement_is_refused_when_the_parameters_are_read(replacement: str) -> None:
+    # Refused before any row is seen: no value here would ever match the pattern.
+    ops = [{"op": "regex", "mode": "custom", "pattern": r"(\d+)", "replacement": replacement}]
+    with pytest.raises(NodeError, match=r"operations\.0\.replacement") as info:
+        get_node("TextCleaning").parse_params({"operations": ops}, "c1")
+    assert info.value.details == {
+        "node": "c1",
+        "node_type": "TextCleaning",
+        "field": "operations.0.replacement",
+    }
+
+
+def test_a_catastrophic_pattern_fails_the_node_within_its_time_limit() -> None:
+    X = pd.DataFrame({"t": ["a" * 40 + "!", "ok"]})
+    ops = [{"op": "trim"}, {"op": "regex", "mode": "custom", "pattern": r"(a|aa)+$"}]
+    started = time.monotonic()
+    with pytest.raises(NodeError, match=r"operations\.1\.pattern.*longer than") as info:
+        _run("TextCleaning", X, {"operations": ops})
+    assert time.monotonic() - started < 4 * TIMEOUT_SECONDS
+    assert info.value.details["node"] == "c1" and info.value.details["field"] == (
+        "operations.1.pattern"
+    )
+    with pytest.raises(NodeError, match="longer than"):
+        _arrays("TextCleaning", X, {"operations": ops})
+
+
+def test_group_references_in_a_replacement_work() -> None:
+    X = pd.DataFrame({"t": ["id-12", "none"]})
+    ops = [
+        {
+            "op": "regex",
+            "mode": "custom",
+            "pattern": r"(?P<p>\w+)-(\d+)",
+            "replacement": r"\2/\g<p>",
+        }
+    ]
+    out, _ = _run("TextCleaning", X, {"operations": ops})
+    assert out["t"].tolist() == ["12/id", "none"]
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ class ErrorCode(StrEnum):
     ALREADY_EXISTS = "ALREADY_EXISTS"
     FAILED_PRECONDITION = "FAILED_PRECONDITION"
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+    UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
     UNAUTHENTICATED = "UNAUTHENTICATED"
     PERMISSION_DENIED = "PERMISSION_DENIED"
     RATE_LIMITED = "RATE_LIMITED"
@@ -55,6 +56,12 @@ class SkyulfError(Exception):
 
 class InvalidArgument(SkyulfError):
     code = ErrorCode.INVALID_ARGUMENT
+
+
+class UnsupportedMediaType(InvalidArgument):
+    """A file of a kind that is never read (a pickle, an archive): refused by its type."""
+
+    code = ErrorCode.UNSUPPORTED_MEDIA_TYPE
 
 
 class NotFound(SkyulfError):

@@ -22,6 +22,7 @@ GRPC_STATUS: dict[ErrorCode, grpc.StatusCode] = {
     ErrorCode.ALREADY_EXISTS: grpc.StatusCode.ALREADY_EXISTS,
     ErrorCode.FAILED_PRECONDITION: grpc.StatusCode.FAILED_PRECONDITION,
     ErrorCode.PAYLOAD_TOO_LARGE: grpc.StatusCode.RESOURCE_EXHAUSTED,
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE: grpc.StatusCode.INVALID_ARGUMENT,
     ErrorCode.UNAUTHENTICATED: grpc.StatusCode.UNAUTHENTICATED,
     ErrorCode.PERMISSION_DENIED: grpc.StatusCode.PERMISSION_DENIED,
     ErrorCode.RATE_LIMITED: grpc.StatusCode.RESOURCE_EXHAUSTED,
@@ -38,6 +39,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.ALREADY_EXISTS: 409,
     ErrorCode.FAILED_PRECONDITION: 409,
     ErrorCode.PAYLOAD_TOO_LARGE: 413,
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,
     ErrorCode.UNAUTHENTICATED: 401,
     ErrorCode.PERMISSION_DENIED: 403,
     ErrorCode.RATE_LIMITED: 429,
@@ -52,6 +54,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
 _FROM_GRPC: dict[grpc.StatusCode, ErrorCode] = {v: k for k, v in GRPC_STATUS.items()}
 _FROM_GRPC[grpc.StatusCode.UNAVAILABLE] = ErrorCode.UNAVAILABLE
 _FROM_GRPC[grpc.StatusCode.RESOURCE_EXHAUSTED] = ErrorCode.PAYLOAD_TOO_LARGE
+_FROM_GRPC[grpc.StatusCode.INVALID_ARGUMENT] = ErrorCode.INVALID_ARGUMENT
 _FROM_GRPC[grpc.StatusCode.OUT_OF_RANGE] = ErrorCode.INVALID_ARGUMENT
 _FROM_GRPC[grpc.StatusCode.UNIMPLEMENTED] = ErrorCode.INTERNAL
 

@@ -109,6 +109,9 @@ class PlatformSettings(BaseSettings):
     predict_rate_per_minute: int | None = None
     # Largest dataset upload accepted, in bytes.
     max_upload_bytes: int = 512 * 1024 * 1024
+    # Largest JSON request body accepted (gateway routes, prediction server REST), in bytes;
+    # counted as it arrives, so a larger one is refused before it is read whole.
+    max_body_bytes: int = 16 * 1024 * 1024
 
     @field_validator("data_dir")
     @classmethod

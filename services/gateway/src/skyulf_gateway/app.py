@@ -30,12 +30,13 @@ from skyulf_gateway.api.routes import (
     pipelines,
     users,
 )
+from skyulf_gateway.body_limits import GatewayBodyLimits
 from skyulf_gateway.clients import ServiceClients
 from skyulf_gateway.errors import REQUEST_ID_SCOPE_KEY, install_error_handlers
 from skyulf_gateway.headers import SecurityHeadersMiddleware
 from skyulf_gateway.security import authorize
 from skyulf_gateway.settings import GatewaySettings
-from skyulf_gateway.upload_limit import UploadLimitMiddleware
+from skyulf_platform.body_limit import BodyLimitMiddleware
 from skyulf_platform.db.engine import make_engine
 from skyulf_platform.db.uow import UnitOfWork
 from skyulf_platform.logs import new_request_id, request_id_var
@@ -155,7 +156,7 @@ def create_app(
     app.state.predict_limiter = RateLimiter(rate, 60.0, "predictions") if rate else None
     install_error_handlers(app)
 
-    app.add_middleware(UploadLimitMiddleware, max_upload_bytes=settings.max_upload_bytes)
+    app.add_middleware(BodyLimitMiddleware, limit_for=GatewayBodyLimits(settings))
     app.add_middleware(SecurityHeadersMiddleware, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(MetricsMiddleware, name="gateway")

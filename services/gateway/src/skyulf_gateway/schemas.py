@@ -33,7 +33,8 @@ _ERROR_STATUSES: dict[int | str, str] = {
     403: "The caller may not do this (role, key scopes, or a missing X-CSRF-Token).",
     404: "Something the request names does not exist.",
     409: "The request conflicts with the current state (not ready yet, already done, taken).",
-    413: "The upload is larger than the limit.",
+    413: "The upload or the request body is larger than the limit.",
+    415: "The uploaded file is of a type that is never read (`details.file` names it).",
     429: "Too many attempts: `details.retry_after_s` says when to try again.",
     "5XX": "A platform service failed (500) or is not reachable (503).",
 }

@@ -10,6 +10,7 @@ This is the one implementation: every CSV the platform hands out goes through
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Iterator
 from enum import StrEnum
@@ -56,12 +57,21 @@ def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(exprs) if exprs else frame
 
 
+def _header_line(columns: list[str]) -> bytes:
+    """The header row, its names neutralised like cells: a column name is user data too."""
+    line = io.StringIO()
+    csv.writer(line, lineterminator="\n").writerow([neutralise_cell(c) for c in columns])
+    return line.getvalue().encode()
+
+
 def _csv_chunks(frames: Iterator[pl.DataFrame]) -> Iterator[bytes]:
     buffer = io.BytesIO()
     header = True
     for frame in frames:
-        neutralise_formulas(frame).write_csv(buffer, include_header=header)
-        header = False
+        if header:
+            buffer.write(_header_line(frame.columns))
+            header = False
+        neutralise_formulas(frame).write_csv(buffer, include_header=False)
         if buffer.tell() >= CHUNK_BYTES:
             yield buffer.getvalue()
             buffer = io.BytesIO()

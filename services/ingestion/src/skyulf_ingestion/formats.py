@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import polars as pl
 
-from skyulf_errors import InvalidArgument
+from skyulf_errors import InvalidArgument, UnsupportedMediaType
 from skyulf_ingestion import excel
 
 # Rows Polars looks at to infer column types before falling back to a full scan.
@@ -66,7 +66,11 @@ def detect_format(filename: str) -> FileFormat:
     if fmt is None:
         accepted = ", ".join(sorted(_EXTENSIONS))
         shown = suffix or "none"
-        raise _invalid(filename, f"unsupported file type {shown!r} (accepted: {accepted})")
+        # Refused by its name, unread: a pickle or an archive never reaches a parser.
+        raise UnsupportedMediaType(
+            f"{filename}: unsupported file type {shown!r} (accepted: {accepted})",
+            details={"file": filename, "field": "file"},
+        )
     return fmt
 
 

@@ -146,6 +146,23 @@ def same_columns(columns: ColumnSet, params: Any) -> ColumnSet:
     return columns
 
 
+def _field_path(loc: tuple[int | str, ...], raw: object) -> str:
+    """The dotted path of a parameter, without the tags pydantic puts in the location of a
+    discriminated union's member (``operations.1.pattern``, not ``operations.1.regex.pattern``)."""
+    parts: list[str] = []
+    node: Any = raw
+    for part in loc:
+        tag = isinstance(node, Mapping) and isinstance(part, str) and part not in node
+        if tag and part in node.values():
+            continue
+        parts.append(str(part))
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return ".".join(parts) or "params"
+
+
 @dataclass(frozen=True)
 class NodeDefinition(Generic[P, R]):
     """One node type. Call :meth:`fit` (train split only) and :meth:`apply` (any frame)."""
@@ -185,7 +202,7 @@ class NodeDefinition(Generic[P, R]):
             return self.params_model.model_validate(dict(raw or {}))
         except ValidationError as exc:
             first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "params"
+            where = _field_path(first["loc"], raw)
             raise NodeError(
                 f"node '{node_id}' ({self.id}): parameter '{where}': {first['msg']}",
                 node_id=node_id,

@@ -14,9 +14,10 @@ from typing import Annotated, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
 from skyulf_core.nodes._countries import COUNTRY_CODES, country_key
+from skyulf_core.nodes._user_regex import pattern_problem, substitution, template_problem
 from skyulf_core.nodes._value_arrays import column_values, like_input, map_text
 from skyulf_core.nodes.base import (
     Columns,
@@ -185,6 +186,25 @@ class RegexOp(NodeParams):
     replacement: str = ""
     day_first: bool = False
 
+    # Checked as the parameters are read (validation, preview, fit), not at the first match.
+    @field_validator("pattern")
+    @classmethod
+    def _pattern_compiles(cls, pattern: str, info: ValidationInfo) -> str:
+        problem = pattern_problem(pattern) if info.data.get("mode") == "custom" else None
+        if problem is not None:
+            raise ValueError(f"the pattern {problem}")
+        return pattern
+
+    @field_validator("replacement")
+    @classmethod
+    def _replacement_fits(cls, replacement: str, info: ValidationInfo) -> str:
+        pattern = info.data.get("pattern")  # absent when the pattern itself is wrong
+        if info.data.get("mode") == "custom" and pattern:
+            problem = template_problem(pattern, replacement)
+            if problem is not None:
+                raise ValueError(f"the replacement {problem}")
+        return replacement
+
 
 TextOperation = Annotated[TrimOp | CaseOp | RemoveSpecialOp | RegexOp, Field(discriminator="op")]
 
@@ -228,7 +248,7 @@ def _first_digits(text: str) -> str | float:
     return np.nan if found is None else found.group(0)
 
 
-def _step(op: TextOperation) -> Callable[[str], object]:
+def _step(op: TextOperation, node_id: str, index: int) -> Callable[[str], object]:
     if isinstance(op, TrimOp):
         return {"both": str.strip, "leading": str.lstrip, "trailing": str.rstrip}[op.mode]
     if isinstance(op, CaseOp):
@@ -245,12 +265,12 @@ def _step(op: TextOperation) -> Callable[[str], object]:
     if op.mode == "normalize_slash_dates":
         day_first = op.day_first
         return lambda t: _SLASH_DATE.sub(lambda m: _slash_date(m, day_first), t)
-    pattern, repl = re.compile(op.pattern), op.replacement
-    return lambda t: pattern.sub(repl, t)
+    field = f"operations.{index}.pattern"
+    return substitution(op.pattern, op.replacement, node_id, "TextCleaning", field)
 
 
 def _cleaner(record: TextCleaningRecord) -> Callable[[str], object]:
-    steps = [_step(op) for op in record.operations]
+    steps = [_step(op, record.node_id, i) for i, op in enumerate(record.operations)]
 
     def clean(text: str) -> object:
         value: object = text
@@ -266,22 +286,6 @@ def _cleaner(record: TextCleaningRecord) -> Callable[[str], object]:
 def _fit_text_cleaning(
     X: pd.DataFrame, y: pd.Series | None, params: TextCleaningParams, ctx: NodeContext
 ) -> TextCleaningRecord:
-    for i, op in enumerate(params.operations):
-        if not isinstance(op, RegexOp) or op.mode != "custom":
-            continue
-        where = f"operations.{i}.pattern"
-        problem = "is empty" if not op.pattern else None
-        try:
-            re.compile(op.pattern)
-        except re.error as exc:
-            problem = f"is not a valid regular expression ({exc})"
-        if problem is not None:
-            raise NodeError(
-                f"node '{ctx.node_id}' (TextCleaning): parameter '{where}' {problem}",
-                node_id=ctx.node_id,
-                node_type="TextCleaning",
-                field=where,
-            )
     columns = resolve_columns(X, params.columns, ctx, "TextCleaning", "categorical")
     return TextCleaningRecord(node_id=ctx.node_id, columns=columns, operations=params.operations)
 

@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from skyulf_deployment.predictor.auth import ApiKeyVerifier
 from skyulf_deployment.predictor.dataplane import SERVER_NAME, SERVER_VERSION, DataPlane
 from skyulf_errors import ErrorCode, InvalidArgument, SkyulfError
+from skyulf_platform.body_limit import BodyLimit, BodyLimitMiddleware
 from skyulf_platform.errors import HTTP_STATUS
 from skyulf_platform.inference.codec import infer_request_from_json, infer_response_to_json
 from skyulf_platform.logs import new_request_id, request_id_var
@@ -81,7 +82,7 @@ class RequestIds:
             request_id_var.reset(token)
 
 
-def create_app(dataplane: DataPlane, verifier: ApiKeyVerifier) -> FastAPI:
+def create_app(dataplane: DataPlane, verifier: ApiKeyVerifier, max_body_bytes: int) -> FastAPI:
     # Every route, including any added later, needs an API key unless it is a health probe.
     app = FastAPI(
         title="Skyulf prediction server",
@@ -92,6 +93,9 @@ def create_app(dataplane: DataPlane, verifier: ApiKeyVerifier) -> FastAPI:
         redoc_url=None,
     )
     app.add_middleware(RequestIds)
+    # Outermost of the two: an oversized body is refused before anything reads it.
+    limit = BodyLimit(max_body_bytes)
+    app.add_middleware(BodyLimitMiddleware, limit_for=lambda _scope: limit)
 
     @app.get("/v2/health/live")
     async def live() -> dict[str, bool]:

@@ -125,7 +125,7 @@ async def start_predictor(settings: PredictorSettings) -> RunningPredictor:
         reflection_enabled=settings.env != "production",
         bearer_verifier=verifier.grpc_verifier,
     )
-    app = create_app(dataplane, verifier)
+    app = create_app(dataplane, verifier, settings.max_body_bytes)
     app.add_middleware(MetricsMiddleware, name="predictor")
     warmup.start()
     inputs.start()

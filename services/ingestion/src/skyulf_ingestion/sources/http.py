@@ -20,10 +20,18 @@ import httpx
 import polars as pl
 
 from skyulf_errors import InvalidArgument, Unavailable
+from skyulf_ingestion.sources import refuse_control_characters
 from skyulf_ingestion.sources.models import HttpSource
 
 MAX_REDIRECTS = 5
 _METADATA = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
+# IPv6 spellings that carry an IPv4 address in their last 32 bits: IPv4-compatible (::a.b.c.d,
+# deprecated but still routed by some stacks) and the NAT64 prefixes (RFC 6052, RFC 8215).
+_EMBEDS_IPV4 = [
+    ipaddress.ip_network("::/96"),
+    ipaddress.ip_network("64:ff9b::/96"),
+    ipaddress.ip_network("64:ff9b:1::/48"),
+]
 
 
 def _invalid(message: str, field: str = "url") -> InvalidArgument:
@@ -33,6 +41,8 @@ def _invalid(message: str, field: str = "url") -> InvalidArgument:
 def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     if isinstance(address, ipaddress.IPv6Address):
         embedded = address.ipv4_mapped or address.sixtofour
+        if embedded is None and any(address in net for net in _EMBEDS_IPV4):
+            embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
         if embedded is not None:
             return _is_public(embedded)
         if address.teredo is not None:
@@ -42,6 +52,7 @@ def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 
 def resolve(url: str, allowed_hosts: list[str]) -> tuple[str, str]:
     """(host, checked address to connect to); refuses internal addresses unless allowed."""
+    refuse_control_characters(url, "url", "URL")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise _invalid(f"only http(s) URLs with a host are accepted, not {parts.scheme!r}")

@@ -10,9 +10,11 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from skyulf_errors import InvalidArgument, Unavailable
+from skyulf_ingestion.sources import refuse_control_characters
 
 
 def split_uri(uri: str) -> tuple[str, str]:
+    refuse_control_characters(uri, "uri", "S3 URI")
     if not uri.startswith("s3://") or "/" not in uri[5:] or uri.endswith("/"):
         raise InvalidArgument(f"{uri!r} is not an s3://bucket/key URI", details={"field": "uri"})
     bucket, key = uri[5:].split("/", 1)

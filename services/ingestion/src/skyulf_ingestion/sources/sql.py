@@ -17,6 +17,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from skyulf_errors import InvalidArgument, Unavailable
+from skyulf_ingestion.sources import refuse_control_characters
 from skyulf_ingestion.sources.models import SqlSource
 
 _DRIVERS = {
@@ -47,6 +48,7 @@ def _invalid(message: str, field: str) -> InvalidArgument:
 
 def parse_url(raw: str, sqlite_dirs: list[Path]) -> URL:
     """The URL with its driver made explicit; refuses unknown drivers and unsafe options."""
+    refuse_control_characters(raw, "url", "database URL")
     try:
         url = make_url(raw.strip())
     except ArgumentError as e:

@@ -23,7 +23,7 @@ router = APIRouter(prefix="/datasets", tags=["datasets"], route_class=StrictJson
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=s.DatasetPublic,
-    responses=s.errors(400, 413),
+    responses=s.errors(400, 413, 415),
 )
 async def upload_dataset(
     clients: ClientsDep,
@@ -99,7 +99,7 @@ async def list_versions(dataset_id: str, clients: ClientsDep) -> s.DatasetVersio
     "/{dataset_id}/versions",
     status_code=status.HTTP_201_CREATED,
     response_model=s.DatasetPublic,
-    responses=s.errors(400, 404, 409, 413),
+    responses=s.errors(400, 404, 409, 413, 415),
 )
 async def create_version(
     dataset_id: str,
