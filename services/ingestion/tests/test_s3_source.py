@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from skyulf_errors import InvalidArgument
+from skyulf_errors import InvalidArgument, PermissionDenied
 from skyulf_ingestion.models import DatasetStatus
 from skyulf_ingestion.service import IngestionService
 from skyulf_ingestion.settings import IngestionSettings
@@ -75,3 +75,23 @@ def test_a_missing_object_fails_naming_it(s3_service: IngestionService, s3_serve
 def test_bad_uris_are_refused(s3_service: IngestionService, uri: str, message: str) -> None:
     with pytest.raises(InvalidArgument, match=message):
         s3_service.create_from_source(S3Source(uri=uri))
+
+
+@pytest.mark.parametrize("prefix", ["skyulf", ""])
+def test_the_platforms_own_artifact_store_is_not_a_source(
+    settings: IngestionSettings, queued: list[str], s3_server: Any, prefix: str
+) -> None:
+    # Every project's datasets and bundles live there, readable with the platform's credentials.
+    location = f"s3://{s3_server.bucket}/{prefix}".rstrip("/")
+    s = settings.model_copy(
+        update={"artifact_url": location, "s3_endpoint_url": s3_server.endpoint_url}
+    )
+    svc = build_service(IngestionSettings.model_validate(s.model_dump()), enqueue=queued.append)
+    inside = f"s3://{s3_server.bucket}/{prefix + '/' if prefix else ''}datasets/x/data.parquet"
+    with pytest.raises(PermissionDenied, match="own artifact store") as refused:
+        svc.create_from_source(S3Source(uri=inside))
+    assert refused.value.details == {"field": "uri"}
+    assert queued == []
+    if prefix:  # beside the prefix, the bucket is the operator's to use
+        svc.sources.check(S3Source(uri=f"s3://{s3_server.bucket}/{prefix}-other/data.csv"))
+    svc.uow.engine.dispose()

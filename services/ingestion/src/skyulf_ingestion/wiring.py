@@ -52,6 +52,7 @@ def source_reader(settings: IngestionSettings) -> SourceReader:
             access_key=secret(settings.s3_access_key),
             secret_key=secret(settings.s3_secret_key),
             region=settings.s3_region,
+            reserved=settings.resolved_artifact_url(),
         ),
         http_allowed_hosts=settings.http_allowed_hosts,
         http_max_bytes=settings.http_max_bytes,

@@ -44,6 +44,8 @@ class SourceReader:
         elif isinstance(source, HttpSource):
             resolve(source.url, self.http_allowed_hosts)
         elif isinstance(source, S3Source):
+            if self.s3 is not None:
+                self.s3.check(source.uri)
             formats.detect_format(PurePosixPath(split_uri(source.uri)[1]).name)
 
     def read(self, source: Source, folder: Path) -> pl.DataFrame:

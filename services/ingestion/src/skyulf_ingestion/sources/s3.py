@@ -9,7 +9,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from skyulf_errors import InvalidArgument, Unavailable
+from skyulf_errors import InvalidArgument, PermissionDenied, Unavailable
 from skyulf_ingestion.sources import refuse_control_characters
 
 
@@ -21,6 +21,14 @@ def split_uri(uri: str) -> tuple[str, str]:
     return bucket, key
 
 
+def split_location(url: str) -> tuple[str, str] | None:
+    """(bucket, prefix) of an ``s3://bucket[/prefix]`` artifact URL; None for another scheme."""
+    if not url.startswith("s3://"):
+        return None
+    bucket, _, prefix = url[5:].partition("/")
+    return bucket, prefix.strip("/")
+
+
 class S3Fetcher:
     def __init__(
         self,
@@ -29,7 +37,11 @@ class S3Fetcher:
         access_key: str | None,
         secret_key: str | None,
         region: str,
+        reserved: str | None = None,
     ) -> None:
+        # The platform's own artifact location (s3://bucket/prefix): the platform's credentials
+        # read it, but a source must not (it holds every project's datasets and bundles).
+        self.reserved = split_location(reserved) if reserved else None
         self.client: Any = boto3.client(
             "s3",
             endpoint_url=endpoint_url,
@@ -39,8 +51,20 @@ class S3Fetcher:
             config=Config(s3={"addressing_style": "path"}, connect_timeout=5, read_timeout=60),
         )
 
-    def download(self, uri: str, dest: Path, max_bytes: int) -> None:
+    def check(self, uri: str) -> tuple[str, str]:
+        """(bucket, key) of a source URI, refused inside the platform's artifact location."""
         bucket, key = split_uri(uri)
+        if self.reserved is not None:
+            reserved_bucket, prefix = self.reserved
+            if bucket == reserved_bucket and (not prefix or key.startswith(prefix + "/")):
+                raise PermissionDenied(
+                    f"{uri} is inside Skyulf's own artifact store; it cannot be read as a source",
+                    details={"field": "uri"},
+                )
+        return bucket, key
+
+    def download(self, uri: str, dest: Path, max_bytes: int) -> None:
+        bucket, key = self.check(uri)
         try:
             head = self.client.head_object(Bucket=bucket, Key=key)
             if head["ContentLength"] > max_bytes:
