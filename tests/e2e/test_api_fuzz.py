@@ -41,7 +41,7 @@ from .helpers import wait_for
 pytestmark = pytest.mark.e2e
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-MAX_EXAMPLES = 30
+MAX_EXAMPLES = 15
 # Generated requests sent, by the schemathesis test (all operations together).
 CASES_SENT: list[str] = []
 
