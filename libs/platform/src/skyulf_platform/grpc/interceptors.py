@@ -1,4 +1,5 @@
-"""Server and client interceptors: request ids in, SkyulfErrors out as mapped statuses."""
+"""Server and client interceptors: request ids and the project in, SkyulfErrors out as mapped
+statuses."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from skyulf_errors import ErrorCode, SkyulfError
 from skyulf_platform.errors import GRPC_STATUS, error_trailer, from_rpc_error
 from skyulf_platform.grpc.auth import with_credentials
 from skyulf_platform.logs import new_request_id, request_id_var
+from skyulf_platform.projects import PROJECT_KEY, project_from_metadata, project_var
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,7 @@ def _wrap_unary(
 ) -> Callable[[Any, aio.ServicerContext], Awaitable[Any]]:
     async def wrapper(request: Any, context: aio.ServicerContext) -> Any:
         token = request_id_var.set(_request_id(context))
+        project = project_var.set(project_from_metadata(context.invocation_metadata()))
         try:
             return await behavior(request, context)
         except aio.AbortError:
@@ -52,6 +55,7 @@ def _wrap_unary(
         except Exception as e:
             await _abort(context, e, method)
         finally:
+            project_var.reset(project)
             request_id_var.reset(token)
 
     return wrapper
@@ -62,6 +66,7 @@ def _wrap_stream(
 ) -> Callable[[Any, aio.ServicerContext], AsyncIterator[Any]]:
     async def wrapper(request: Any, context: aio.ServicerContext) -> AsyncIterator[Any]:
         token = request_id_var.set(_request_id(context))
+        project = project_var.set(project_from_metadata(context.invocation_metadata()))
         try:
             async for item in behavior(request, context):
                 yield item
@@ -70,13 +75,15 @@ def _wrap_stream(
         except Exception as e:
             await _abort(context, e, method)
         finally:
+            project_var.reset(project)
             request_id_var.reset(token)
 
     return wrapper
 
 
 class ErrorMappingInterceptor(aio.ServerInterceptor):
-    """Sets the request id for logging and turns raised errors into mapped gRPC statuses."""
+    """Sets the request id for logging and the project the call acts in, and turns raised errors
+    into mapped gRPC statuses."""
 
     async def intercept_service(
         self,
@@ -113,13 +120,17 @@ class ErrorMappingInterceptor(aio.ServerInterceptor):
 
 
 def _with_request_id(details: aio.ClientCallDetails) -> aio.ClientCallDetails:
-    """The call's metadata plus the request id and this process's service credential."""
+    """The call's metadata plus the request id, the project and this process's service
+    credential."""
     rid = request_id_var.get()
+    project = project_var.get()
     metadata = with_credentials(details.metadata)
-    if rid:
+    if rid or project:
         metadata = aio.Metadata(*(metadata or ()))
-        if REQUEST_ID_KEY not in metadata:
+        if rid and REQUEST_ID_KEY not in metadata:
             metadata.add(REQUEST_ID_KEY, rid)
+        if project and PROJECT_KEY not in metadata:
+            metadata.add(PROJECT_KEY, project)
     if metadata is details.metadata:
         return details
     return aio.ClientCallDetails(
