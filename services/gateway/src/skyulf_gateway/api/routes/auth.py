@@ -80,6 +80,7 @@ async def introspect(
         valid=True,
         username=principal.username,
         permissions=sorted(principal.permissions),  # type: ignore[arg-type]
+        project_id=principal.project_id,
     )
 
 
