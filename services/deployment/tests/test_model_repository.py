@@ -49,7 +49,7 @@ async def test_the_cache_keeps_served_models_and_at_most_max_models() -> None:
         await repo.preload("churn", version)
     assert len(repo._models) == 2
     # The models the endpoints serve stay; preloaded ones nobody serves make room.
-    assert {("churn", 1), ("churn", 2)} <= set(repo._models)
+    assert {("default", "churn", 1), ("default", "churn", 2)} <= set(repo._models)
 
 
 async def test_a_version_failing_to_load_keeps_the_old_one_and_says_why() -> None:

@@ -12,9 +12,14 @@ from grpc import aio
 
 from skyulf_errors import ErrorCode, SkyulfError
 from skyulf_platform.errors import GRPC_STATUS, error_trailer, from_rpc_error
-from skyulf_platform.grpc.auth import with_credentials
+from skyulf_platform.grpc.auth import TOKEN_PREFIX, bearer_token, with_credentials
 from skyulf_platform.logs import new_request_id, request_id_var
-from skyulf_platform.projects import PROJECT_KEY, project_from_metadata, project_var
+from skyulf_platform.projects import (
+    DEFAULT_PROJECT,
+    PROJECT_KEY,
+    project_from_metadata,
+    project_var,
+)
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +31,16 @@ def _request_id(context: aio.ServicerContext) -> str:
         if key == REQUEST_ID_KEY and isinstance(value, str) and value:
             return value
     return new_request_id()
+
+
+def _project(context: aio.ServicerContext) -> str:
+    """The project the metadata names, trusted only from another Skyulf process (a call with
+    an API key, which the prediction server takes, acts in the key's project: it sets that)."""
+    metadata = context.invocation_metadata()
+    token = bearer_token(metadata)
+    if token is None or not token.startswith(TOKEN_PREFIX):
+        return DEFAULT_PROJECT
+    return project_from_metadata(metadata)
 
 
 async def _abort(context: aio.ServicerContext, err: Exception, method: str) -> None:
@@ -47,7 +62,7 @@ def _wrap_unary(
 ) -> Callable[[Any, aio.ServicerContext], Awaitable[Any]]:
     async def wrapper(request: Any, context: aio.ServicerContext) -> Any:
         token = request_id_var.set(_request_id(context))
-        project = project_var.set(project_from_metadata(context.invocation_metadata()))
+        project = project_var.set(_project(context))
         try:
             return await behavior(request, context)
         except aio.AbortError:
@@ -66,7 +81,7 @@ def _wrap_stream(
 ) -> Callable[[Any, aio.ServicerContext], AsyncIterator[Any]]:
     async def wrapper(request: Any, context: aio.ServicerContext) -> AsyncIterator[Any]:
         token = request_id_var.set(_request_id(context))
-        project = project_var.set(project_from_metadata(context.invocation_metadata()))
+        project = project_var.set(_project(context))
         try:
             async for item in behavior(request, context):
                 yield item
