@@ -17,11 +17,11 @@ export function ProjectSwitcher({ canCreate }: { canCreate: boolean }) {
 
   // A remembered project this person may no longer enter (removed, or another person signed
   // in): fall back to their default.
+  // (Only on a settled answer: one fetched before a project was created does not list it yet.)
+  const settled = projects.data !== undefined && !projects.isFetching;
   useEffect(() => {
-    if (projects.data && chosen !== null && !projects.data.projects.some((p) => p.name === chosen)) {
-      switchTo(null);
-    }
-  }, [projects.data, chosen, switchTo]);
+    if (settled && chosen !== null && !list.some((p) => p.name === chosen)) switchTo(null);
+  }, [settled, list, chosen, switchTo]);
 
   function submit(event: FormEvent) {
     event.preventDefault();
