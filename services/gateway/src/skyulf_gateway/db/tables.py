@@ -77,7 +77,7 @@ class ProjectRow(Base):
 
 class ProjectMemberRow(Base):
     __tablename__ = "project_members"
-    __table_args__ = (UniqueConstraint("project_id", "user_id", name="project_user"),)
+    __table_args__ = (UniqueConstraint("project_id", "user_id"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     project_id: Mapped[str] = mapped_column(

@@ -50,7 +50,9 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_project_members")),
-        sa.UniqueConstraint("project_id", "user_id", name=op.f("uq_project_members_project_user")),
+        sa.UniqueConstraint(
+            "project_id", "user_id", name=op.f("uq_project_members_project_id_user_id")
+        ),
     )
     now = utcnow()
     op.bulk_insert(projects, [{"id": DEFAULT, "name": DEFAULT, "created_at": now}])
