@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import grpc
 from celery import Celery
 
 from skyulf.advisor.v1 import advisor_pb2, advisor_pb2_grpc
@@ -89,3 +90,25 @@ def test_blocking_calls_carry_the_project() -> None:
     assert (PROJECT_KEY, "team-b") not in call_metadata()
     with acting_in("team-b"):
         assert (PROJECT_KEY, "team-b") in call_metadata()
+
+
+async def test_only_a_service_token_names_the_project() -> None:
+    """A caller holding an API key (the prediction server takes them) cannot pick a project by
+    sending the metadata: the call acts in the default project until the server sets the key's."""
+
+    async def any_key(token: str, method: str) -> bool:
+        return token == "sky_a-key"
+
+    relay = _Relay(_celery())
+    binding = ServiceBinding(relay, advisor_pb2_grpc.add_AdvisorServiceServicer_to_server, SERVICE)
+    running = await start_server([binding], host="127.0.0.1", port=0, bearer_verifier=any_key)
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{running.port}") as ch:
+            stub = advisor_pb2_grpc.AdvisorServiceStub(ch)
+            await stub.GetRecommendations(
+                advisor_pb2.GetRecommendationsRequest(dataset_id="by-key"),
+                metadata=(("authorization", "Bearer sky_a-key"), (PROJECT_KEY, "team-a")),
+            )
+    finally:
+        await running.stop(0)
+    assert relay.seen == {"by-key": DEFAULT_PROJECT}
