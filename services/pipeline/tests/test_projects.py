@@ -45,7 +45,7 @@ async def test_jobs_and_saved_pipelines_are_seen_in_their_project_only(
                 )
             )
         ).pipeline
-        job = await harness.create(slice_graph)
+        job = await harness.create(slice_graph, idempotency_key="nightly")
         assert enqueued_in == ["team-a"]
         assert [p.id for p in (await stub.ListPipelines(pb.ListPipelinesRequest())).pipelines] == [
             saved.id
@@ -93,6 +93,10 @@ async def test_jobs_and_saved_pipelines_are_seen_in_their_project_only(
             await _not_found(stub.ListJobTrials(pb.ListJobTrialsRequest(job_id=jid)))
             await _not_found(stub.ExportPipeline(pb.ExportPipelineRequest(job_id=jid)))
             await _not_found(stub.WatchJob(pb.WatchJobRequest(job_id=jid)))
+
+        # The same idempotency key is another team's own: a new job, not a replay nor a 409.
+        theirs = await harness.create(slice_graph, idempotency_key="nightly")
+        assert theirs.id != job.id
 
     with acting_in("team-a"):
         # Nothing of team-a's changed: the pipeline is at version 1 and the job still QUEUED.

@@ -38,7 +38,10 @@ class JobRow(ProjectScoped, Base):
         CheckConstraint(STATUS_CHECK, name="status"),
         Index("ix_pipeline_jobs_created_at", "created_at"),
         Index("ix_pipeline_jobs_status", "status"),
-        Index("ix_pipeline_jobs_idempotency_key", "idempotency_key", unique=True),
+        # A key is the caller's, within their project: another project's keys stay unseen.
+        Index(
+            "ix_pipeline_jobs_project_idempotency_key", "project_id", "idempotency_key", unique=True
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)

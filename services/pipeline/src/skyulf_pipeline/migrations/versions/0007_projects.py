@@ -1,4 +1,5 @@
-"""Jobs and saved pipelines belong to a project; those made before projects to ``default``.
+"""Jobs and saved pipelines belong to a project (those made before projects to ``default``),
+and a job's idempotency key is unique within its project.
 
 Revision ID: 0007
 Revises: 0006
@@ -25,9 +26,21 @@ def upgrade() -> None:
             table, sa.Column("project_id", sa.String(36), nullable=False, server_default="default")
         )
         op.create_index(op.f(f"ix_{table}_project_id"), table, ["project_id"])
+    # An idempotency key is unique within its project.
+    op.drop_index("ix_pipeline_jobs_idempotency_key", table_name="pipeline_jobs")
+    op.create_index(
+        "ix_pipeline_jobs_project_idempotency_key",
+        "pipeline_jobs",
+        ["project_id", "idempotency_key"],
+        unique=True,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_pipeline_jobs_project_idempotency_key", table_name="pipeline_jobs")
+    op.create_index(
+        "ix_pipeline_jobs_idempotency_key", "pipeline_jobs", ["idempotency_key"], unique=True
+    )
     for table in TABLES:
         op.drop_index(op.f(f"ix_{table}_project_id"), table_name=table)
         op.drop_column(table, "project_id")
