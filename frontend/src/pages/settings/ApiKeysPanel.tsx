@@ -43,7 +43,7 @@ export function ApiKeysPanel({ allowed }: { allowed: string[] }) {
       <h2 id="api-keys-title">API keys</h2>
       <p className="muted">
         Programs and prediction clients send a key as <code>Authorization: Bearer &lt;key&gt;</code>. A key can do what both its
-        scopes and its owner's role allow.
+        scopes and its owner's role allow. A new key acts in the project chosen above, and only there.
       </p>
       <form className="form-actions" onSubmit={submit} aria-label="Create API key">
         <label className="inline-field">
