@@ -211,6 +211,9 @@ def test_projects_keep_every_kind_of_resource_apart(
     }
     predicted = red.post(f"/deployments/{endpoint['id']}/predict", json={"rows": [row]})
     assert predicted.status_code == 200, predicted.text
+    # At once, while the gateway and the deployment service still hold red's endpoint.
+    stolen = blue.post(f"/deployments/{endpoint['id']}/predict", json={"rows": [row]})
+    assert stolen.status_code == 404 and endpoint["name"] not in stolen.text, stolen.text
     red_key = red.post("/api-keys", json={"name": "red scorer", "scopes": ["predict"]}).json()
     blue_key = blue.post("/api-keys", json={"name": "blue scorer", "scopes": ["predict"]}).json()
     assert red_key["project"] == red_project and blue_key["project"] == blue_project
