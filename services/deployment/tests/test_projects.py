@@ -65,6 +65,9 @@ def test_deployments_batches_and_drift_are_seen_in_their_project_only(
         # The name is free in this project.
         theirs = service.create_deployment("churn", 2, "endpoint")
         assert theirs.id != mine.id and [d.id for d in service.list_deployments()] == [theirs.id]
+        # Prediction servers warming up list every project's, each with its project.
+        every = {(d.project_id, d.id) for d in service.list_deployments(all_projects=True)}
+        assert every == {("team-a", mine.id), ("team-b", theirs.id)}
     with acting_in("team-a"):
         assert service.get_deployment("endpoint") == mine
         assert [b.id for b in batches.list()] == [batch.id]

@@ -31,6 +31,7 @@ def _out(row: DeploymentRow) -> Deployment:
         log_sample_rate=row.log_sample_rate or 0.0,
         batch_max_size=row.batch_max_size or 0,
         batch_max_wait_ms=row.batch_max_wait_ms or 0,
+        project_id=row.project_id,
     )
 
 
@@ -64,12 +65,14 @@ def active_by_name(session: Session, name: str) -> Deployment | None:
     return _out(row) if row is not None else None
 
 
-def list_all(session: Session, include_deleted: bool) -> list[Deployment]:
-    query = (
-        select(DeploymentRow)
-        .where(in_project(DeploymentRow))
-        .order_by(DeploymentRow.name, DeploymentRow.created_at)
-    )
+def list_all(
+    session: Session, include_deleted: bool, all_projects: bool = False
+) -> list[Deployment]:
+    """The call's project's deployments; with ``all_projects`` every project's (for prediction
+    servers warming up, never on behalf of a person)."""
+    query = select(DeploymentRow).order_by(DeploymentRow.name, DeploymentRow.created_at)
+    if not all_projects:
+        query = query.where(in_project(DeploymentRow))
     if not include_deleted:
         query = query.where(DeploymentRow.status == DeploymentStatus.ACTIVE)
     return [_out(r) for r in session.scalars(query)]

@@ -83,7 +83,9 @@ class DeploymentServicer(deployment_pb2_grpc.DeploymentServiceServicer):
     async def ListDeployments(
         self, request: pb.ListDeploymentsRequest, context: aio.ServicerContext
     ) -> pb.ListDeploymentsResponse:
-        found = await asyncio.to_thread(self.service.list_deployments, request.include_deleted)
+        found = await asyncio.to_thread(
+            self.service.list_deployments, request.include_deleted, request.all_projects
+        )
         return pb.ListDeploymentsResponse(deployments=[deployment_to_proto(d) for d in found])
 
     async def DeleteDeployment(

@@ -30,7 +30,7 @@ from skyulf_deployment.endpoints import endpoint_key
 from skyulf_errors import ErrorCode, NotFound, SkyulfError
 from skyulf_platform.artifacts.base import ArtifactStore
 from skyulf_platform.bundles import read_bundle
-from skyulf_platform.projects import current_project
+from skyulf_platform.projects import acting_in, current_project
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,9 @@ class Lookup(Protocol):
 
     def version(self, model_name: str, version: int) -> Awaitable[ModelRef]: ...
 
-    def active_names(self) -> Awaitable[list[str]]: ...
+    def active_names(self) -> Awaitable[list[tuple[str, str]]]:
+        """(project id, name) of every project's active endpoints."""
+        ...
 
 
 class BundleLoader:
@@ -175,12 +177,13 @@ class ModelRepository:
     async def warm(self) -> list[str]:
         """Loads the models of every active endpoint; returns the endpoints that failed."""
         failed = []
-        for name in await self.lookup.active_names():
-            try:
-                await self._refresh(name)
-            except Exception as e:
-                log.error("endpoint %s could not be loaded: %s", name, e)
-                failed.append(name)
+        for project, name in await self.lookup.active_names():
+            with acting_in(project):
+                try:
+                    await self._refresh(name)
+                except Exception as e:
+                    log.error("endpoint %s could not be loaded: %s", endpoint_key(name), e)
+                    failed.append(endpoint_key(name))
         return failed
 
     # ------------------------------------------------------------------ routes
