@@ -107,6 +107,16 @@ async def test_a_member_enters_only_their_projects_and_others_are_not_found(
     listed = (await c.get("/api/v1/projects", headers=bearer)).json()
     assert [p["name"] for p in listed["projects"]] == ["team-a"]
 
+    # Once its owner leaves the project, the key acts nowhere.
+    ann = next(
+        u["id"]
+        for u in (await c.get("/api/v1/users", headers=AUTH_HEADERS)).json()["users"]
+        if u["username"] == "ann"
+    )
+    await c.delete(f"/api/v1/projects/team-a/members/{ann}", headers=AUTH_HEADERS)
+    assert (await c.get(WHICH, headers=bearer)).status_code == 404
+    assert (await c.get("/api/v1/projects", headers=bearer)).json()["projects"] == []
+
     # Admins see every project.
     admin_list = (await c.get("/api/v1/projects", headers=AUTH_HEADERS)).json()
     assert {p["name"] for p in admin_list["projects"]} == {DEFAULT_PROJECT, "team-a"}

@@ -67,6 +67,7 @@ class Projects:
                 rows = s.scalars(
                     select(ProjectRow).where(ProjectRow.id == principal.project_id)
                 ).all()
+                rows = [r for r in rows if self._may_enter(s, principal, r.id)]
             else:
                 rows = s.scalars(
                     select(ProjectRow)
@@ -83,7 +84,7 @@ class Projects:
         with self.uow() as s:
             if name is None and principal.project_id is not None:
                 row = s.get(ProjectRow, principal.project_id)
-                if row is None:
+                if row is None or not self._may_enter(s, principal, row.id):
                     raise project_not_found()
                 return _project(row)
             if name is not None:
@@ -100,10 +101,14 @@ class Projects:
 
     @staticmethod
     def _may_enter(s: Session, principal: Principal, project_id: str) -> bool:
+        """Admins (and keys with the admin scope) enter every project; anyone else a project
+        they are a member of, and a key only its own project, while its owner is a member."""
         if principal.can("admin"):
             return True
-        if principal.project_id is not None:
-            return principal.project_id == project_id
+        if principal.project_id is not None and principal.project_id != project_id:
+            return False
+        if principal.role == "admin":
+            return True
         found = s.scalar(
             select(ProjectMemberRow.id).where(
                 ProjectMemberRow.project_id == project_id,
