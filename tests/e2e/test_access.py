@@ -1,5 +1,6 @@
 """Access on the running platform: every method of every gRPC service refuses a call without a
-service credential, and the prediction server takes API keys with the predict scope only."""
+service credential, the prediction server takes API keys with the predict scope only, and
+projects keep every kind of resource of one team out of another's sight."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import importlib
 import pkgutil
 import secrets
 import time
+import uuid
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -168,9 +170,8 @@ def test_no_secret_reaches_a_log_or_a_response(
     failures on the way) with canary secrets: none of them is in any process's log or in any
     response body, save the one that shows a new API key once."""
     env = dict(stack.env)
-    if "SKYULF_S3_SECRET_KEY" not in env:
-        # One run is enough (a full training run costs ~10 s); the real parts hold every secret.
-        pytest.skip("the canary run is on the real-parts stack, which has every kind of secret")
+    # The module runs on the real-parts stack, which holds every kind of secret.
+    assert "SKYULF_S3_SECRET_KEY" in env, "the canary run needs the real-parts stack"
     sql_password = "canary-sql-" + secrets.token_hex(8)
     http_token = "canary-http-" + secrets.token_hex(8)
     key_id, key = _key(api, ["read", "write", "predict"])
@@ -257,3 +258,147 @@ def test_no_secret_reaches_a_log_or_a_response(
             assert canary not in path.read_text(errors="replace"), f"the {what} is in {path}"
         for text in bodies:
             assert canary not in text, f"the {what} is in the answer to {text[:200]}"
+
+
+def _member(stack: Stack, api: httpx.Client, username: str, project: str) -> httpx.Client:
+    """A signed-in editor who is a member of ``project`` only."""
+    password = "correct horse battery"
+    made = api.post("/users", json={"username": username, "password": password, "role": "editor"})
+    assert made.status_code == 201, made.text
+    uid = made.json()["id"]
+    assert api.post(f"/projects/{project}/members", json={"user_id": uid}).status_code == 201
+    assert api.delete(f"/projects/default/members/{uid}").status_code == 200
+    client = httpx.Client(base_url=f"{stack.url}/api/v1", timeout=60.0)
+    login = client.post("/auth/login", json={"username": username, "password": password})
+    assert login.status_code == 200, login.text
+    client.headers["X-CSRF-Token"] = login.json()["csrf_token"]
+    return client
+
+
+def test_projects_keep_every_kind_of_resource_apart(
+    stack: Stack, api: httpx.Client, churn_csv: bytes
+) -> None:
+    from .helpers import SLICE_GRAPH, upload, wait_for
+
+    suffix = uuid.uuid4().hex[:8]
+    red_project, blue_project = f"red-{suffix}", f"blue-{suffix}"
+    for name in (red_project, blue_project):
+        assert api.post("/projects", json={"name": name}).status_code == 201
+    red = _member(stack, api, f"red-{suffix}", red_project)
+    blue = _member(stack, api, f"blue-{suffix}", blue_project)
+    assert [p["name"] for p in red.get("/projects").json()["projects"]] == [red_project]
+
+    # Red's team makes one of everything, in its own project (its default).
+    made = upload(red, "churn.csv", churn_csv)
+    assert made.status_code == 201, made.text
+    dataset = wait_for(red, f"/datasets/{made.json()['id']}", {"READY", "FAILED"})
+    assert dataset["status"] == "READY"
+    pipeline = red.post("/pipelines", json={"name": "churn", "graph": SLICE_GRAPH}).json()
+    model = f"churn-{suffix}"
+    made = red.post(
+        "/jobs", json={"dataset_id": dataset["id"], "graph": SLICE_GRAPH, "model_name": model}
+    )
+    assert made.status_code == 201, made.text
+    job = wait_for(red, f"/jobs/{made.json()['id']}", {"SUCCEEDED", "FAILED"}, timeout=240)
+    assert job["status"] == "SUCCEEDED", job["error"]
+    made = red.post("/deployments", json={"model_name": model, "model_version": 1})
+    assert made.status_code == 201, made.text
+    endpoint = made.json()
+    batch = red.post(
+        "/batch-jobs", json={"deployment_id": endpoint["id"], "dataset_id": dataset["id"]}
+    )
+    assert batch.status_code == 201, batch.text
+    drift = red.post(f"/deployments/{endpoint['id']}/drift", json={"dataset_id": dataset["id"]})
+    assert drift.status_code == 201, drift.text
+    row = {
+        "customer_id": 9001,
+        "age": 41.0,
+        "income": 52000.0,
+        "tenure_months": 3,
+        "city": "Phoenix",
+        "signup_date": "2023-02-01",
+        "lat": 33.4,
+        "lon": -112.0,
+        "plan_type": "basic",
+        "monthly_spend": 25.5,
+    }
+    predicted = red.post(f"/deployments/{endpoint['id']}/predict", json={"rows": [row]})
+    assert predicted.status_code == 200, predicted.text
+    # At once, while the gateway and the deployment service still hold red's endpoint.
+    stolen = blue.post(f"/deployments/{endpoint['id']}/predict", json={"rows": [row]})
+    assert stolen.status_code == 404 and endpoint["name"] not in stolen.text, stolen.text
+    red_key = red.post("/api-keys", json={"name": "red scorer", "scopes": ["predict"]}).json()
+    blue_key = blue.post("/api-keys", json={"name": "blue scorer", "scopes": ["predict"]}).json()
+    assert red_key["project"] == red_project and blue_key["project"] == blue_project
+
+    # Blue's team sees none of it: empty lists, and 404 for every id, as for a missing one.
+    for path, field in (
+        ("/datasets", "datasets"),
+        ("/pipelines", "pipelines"),
+        ("/jobs", "jobs"),
+        ("/models", "models"),
+        ("/deployments", "deployments"),
+        ("/batch-jobs", "jobs"),
+    ):
+        listed = blue.get(path)
+        assert listed.status_code == 200 and listed.json()[field] == [], (path, listed.text)
+    assert blue.get("/models/versions", params={"name": model}).json()["versions"] == []
+    ids = {
+        "dataset": dataset["id"],
+        "pipeline": pipeline["id"],
+        "job": job["id"],
+        "endpoint": endpoint["id"],
+        "batch": batch.json()["id"],
+        "drift": drift.json()["id"],
+    }
+    refused = [
+        blue.get(f"/datasets/{ids['dataset']}"),
+        blue.get(f"/datasets/{ids['dataset']}/rows"),
+        blue.post(f"/datasets/{ids['dataset']}/versions", files={"file": ("c.csv", churn_csv)}),
+        blue.get(f"/pipelines/{ids['pipeline']}"),
+        blue.put(f"/pipelines/{ids['pipeline']}", json={"name": "mine", "graph": SLICE_GRAPH}),
+        blue.delete(f"/pipelines/{ids['pipeline']}"),
+        blue.get(f"/jobs/{ids['job']}"),
+        blue.post(f"/jobs/{ids['job']}/cancel"),
+        blue.post(f"/jobs/{ids['job']}/retry"),
+        blue.get(f"/models/{model}/versions/1"),
+        blue.patch(f"/models/{model}/versions/1", json={"description": "mine"}),
+        blue.delete(f"/models/{model}/versions/1"),
+        blue.get(f"/deployments/{ids['endpoint']}"),
+        blue.patch(f"/deployments/{ids['endpoint']}", json={"model_version": 1}),
+        blue.delete(f"/deployments/{ids['endpoint']}"),
+        blue.post(f"/deployments/{ids['endpoint']}/predict", json={"rows": [row]}),
+        blue.get(f"/deployments/{ids['endpoint']}/drift"),
+        blue.get(f"/deployments/{ids['endpoint']}/drift/{ids['drift']}"),
+        blue.get(f"/batch-jobs/{ids['batch']}"),
+        blue.get("/datasets", headers={"X-Skyulf-Project": red_project}),
+    ]
+    for resp in refused:
+        assert resp.status_code == 404, (resp.request.method, resp.request.url, resp.text)
+    assert (
+        blue.get("/datasets", headers={"X-Skyulf-Project": red_project}).json()["error"]["message"]
+        == "project not found"
+    )
+
+    # The prediction server: a key of one project reaches that project's endpoints only.
+    infer = f"{stack.predictor_url}/v2/models/{endpoint['name']}/infer"
+    inputs = [
+        {
+            "name": k,
+            "shape": [1],
+            "datatype": "BYTES" if isinstance(v, str) else "FP64",
+            "data": [v],
+        }
+        for k, v in row.items()
+    ]
+    body = {"inputs": inputs, "parameters": {"content_type": "pd"}}
+    for key, status in ((red_key["key"], 200), (blue_key["key"], 404)):
+        answer = httpx.post(
+            infer, json=body, headers={"Authorization": f"Bearer {key}"}, timeout=30
+        )
+        assert answer.status_code == status, answer.text
+    # Red still has all of it.
+    assert red.get(f"/pipelines/{ids['pipeline']}").json()["name"] == "churn"
+    assert red.get(f"/deployments/{ids['endpoint']}").json()["status"] == "ACTIVE"
+    red.close()
+    blue.close()

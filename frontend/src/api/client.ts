@@ -4,6 +4,7 @@
 // {"error": {"code", "message", "details"}} and are thrown as ApiError carrying the server's message.
 
 import createClient from "openapi-fetch";
+import { projectHeaders } from "./project";
 import type { components, paths } from "./schema";
 
 export type Schemas = components["schemas"];
@@ -61,8 +62,11 @@ export function csrfHeaders(method: string): Record<string, string> {
   return !safe && csrfToken !== null ? { [CSRF_HEADER]: csrfToken } : {};
 }
 
-async function guardedFetch(request: Request): Promise<Response> {
+/** The fetch every API call goes through: CSRF token and project header added, network failures
+ * turned into ApiError. */
+export async function guardedFetch(request: Request): Promise<Response> {
   for (const [name, value] of Object.entries(csrfHeaders(request.method))) request.headers.set(name, value);
+  for (const [name, value] of Object.entries(projectHeaders())) request.headers.set(name, value);
   try {
     return await globalThis.fetch(request);
   } catch (err) {

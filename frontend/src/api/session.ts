@@ -1,6 +1,7 @@
 // The signed-in person: the session query the whole app waits on, signing in and out.
 import { type QueryClient, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { client, setCsrfToken, unwrap, type Schemas } from "./client";
+import { setCurrentProject } from "./project";
 
 export type Me = Schemas["Me"];
 
@@ -46,6 +47,7 @@ export function useLogout() {
     },
     onSettled: () => {
       setCsrfToken(null);
+      setCurrentProject(null);
       forgetAllBut(queryClient);
       queryClient.setQueryData(SESSION_KEY, null);
     },

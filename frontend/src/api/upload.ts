@@ -1,6 +1,7 @@
 // Uploads go through XMLHttpRequest: fetch() cannot report upload progress, and a person
 // uploading a large file needs to see it move.
 
+import { projectHeaders } from "./project";
 import { csrfHeaders, toApiError, ApiError, type Schemas } from "./client";
 
 export type Dataset = Schemas["DatasetPublic"];
@@ -20,6 +21,7 @@ export function uploadDataset(
     xhr.open("POST", "/api/v1/datasets");
     xhr.setRequestHeader("Accept", "application/json");
     for (const [name, value] of Object.entries(csrfHeaders("POST"))) xhr.setRequestHeader(name, value);
+    for (const [name, value] of Object.entries(projectHeaders())) xhr.setRequestHeader(name, value);
     xhr.responseType = "text";
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable) onProgress?.({ loaded: event.loaded, total: event.total });

@@ -3,6 +3,7 @@ import { NavLink, Outlet } from "react-router";
 import { useLogout, useSession } from "../api/session";
 import { LoginPage } from "../pages/auth/LoginPage";
 import { HealthBadge } from "./HealthBadge";
+import { ProjectSwitcher } from "./ProjectSwitcher";
 import { ErrorState, Loading } from "./States";
 
 const SECTIONS = [
@@ -32,6 +33,7 @@ export function Layout() {
             ))}
           </nav>
         )}
+        {me && <ProjectSwitcher canCreate={me.permissions.includes("admin")} />}
         <HealthBadge />
         {me && (
           <div className="account" aria-label="Account">

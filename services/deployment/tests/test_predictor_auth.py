@@ -26,3 +26,24 @@ async def test_service_tokens_pass_and_api_keys_are_rate_limited() -> None:
         creds.mint(), "/skyulf.deployment.v1.PredictorService/X"
     )
     await verifier.close()
+
+
+async def test_a_key_acts_in_its_own_project_whatever_the_metadata_says() -> None:
+    creds = installed()
+    assert creds is not None
+    verifier = ApiKeyVerifier(f"http://127.0.0.1:{free_port()}", creds)
+    asked: list[str] = []
+
+    async def gateway_says(token: str) -> tuple[str, str]:
+        asked.append(token)
+        return "ok", "team-a"
+
+    verifier._ask = gateway_says  # type: ignore[method-assign]
+    claim = ("x-skyulf-project", "team-b")
+    key_call = [("authorization", "Bearer sky_team-a-key"), claim]
+    assert await verifier.grpc_project(key_call) == "team-a"
+    assert await verifier.grpc_project(key_call) == "team-a"
+    assert asked == ["sky_team-a-key"]  # remembered, not asked twice
+    service_call = [("authorization", f"Bearer {creds.mint()}"), claim]
+    assert await verifier.grpc_project(service_call) == "team-b"
+    await verifier.close()

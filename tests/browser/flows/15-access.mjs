@@ -1,6 +1,7 @@
 // Settings: an admin creates an API key (shown once) and revokes it, creates a viewer; the viewer
 // signs in, sees no user management and cannot make a key beyond their role; the admin signs
-// back in. Independent of the other flows except the shell flow's sign-in.
+// back in, starts a project, switches to it (its dataset list is empty), and switches back.
+// Independent of the other flows except the shell flow's sign-in.
 const VIEWER = `viewer-${Date.now().toString(36)}`;
 const VIEWER_PASSWORD = "viewer-password-123";
 
@@ -74,5 +75,38 @@ export default async function access({ page, url, step, shot, axe, expect }) {
   await step("the admin signs back in", async () => {
     await signOut(page);
     await signIn(page, admin, adminPassword);
+  });
+
+  const project = `flow-${Date.now().toString(36)}`;
+  const switcher = () => page.getByRole("combobox", { name: "Project", exact: true });
+  let before = "";
+  let beforeTotal = "";
+  await step("start a project and switch to it: its dataset list is empty", async () => {
+    await page.goto(`${url}/datasets`, { waitUntil: "networkidle" });
+    before = await switcher().inputValue();
+    expect(before !== "", "the switcher shows the project the app works in");
+    beforeTotal = (await page.getByText(/\d+ in total/).textContent()) ?? "";
+    await page.getByRole("button", { name: "New project" }).click();
+    await page.getByLabel("New project name").fill(project);
+    await page.getByRole("button", { name: "Create", exact: true }).click();
+    await page.waitForFunction(
+      (name) => document.querySelector('select[aria-label="Project"]')?.value === name,
+      project,
+    );
+    await page.getByText("No datasets yet: upload a CSV above.").waitFor();
+    await shot("new-project-empty");
+  });
+
+  await step("the chosen project survives a reload, and switching back shows the old one", async () => {
+    await page.reload({ waitUntil: "networkidle" });
+    expect((await switcher().inputValue()) === project, "a reload stays in the chosen project");
+    await page.getByText("No datasets yet: upload a CSV above.").waitFor();
+    await switcher().selectOption(before);
+    await page.waitForFunction(
+      (name) => document.querySelector('select[aria-label="Project"]')?.value === name,
+      before,
+    );
+    // The first project's datasets (those earlier flows uploaded) are back.
+    await page.getByText(beforeTotal, { exact: true }).waitFor();
   });
 }

@@ -3,6 +3,7 @@
 // reconnect). When the connection drops before that, it is reopened with `after=<last seq>` so
 // nothing is replayed twice, with a growing delay and a bounded number of tries.
 import { useEffect, useReducer, useState } from "react";
+import { withProject } from "../../api/project";
 import {
   initialJobProgress,
   isTerminalEvent,
@@ -29,7 +30,7 @@ export interface JobEvents {
 
 export function jobEventsUrl(jobId: string, after: number): string {
   const base = `/api/v1/jobs/${encodeURIComponent(jobId)}/events`;
-  return after > 0 ? `${base}?after=${after}` : base;
+  return withProject(after > 0 ? `${base}?after=${after}` : base);
 }
 
 function serverError(data: string): string {

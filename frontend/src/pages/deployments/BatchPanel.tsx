@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { Link } from "react-router";
+import { withProject } from "../../api/project";
 import { useDatasets } from "../../canvas/queries";
 import { ErrorState } from "../../components/States";
 import { StatusBadge } from "../../components/StatusBadge";
@@ -109,10 +110,10 @@ export function BatchPanel({ deploymentId, modelName }: Props) {
                 <td>
                   {j.output_dataset_id && (
                     <span className="link-row">
-                      <a href={`/api/v1/batch-jobs/${j.id}/download?format=csv`} download>
+                      <a href={withProject(`/api/v1/batch-jobs/${j.id}/download?format=csv`)} download>
                         CSV
                       </a>{" "}
-                      <a href={`/api/v1/batch-jobs/${j.id}/download?format=parquet`} download>
+                      <a href={withProject(`/api/v1/batch-jobs/${j.id}/download?format=parquet`)} download>
                         Parquet
                       </a>{" "}
                       <Link to={`/datasets/${j.output_dataset_id}`}>{j.output_name}</Link>

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 const calls: { method: string; path: string; body?: unknown }[] = [];
 const listed = {
   keys: [
-    { id: "k1", name: "old", prefix: "sky_abcdefgh", scopes: ["read"], username: "admin", created_at: "2026-01-01T00:00:00Z", last_used_at: null, revoked_at: null },
+    { id: "k1", name: "old", prefix: "sky_abcdefgh", scopes: ["read"], username: "admin", project: "default", created_at: "2026-01-01T00:00:00Z", last_used_at: null, revoked_at: null },
   ],
 };
 

@@ -43,7 +43,7 @@ export function ApiKeysPanel({ allowed }: { allowed: string[] }) {
       <h2 id="api-keys-title">API keys</h2>
       <p className="muted">
         Programs and prediction clients send a key as <code>Authorization: Bearer &lt;key&gt;</code>. A key can do what both its
-        scopes and its owner's role allow.
+        scopes and its owner's role allow. A new key acts in the project chosen above, and only there.
       </p>
       <form className="form-actions" onSubmit={submit} aria-label="Create API key">
         <label className="inline-field">
@@ -88,6 +88,7 @@ export function ApiKeysPanel({ allowed }: { allowed: string[] }) {
                 <th scope="col">Name</th>
                 <th scope="col">Key</th>
                 <th scope="col">Owner</th>
+                <th scope="col">Project</th>
                 <th scope="col">Scopes</th>
                 <th scope="col">Last used</th>
                 <th scope="col">State</th>
@@ -101,6 +102,7 @@ export function ApiKeysPanel({ allowed }: { allowed: string[] }) {
                     <code>{k.prefix}…</code>
                   </td>
                   <td>{k.username}</td>
+                  <td>{k.project}</td>
                   <td>{k.scopes.join(", ")}</td>
                   <td>{k.last_used_at ? formatDate(k.last_used_at) : "never"}</td>
                   <td>

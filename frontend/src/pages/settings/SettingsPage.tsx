@@ -1,5 +1,6 @@
 import { useSession } from "../../api/session";
 import { ApiKeysPanel } from "./ApiKeysPanel";
+import { ProjectMembersPanel } from "./ProjectMembersPanel";
 import { UsersPanel } from "./UsersPanel";
 
 export default function SettingsPage() {
@@ -13,6 +14,7 @@ export default function SettingsPage() {
       </p>
       <ApiKeysPanel allowed={me.permissions} />
       {me.permissions.includes("admin") && <UsersPanel myId={me.id} />}
+      {me.permissions.includes("admin") && <ProjectMembersPanel />}
     </div>
   );
 }

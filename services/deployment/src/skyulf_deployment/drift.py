@@ -16,6 +16,7 @@ import pandas as pd
 from skyulf_core.drift import compare
 from skyulf_deployment import jobs_repository as jobs
 from skyulf_deployment.batch import Datasets, Enqueue, load_pipeline
+from skyulf_deployment.endpoints import endpoint_key
 from skyulf_deployment.models import DriftReport
 from skyulf_deployment.service import DeploymentService
 from skyulf_errors import FailedPrecondition, InvalidArgument, NotFound, SkyulfError
@@ -157,7 +158,7 @@ class DriftReports:
         frames = []
         for back in range(report.days or 1):
             day = (today - timedelta(days=back)).isoformat()
-            for key in self.store.list(input_log_prefix(name, day)):
+            for key in self.store.list(input_log_prefix(endpoint_key(name), day)):
                 frames.append(pd.read_parquet(io.BytesIO(self.store.get_bytes(key))))
         if not frames:
             raise FailedPrecondition(

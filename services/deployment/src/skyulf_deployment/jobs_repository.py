@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from skyulf_deployment.db.tables import BatchJobRow, DriftReportRow
 from skyulf_deployment.models import BatchJob, DriftReport, JobStatus
+from skyulf_platform.db.projects import in_project, visible
 
 
 def _batch(row: BatchJobRow) -> BatchJob:
@@ -63,14 +64,19 @@ def insert_batch(
 
 
 def batch_by_id(session: Session, job_id: str) -> BatchJob | None:
-    row = session.get(BatchJobRow, job_id)
+    row = visible(session.get(BatchJobRow, job_id))
     return _batch(row) if row is not None else None
 
 
 def list_batches(
     session: Session, deployment_id: str, model_name: str, limit: int
 ) -> list[BatchJob]:
-    query = select(BatchJobRow).order_by(BatchJobRow.created_at.desc()).limit(limit)
+    query = (
+        select(BatchJobRow)
+        .where(in_project(BatchJobRow))
+        .order_by(BatchJobRow.created_at.desc())
+        .limit(limit)
+    )
     if deployment_id:
         query = query.where(BatchJobRow.deployment_id == deployment_id)
     if model_name:
@@ -137,14 +143,14 @@ def insert_drift(session: Session, report: dict[str, Any], now: datetime) -> Dri
 
 
 def drift_by_id(session: Session, report_id: str) -> DriftReport | None:
-    row = session.get(DriftReportRow, report_id)
+    row = visible(session.get(DriftReportRow, report_id))
     return _drift(row) if row is not None else None
 
 
 def list_drift(session: Session, deployment_id: str, limit: int) -> list[DriftReport]:
     query = (
         select(DriftReportRow)
-        .where(DriftReportRow.deployment_id == deployment_id)
+        .where(DriftReportRow.deployment_id == deployment_id, in_project(DriftReportRow))
         .order_by(DriftReportRow.created_at.desc())
         .limit(limit)
     )

@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
+from skyulf_platform.projects import DEFAULT_PROJECT
+
 
 class DeploymentStatus(StrEnum):
     ACTIVE = "ACTIVE"
@@ -31,6 +33,7 @@ class Deployment(BaseModel):
     log_sample_rate: float = 0.0
     batch_max_size: int = 0
     batch_max_wait_ms: int = 0
+    project_id: str = DEFAULT_PROJECT
 
 
 class ServingSettings(BaseModel):

@@ -1,4 +1,6 @@
-"""The only code that touches deployment rows; it returns pydantic models."""
+"""The only code that touches deployment rows; it returns pydantic models. A deployment is
+found (by id or name) in the call's project only (``skyulf_platform.db.projects``); the
+changes take the id of one found so."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from skyulf_deployment.db.tables import DeploymentRow
 from skyulf_deployment.models import Deployment, DeploymentStatus, ServingSettings
+from skyulf_platform.db.projects import in_project, visible
 
 
 def _out(row: DeploymentRow) -> Deployment:
@@ -28,6 +31,7 @@ def _out(row: DeploymentRow) -> Deployment:
         log_sample_rate=row.log_sample_rate or 0.0,
         batch_max_size=row.batch_max_size or 0,
         batch_max_wait_ms=row.batch_max_wait_ms or 0,
+        project_id=row.project_id,
     )
 
 
@@ -50,17 +54,25 @@ def insert(
 
 
 def by_id(session: Session, deployment_id: str) -> Deployment | None:
-    row = session.get(DeploymentRow, deployment_id)
+    row = visible(session.get(DeploymentRow, deployment_id))
     return _out(row) if row is not None else None
 
 
 def active_by_name(session: Session, name: str) -> Deployment | None:
-    row = session.scalar(select(DeploymentRow).where(DeploymentRow.active_name == name))
+    row = session.scalar(
+        select(DeploymentRow).where(DeploymentRow.active_name == name, in_project(DeploymentRow))
+    )
     return _out(row) if row is not None else None
 
 
-def list_all(session: Session, include_deleted: bool) -> list[Deployment]:
+def list_all(
+    session: Session, include_deleted: bool, all_projects: bool = False
+) -> list[Deployment]:
+    """The call's project's deployments; with ``all_projects`` every project's (for prediction
+    servers warming up, never on behalf of a person)."""
     query = select(DeploymentRow).order_by(DeploymentRow.name, DeploymentRow.created_at)
+    if not all_projects:
+        query = query.where(in_project(DeploymentRow))
     if not include_deleted:
         query = query.where(DeploymentRow.status == DeploymentStatus.ACTIVE)
     return [_out(r) for r in session.scalars(query)]

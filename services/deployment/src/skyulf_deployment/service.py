@@ -150,9 +150,11 @@ class DeploymentService:
             )
         return found
 
-    def list_deployments(self, include_deleted: bool = False) -> list[Deployment]:
+    def list_deployments(
+        self, include_deleted: bool = False, all_projects: bool = False
+    ) -> list[Deployment]:
         with self.uow() as session:
-            return repo.list_all(session, include_deleted)
+            return repo.list_all(session, include_deleted, all_projects)
 
     def delete_deployment(self, ref: str) -> Deployment:
         found = self.get_deployment(ref)

@@ -29,9 +29,10 @@ from skyulf_errors import (
     NotFound,
     Unauthenticated,
 )
-from skyulf_gateway.db.tables import ROLES, ApiKeyRow, SessionRow, UserRow
+from skyulf_gateway.db.tables import ROLES, ApiKeyRow, ProjectMemberRow, SessionRow, UserRow
 from skyulf_platform.db.base import utcnow
 from skyulf_platform.db.uow import UnitOfWork
+from skyulf_platform.projects import DEFAULT_PROJECT
 from skyulf_platform.settings import write_secret_file
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,8 @@ class Principal:
     via: Literal["session", "api_key"]
     csrf_token: str | None = None
     session_id: str | None = None
+    # The project an API key was made in (None for a web session).
+    project_id: str | None = None
 
     def can(self, permission: str) -> bool:
         return permission in self.permissions
@@ -96,6 +99,7 @@ class ApiKey:
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    project_id: str
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,7 @@ class NewSession:
     principal: Principal
 
 
-def _user(row: UserRow) -> User:
+def user_record(row: UserRow) -> User:
     return User(row.id, row.username, row.role, row.disabled, row.created_at)
 
 
@@ -121,6 +125,7 @@ def _key(row: ApiKeyRow, username: str) -> ApiKey:
         row.created_at,
         row.last_used_at,
         row.revoked_at,
+        row.project_id,
     )
 
 
@@ -173,12 +178,14 @@ class Accounts:
             row = UserRow(username=username, password_hash=self._hasher.hash(password), role=role)
             s.add(row)
             s.flush()
-            return _user(row)
+            # A new user starts in the default project; an admin moves them to their team's.
+            s.add(ProjectMemberRow(project_id=DEFAULT_PROJECT, user_id=row.id))
+            return user_record(row)
 
     def list_users(self) -> list[User]:
         with self.uow() as s:
             rows = s.scalars(select(UserRow).order_by(UserRow.created_at, UserRow.username))
-            return [_user(r) for r in rows]
+            return [user_record(r) for r in rows]
 
     def update_user(
         self,
@@ -209,7 +216,7 @@ class Accounts:
                 if disabled:
                     s.query(SessionRow).filter(SessionRow.user_id == user_id).delete()
             s.flush()
-            return _user(row)
+            return user_record(row)
 
     # --- sessions --------------------------------------------------------------------------
     def login(self, username: str, password: str) -> NewSession:
@@ -275,9 +282,15 @@ class Accounts:
 
     # --- API keys --------------------------------------------------------------------------
     def create_api_key(
-        self, user_id: str, name: str, scopes: list[str], *, value: str | None = None
+        self,
+        user_id: str,
+        name: str,
+        scopes: list[str],
+        *,
+        value: str | None = None,
+        project_id: str = DEFAULT_PROJECT,
     ) -> tuple[ApiKey, str]:
-        """The new key and its value, which is never shown again."""
+        """The new key, bound to ``project_id``, and its value, which is never shown again."""
         name = name.strip()
         if not name or len(name) > 128:
             raise InvalidArgument("a key's name has 1-128 characters", details={"field": "name"})
@@ -305,6 +318,7 @@ class Accounts:
                 key_hash=sha256(value),
                 user_id=user_id,
                 scopes=sorted(set(scopes), key=PERMISSIONS.index),
+                project_id=project_id,
             )
             s.add(row)
             s.flush()
@@ -347,7 +361,9 @@ class Accounts:
             if key.last_used_at is None or now - key.last_used_at > _LAST_USED_EVERY:
                 key.last_used_at = now
             permissions = ROLE_PERMISSIONS[user.role] & frozenset(key.scopes)
-            return Principal(user.id, user.username, user.role, permissions, "api_key")
+            return Principal(
+                user.id, user.username, user.role, permissions, "api_key", project_id=key.project_id
+            )
 
     # --- first start -----------------------------------------------------------------------
     def bootstrap(self, *, api_key: str | None, data_dir: Path, first_admin: bool) -> None:

@@ -28,19 +28,22 @@ from skyulf_gateway.api.routes import (
     jobs,
     models,
     pipelines,
+    projects,
     users,
 )
 from skyulf_gateway.body_limits import GatewayBodyLimits
 from skyulf_gateway.clients import ServiceClients
 from skyulf_gateway.errors import REQUEST_ID_SCOPE_KEY, install_error_handlers
 from skyulf_gateway.headers import SecurityHeadersMiddleware
-from skyulf_gateway.security import authorize
+from skyulf_gateway.projects import Projects
+from skyulf_gateway.security import authorize, enter_project
 from skyulf_gateway.settings import GatewaySettings
 from skyulf_platform.body_limit import BodyLimitMiddleware
 from skyulf_platform.db.engine import make_engine
 from skyulf_platform.db.uow import UnitOfWork
 from skyulf_platform.logs import new_request_id, request_id_var
 from skyulf_platform.metrics.http import MetricsMiddleware
+from skyulf_platform.projects import project_var
 from skyulf_platform.ratelimit import RateLimiter
 
 API_PREFIX = "/api/v1"
@@ -52,7 +55,8 @@ run <code>make frontend</code>.</p>"""
 
 class RequestIdMiddleware:
     """Takes the caller's ``x-request-id`` (or makes one), exposes it to logs and gRPC calls, and
-    echoes it on the response. Plain ASGI: no per-request task or body buffering."""
+    echoes it on the response; starts the request in no project (the routes' dependency enters
+    one). Plain ASGI: no per-request task or body buffering."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -76,9 +80,11 @@ class RequestIdMiddleware:
             await send(message)
 
         token = request_id_var.set(rid)
+        project = project_var.set("")
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            project_var.reset(project)
             request_id_var.reset(token)
 
 
@@ -149,6 +155,7 @@ def create_app(
     if clients is not None:
         app.state.clients = clients
     app.state.accounts = accounts or open_accounts(settings)
+    app.state.projects = Projects(app.state.accounts.uow)
     app.state.login_limiter = RateLimiter(
         settings.login_attempts_per_minute, 60.0, "sign-in attempts"
     )
@@ -161,23 +168,18 @@ def create_app(
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(MetricsMiddleware, name="gateway")
 
-    # Default deny: every route on this router, whichever module adds it, needs a signed-in
+    # Default deny: every route on these routers, whichever module adds it, needs a signed-in
     # caller with the permission its method (or its @needs mark) asks for. The
-    # public list is security.PUBLIC_PATHS, and tests hold the app to it.
-    api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(authorize)])
-    for module in (
-        datasets,
-        pipelines,
-        jobs,
-        models,
-        deployments,
-        batch_jobs,
-        auth,
-        api_keys,
-        users,
-    ):
+    # public list is security.PUBLIC_PATHS, and tests hold the app to it. A team's resources
+    # are reached in one project only; accounts and projects themselves are not in one.
+    api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(enter_project)])
+    for module in (datasets, pipelines, jobs, models, deployments, batch_jobs):
         api.include_router(module.router)
     app.include_router(api)
+    accounts_api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(authorize)])
+    for module in (auth, api_keys, users, projects):
+        accounts_api.include_router(module.router)
+    app.include_router(accounts_api)
     app.include_router(auth.public, prefix=API_PREFIX)
     app.include_router(health.router)
     _without_422(app)

@@ -1,4 +1,4 @@
-"""HTTP bodies of sign-in, API keys and users."""
+"""HTTP bodies of sign-in, API keys, users and projects."""
 
 from __future__ import annotations
 
@@ -64,6 +64,8 @@ class ApiKeyPublic(BaseModel):
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    # The name of the project every call made with the key acts in.
+    project: str
 
 
 class ApiKeyList(BaseModel):
@@ -88,3 +90,30 @@ class IntrospectResult(BaseModel):
     valid: bool
     username: str | None = None
     permissions: list[Scope] = Field(default_factory=list)
+    # The id of the project the key acts in.
+    project_id: str | None = None
+
+
+class ProjectPublic(BaseModel):
+    id: str
+    name: str
+    created_at: datetime
+
+
+class ProjectList(BaseModel):
+    projects: list[ProjectPublic]
+    # The project a request without X-Skyulf-Project acts in (None: the caller may enter none).
+    default: str | None
+
+
+class ProjectCreate(BaseModel):
+    name: str = Field(max_length=128)
+
+
+class ProjectMemberAdd(BaseModel):
+    user_id: str = Field(max_length=36)
+
+
+class ProjectMembers(BaseModel):
+    project: str
+    members: list[UserPublic]

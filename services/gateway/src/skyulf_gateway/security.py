@@ -6,6 +6,10 @@ a web session (an HttpOnly, SameSite=Strict cookie; unsafe methods also need the
 token in ``X-CSRF-Token``) or a program with an API key (``Authorization: Bearer <key>``, which
 browsers never attach on their own, so it needs no CSRF token). Safe methods need the ``read``
 permission, others ``write``; a route marked with :func:`needs` names its own.
+
+Every route of a team's resources also acts in one project (:func:`enter_project`): the one the
+``X-Skyulf-Project`` header (or, for links and event streams, the ``project`` query parameter)
+names, else the caller's default; its id goes to the services with every gRPC call.
 """
 
 from __future__ import annotations
@@ -15,10 +19,13 @@ from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from skyulf_errors import PermissionDenied, Unauthenticated
 from skyulf_gateway.accounts import Accounts, Principal
+from skyulf_gateway.projects import PROJECT_HEADER, Project, Projects
 from skyulf_platform.grpc.auth import TOKEN_PREFIX, installed
+from skyulf_platform.projects import project_var
 
 SESSION_COOKIE = "skyulf_session"
 CSRF_HEADER = "x-csrf-token"
@@ -48,6 +55,11 @@ def needs(permission: str) -> Callable[[F], F]:
 def get_accounts(request: Request) -> Accounts:
     accounts: Accounts = request.app.state.accounts
     return accounts
+
+
+def get_projects(request: Request) -> Projects:
+    projects: Projects = request.app.state.projects
+    return projects
 
 
 def session_of(request: Request) -> Principal | None:
@@ -120,6 +132,22 @@ def require_admin(principal: CurrentPrincipal) -> Principal:
 
 
 AdminPrincipal = Annotated[Principal, Depends(require_admin)]
+
+PROJECT_QUERY = "project"
+
+
+async def enter_project(
+    request: Request, principal: Annotated[Principal, Depends(authorize)]
+) -> Project:
+    """The project the request acts in; every gRPC call the route makes carries its id. Async,
+    so that the project it sets is the one the route's own coroutine sees."""
+    name = request.headers.get(PROJECT_HEADER) or request.query_params.get(PROJECT_QUERY)
+    project = await run_in_threadpool(get_projects(request).enter, principal, name or None)
+    project_var.set(project.id)
+    return project
+
+
+CurrentProject = Annotated[Project, Depends(enter_project)]
 
 
 def require_service(request: Request) -> str:

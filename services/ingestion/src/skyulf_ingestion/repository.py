@@ -1,4 +1,5 @@
-"""The only code that touches ingestion's ORM rows."""
+"""The only code that touches ingestion's ORM rows; a dataset of another project is not found,
+like a missing one (``skyulf_platform.db.projects``)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from skyulf_ingestion.models import (
     NewDataset,
     NewVersion,
 )
+from skyulf_platform.db.projects import in_project, visible
 
 
 def _to_model(row: DatasetRow) -> Dataset:
@@ -73,7 +75,7 @@ class DatasetRepository:
         self.session = session
 
     def _row(self, dataset_id: str) -> DatasetRow:
-        row = self.session.get(DatasetRow, dataset_id) if _is_uuid(dataset_id) else None
+        row = visible(self.session.get(DatasetRow, dataset_id)) if _is_uuid(dataset_id) else None
         if row is None:
             raise NotFound(f"dataset {dataset_id!r} not found", details={"dataset_id": dataset_id})
         return row
@@ -107,9 +109,15 @@ class DatasetRepository:
         return self._row(dataset_id).source_config
 
     def page(self, *, limit: int, offset: int) -> DatasetPage:
-        total = self.session.scalar(select(func.count()).select_from(DatasetRow)) or 0
+        total = (
+            self.session.scalar(
+                select(func.count()).select_from(DatasetRow).where(in_project(DatasetRow))
+            )
+            or 0
+        )
         rows = self.session.scalars(
             select(DatasetRow)
+            .where(in_project(DatasetRow))
             .order_by(DatasetRow.created_at.desc(), DatasetRow.id.desc())
             .limit(limit)
             .offset(offset)

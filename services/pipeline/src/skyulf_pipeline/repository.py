@@ -29,6 +29,7 @@ from skyulf_pipeline.models import (
     PipelineSource,
 )
 from skyulf_platform.db.base import new_id, utcnow
+from skyulf_platform.db.projects import in_project, visible
 from skyulf_platform.db.uow import UnitOfWork
 
 
@@ -173,7 +174,9 @@ class JobRepository:
 
     def by_idempotency_key(self, key: str) -> Job | None:
         with self.uow() as session:
-            row = session.scalar(select(JobRow).where(JobRow.idempotency_key == key))
+            row = session.scalar(
+                select(JobRow).where(JobRow.idempotency_key == key, in_project(JobRow))
+            )
             return _job(row) if row is not None else None
 
     def start_attempt(self, job_id: str, *, stale_before: datetime, message: str) -> Job | None:
@@ -213,15 +216,23 @@ class JobRepository:
             return _job(row)
 
     def get(self, job_id: str) -> Job:
+        """The job, if it is in the call's project (else NotFound, like a missing one)."""
         check_job_id(job_id)
         with self.uow() as session:
-            return _job(self._row(session, job_id))
+            row = visible(session.get(JobRow, job_id))
+            if row is None:
+                raise NotFound(f"job {job_id} not found", details={"job_id": job_id})
+            return _job(row)
 
     def page(self, *, limit: int, offset: int) -> tuple[list[Job], int]:
         with self.uow() as session:
-            total = session.scalar(select(func.count()).select_from(JobRow)) or 0
+            total = (
+                session.scalar(select(func.count()).select_from(JobRow).where(in_project(JobRow)))
+                or 0
+            )
             rows = session.scalars(
                 select(JobRow)
+                .where(in_project(JobRow))
                 .order_by(JobRow.created_at.desc(), JobRow.id.desc())
                 .limit(limit)
                 .offset(offset)
@@ -325,17 +336,19 @@ class JobRepository:
             self._append_event(session, row, "trial", node_id=node_id, message=message, trial=trial)
             return True
 
-    def silent_running(self, silent_since: datetime) -> list[tuple[str, datetime, int]]:
-        """RUNNING jobs with no sign of life since ``silent_since``: (id, last sign of life,
-        attempts started)."""
+    def silent_running(self, silent_since: datetime) -> list[tuple[str, datetime, int, str]]:
+        """RUNNING jobs of every project with no sign of life since ``silent_since``: (id, last
+        sign of life, attempts started, project id)."""
         last = _last_beat()
         with self.uow() as session:
             rows = session.execute(
-                select(JobRow.id, last, JobRow.attempts)
+                select(JobRow.id, last, JobRow.attempts, JobRow.project_id)
                 .where(JobRow.status == JobStatus.RUNNING.value, last < silent_since)
                 .order_by(last)
             ).all()
-            return [(job_id, beat, attempts or 0) for job_id, beat, attempts in rows]
+            return [
+                (job_id, beat, attempts or 0, project) for job_id, beat, attempts, project in rows
+            ]
 
     def queued_unchanged(self, since: datetime) -> list[tuple[str, datetime]]:
         """QUEUED jobs whose row has not changed since ``since``: (id, last change)."""

@@ -17,6 +17,7 @@ from skyulf_errors import NotFound
 from skyulf_pipeline.db.tables import SavedPipelineRow, SavedPipelineVersionRow
 from skyulf_pipeline.models import PipelineDraft, SavedPipeline, SavedPipelineVersion
 from skyulf_platform.db.base import new_id, utcnow
+from skyulf_platform.db.projects import in_project, visible
 from skyulf_platform.db.uow import UnitOfWork
 
 
@@ -94,9 +95,17 @@ class SavedPipelineRepository:
 
     def page(self, *, limit: int, offset: int) -> tuple[list[SavedPipeline], int]:
         with self.uow() as session:
-            total = session.scalar(select(func.count()).select_from(SavedPipelineRow)) or 0
+            total = (
+                session.scalar(
+                    select(func.count())
+                    .select_from(SavedPipelineRow)
+                    .where(in_project(SavedPipelineRow))
+                )
+                or 0
+            )
             rows = session.execute(
                 select(SavedPipelineRow, SavedPipelineVersionRow)
+                .where(in_project(SavedPipelineRow))
                 .join(
                     SavedPipelineVersionRow,
                     (SavedPipelineVersionRow.pipeline_id == SavedPipelineRow.id)
@@ -115,7 +124,7 @@ class SavedPipelineRepository:
         with self.uow() as session:
             result = session.execute(
                 update(SavedPipelineRow)
-                .where(SavedPipelineRow.id == pipeline_id)
+                .where(SavedPipelineRow.id == pipeline_id, in_project(SavedPipelineRow))
                 .values(
                     version=SavedPipelineRow.version + 1,
                     name=draft.name or "",
@@ -177,7 +186,7 @@ class SavedPipelineRepository:
 
     @staticmethod
     def _row(session: Session, pipeline_id: str) -> SavedPipelineRow:
-        row = session.get(SavedPipelineRow, pipeline_id)
+        row = visible(session.get(SavedPipelineRow, pipeline_id))
         if row is None:
             raise not_found(pipeline_id)
         return row

@@ -46,6 +46,7 @@ from skyulf_platform.artifacts.base import ArtifactStore
 from skyulf_platform.artifacts.cache import LocalCopies
 from skyulf_platform.db.base import utcnow
 from skyulf_platform.names import is_valid_name
+from skyulf_platform.projects import acting_in
 
 log = logging.getLogger(__name__)
 
@@ -310,6 +311,7 @@ class PipelineService:
         return self.jobs.page(limit=limit, offset=max(offset, 0))
 
     def cancel_job(self, job_id: str) -> Job:
+        self.jobs.get(job_id)  # NotFound unless the job is in the call's project
         job = self.jobs.change(
             job_id,
             when=[JobStatus.QUEUED],
@@ -355,15 +357,17 @@ class PipelineService:
         now = utcnow()
         cutoff = now - timedelta(seconds=stale_seconds)
         reaped = []
-        for job_id, last_beat, started in self.jobs.silent_running(cutoff):
+        for job_id, last_beat, started, project in self.jobs.silent_running(cutoff):
             silence = span(now - last_beat)
             # A RUNNING job has started at least one attempt (rows from before attempts counted
             # show 0).
             attempts = max(started, 1)
-            if attempts < self.max_attempts:
-                job = self._requeue(job_id, cutoff, silence, attempts)
-            else:
-                job = self._fail_silent(job_id, cutoff, now, silence, attempts, last_beat)
+            # The task enqueued again, and the versions withdrawn, are in the job's project.
+            with acting_in(project):
+                if attempts < self.max_attempts:
+                    job = self._requeue(job_id, cutoff, silence, attempts)
+                else:
+                    job = self._fail_silent(job_id, cutoff, now, silence, attempts, last_beat)
             if job is not None:
                 reaped.append(job)
         return reaped

@@ -1,4 +1,8 @@
-"""The only code that touches the registry's rows; it returns pydantic models."""
+"""The only code that touches the registry's rows; it returns pydantic models.
+
+A model is found by its name only in the call's project (``skyulf_platform.db.projects``); its
+versions and aliases are reached through it, so another project's are not found either.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from skyulf_platform.db.projects import in_project
 from skyulf_registry.db.tables import ModelAliasRow, ModelVersionRow, RegisteredModelRow
 from skyulf_registry.models import (
     Lineage,
@@ -70,16 +75,22 @@ def lock_model(session: Session, key: str, now: datetime) -> str | None:
     lock until commit, SQLite the database write lock.
     """
     session.execute(
-        update(RegisteredModelRow).where(RegisteredModelRow.name_key == key).values(updated_at=now)
+        update(RegisteredModelRow)
+        .where(RegisteredModelRow.name_key == key, in_project(RegisteredModelRow))
+        .values(updated_at=now)
     )
-    return session.scalar(select(RegisteredModelRow.id).where(RegisteredModelRow.name_key == key))
+    return session.scalar(
+        select(RegisteredModelRow.id).where(
+            RegisteredModelRow.name_key == key, in_project(RegisteredModelRow)
+        )
+    )
 
 
 def model_by_key(session: Session, key: str) -> tuple[str, str] | None:
     """(id, name) of the model whose name key is ``key``."""
     found = session.execute(
         select(RegisteredModelRow.id, RegisteredModelRow.name).where(
-            RegisteredModelRow.name_key == key
+            RegisteredModelRow.name_key == key, in_project(RegisteredModelRow)
         )
     ).first()
     return (found[0], found[1]) if found else None
@@ -98,7 +109,11 @@ def version_by_job(session: Session, job_id: str, node_id: str = "") -> ModelVer
     found = session.execute(
         select(ModelVersionRow, RegisteredModelRow.name)
         .join(RegisteredModelRow, RegisteredModelRow.id == ModelVersionRow.model_id)
-        .where(ModelVersionRow.job_id == job_id, ModelVersionRow.node_id == node_id)
+        .where(
+            ModelVersionRow.job_id == job_id,
+            ModelVersionRow.node_id == node_id,
+            in_project(RegisteredModelRow),
+        )
     ).first()
     return _version(found[0], found[1]) if found else None
 
@@ -108,7 +123,7 @@ def delete_job_versions(session: Session, job_id: str) -> list[ModelVersion]:
     found = session.execute(
         select(ModelVersionRow, RegisteredModelRow.name)
         .join(RegisteredModelRow, RegisteredModelRow.id == ModelVersionRow.model_id)
-        .where(ModelVersionRow.job_id == job_id)
+        .where(ModelVersionRow.job_id == job_id, in_project(RegisteredModelRow))
     ).all()
     deleted = [_version(row, name) for row, name in found]
     for row, _ in found:
@@ -253,9 +268,20 @@ def version_of(session: Session, row: ModelVersionRow, name: str) -> ModelVersio
 
 
 def list_models(session: Session, limit: int, offset: int) -> tuple[list[RegisteredModel], int]:
-    total = session.scalar(select(func.count()).select_from(RegisteredModelRow)) or 0
+    total = (
+        session.scalar(
+            select(func.count())
+            .select_from(RegisteredModelRow)
+            .where(in_project(RegisteredModelRow))
+        )
+        or 0
+    )
     rows = session.scalars(
-        select(RegisteredModelRow).order_by(RegisteredModelRow.name).limit(limit).offset(offset)
+        select(RegisteredModelRow)
+        .where(in_project(RegisteredModelRow))
+        .order_by(RegisteredModelRow.name)
+        .limit(limit)
+        .offset(offset)
     ).all()
     return [_model(r) for r in rows], total
 
@@ -276,6 +302,7 @@ def search_versions(session: Session, name_contains: str) -> list[ModelVersion]:
     query = (
         select(ModelVersionRow, RegisteredModelRow.name)
         .join(RegisteredModelRow, RegisteredModelRow.id == ModelVersionRow.model_id)
+        .where(in_project(RegisteredModelRow))
         .order_by(ModelVersionRow.created_at.desc(), ModelVersionRow.version.desc())
     )
     if name_contains:

@@ -20,6 +20,7 @@ from skyulf_platform.errors import from_rpc_error
 from skyulf_platform.grpc.auth import SyncCredentialsInterceptor
 from skyulf_platform.grpc.interceptors import REQUEST_ID_KEY, client_interceptors
 from skyulf_platform.logs import request_id_var
+from skyulf_platform.projects import PROJECT_KEY, project_var
 
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 
@@ -57,9 +58,11 @@ def sync_channel(address: str) -> grpc.Channel:
 
 
 def call_metadata() -> tuple[tuple[str, str], ...]:
-    """Metadata for blocking calls (the aio channels add the request id themselves)."""
+    """Metadata for blocking calls: the request id and the project (the aio channels add them
+    themselves)."""
     rid = request_id_var.get()
-    return ((REQUEST_ID_KEY, rid),) if rid else ()
+    project = project_var.get()
+    return ((REQUEST_ID_KEY, rid),) * bool(rid) + ((PROJECT_KEY, project),) * bool(project)
 
 
 @contextlib.contextmanager

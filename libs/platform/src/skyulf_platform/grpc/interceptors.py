@@ -1,4 +1,5 @@
-"""Server and client interceptors: request ids in, SkyulfErrors out as mapped statuses."""
+"""Server and client interceptors: request ids and the project in, SkyulfErrors out as mapped
+statuses."""
 
 from __future__ import annotations
 
@@ -11,8 +12,14 @@ from grpc import aio
 
 from skyulf_errors import ErrorCode, SkyulfError
 from skyulf_platform.errors import GRPC_STATUS, error_trailer, from_rpc_error
-from skyulf_platform.grpc.auth import with_credentials
+from skyulf_platform.grpc.auth import TOKEN_PREFIX, bearer_token, with_credentials
 from skyulf_platform.logs import new_request_id, request_id_var
+from skyulf_platform.projects import (
+    DEFAULT_PROJECT,
+    PROJECT_KEY,
+    project_from_metadata,
+    project_var,
+)
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +31,16 @@ def _request_id(context: aio.ServicerContext) -> str:
         if key == REQUEST_ID_KEY and isinstance(value, str) and value:
             return value
     return new_request_id()
+
+
+def _project(context: aio.ServicerContext) -> str:
+    """The project the metadata names, trusted only from another Skyulf process (a call with
+    an API key, which the prediction server takes, acts in the key's project: it sets that)."""
+    metadata = context.invocation_metadata()
+    token = bearer_token(metadata)
+    if token is None or not token.startswith(TOKEN_PREFIX):
+        return DEFAULT_PROJECT
+    return project_from_metadata(metadata)
 
 
 async def _abort(context: aio.ServicerContext, err: Exception, method: str) -> None:
@@ -45,6 +62,7 @@ def _wrap_unary(
 ) -> Callable[[Any, aio.ServicerContext], Awaitable[Any]]:
     async def wrapper(request: Any, context: aio.ServicerContext) -> Any:
         token = request_id_var.set(_request_id(context))
+        project = project_var.set(_project(context))
         try:
             return await behavior(request, context)
         except aio.AbortError:
@@ -52,6 +70,7 @@ def _wrap_unary(
         except Exception as e:
             await _abort(context, e, method)
         finally:
+            project_var.reset(project)
             request_id_var.reset(token)
 
     return wrapper
@@ -62,6 +81,7 @@ def _wrap_stream(
 ) -> Callable[[Any, aio.ServicerContext], AsyncIterator[Any]]:
     async def wrapper(request: Any, context: aio.ServicerContext) -> AsyncIterator[Any]:
         token = request_id_var.set(_request_id(context))
+        project = project_var.set(_project(context))
         try:
             async for item in behavior(request, context):
                 yield item
@@ -70,13 +90,15 @@ def _wrap_stream(
         except Exception as e:
             await _abort(context, e, method)
         finally:
+            project_var.reset(project)
             request_id_var.reset(token)
 
     return wrapper
 
 
 class ErrorMappingInterceptor(aio.ServerInterceptor):
-    """Sets the request id for logging and turns raised errors into mapped gRPC statuses."""
+    """Sets the request id for logging and the project the call acts in, and turns raised errors
+    into mapped gRPC statuses."""
 
     async def intercept_service(
         self,
@@ -113,13 +135,17 @@ class ErrorMappingInterceptor(aio.ServerInterceptor):
 
 
 def _with_request_id(details: aio.ClientCallDetails) -> aio.ClientCallDetails:
-    """The call's metadata plus the request id and this process's service credential."""
+    """The call's metadata plus the request id, the project and this process's service
+    credential."""
     rid = request_id_var.get()
+    project = project_var.get()
     metadata = with_credentials(details.metadata)
-    if rid:
+    if rid or project:
         metadata = aio.Metadata(*(metadata or ()))
-        if REQUEST_ID_KEY not in metadata:
+        if rid and REQUEST_ID_KEY not in metadata:
             metadata.add(REQUEST_ID_KEY, rid)
+        if project and PROJECT_KEY not in metadata:
+            metadata.add(PROJECT_KEY, project)
     if metadata is details.metadata:
         return details
     return aio.ClientCallDetails(

@@ -20,6 +20,7 @@ from celery import Celery
 from kombu import Queue
 
 from skyulf_platform.settings import DEFAULT_VISIBILITY_TIMEOUT, PlatformSettings
+from skyulf_platform.tasks.context import install_project_propagation
 
 QUEUES = ("ingest", "train", "tune")
 
@@ -126,6 +127,7 @@ def create_celery_app(settings: PlatformSettings, *, include_tasks: bool = True)
         }
     _apply_deployment_limits(app, settings)
     _apply_broker_tls(app, settings)
+    install_project_propagation()
     return app
 
 

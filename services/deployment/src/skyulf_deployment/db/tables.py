@@ -1,29 +1,32 @@
 """The deployments table. ``active_name`` is the name while ACTIVE and NULL once deleted, so a
-unique constraint on it allows at most one ACTIVE deployment per name on any database."""
+unique constraint on it (with the project) allows at most one ACTIVE deployment per name and
+project on any database."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Float, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Float, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from skyulf_platform.db.base import UTCDateTime, new_id, service_metadata, utcnow
+from skyulf_platform.db.projects import ProjectScoped
 
 
 class Base(DeclarativeBase):
     metadata = service_metadata()
 
 
-class DeploymentRow(Base):
+class DeploymentRow(ProjectScoped, Base):
     __tablename__ = "deployments"
+    __table_args__ = (UniqueConstraint("project_id", "active_name"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(128), index=True)
     model_name: Mapped[str] = mapped_column(String(128))
     model_version: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))
-    active_name: Mapped[str | None] = mapped_column(String(128), unique=True, nullable=True)
+    active_name: Mapped[str | None] = mapped_column(String(128), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     model_alias: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -36,7 +39,7 @@ class DeploymentRow(Base):
     batch_max_wait_ms: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
-class BatchJobRow(Base):
+class BatchJobRow(ProjectScoped, Base):
     """A batch scoring job; its result is a dataset owned by ingestion (output_dataset_id)."""
 
     __tablename__ = "batch_jobs"
@@ -59,7 +62,7 @@ class BatchJobRow(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
-class DriftReportRow(Base):
+class DriftReportRow(ProjectScoped, Base):
     """A drift report of a deployment: its served version's reference against current data."""
 
     __tablename__ = "drift_reports"

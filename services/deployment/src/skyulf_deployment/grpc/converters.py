@@ -46,6 +46,7 @@ def deployment_to_proto(d: Deployment) -> pb.Deployment:
         log_sample_rate=d.log_sample_rate,
         batch_max_size=d.batch_max_size,
         batch_max_wait_ms=d.batch_max_wait_ms,
+        project_id=d.project_id,
     )
 
 

@@ -28,6 +28,7 @@ from skyulf_deployment.grpc.converters import (
 from skyulf_deployment.service import DeploymentService
 from skyulf_errors import FailedPrecondition
 from skyulf_platform.grpc.client import translated
+from skyulf_platform.projects import current_project
 
 PREDICT_TIMEOUT_SECONDS = 60.0
 ACTIVE_TTL_SECONDS = 2.0
@@ -45,17 +46,19 @@ class DeploymentServicer(deployment_pb2_grpc.DeploymentServiceServicer):
         self.batch = batch
         self.drift = drift
         self.predictor = grpc_predict_v2_pb2_grpc.GRPCInferenceServiceStub(predictor)
-        # deployment id or name -> (the ACTIVE deployment as a proto, when it was read)
-        self._active: dict[str, tuple[pb.Deployment, float]] = {}
+        # (project, deployment id or name) -> (the ACTIVE deployment as a proto, when it was
+        # read): one project's entry never answers another's call.
+        self._active: dict[tuple[str, str], tuple[pb.Deployment, float]] = {}
 
     async def _active_deployment(self, ref: str) -> pb.Deployment:
-        cached = self._active.get(ref)
+        key = (current_project(), ref)
+        cached = self._active.get(key)
         now = time.monotonic()
         if cached is not None and now - cached[1] < ACTIVE_TTL_SECONDS:
             return cached[0]
-        self._active.pop(ref, None)
+        self._active.pop(key, None)
         found = deployment_to_proto(await asyncio.to_thread(self.service.get_active, ref))
-        self._active[ref] = (found, now)
+        self._active[key] = (found, now)
         return found
 
     async def CreateDeployment(
@@ -80,7 +83,9 @@ class DeploymentServicer(deployment_pb2_grpc.DeploymentServiceServicer):
     async def ListDeployments(
         self, request: pb.ListDeploymentsRequest, context: aio.ServicerContext
     ) -> pb.ListDeploymentsResponse:
-        found = await asyncio.to_thread(self.service.list_deployments, request.include_deleted)
+        found = await asyncio.to_thread(
+            self.service.list_deployments, request.include_deleted, request.all_projects
+        )
         return pb.ListDeploymentsResponse(deployments=[deployment_to_proto(d) for d in found])
 
     async def DeleteDeployment(

@@ -13,6 +13,7 @@ from grpc import aio
 
 from skyulf.deployment.v1 import deployment_pb2 as pb
 from skyulf.deployment.v1 import deployment_pb2_grpc
+from skyulf_deployment.endpoints import endpoint_key
 from skyulf_deployment.predictor.model_repository import ModelRepository
 from skyulf_deployment.predictor.stats import EndpointStats
 
@@ -52,7 +53,7 @@ class PredictorControlServicer(deployment_pb2_grpc.PredictorServiceServicer):
                     latency_p50_ms=c.percentile(0.5),
                     latency_p95_ms=c.percentile(0.95),
                 )
-                for version, c in self.stats.of(request.name).items()
+                for version, c in self.stats.of(endpoint_key(request.name)).items()
             ],
         )
 

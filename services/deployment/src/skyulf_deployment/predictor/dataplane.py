@@ -145,7 +145,7 @@ class DataPlane:
             n_rows = len(next(iter(columns.values())))
             rate = model.settings.log_sample_rate
             if rate and self.inputs is not None and random.random() < rate:
-                self.inputs.add(model.ref.name, columns, n_rows)
+                self.inputs.add(model.ref.endpoint, columns, n_rows)
             if model.settings.batch_max_size > 1:
                 result = await self._batcher(model).predict(columns, n_rows)
             elif n_rows <= INLINE_MAX_ROWS:
@@ -164,4 +164,4 @@ class DataPlane:
             return response
         finally:
             # Per endpoint and version: a canary's two versions are compared on these.
-            self.stats.record(model.ref.name, model.ref.version, started, n_rows, ok)
+            self.stats.record(model.ref.endpoint, model.ref.version, started, n_rows, ok)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from grpc import aio
 
 from inference import grpc_predict_v2_pb2 as pb
@@ -12,6 +15,7 @@ from skyulf_deployment.predictor.dataplane import (
     DataPlane,
     TensorMetadata,
 )
+from skyulf_platform.projects import project_var
 
 _Tensor = pb.ModelMetadataResponse.TensorMetadata
 
@@ -23,9 +27,21 @@ def _tensor(t: TensorMetadata) -> pb.ModelMetadataResponse.TensorMetadata:
     return out
 
 
+# The project a call acts in, from its metadata (an API key's own project, or what a service
+# token's call names).
+ProjectOf = Callable[[Any], Awaitable[str]]
+
+
 class InferenceServicer(grpc_predict_v2_pb2_grpc.GRPCInferenceServiceServicer):
-    def __init__(self, dataplane: DataPlane) -> None:
+    """Every method that names a model looks it up in the caller's project."""
+
+    def __init__(self, dataplane: DataPlane, project_of: ProjectOf) -> None:
         self.dataplane = dataplane
+        self.project_of = project_of
+
+    async def _enter(self, context: aio.ServicerContext) -> None:
+        # The server interceptor resets the project when the call ends.
+        project_var.set(await self.project_of(context.invocation_metadata()))
 
     async def ServerLive(
         self, request: pb.ServerLiveRequest, context: aio.ServicerContext
@@ -41,6 +57,7 @@ class InferenceServicer(grpc_predict_v2_pb2_grpc.GRPCInferenceServiceServicer):
     async def ModelReady(
         self, request: pb.ModelReadyRequest, context: aio.ServicerContext
     ) -> pb.ModelReadyResponse:
+        await self._enter(context)
         return pb.ModelReadyResponse(
             ready=await self.dataplane.model_ready(request.name, request.version)
         )
@@ -53,6 +70,7 @@ class InferenceServicer(grpc_predict_v2_pb2_grpc.GRPCInferenceServiceServicer):
     async def ModelMetadata(
         self, request: pb.ModelMetadataRequest, context: aio.ServicerContext
     ) -> pb.ModelMetadataResponse:
+        await self._enter(context)
         meta = await self.dataplane.model_metadata(request.name, request.version)
         return pb.ModelMetadataResponse(
             name=meta.name,
@@ -65,4 +83,5 @@ class InferenceServicer(grpc_predict_v2_pb2_grpc.GRPCInferenceServiceServicer):
     async def ModelInfer(
         self, request: pb.ModelInferRequest, context: aio.ServicerContext
     ) -> pb.ModelInferResponse:
+        await self._enter(context)
         return await self.dataplane.infer(request)

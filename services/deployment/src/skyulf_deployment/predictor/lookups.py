@@ -10,6 +10,7 @@ from skyulf.registry.v1 import registry_pb2, registry_pb2_grpc
 from skyulf_deployment.predictor.model_repository import EndpointSettings, ModelRef, Route
 from skyulf_errors import NotFound
 from skyulf_platform.grpc.client import translated
+from skyulf_platform.projects import DEFAULT_PROJECT
 
 TIMEOUT_SECONDS = 5.0
 
@@ -42,12 +43,12 @@ class PeerLookup:
     async def version(self, model_name: str, version: int) -> ModelRef:
         return await self._ref("", model_name, version)
 
-    async def active_names(self) -> list[str]:
+    async def active_names(self) -> list[tuple[str, str]]:
         with translated("deployment"):
             reply = await self.deployments.ListDeployments(
-                deployment_pb2.ListDeploymentsRequest(), timeout=TIMEOUT_SECONDS
+                deployment_pb2.ListDeploymentsRequest(all_projects=True), timeout=TIMEOUT_SECONDS
             )
-        return [d.name for d in reply.deployments]
+        return [(d.project_id or DEFAULT_PROJECT, d.name) for d in reply.deployments]
 
     async def _ref(self, name: str, model_name: str, version: int, alias: str = "") -> ModelRef:
         request = registry_pb2.GetModelVersionRequest(

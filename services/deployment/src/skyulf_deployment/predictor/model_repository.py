@@ -22,17 +22,19 @@ import random
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from skyulf_core.bundle import FittedPipeline
+from skyulf_deployment.endpoints import endpoint_key
 from skyulf_errors import ErrorCode, NotFound, SkyulfError
 from skyulf_platform.artifacts.base import ArtifactStore
 from skyulf_platform.bundles import read_bundle
+from skyulf_platform.projects import acting_in, current_project
 
 log = logging.getLogger(__name__)
 
-Key = tuple[str, int]
+Key = tuple[str, str, int]
 
 
 @dataclass(frozen=True)
@@ -42,10 +44,17 @@ class ModelRef:
     version: int
     bundle_uri: str
     bundle_checksum: str
+    # Model names are unique per project: the same name in two projects is two models.
+    project: str = field(default_factory=current_project)
 
     @property
     def key(self) -> Key:
-        return (self.model_name, self.version)
+        return (self.project, self.model_name, self.version)
+
+    @property
+    def endpoint(self) -> str:
+        """The endpoint's key in its project (counters, input logs)."""
+        return endpoint_key(self.name, self.project)
 
 
 @dataclass(frozen=True)
@@ -91,7 +100,9 @@ class Lookup(Protocol):
 
     def version(self, model_name: str, version: int) -> Awaitable[ModelRef]: ...
 
-    def active_names(self) -> Awaitable[list[str]]: ...
+    def active_names(self) -> Awaitable[list[tuple[str, str]]]:
+        """(project id, name) of every project's active endpoints."""
+        ...
 
 
 class BundleLoader:
@@ -155,7 +166,7 @@ class ModelRepository:
                     f"model {name!r} serves version {serving}, not version {version}",
                     details={"model": name, "version": version},
                 )
-        self.served[(name, ref.version)] += 1
+        self.served[(ref.endpoint, ref.version)] += 1
         return LoadedModel(ref, await self._pipeline(ref), route.settings)
 
     async def preload(self, model_name: str, version: int) -> LoadedModel:
@@ -166,43 +177,46 @@ class ModelRepository:
     async def warm(self) -> list[str]:
         """Loads the models of every active endpoint; returns the endpoints that failed."""
         failed = []
-        for name in await self.lookup.active_names():
-            try:
-                await self._refresh(name)
-            except Exception as e:
-                log.error("endpoint %s could not be loaded: %s", name, e)
-                failed.append(name)
+        for project, name in await self.lookup.active_names():
+            with acting_in(project):
+                try:
+                    await self._refresh(name)
+                except Exception as e:
+                    log.error("endpoint %s could not be loaded: %s", endpoint_key(name), e)
+                    failed.append(endpoint_key(name))
         return failed
 
     # ------------------------------------------------------------------ routes
 
     async def _route(self, name: str) -> Route:
-        cached = self._routes.get(name)
+        cached = self._routes.get(endpoint_key(name))
         if cached is None or self.clock() - cached[1] >= self.ttl:
             return await self._refresh(name)
         return cached[0]
 
     async def _refresh(self, name: str) -> Route:
         """Looks the endpoint up again and switches to the new route once it is loaded."""
-        task = self._refreshing.get(name)
+        key = endpoint_key(name)
+        task = self._refreshing.get(key)
         if task is None:
             task = asyncio.create_task(self._switch(name))
-            self._refreshing[name] = task
-            task.add_done_callback(functools.partial(self._refreshed, name))
+            self._refreshing[key] = task
+            task.add_done_callback(functools.partial(self._refreshed, key))
         return await asyncio.shield(task)
 
-    def _refreshed(self, name: str, task: asyncio.Task[Route]) -> None:
-        if self._refreshing.get(name) is task:
-            del self._refreshing[name]
+    def _refreshed(self, key: str, task: asyncio.Task[Route]) -> None:
+        if self._refreshing.get(key) is task:
+            del self._refreshing[key]
 
     async def _switch(self, name: str) -> Route:
-        old = self._routes.get(name)
+        key = endpoint_key(name)
+        old = self._routes.get(key)
         try:
             route = await self.lookup.resolve(name)
         except Exception as e:
             if isinstance(e, SkyulfError) and e.code == ErrorCode.NOT_FOUND:
-                self._routes.pop(name, None)
-                self.errors.pop(name, None)
+                self._routes.pop(key, None)
+                self.errors.pop(key, None)
                 self._evict()
                 raise
             if old is None:
@@ -210,27 +224,28 @@ class ModelRepository:
             return old[0]  # the deployment service or registry is away: keep serving
         if old is not None and not all(self._loaded(r.key) for r in route.refs):
             # Keep answering with the current route while the new one loads.
-            self._routes[name] = (old[0], self.clock())
+            self._routes[key] = (old[0], self.clock())
             loading = asyncio.create_task(self._load_route(name, route, old[0]))
             loading.add_done_callback(_quiet)
             return old[0]
         return await self._load_route(name, route, old[0] if old else None)
 
     async def _load_route(self, name: str, route: Route, old: Route | None) -> Route:
+        key = endpoint_key(name)
         try:
             for ref in route.refs:
                 await self._pipeline(ref)
         except Exception as e:
             reason = f"version {ref.version} of {ref.model_name} did not load: {_message(e)}"
-            self.errors[name] = reason
+            self.errors[key] = reason
             if old is None:
                 raise
             log.error("endpoint %s keeps its current version: %s", name, reason)
             return old
         if old is not None and old != route:
             log.info("endpoint %s now serves %s", name, ", ".join(f"{r.key}" for r in route.refs))
-        self._routes[name] = (route, self.clock())
-        self.errors.pop(name, None)
+        self._routes[key] = (route, self.clock())
+        self.errors.pop(key, None)
         self._evict()
         return route
 

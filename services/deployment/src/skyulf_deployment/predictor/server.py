@@ -109,7 +109,7 @@ async def start_predictor(settings: PredictorSettings) -> RunningPredictor:
     grpc_server = await start_server(
         [
             ServiceBinding(
-                InferenceServicer(dataplane),
+                InferenceServicer(dataplane, verifier.grpc_project),
                 grpc_predict_v2_pb2_grpc.add_GRPCInferenceServiceServicer_to_server,
                 INFERENCE_SERVICE,
             ),

@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from skyulf_platform.db.base import UTCDateTime, new_id, service_metadata, utcnow
+from skyulf_platform.db.projects import ProjectScoped
 
 
 class Base(DeclarativeBase):
@@ -27,7 +28,7 @@ class Base(DeclarativeBase):
 STATUSES = ("PENDING", "READY", "FAILED")
 
 
-class DatasetRow(Base):
+class DatasetRow(ProjectScoped, Base):
     __tablename__ = "datasets"
     __table_args__ = (
         CheckConstraint("status IN ('PENDING', 'READY', 'FAILED')", name="status"),

@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from skyulf_platform.db.base import UTCDateTime, new_id, service_metadata, utcnow
+from skyulf_platform.db.projects import ProjectScoped
 
 
 class Base(DeclarativeBase):
@@ -31,13 +32,16 @@ class Base(DeclarativeBase):
 STATUS_CHECK = "status IN ('QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED')"
 
 
-class JobRow(Base):
+class JobRow(ProjectScoped, Base):
     __tablename__ = "pipeline_jobs"
     __table_args__ = (
         CheckConstraint(STATUS_CHECK, name="status"),
         Index("ix_pipeline_jobs_created_at", "created_at"),
         Index("ix_pipeline_jobs_status", "status"),
-        Index("ix_pipeline_jobs_idempotency_key", "idempotency_key", unique=True),
+        # A key is the caller's, within their project: another project's keys stay unseen.
+        Index(
+            "ix_pipeline_jobs_project_idempotency_key", "project_id", "idempotency_key", unique=True
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
@@ -139,7 +143,7 @@ class TuningStudyRow(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
-class SavedPipelineRow(Base):
+class SavedPipelineRow(ProjectScoped, Base):
     """A pipeline the canvas saved; its graph and layout live in its versions."""
 
     __tablename__ = "pipeline_saved"

@@ -18,19 +18,25 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from skyulf_platform.db.base import UTCDateTime, new_id, service_metadata, utcnow
+from skyulf_platform.db.projects import ProjectScoped
 
 
 class Base(DeclarativeBase):
     metadata = service_metadata()
 
 
-class RegisteredModelRow(Base):
+class RegisteredModelRow(ProjectScoped, Base):
     __tablename__ = "registered_models"
+    # A name is unique within its project.
+    __table_args__ = (
+        UniqueConstraint("project_id", "name"),
+        UniqueConstraint("project_id", "name_key"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    name: Mapped[str] = mapped_column(String(128), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
     # The name as looked up: look-alike names (case, spaces, URL-encoding) share one key.
-    name_key: Mapped[str] = mapped_column(String(128), unique=True)
+    name_key: Mapped[str] = mapped_column(String(128))
     task: Mapped[str] = mapped_column(String(64))
     latest_version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -99,6 +99,7 @@ class Deployment(_message.Message):
     LOG_SAMPLE_RATE_FIELD_NUMBER: _builtins.int
     BATCH_MAX_SIZE_FIELD_NUMBER: _builtins.int
     BATCH_MAX_WAIT_MS_FIELD_NUMBER: _builtins.int
+    PROJECT_ID_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     name: _builtins.str
     """The Open Inference Protocol model name: /v2/models/{name}/infer."""
@@ -123,6 +124,8 @@ class Deployment(_message.Message):
     up to batch_max_size rows, waiting at most batch_max_wait_ms for a batch to fill.
     """
     batch_max_wait_ms: _builtins.int
+    project_id: _builtins.str
+    """The project the deployment belongs to."""
     @_builtins.property
     def created_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
@@ -145,10 +148,11 @@ class Deployment(_message.Message):
         log_sample_rate: _builtins.float = ...,
         batch_max_size: _builtins.int = ...,
         batch_max_wait_ms: _builtins.int = ...,
+        project_id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["created_at", b"created_at", "updated_at", b"updated_at"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["batch_max_size", b"batch_max_size", "batch_max_wait_ms", b"batch_max_wait_ms", "canary_percent", b"canary_percent", "canary_version", b"canary_version", "created_at", b"created_at", "id", b"id", "last_error", b"last_error", "log_sample_rate", b"log_sample_rate", "model_alias", b"model_alias", "model_name", b"model_name", "model_version", b"model_version", "name", b"name", "previous_version", b"previous_version", "status", b"status", "updated_at", b"updated_at"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["batch_max_size", b"batch_max_size", "batch_max_wait_ms", b"batch_max_wait_ms", "canary_percent", b"canary_percent", "canary_version", b"canary_version", "created_at", b"created_at", "id", b"id", "last_error", b"last_error", "log_sample_rate", b"log_sample_rate", "model_alias", b"model_alias", "model_name", b"model_name", "model_version", b"model_version", "name", b"name", "previous_version", b"previous_version", "project_id", b"project_id", "status", b"status", "updated_at", b"updated_at"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -250,15 +254,21 @@ class ListDeploymentsRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     INCLUDE_DELETED_FIELD_NUMBER: _builtins.int
+    ALL_PROJECTS_FIELD_NUMBER: _builtins.int
     include_deleted: _builtins.bool
+    all_projects: _builtins.bool
+    """Every project's deployments, not only the call's (prediction servers warming up; the
+    gateway never sets it).
+    """
     def __init__(
         self,
         *,
         include_deleted: _builtins.bool = ...,
+        all_projects: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["include_deleted", b"include_deleted"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["all_projects", b"all_projects", "include_deleted", b"include_deleted"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -7,6 +7,7 @@ from typing import cast
 from fastapi import APIRouter, Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from skyulf_errors import NotFound
 from skyulf_gateway import auth_schemas as a
 from skyulf_gateway import schemas as s
 from skyulf_gateway.accounts import Principal
@@ -16,6 +17,7 @@ from skyulf_gateway.security import (
     SESSION_COOKIE,
     CurrentPrincipal,
     get_accounts,
+    get_projects,
     needs,
     require_service,
     session_of,
@@ -76,10 +78,16 @@ async def introspect(
     principal = await run_in_threadpool(get_accounts(request).api_key_principal, body.api_key)
     if principal is None:
         return a.IntrospectResult(valid=False)
+    try:
+        # The key's project, while its owner may still enter it.
+        project = await run_in_threadpool(get_projects(request).enter, principal, None)
+    except NotFound:
+        return a.IntrospectResult(valid=False)
     return a.IntrospectResult(
         valid=True,
         username=principal.username,
         permissions=sorted(principal.permissions),  # type: ignore[arg-type]
+        project_id=project.id,
     )
 
 

@@ -13,6 +13,7 @@ from skyulf_gateway.deps import ClientsDep
 from skyulf_gateway.routing import StrictJsonRoute
 from skyulf_gateway.security import needs
 from skyulf_platform.inference import records
+from skyulf_platform.projects import current_project
 
 router = APIRouter(prefix="/deployments", tags=["deployments"], route_class=StrictJsonRoute)
 
@@ -159,17 +160,19 @@ async def get_drift_report(
     return converters.drift_report(resp.report)
 
 
-# deployment id or name -> (the ACTIVE deployment, when it was read). /predict asks the
+# (project, deployment id or name) -> (the ACTIVE deployment, when it was read): one project's
+# entry never answers another's call. /predict asks the
 # deployment service at most once per ACTIVE_TTL_SECONDS per deployment, then calls the prediction
 # server directly: a change of version or canary is the prediction server's to follow.
 ACTIVE_TTL_SECONDS = 2.0
 MAX_CACHED = 1024
-_active: dict[str, tuple[deployment_pb2.Deployment, float]] = {}
+_active: dict[tuple[str, str], tuple[deployment_pb2.Deployment, float]] = {}
 
 
 async def _active_deployment(deployment_id: str, clients: ClientsDep) -> deployment_pb2.Deployment:
     now = time.monotonic()
-    cached = _active.get(deployment_id)
+    key = (current_project(), deployment_id)
+    cached = _active.get(key)
     if cached is not None and now - cached[1] < ACTIVE_TTL_SECONDS:
         return cached[0]
     found = (
@@ -178,14 +181,14 @@ async def _active_deployment(deployment_id: str, clients: ClientsDep) -> deploym
         )
     ).deployment
     if found.status != deployment_pb2.DEPLOYMENT_STATUS_ACTIVE:
-        _active.pop(deployment_id, None)
+        _active.pop(key, None)
         raise NotFound(
             f"deployment {deployment_id!r} ({found.name}) is deleted",
             details={"deployment_id": deployment_id},
         )
     if len(_active) >= MAX_CACHED:
         _active.clear()
-    _active[deployment_id] = (found, now)
+    _active[key] = (found, now)
     return found
 
 
