@@ -126,7 +126,8 @@ def _worker_running_a_trial(
     while time.monotonic() < deadline:
         for study in _trials(api, job_id)["studies"]:
             for trial in study["trials"]:
-                if trial["state"] == "RUNNING" and trial["number"] >= 2:
+                # A trial is RUNNING a moment before its worker is recorded on it.
+                if trial["state"] == "RUNNING" and trial["number"] >= 2 and trial["worker"]:
                     pid = int(str(trial["worker"]).rsplit(":", 1)[1])
                     if pid in pids:
                         return pids[pid], trial["number"]
