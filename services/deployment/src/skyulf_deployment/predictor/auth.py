@@ -103,7 +103,11 @@ class ApiKeyVerifier:
         """Every REST route but health: ``Authorization: Bearer <API key>``."""
         if request.url.path.startswith(PUBLIC_REST_PREFIX):
             return
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        await self.check_header(request.headers.get("authorization", ""))
+
+    async def check_header(self, authorization: str) -> None:
+        """Raises unless the ``Authorization`` header carries a key that may predict."""
+        scheme, _, token = authorization.partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             raise Unauthenticated(
