@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import NamedTuple
 
 import grpc
 import pytest
@@ -13,8 +14,10 @@ from skyulf.advisor.v1 import advisor_pb2, advisor_pb2_grpc
 from skyulf_errors import ErrorCode, NotFound
 from skyulf_platform.errors import from_rpc_error
 from skyulf_platform.grpc.client import aio_channel
+from skyulf_platform.grpc.interceptors import ErrorMappingInterceptor
 from skyulf_platform.grpc.server import LIVENESS_SERVICE, ServiceBinding, start_server
 from skyulf_platform.logs import request_id_var
+from skyulf_platform.metrics.grpc import MetricsInterceptor
 
 SERVICE = "skyulf.advisor.v1.AdvisorService"
 
@@ -141,3 +144,31 @@ async def test_reflection_lists_the_service() -> None:
                 break
     finally:
         await running.stop(0)
+
+
+class _CallDetails(NamedTuple):
+    method: str
+    invocation_metadata: tuple[tuple[str, str], ...]
+
+
+async def test_interceptors_wrap_a_method_once_and_again_when_its_handler_changes() -> None:
+    async def behaviour(request: object, context: object) -> object:
+        return request
+
+    first = grpc.unary_unary_rpc_method_handler(behaviour)
+    second = grpc.unary_unary_rpc_method_handler(behaviour)
+    details = _CallDetails(f"/{SERVICE}/GetRecommendations", ())
+    for interceptor in (ErrorMappingInterceptor(), MetricsInterceptor()):
+        current = [first]
+
+        async def continuation(
+            _: grpc.HandlerCallDetails, current: list[grpc.RpcMethodHandler] = current
+        ) -> grpc.RpcMethodHandler:
+            return current[0]
+
+        wrapped = await interceptor.intercept_service(continuation, details)
+        assert wrapped is not first and wrapped.unary_unary is not behaviour
+        assert await interceptor.intercept_service(continuation, details) is wrapped
+        current[0] = second  # e.g. a refusal in between: wrapped anew, never the old wrapper
+        again = await interceptor.intercept_service(continuation, details)
+        assert again is not wrapped and again.unary_unary is not behaviour

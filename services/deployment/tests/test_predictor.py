@@ -69,6 +69,30 @@ async def test_predict_over_rest(stack: Any, fitted: FittedPipeline, rows: Rows)
     assert "not version 7" in wrong.json()["error"]["message"]
 
 
+async def test_the_rest_infer_route_checks_keys_names_errors_and_is_counted(
+    stack: Any, fitted: FittedPipeline, rows: Rows
+) -> None:
+    await _deploy(stack, fitted)
+    route = "/v2/models/{name}/infer"
+    labels = {"app": "predictor", "method": "POST", "route": route, "status": "200"}
+    before = REGISTRY.get_sample_value("skyulf_http_requests_total", labels) or 0.0
+    assert (await _rest_infer(stack, "churn", rows)).status_code == 200
+    assert REGISTRY.get_sample_value("skyulf_http_requests_total", labels) == before + 1
+    body = infer_request_to_json(rows_to_infer_request(rows))
+    async with httpx.AsyncClient(base_url=stack.rest_url) as client:
+        anonymous = await client.post("/v2/models/churn/infer", json=body)
+        assert anonymous.status_code == 401, anonymous.text
+        assert anonymous.json()["error"]["details"] == {"field": "authorization"}
+        assert anonymous.headers["x-request-id"]
+        signed = dict(outgoing_metadata()) | {"x-request-id": "rid-7"}
+        broken = await client.post("/v2/models/churn/infer", content=b"{", headers=signed)
+        assert broken.status_code == 400 and "not valid JSON" in broken.text
+        assert broken.headers["x-request-id"] == "rid-7"
+        unknown = await client.post("/v2/models/nobody/infer", json=body, headers=signed)
+        assert unknown.status_code == 404, unknown.text
+        assert "nobody" in unknown.json()["error"]["message"]
+
+
 async def test_predict_over_grpc_and_through_the_deployment_service(
     stack: Any, fitted: FittedPipeline, rows: Rows
 ) -> None:

@@ -12,6 +12,8 @@ import hashlib
 import logging
 import re
 import secrets
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -55,6 +57,12 @@ MIN_PASSWORD_LENGTH = 10
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 # Refreshing last_used_at on every call would make each call a write.
 _LAST_USED_EVERY = timedelta(minutes=1)
+# A valid API key's principal is kept this long, so that a stream of calls with one key does not
+# read the database on each call. A revocation, a role change or a disabled user made through
+# this gateway clears it at once; one made through another gateway replica takes effect within
+# this time (the prediction server trusts a key for as long: predictor.auth.VALID_TTL_S).
+API_KEY_TTL_SECONDS = 5.0
+_MAX_CACHED_KEYS = 10_000
 
 
 def sha256(value: str) -> str:
@@ -157,9 +165,18 @@ def check_role(role: str) -> str:
 
 
 class Accounts:
-    def __init__(self, uow: UnitOfWork, session_ttl: timedelta) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        session_ttl: timedelta,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.uow = uow
         self.session_ttl = session_ttl
+        self.clock = clock
+        # SHA-256 of a valid API key -> (until when it is trusted, its principal).
+        self._keys: dict[str, tuple[float, Principal]] = {}
         self._hasher = PasswordHasher()
         # A hash to verify against when the user does not exist, so that a wrong username
         # takes as long as a wrong password.
@@ -216,7 +233,10 @@ class Accounts:
                 if disabled:
                     s.query(SessionRow).filter(SessionRow.user_id == user_id).delete()
             s.flush()
-            return user_record(row)
+            user = user_record(row)
+        # The user's keys may have lost permissions, or the user may be disabled.
+        self._keys.clear()
+        return user
 
     # --- sessions --------------------------------------------------------------------------
     def login(self, username: str, password: str) -> NewSession:
@@ -343,14 +363,35 @@ class Accounts:
             if row.revoked_at is None:
                 row.revoked_at = utcnow()
             owner = s.get(UserRow, row.user_id)
-            return _key(row, owner.username if owner else "")
+            revoked = _key(row, owner.username if owner else "")
+        self._keys.clear()
+        return revoked
+
+    def cached_api_key_principal(self, value: str) -> Principal | None:
+        """The principal of a key checked less than :data:`API_KEY_TTL_SECONDS` ago (no
+        database read); ``None`` when it must be looked up with :meth:`api_key_principal`."""
+        cached = self._keys.get(sha256(value))
+        if cached is None or cached[0] <= self.clock():
+            return None
+        return cached[1]
 
     def api_key_principal(self, value: str) -> Principal | None:
+        digest = sha256(value)
+        principal = self._read_api_key(digest)
+        if principal is None:
+            self._keys.pop(digest, None)
+            return None
+        if len(self._keys) >= _MAX_CACHED_KEYS:
+            self._keys.clear()
+        self._keys[digest] = (self.clock() + API_KEY_TTL_SECONDS, principal)
+        return principal
+
+    def _read_api_key(self, digest: str) -> Principal | None:
         with self.uow() as s:
             found = s.execute(
                 select(ApiKeyRow, UserRow)
                 .join(UserRow, UserRow.id == ApiKeyRow.user_id)
-                .where(ApiKeyRow.key_hash == sha256(value))
+                .where(ApiKeyRow.key_hash == digest)
             ).first()
             if found is None:
                 return None

@@ -10,12 +10,12 @@ from skyulf_gateway.clients import ServiceClients
 from skyulf_gateway.settings import GatewaySettings
 
 
-def get_clients(request: Request) -> ServiceClients:
+async def get_clients(request: Request) -> ServiceClients:
     clients: ServiceClients = request.app.state.clients
     return clients
 
 
-def get_gateway_settings(request: Request) -> GatewaySettings:
+async def get_gateway_settings(request: Request) -> GatewaySettings:
     settings: GatewaySettings = request.app.state.settings
     return settings
 

@@ -155,9 +155,9 @@ class FittedPipeline:
             codes, compiled_proba = self.model.predict(matrix), None
         raw = decode_target(self._target_decoders, codes)
         if self.task == "clustering":
-            return PredictionResult(predictions=[int(v) for v in raw])
+            return PredictionResult.model_construct(predictions=[int(v) for v in raw])
         if self.task != "classification" or self.classes is None:
-            return PredictionResult(predictions=[float(v) for v in raw])
+            return PredictionResult.model_construct(predictions=[float(v) for v in raw])
         labels = self.classes
         predictions = [labels[int(code)] for code in raw]
         probabilities = None
@@ -170,7 +170,9 @@ class FittedPipeline:
             codes = decode_target(self._target_decoders, self.model.classes_)
             names = [str(labels[int(c)]) for c in codes]
             probabilities = [dict(zip(names, map(float, row), strict=True)) for row in proba]
-        return PredictionResult(
+        # Built from values of the right types already: validating them again costs more than
+        # the model does on a small batch.
+        return PredictionResult.model_construct(
             predictions=predictions, probabilities=probabilities, classes=labels
         )
 

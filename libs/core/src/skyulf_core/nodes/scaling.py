@@ -74,6 +74,15 @@ def _apply_scaler(
 def _scale_arrays(cols: Columns, record: StandardScalerRecord) -> Columns:
     """The applier on plain arrays; text that is not a number is the same error as there."""
     out = dict(cols)
+    arrays = [cols[c] for c in record.columns]
+    if arrays and all(a.dtype.kind in "fiub" for a in arrays):
+        # Every column at once, as the frame applier does (the same float64 operations, so the
+        # same bits): one subtraction and one division instead of three calls per column.
+        block = np.column_stack(arrays).astype("float64", copy=False)
+        scaled = (block - np.asarray(record.means)) / np.asarray(record.scales)
+        for i, col in enumerate(record.columns):
+            out[col] = scaled[:, i]
+        return out
     for col, mean, scale in zip(record.columns, record.means, record.scales, strict=True):
         try:
             values = np.asarray(cols[col], dtype="float64")

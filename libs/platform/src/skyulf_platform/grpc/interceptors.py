@@ -100,6 +100,10 @@ class ErrorMappingInterceptor(aio.ServerInterceptor):
     """Sets the request id for logging and the project the call acts in, and turns raised errors
     into mapped gRPC statuses."""
 
+    def __init__(self) -> None:
+        # method -> (the handler it wrapped, the wrapper): built once, not on every call.
+        self._wrapped: dict[str, tuple[grpc.RpcMethodHandler, grpc.RpcMethodHandler]] = {}
+
     async def intercept_service(
         self,
         continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
@@ -111,27 +115,32 @@ class ErrorMappingInterceptor(aio.ServerInterceptor):
         method = handler_call_details.method
         if method.startswith(("/grpc.health", "/grpc.reflection")):
             return handler
-        kw = {
-            "request_deserializer": handler.request_deserializer,
-            "response_serializer": handler.response_serializer,
-        }
-        if handler.unary_unary:
-            return grpc.unary_unary_rpc_method_handler(
-                _wrap_unary(handler.unary_unary, method), **kw
-            )
-        if handler.stream_unary:
-            return grpc.stream_unary_rpc_method_handler(
-                _wrap_unary(handler.stream_unary, method), **kw
-            )
-        if handler.unary_stream:
-            return grpc.unary_stream_rpc_method_handler(
-                _wrap_stream(handler.unary_stream, method), **kw
-            )
-        if handler.stream_stream:
-            return grpc.stream_stream_rpc_method_handler(
-                _wrap_stream(handler.stream_stream, method), **kw
-            )
-        return handler
+        cached = self._wrapped.get(method)
+        if cached is not None and cached[0] is handler:
+            return cached[1]
+        wrapped = _wrap_handler(handler, method)
+        self._wrapped[method] = (handler, wrapped)
+        return wrapped
+
+
+def _wrap_handler(handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
+    kw = {
+        "request_deserializer": handler.request_deserializer,
+        "response_serializer": handler.response_serializer,
+    }
+    if handler.unary_unary:
+        return grpc.unary_unary_rpc_method_handler(_wrap_unary(handler.unary_unary, method), **kw)
+    if handler.stream_unary:
+        return grpc.stream_unary_rpc_method_handler(_wrap_unary(handler.stream_unary, method), **kw)
+    if handler.unary_stream:
+        return grpc.unary_stream_rpc_method_handler(
+            _wrap_stream(handler.unary_stream, method), **kw
+        )
+    if handler.stream_stream:
+        return grpc.stream_stream_rpc_method_handler(
+            _wrap_stream(handler.stream_stream, method), **kw
+        )
+    return handler
 
 
 def _with_request_id(details: aio.ClientCallDetails) -> aio.ClientCallDetails:

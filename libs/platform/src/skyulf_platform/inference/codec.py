@@ -180,6 +180,27 @@ def _column_values(tensor: Tensor) -> np.ndarray:
     return floats
 
 
+# Typed contents read straight into an array when nothing needs checking beyond the length: a
+# number or boolean column of shape [n] without null_indices (NaN is how FP64 marks a missing
+# value, and stays NaN). Anything else goes through read_tensor.
+_PLAIN_FIELDS = {
+    "FP64": ("fp64_contents", np.float64),
+    "INT64": ("int64_contents", np.int64),
+    "BOOL": ("bool_contents", np.bool_),
+}
+
+
+def _plain_column(tensor: pb.ModelInferRequest.InferInputTensor) -> np.ndarray | None:
+    plain = _PLAIN_FIELDS.get(tensor.datatype)
+    if plain is None or len(tensor.shape) != 1 or NULL_INDICES in tensor.parameters:
+        return None
+    contents = getattr(tensor.contents, plain[0])
+    if len(contents) != tensor.shape[0]:
+        return None  # read_tensor names the mismatch
+    # A slice copies the repeated field into a list: ten times faster than asarray on it.
+    return np.array(contents[:], dtype=plain[1])
+
+
 def infer_request_to_columns(request: pb.ModelInferRequest) -> dict[str, np.ndarray]:
     """One 1-D array per input, by name; lengths must agree. Raw contents take precedence.
 
@@ -200,7 +221,9 @@ def infer_request_to_columns(request: pb.ModelInferRequest) -> dict[str, np.ndar
             raise InvalidArgument(
                 f"input {tensor_pb.name!r} is given twice", details={"input": tensor_pb.name}
             )
-        values = _column_values(read_tensor(tensor_pb, raw[i] if raw else None))
+        values = _plain_column(tensor_pb) if not raw else None
+        if values is None:
+            values = _column_values(read_tensor(tensor_pb, raw[i] if raw else None))
         if n_rows is None:
             n_rows = len(values)
         elif len(values) != n_rows:

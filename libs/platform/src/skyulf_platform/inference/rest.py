@@ -136,6 +136,12 @@ def _tensor_from_json(tensor: Message, body: Any, index: int, *, with_data: bool
     size = element_count(name, shape)
     if len(flat) != size:
         raise _bad(name, f"shape {shape} holds {size} elements but data has {len(flat)}", "shape")
+    if datatype == "FP64" and not params and all(v.__class__ in _PLAIN_NUMBERS for v in flat):
+        # Plain numbers, none missing: straight into the typed contents, no numpy round trip.
+        tensor.datatype = datatype  # type: ignore[attr-defined]
+        tensor.shape.extend(shape)  # type: ignore[attr-defined]
+        tensor.contents.fp64_contents.extend(flat)  # type: ignore[attr-defined]
+        return
     values, nulls = _values(name, datatype, flat)
     extra_nulls = params.get(NULL_INDICES)
     if extra_nulls is not None:

@@ -136,7 +136,14 @@ class ApiKeyVerifier:
         """Every REST route but health: ``Authorization: Bearer <API key>``."""
         if request.url.path.startswith(PUBLIC_REST_PREFIX):
             return
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        await self.check_header(
+            request.headers.get("authorization", ""), request.headers.get(PROJECT_KEY)
+        )
+
+    async def check_header(self, authorization: str, project_header: str | None = None) -> None:
+        """Raises unless the ``Authorization`` header carries a key that may predict; then sets
+        the project the call acts in (a key's own; for a service token, ``project_header``)."""
+        scheme, _, token = authorization.partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             raise Unauthenticated(
@@ -155,6 +162,6 @@ class ApiKeyVerifier:
             )
         # Async, so the route's own coroutine sees the project set here.
         if token.startswith(TOKEN_PREFIX):
-            project_var.set(request.headers.get(PROJECT_KEY) or DEFAULT_PROJECT)
+            project_var.set(project_header or DEFAULT_PROJECT)
         else:
             project_var.set(await self.key_project(token))
