@@ -96,7 +96,9 @@ class SinglePageApp(StaticFiles):
         try:
             return await super().get_response(path, scope)
         except StarletteHTTPException as e:
-            api_path = path.split("/", 1)[0] in {"api", "v2", "healthz", "docs", "openapi.json"}
+            # The request's own path, not ``path`` (normalised: ``/api/../x`` would read ``x``).
+            first = str(scope.get("path", "")).lstrip("/").split("/", 1)[0]
+            api_path = first in {"api", "v2", "healthz", "docs", "openapi.json"}
             if e.status_code != 404 or api_path or "." in path.rsplit("/", 1)[-1]:
                 raise
             return await super().get_response("index.html", scope)
