@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CanvasGraph } from "./graph";
-import { MAX_RANKS_PER_ROW, NODE_HEIGHT, NODE_WIDTH, autoLayout } from "./layout";
+import { NODE_WIDTH, autoLayout } from "./layout";
 
 const at = { x: 0, y: 0 };
 
@@ -34,38 +34,5 @@ describe("autoLayout", () => {
     expect(p.b?.x).toBe(p.c?.x);
     expect(p.b?.y).not.toBe(p.c?.y);
     expect(p.a?.x).toBeLessThan(p.b?.x ?? 0);
-  });
-});
-
-describe("autoLayout of a long chain", () => {
-  const ids = ["a", "b", "c", "d", "e", "f", "g", "h"];
-  const chain: CanvasGraph = {
-    nodes: ids.map((id) => ({ id, type: "T", params: {}, position: at })),
-    edges: ids.slice(1).map((id, i) => ({ source: ids[i] ?? "", target: id })),
-  };
-
-  it("folds into rows read like text, so zoom-to-fit keeps it legible", () => {
-    const p = autoLayout(chain);
-    const first = ids.slice(0, MAX_RANKS_PER_ROW);
-    const second = ids.slice(MAX_RANKS_PER_ROW);
-    expect(new Set(first.map((id) => p[id]?.y)).size).toBe(1);
-    expect(new Set(second.map((id) => p[id]?.y)).size).toBe(1);
-    expect(p.f?.y ?? 0).toBeGreaterThanOrEqual((p.a?.y ?? 0) + NODE_HEIGHT);
-    expect(p.f?.x).toBe(p.a?.x); // the second row starts under the first
-    const xs = second.map((id) => p[id]?.x ?? NaN);
-    expect(xs).toEqual([...xs].sort((u, v) => u - v));
-    const widths = Object.values(p).map((q) => q.x);
-    expect(Math.max(...widths) - Math.min(...widths)).toBeLessThan(MAX_RANKS_PER_ROW * (NODE_WIDTH + 50));
-  });
-
-  it("keeps the branches of a folded graph apart", () => {
-    const g: CanvasGraph = {
-      nodes: [...chain.nodes, { id: "x", type: "T", params: {}, position: at }],
-      edges: [...chain.edges, { source: "f", target: "x" }],
-    };
-    const p = autoLayout(g);
-    const seen = new Set(Object.values(p).map((q) => `${q.x},${q.y}`));
-    expect(seen.size).toBe(g.nodes.length);
-    expect(p.x?.x).toBe(p.g?.x);
   });
 });
