@@ -202,3 +202,5 @@ async def test_web_app_deep_links_open_the_page(tmp_path: Path) -> None:
         # A traversal under the API normalises to a path outside it: still the API's 404.
         resp = await c.get("/api/v1/models/..%2F..%2F..%2Fetc%2Fpasswd/versions")
         assert resp.status_code == 404 and resp.json()["error"]["code"] == "NOT_FOUND"
+        resp = await c.put("/api/v1/models/m/aliases/..%2F..%2Fx", json={"version": 1})
+        assert resp.status_code == 404 and resp.json()["error"]["code"] == "NOT_FOUND"

@@ -88,18 +88,25 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
 
 
+_API_ROOTS = frozenset({"api", "v2", "healthz", "docs", "openapi.json"})
+
+
 class SinglePageApp(StaticFiles):
     """The built web app: its files, and ``index.html`` for any other path that is not the API's,
     so a deep link (``/datasets/<id>``) or a reload opens the page the router then draws."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # A path under the API that no route took is the API's 404, whatever the method. The
+        # request's own path decides, not the normalised one (``/api/../x`` would read ``x``).
+        if str(scope.get("path", "")).lstrip("/").split("/", 1)[0] in _API_ROOTS:
+            raise StarletteHTTPException(status_code=404)
+        await super().__call__(scope, receive, send)
 
     async def get_response(self, path: str, scope: Scope) -> Response:
         try:
             return await super().get_response(path, scope)
         except StarletteHTTPException as e:
-            # The request's own path, not ``path`` (normalised: ``/api/../x`` would read ``x``).
-            first = str(scope.get("path", "")).lstrip("/").split("/", 1)[0]
-            api_path = first in {"api", "v2", "healthz", "docs", "openapi.json"}
-            if e.status_code != 404 or api_path or "." in path.rsplit("/", 1)[-1]:
+            if e.status_code != 404 or "." in path.rsplit("/", 1)[-1]:
                 raise
             return await super().get_response("index.html", scope)
 
