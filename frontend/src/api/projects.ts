@@ -18,7 +18,9 @@ export function useSwitchProject() {
   return (name: string | null) => {
     setCurrentProject(name);
     const keep = new Set<unknown>([SESSION_KEY[0], PROJECTS_KEY[0]]);
-    queryClient.removeQueries({ predicate: (q) => !keep.has(q.queryKey[0]) });
+    // Reset, not just remove: a page already showing a list (its query observed) must fetch it
+    // again in the new project, and show nothing of the old one meanwhile.
+    void queryClient.resetQueries({ predicate: (q) => !keep.has(q.queryKey[0]) });
     void queryClient.invalidateQueries({ queryKey: PROJECTS_KEY });
   };
 }
