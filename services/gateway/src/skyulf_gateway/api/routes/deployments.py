@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
 
+import skyulf_platform.inference.records as records
 from skyulf.deployment.v1 import deployment_pb2
 from skyulf_errors import NotFound
 from skyulf_gateway import converters
@@ -12,7 +13,6 @@ from skyulf_gateway import schemas as s
 from skyulf_gateway.deps import ClientsDep
 from skyulf_gateway.routing import StrictJsonRoute
 from skyulf_gateway.security import needs
-from skyulf_platform.inference import records
 from skyulf_platform.projects import current_project
 
 router = APIRouter(prefix="/deployments", tags=["deployments"], route_class=StrictJsonRoute)
