@@ -28,6 +28,7 @@ from skyulf_platform.inference.records import (
     PREDICT,
     PREDICT_PROBA,
     DecodedPrediction,
+    columns_to_infer_request,
     infer_response_to_prediction,
     is_plain,
     new_request,
@@ -143,10 +144,9 @@ def rows_to_infer_request(
         return frame_to_infer_request(
             frame, model_name=model_name, model_version=model_version, request_id=request_id
         )
-    request = new_request(model_name, model_version, request_id)
-    for name, values in columns.items():
-        write_column(request.inputs.add(name=name), plain_column(name, values))
-    return request
+    return columns_to_infer_request(
+        columns, model_name=model_name, model_version=model_version, request_id=request_id
+    )
 
 
 def _column_values(tensor: Tensor) -> np.ndarray:

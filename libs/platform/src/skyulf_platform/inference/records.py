@@ -133,8 +133,21 @@ def rows_to_infer_request(
     request_id: str = "",
 ) -> pb.ModelInferRequest:
     """Rows of JSON values to a request, one input per column (MLServer's pandas codec)."""
+    return columns_to_infer_request(
+        row_columns(rows), model_name=model_name, model_version=model_version, request_id=request_id
+    )
+
+
+def columns_to_infer_request(
+    columns: Mapping[Any, Sequence[Any]],
+    *,
+    model_name: str = "",
+    model_version: str = "",
+    request_id: str = "",
+) -> pb.ModelInferRequest:
+    """Columns of JSON values (``{name: values}``) to a request, one input per column."""
     request = new_request(model_name, model_version, request_id)
-    for name, values in row_columns(rows).items():
+    for name, values in columns.items():
         write_column(request.inputs.add(name=str(name)), plain_column(str(name), values))
     return request
 
