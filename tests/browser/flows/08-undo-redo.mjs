@@ -24,6 +24,16 @@ export default async function undoRedo({ page, url, state, step, axe, expect }) 
   await step("Ctrl+Z brings it back with its edges", async () => {
     await page.keyboard.press("Control+z");
     await scaler.waitFor();
+    // React Flow draws a node's edges once the node is measured: a frame or two after it.
+    await page
+      .waitForFunction(
+        () =>
+          document.querySelectorAll(".react-flow__node").length === 6 &&
+          document.querySelectorAll(".react-flow__edge").length === 5,
+        null,
+        { timeout: 5_000 },
+      )
+      .catch(() => {});
     const c = await counts(page);
     expect(c.nodes === 6 && c.edges === 5, `6 nodes and 5 edges, got ${JSON.stringify(c)}`);
   });
