@@ -17,6 +17,8 @@ from skyulf_ingestion.settings import IngestionSettings
 from skyulf_ingestion.sources.models import SqlSource
 from skyulf_ingestion.sources.sql import select_statement
 from skyulf_ingestion.wiring import build_service
+from skyulf_platform.testing.containers import ServiceUnavailable
+from skyulf_platform.testing.pytest_plugin import unavailable
 
 
 @pytest.fixture
@@ -165,7 +167,6 @@ def test_a_postgresql_table_is_read_in_a_read_only_transaction(
 @pytest.fixture
 def mariadb_url() -> Iterator[str]:
     """A fresh database on the loopback MariaDB (root, empty password), dropped afterwards."""
-    import os
     import uuid
 
     import pymysql
@@ -174,9 +175,7 @@ def mariadb_url() -> Iterator[str]:
     try:
         admin = pymysql.connect(host="127.0.0.1", port=3306, user="root", connect_timeout=3)
     except pymysql.err.OperationalError as e:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"MariaDB is not reachable on 127.0.0.1:3306: {e}")
-        pytest.skip(f"MariaDB is not reachable on 127.0.0.1:3306: {e}")
+        unavailable("MariaDB", ServiceUnavailable(f"not reachable on 127.0.0.1:3306: {e}"))
     with admin.cursor() as cur:
         cur.execute(f"CREATE DATABASE {name}")
     try:
