@@ -72,17 +72,15 @@ def lock_model(session: Session, key: str, now: datetime) -> str | None:
     """Touches the model's row, which takes its write lock; returns its id if it exists.
 
     Writing first serialises concurrent registrations of one model: PostgreSQL holds the row
-    lock until commit, SQLite the database write lock.
+    lock until commit, SQLite the database write lock. The id comes from the write itself: a
+    model another registration commits after the write is not locked here, so it is reported
+    as missing (the insert that follows conflicts, and the registration retries).
     """
-    session.execute(
+    return session.scalar(
         update(RegisteredModelRow)
         .where(RegisteredModelRow.name_key == key, in_project(RegisteredModelRow))
         .values(updated_at=now)
-    )
-    return session.scalar(
-        select(RegisteredModelRow.id).where(
-            RegisteredModelRow.name_key == key, in_project(RegisteredModelRow)
-        )
+        .returning(RegisteredModelRow.id)
     )
 
 
