@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -181,14 +181,13 @@ def create_app(
     # caller with the permission its method (or its @needs mark) asks for. The
     # public list is security.PUBLIC_PATHS, and tests hold the app to it. A team's resources
     # are reached in one project only; accounts and projects themselves are not in one.
-    api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(enter_project)])
-    for module in (datasets, pipelines, jobs, models, deployments, batch_jobs):
-        api.include_router(module.router)
-    app.include_router(api)
-    accounts_api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(authorize)])
+    # Each router is included straight into the app (one level, not two: FastAPI matches a
+    # request against every route of each level it passes), deployments first: every
+    # prediction is matched against the routes before its own.
+    for module in (deployments, datasets, pipelines, jobs, models, batch_jobs):
+        app.include_router(module.router, prefix=API_PREFIX, dependencies=[Depends(enter_project)])
     for module in (auth, api_keys, users, projects):
-        accounts_api.include_router(module.router)
-    app.include_router(accounts_api)
+        app.include_router(module.router, prefix=API_PREFIX, dependencies=[Depends(authorize)])
     app.include_router(auth.public, prefix=API_PREFIX)
     app.include_router(health.router)
     _without_422(app)
