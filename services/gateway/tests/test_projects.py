@@ -8,10 +8,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from skyulf_gateway.accounts import API_KEY_TTL_SECONDS
 from skyulf_gateway.app import create_app
+from skyulf_gateway.projects import Projects
 from skyulf_gateway.security import CSRF_HEADER
 from skyulf_gateway.settings import GatewaySettings
-from skyulf_gateway.testing import AUTH_HEADERS, accounts_with_admin_key
+from skyulf_gateway.testing import AUTH_HEADERS, TEST_API_KEY, accounts_with_admin_key
 from skyulf_platform.projects import DEFAULT_PROJECT, current_project
 
 PASSWORD = "correct horse battery"
@@ -120,3 +122,19 @@ async def test_a_member_enters_only_their_projects_and_others_are_not_found(
     # Admins see every project.
     admin_list = (await c.get("/api/v1/projects", headers=AUTH_HEADERS)).json()
     assert {p["name"] for p in admin_list["projects"]} == {DEFAULT_PROJECT, "team-a"}
+
+
+def test_an_entered_project_is_remembered_as_long_as_a_checked_key(tmp_path: Path) -> None:
+    settings = GatewaySettings(data_dir=tmp_path, frontend_dir=tmp_path / "none")
+    accounts = accounts_with_admin_key(settings)
+    now = [100.0]
+    projects = Projects(accounts.uow, clock=lambda: now[0])
+    principal = accounts.api_key_principal(TEST_API_KEY)
+    assert principal is not None
+    assert projects.entered_recently(principal, None) is None
+    entered = projects.enter(principal, None)
+    assert entered.name == DEFAULT_PROJECT
+    assert projects.entered_recently(principal, None) == entered
+    assert projects.entered_recently(principal, "other") is None
+    now[0] += API_KEY_TTL_SECONDS
+    assert projects.entered_recently(principal, None) is None

@@ -9,6 +9,8 @@ the names of other teams' projects.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from skyulf_errors import AlreadyExists, NotFound
-from skyulf_gateway.accounts import Principal, User, user_record
+from skyulf_gateway.accounts import API_KEY_TTL_SECONDS, Principal, User, user_record
 from skyulf_gateway.db.tables import ProjectMemberRow, ProjectRow, UserRow
 from skyulf_platform.db.uow import UnitOfWork
 from skyulf_platform.names import check_name
@@ -42,9 +44,28 @@ def project_not_found() -> NotFound:
     return NotFound("project not found", details={"field": PROJECT_HEADER})
 
 
+_MAX_REMEMBERED = 10_000
+
+
 class Projects:
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWork, clock: Callable[[], float] = time.monotonic) -> None:
         self.uow = uow
+        self.clock = clock
+        # (caller, project name asked for) -> (until, project): a project entered moments ago
+        # is entered again without a database read, for as long as a checked API key is
+        # remembered. Membership changes on this gateway forget every entry at once.
+        self._entered: dict[tuple[Principal, str | None], tuple[float, Project]] = {}
+
+    def entered_recently(self, principal: Principal, name: str | None) -> Project | None:
+        """The project :meth:`enter` gave this caller for ``name`` less than
+        ``API_KEY_TTL_SECONDS`` ago; ``None`` when it must be entered again."""
+        found = self._entered.get((principal, name))
+        if found is None or found[0] <= self.clock():
+            return None
+        return found[1]
+
+    def forget_entries(self) -> None:
+        self._entered.clear()
 
     def create(self, name: str, creator_id: str) -> Project:
         check_name(name, "name", "project name")
@@ -55,7 +76,9 @@ class Projects:
             s.add(row)
             s.flush()
             s.add(ProjectMemberRow(project_id=row.id, user_id=creator_id))
-            return _project(row)
+            created = _project(row)
+        self.forget_entries()
+        return created
 
     def visible_to(self, principal: Principal) -> list[Project]:
         """Every project for an admin; a member's projects (their first membership first); an
@@ -81,6 +104,13 @@ class Projects:
         """The project a request acts in: the one ``name`` gives, else the caller's default (an
         API key's own project; a session's first membership, or ``default`` for an admin). An
         API key acts in its own project only, unless it carries the ``admin`` scope."""
+        project = self._enter(principal, name)
+        if len(self._entered) >= _MAX_REMEMBERED:
+            self._entered.clear()
+        self._entered[(principal, name)] = (self.clock() + API_KEY_TTL_SECONDS, project)
+        return project
+
+    def _enter(self, principal: Principal, name: str | None) -> Project:
         with self.uow() as s:
             if name is None and principal.project_id is not None:
                 row = s.get(ProjectRow, principal.project_id)
@@ -153,6 +183,7 @@ class Projects:
             )
             if member is None:
                 s.add(ProjectMemberRow(project_id=project.id, user_id=user_id))
+        self.forget_entries()
         return self.members(name)
 
     def remove_member(self, name: str, user_id: str) -> list[User]:
@@ -161,4 +192,5 @@ class Projects:
             s.query(ProjectMemberRow).filter(
                 ProjectMemberRow.project_id == project.id, ProjectMemberRow.user_id == user_id
             ).delete()
+        self.forget_entries()
         return self.members(name)

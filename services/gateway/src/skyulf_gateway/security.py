@@ -153,9 +153,13 @@ async def enter_project(
     request: Request, principal: Annotated[Principal, Depends(authorize)]
 ) -> Project:
     """The project the request acts in; every gRPC call the route makes carries its id. Async,
-    so that the project it sets is the one the route's own coroutine sees."""
-    name = request.headers.get(PROJECT_HEADER) or request.query_params.get(PROJECT_QUERY)
-    project = await run_in_threadpool(get_projects(request).enter, principal, name or None)
+    so that the project it sets is the one the route's own coroutine sees; a project this
+    caller entered moments ago is entered again without a thread hop or a database read."""
+    name = request.headers.get(PROJECT_HEADER) or request.query_params.get(PROJECT_QUERY) or None
+    projects = get_projects(request)
+    project = projects.entered_recently(principal, name)
+    if project is None:
+        project = await run_in_threadpool(projects.enter, principal, name)
     project_var.set(project.id)
     return project
 
