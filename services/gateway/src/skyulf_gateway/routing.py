@@ -1,55 +1,33 @@
-"""The gateway's route class: JSON bodies must be valid Unicode.
+"""The gateway's route class: JSON bodies must be valid JSON of valid Unicode.
 
-Python's JSON parser accepts a lone surrogate escape (``"\\ud800"``), which is no character at all:
-it cannot be encoded as UTF-8, so it would fail later in a gRPC message or a pandas frame as a 500.
-Such a body is refused here as invalid JSON, which the error handlers turn into a 400.
+Python's JSON parser accepts a lone surrogate escape (``"\\ud800"``), which is no character at
+all: it cannot be encoded as UTF-8, so it would fail later in a gRPC message or a pandas frame as
+a 500. Bodies are parsed by orjson, which refuses it (and ``NaN``, ``Infinity`` and numbers beyond
+a double, which JSON does not have either); the error handlers turn that into a 400.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+import orjson
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
-# A high surrogate not followed by a low one, or a low surrogate not preceded by a high one.
-_LONE_SURROGATE = re.compile(
-    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
-    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
-)
-
-
-def _strings(value: Any) -> Any:
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            yield item
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-
 
 def loads(body: bytes) -> Any:
-    """``json.loads``, raising JSONDecodeError for strings that are not valid Unicode."""
-    data = json.loads(body)
-    for text in _strings(data):
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError as e:
-            doc = body.decode("utf-8", errors="replace")
-            found = _LONE_SURROGATE.search(doc)
+    """The JSON document ``body``; a :class:`json.JSONDecodeError` when it is not valid JSON or
+    holds a string that is not valid Unicode."""
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as e:
+        if "surrogate" in e.msg:
             raise json.JSONDecodeError(
-                f"lone surrogate \\u{ord(text[e.start]):04x} is not a valid character",
-                doc,
-                found.start() if found else 0,
+                "a lone surrogate escape is not a valid character", e.doc, e.pos
             ) from None
-    return data
+        raise
 
 
 class _StrictJsonRequest(Request):

@@ -60,10 +60,6 @@ class DecodedPrediction(BaseModel):
     probabilities: list[dict[str, float]] | None = None
 
 
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
-
-
 def is_plain(values: Sequence[Any]) -> bool:
     """Whether every value is of a type JSON produces (what this module's rules are for)."""
     return all(type(v) in JSON_SCALARS for v in values)
@@ -71,21 +67,28 @@ def is_plain(values: Sequence[Any]) -> bool:
 
 def plain_column(name: str, values: Sequence[Any]) -> tuple[str, list[Any], list[int]]:
     """(datatype, contents, missing positions) for one column of JSON values."""
-    nulls = [i for i, v in enumerate(values) if _missing(v)]
-    kinds = {type(v) for v in values if not _missing(v)}
+    nulls: list[int] = []
+    kinds: set[type] = set()
+    for i, v in enumerate(values):
+        if v is None or (isinstance(v, float) and v != v):
+            nulls.append(i)
+        else:
+            kinds.add(type(v))
     if kinds == {bool}:
-        return "BOOL", [False if _missing(v) else bool(v) for v in values], nulls
-    if kinds == {int} and not nulls and all(_INT64_MIN <= v <= _INT64_MAX for v in values):
+        return "BOOL", [v is True for v in values], nulls
+    if kinds == {int} and not nulls and min(values) >= _INT64_MIN and max(values) <= _INT64_MAX:
         return "INT64", list(values), []
     if kinds <= {int, float}:
         try:
-            floats = [_NAN if _missing(v) else float(v) for v in values]
+            floats = [_NAN if v is None else float(v) for v in values]
         except OverflowError as e:
             raise InvalidArgument(
                 f"column {name!r} has a number too large to send (beyond a 64-bit float)",
                 details={"column": name},
             ) from e
         return "FP64", floats, []
+    if not nulls:
+        return "BYTES", [str(v).encode() for v in values], []
     missing = set(nulls)
     encoded = [b"" if i in missing else str(v).encode() for i, v in enumerate(values)]
     return "BYTES", encoded, nulls
