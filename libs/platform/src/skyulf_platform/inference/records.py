@@ -33,6 +33,7 @@ NULL_INDICES = "null_indices"
 JSON_SCALARS = (type(None), bool, int, float, str, list, dict)
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 _NAN = float("nan")
+_NUMBERS_OR_GAPS = frozenset({int, float, type(None)})
 
 # datatype -> (typed contents field, struct format of one raw little-endian element)
 _FIELDS: dict[str, tuple[str | None, str]] = {
@@ -67,31 +68,31 @@ def is_plain(values: Sequence[Any]) -> bool:
 
 def plain_column(name: str, values: Sequence[Any]) -> tuple[str, list[Any], list[int]]:
     """(datatype, contents, missing positions) for one column of JSON values."""
-    nulls: list[int] = []
-    kinds: set[type] = set()
-    for i, v in enumerate(values):
-        if v is None or (isinstance(v, float) and v != v):
-            nulls.append(i)
-        else:
-            kinds.add(type(v))
-    if kinds == {bool}:
-        return "BOOL", [v is True for v in values], nulls
-    if kinds == {int} and not nulls and min(values) >= _INT64_MIN and max(values) <= _INT64_MAX:
-        return "INT64", list(values), []
-    if kinds <= {int, float}:
+    kinds = set(map(type, values))
+    if kinds <= _NUMBERS_OR_GAPS:
+        # Numbers (a NaN among them is a number here, and stays NaN) and gaps: no test per value.
+        if kinds == {int} and min(values) >= _INT64_MIN and max(values) <= _INT64_MAX:
+            return "INT64", list(values), []
         try:
-            floats = [_NAN if v is None else float(v) for v in values]
+            if type(None) in kinds:
+                return "FP64", [_NAN if v is None else float(v) for v in values], []
+            return "FP64", list(map(float, values)), []
         except OverflowError as e:
             raise InvalidArgument(
                 f"column {name!r} has a number too large to send (beyond a 64-bit float)",
                 details={"column": name},
             ) from e
-        return "FP64", floats, []
-    if not nulls:
-        return "BYTES", [str(v).encode() for v in values], []
-    missing = set(nulls)
-    encoded = [b"" if i in missing else str(v).encode() for i, v in enumerate(values)]
-    return "BYTES", encoded, nulls
+    nulls = [i for i, v in enumerate(values) if v is None or (isinstance(v, float) and v != v)]
+    if nulls:
+        missing = set(nulls)
+        kinds = {type(v) for i, v in enumerate(values) if i not in missing}
+        if kinds == {bool}:
+            return "BOOL", [v is True for v in values], nulls
+        encoded = [b"" if i in missing else str(v).encode() for i, v in enumerate(values)]
+        return "BYTES", encoded, nulls
+    if kinds == {bool}:
+        return "BOOL", list(values), []
+    return "BYTES", [str(v).encode() for v in values], []
 
 
 def write_column(tensor: Any, column: tuple[str, list[Any], list[int]]) -> None:
