@@ -518,7 +518,7 @@ export interface paths {
         /**
          * Deployment Stats
          * @description Requests, errors, rows and latency per version of the endpoint (a canary's two versions
-         *     side by side), as counted by the prediction server that answers.
+         *     side by side), summed over every prediction server.
          */
         get: operations["deployment_stats_api_v1_deployments__deployment_id__stats_get"];
         put?: never;
@@ -1655,17 +1655,19 @@ export interface components {
         };
         /**
          * DeploymentStats
-         * @description Per-version counters of one prediction server (the one that answered), since it started.
+         * @description Per-version counters summed over every prediction server, each since it started.
          */
         DeploymentStats: {
             /** Deployment Id */
             deployment_id: string;
             /** Name */
             name: string;
-            /** Server */
-            server: string;
+            /** Servers */
+            servers: string[];
             /** Since */
             since: string | null;
+            /** Unreachable */
+            unreachable: string[];
             /** Versions */
             versions: components["schemas"]["VersionStatsPublic"][];
         };

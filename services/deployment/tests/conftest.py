@@ -118,6 +118,7 @@ class Stack:
     predictor: RunningPredictor
     deployment_service: DeploymentService
     channels: list[aio.Channel]
+    predictor_settings: PredictorSettings
 
     @property
     def rest_url(self) -> str:
@@ -205,6 +206,7 @@ async def stack(tmp_path: Path) -> AsyncIterator[Stack]:
         predictor=predictor,
         deployment_service=dep_service,
         channels=channels,
+        predictor_settings=pred_settings,
     )
     for channel in channels:
         await channel.close()

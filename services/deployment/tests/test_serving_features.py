@@ -15,9 +15,12 @@ import pytest
 from skyulf.deployment.v1 import deployment_pb2 as dpb
 from skyulf.deployment.v1 import deployment_pb2_grpc
 from skyulf_core.bundle import FittedPipeline
+from skyulf_deployment.peers import PredictorClient
+from skyulf_deployment.predictor.server import start_predictor
 from skyulf_platform.grpc.auth import outgoing_metadata
 from skyulf_platform.grpc.client import aio_channel
 from skyulf_platform.inference.codec import infer_request_to_json, rows_to_infer_request
+from skyulf_platform.stack import free_port
 
 Rows = list[dict[str, Any]]
 
@@ -72,6 +75,46 @@ async def test_a_canary_counts_requests_errors_and_latency_per_version(
         assert s.rows == 2 * answered[str(version)]
         assert 0 < s.latency_p50_ms <= s.latency_p95_ms
         assert s.latency_mean_ms > 0
+
+
+async def test_counters_are_summed_over_every_prediction_server(
+    stack: Any, fitted: FittedPipeline, rows: Rows
+) -> None:
+    """Two real prediction servers answer one endpoint; the deployment service sums their
+    counters, and leaves out (and names) a server that stopped answering."""
+    deployment = await _deploy(stack, fitted)
+    second = await start_predictor(
+        stack.predictor_settings.model_copy(update={"grpc_port": free_port(), "http_port": 0})
+    )
+    try:
+        loader = stack.deployment_service.loader
+        assert isinstance(loader, PredictorClient)
+        addresses = [f"127.0.0.1:{p.grpc_port}" for p in (stack.predictor, second)]
+        loader.peers = ",".join(addresses)
+        good = infer_request_to_json(rows_to_infer_request(rows[:3]))
+        headers = dict(outgoing_metadata())
+        async with httpx.AsyncClient(headers=headers) as client:
+            for port, calls in ((stack.predictor.http_port, 5), (second.http_port, 7)):
+                for _ in range(calls):
+                    reply = await client.post(
+                        f"http://127.0.0.1:{port}/v2/models/churn/infer", json=good
+                    )
+                    assert reply.status_code == 200, reply.text
+        both = await stack.deployments.GetDeploymentStats(
+            dpb.GetDeploymentStatsRequest(deployment_id=deployment.id)
+        )
+        assert both.deployment.id == deployment.id
+        assert len(both.servers) == 2 and not both.unreachable
+        [v1] = both.versions
+        assert (v1.version, v1.requests, v1.errors, v1.rows) == (1, 12, 0, 36)
+        assert 0 < v1.latency_p50_ms <= v1.latency_p95_ms
+    finally:
+        await second.stop(0)
+    one = await stack.deployments.GetDeploymentStats(
+        dpb.GetDeploymentStatsRequest(deployment_id=deployment.id)
+    )
+    assert list(one.unreachable) == [addresses[1]]
+    assert [v.requests for v in one.versions] == [5]
 
 
 async def test_adaptive_batching_answers_each_call_with_its_own_rows(

@@ -36,6 +36,8 @@ export default async function batchDrift(ctx) {
     await row.waitFor({ timeout: 30_000 });
     const cells = await row.locator("td").allTextContents();
     expect(Number(cells[1]) >= 5, `the serving version counted the calls (${cells.join(" | ")})`);
+    const servers = await page.getByTestId("stats-servers").textContent();
+    expect(servers === "counted by 1 prediction server", `the servers counted are named (${servers})`);
     await page.getByRole("img", { name: /^Requests, errors and p95 latency per version\./ }).waitFor();
   });
 

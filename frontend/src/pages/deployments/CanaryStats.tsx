@@ -25,7 +25,7 @@ export function statsOption(versions: VersionStats[]) {
   };
 }
 
-/** Per-version counters of the endpoint, as counted by the prediction server that answered. */
+/** Per-version counters of the endpoint, summed over every prediction server. */
 export function CanaryStats({ deploymentId }: { deploymentId: string }) {
   const stats = useDeploymentStats(deploymentId);
   const versions = stats.data?.versions ?? [];
@@ -33,8 +33,19 @@ export function CanaryStats({ deploymentId }: { deploymentId: string }) {
     <section className="panel" aria-labelledby="stats-title">
       <div className="panel-head">
         <h2 id="stats-title">Traffic per version</h2>
-        {stats.data && <span className="muted">counted by prediction server {stats.data.server}</span>}
+        {stats.data && (
+          <span className="muted" data-testid="stats-servers">
+            {stats.data.servers.length === 1
+              ? "counted by 1 prediction server"
+              : `summed over ${stats.data.servers.length} prediction servers`}
+          </span>
+        )}
       </div>
+      {stats.data && stats.data.unreachable.length > 0 && (
+        <p className="notice-warn" role="status">
+          Not counted: {stats.data.unreachable.join(", ")} did not answer.
+        </p>
+      )}
       {stats.isError && <ErrorState title="Could not read the counters" error={stats.error} />}
       {versions.length > 0 && (
         <>

@@ -6,6 +6,7 @@ import logging
 import uuid
 from typing import Protocol
 
+from skyulf.deployment.v1 import deployment_pb2 as pb
 from skyulf_deployment import repository as repo
 from skyulf_deployment.models import (
     Deployment,
@@ -19,6 +20,7 @@ from skyulf_errors import (
     InvalidArgument,
     NotFound,
     SkyulfError,
+    Unavailable,
 )
 from skyulf_platform.db.base import utcnow
 from skyulf_platform.db.uow import UnitOfWork
@@ -61,10 +63,16 @@ class ModelLoader(Protocol):
     def load(self, model_name: str, version: int) -> str:
         """Has a prediction server load and verify the version; raises why it cannot."""
 
+    def stats(self, name: str) -> tuple[list[pb.GetEndpointStatsResponse], list[str]]:
+        """Every prediction server's counters of endpoint ``name``, and who did not answer."""
+
 
 class _NoLoader:
     def load(self, model_name: str, version: int) -> str:
         return ""
+
+    def stats(self, name: str) -> tuple[list[pb.GetEndpointStatsResponse], list[str]]:
+        return [], []
 
 
 def _check_name(value: str, field: str) -> None:
@@ -130,6 +138,21 @@ class DeploymentService:
             f"an active deployment named {name!r} already exists; delete it first",
             details={"name": name},
         )
+
+    def deployment_stats(
+        self, ref: str
+    ) -> tuple[Deployment, list[pb.GetEndpointStatsResponse], list[str]]:
+        """The deployment, each prediction server's counters of it, and the servers that did
+        not answer; UNAVAILABLE when none did."""
+        deployment = self.get_deployment(ref)
+        answers, unreachable = self.loader.stats(deployment.name)
+        if not answers and unreachable:
+            raise Unavailable(
+                f"no prediction server answered for the counters of {deployment.name!r} "
+                f"(tried {', '.join(unreachable)})",
+                details={"deployment_id": deployment.id},
+            )
+        return deployment, answers, unreachable
 
     def get_deployment(self, ref: str) -> Deployment:
         """By id (any status), or by name (the ACTIVE deployment of that name)."""

@@ -29,8 +29,6 @@ class ServiceClients:
     advisor: advisor_pb2_grpc.AdvisorServiceStub
     # The prediction servers: /predict goes straight to them (one hop, not two).
     predictor: grpc_predict_v2_pb2_grpc.GRPCInferenceServiceStub
-    # Their control face: per-version counters of an endpoint.
-    predictor_control: deployment_pb2_grpc.PredictorServiceStub
 
     @classmethod
     def connect(cls, settings: PlatformSettings) -> ServiceClients:
@@ -51,7 +49,6 @@ class ServiceClients:
             deployment=deployment_pb2_grpc.DeploymentServiceStub(ch["deployment"]),
             advisor=advisor_pb2_grpc.AdvisorServiceStub(ch["advisor"]),
             predictor=grpc_predict_v2_pb2_grpc.GRPCInferenceServiceStub(ch["predictor"]),
-            predictor_control=deployment_pb2_grpc.PredictorServiceStub(ch["predictor"]),
         )
 
     def health(self, service: str) -> health_pb2_grpc.HealthStub:

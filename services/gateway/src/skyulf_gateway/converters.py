@@ -298,9 +298,8 @@ def deployment(d: deployment_pb2.Deployment) -> s.DeploymentPublic:
     )
 
 
-def deployment_stats(
-    d: deployment_pb2.Deployment, stats: deployment_pb2.GetEndpointStatsResponse
-) -> s.DeploymentStats:
+def deployment_stats(stats: deployment_pb2.GetDeploymentStatsResponse) -> s.DeploymentStats:
+    d = stats.deployment
     counted = {v.version: v for v in stats.versions}
     serving = [v for v in (d.model_version, d.canary_version) if v]
     total = sum(v.requests for v in stats.versions)
@@ -331,7 +330,8 @@ def deployment_stats(
     return s.DeploymentStats(
         deployment_id=d.id,
         name=d.name,
-        server=stats.server,
+        servers=list(stats.servers),
+        unreachable=list(stats.unreachable),
         since=_ts(stats, "since"),
         versions=versions,
     )

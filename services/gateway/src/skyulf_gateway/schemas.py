@@ -525,11 +525,13 @@ class VersionStatsPublic(BaseModel):
 
 
 class DeploymentStats(BaseModel):
-    """Per-version counters of one prediction server (the one that answered), since it started."""
+    """Per-version counters summed over every prediction server, each since it started."""
 
     deployment_id: str
     name: str
-    server: str
+    # The prediction servers counted, and the addresses that did not answer.
+    servers: list[str]
+    unreachable: list[str]
     since: datetime | None
     versions: list[VersionStatsPublic]
 

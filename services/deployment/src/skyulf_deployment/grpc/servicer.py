@@ -17,6 +17,7 @@ from grpc import aio
 from inference import grpc_predict_v2_pb2_grpc
 from skyulf.deployment.v1 import deployment_pb2 as pb
 from skyulf.deployment.v1 import deployment_pb2_grpc
+from skyulf_deployment import fleet_stats
 from skyulf_deployment.batch import BatchScoring
 from skyulf_deployment.drift import DriftReports
 from skyulf_deployment.grpc.converters import (
@@ -79,6 +80,21 @@ class DeploymentServicer(deployment_pb2_grpc.DeploymentServiceServicer):
     ) -> pb.GetDeploymentResponse:
         found = await asyncio.to_thread(self.service.get_deployment, request.deployment_id)
         return pb.GetDeploymentResponse(deployment=deployment_to_proto(found))
+
+    async def GetDeploymentStats(
+        self, request: pb.GetDeploymentStatsRequest, context: aio.ServicerContext
+    ) -> pb.GetDeploymentStatsResponse:
+        found, answers, unreachable = await asyncio.to_thread(
+            self.service.deployment_stats, request.deployment_id
+        )
+        versions, since = fleet_stats.merge(answers)
+        return pb.GetDeploymentStatsResponse(
+            deployment=deployment_to_proto(found),
+            versions=versions,
+            since=since,
+            servers=[a.server for a in answers],
+            unreachable=unreachable,
+        )
 
     async def ListDeployments(
         self, request: pb.ListDeploymentsRequest, context: aio.ServicerContext

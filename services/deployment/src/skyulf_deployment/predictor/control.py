@@ -52,6 +52,7 @@ class PredictorControlServicer(deployment_pb2_grpc.PredictorServiceServicer):
                     latency_mean_ms=c.latency_mean_ms,
                     latency_p50_ms=c.percentile(0.5),
                     latency_p95_ms=c.percentile(0.95),
+                    recent_latency_ms=c.recent_ms,
                 )
                 for version, c in self.stats.of(endpoint_key(request.name)).items()
             ],

@@ -8,10 +8,19 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 WINDOW = 2048
+
+
+def percentile(values: Iterable[float], q: float) -> float:
+    """The ``q`` quantile of ``values`` (nearest rank); 0 when there are none."""
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 @dataclass
@@ -23,10 +32,7 @@ class VersionCounter:
     recent_ms: deque[float] = field(default_factory=lambda: deque(maxlen=WINDOW))
 
     def percentile(self, q: float) -> float:
-        if not self.recent_ms:
-            return 0.0
-        ordered = sorted(self.recent_ms)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+        return percentile(self.recent_ms, q)
 
     @property
     def latency_mean_ms(self) -> float:

@@ -483,6 +483,7 @@ class VersionStats(_message.Message):
     LATENCY_MEAN_MS_FIELD_NUMBER: _builtins.int
     LATENCY_P50_MS_FIELD_NUMBER: _builtins.int
     LATENCY_P95_MS_FIELD_NUMBER: _builtins.int
+    RECENT_LATENCY_MS_FIELD_NUMBER: _builtins.int
     version: _builtins.int
     requests: _builtins.int
     errors: _builtins.int
@@ -492,6 +493,10 @@ class VersionStats(_message.Message):
     latency_p50_ms: _builtins.float
     """Over the most recent calls (a bounded window)."""
     latency_p95_ms: _builtins.float
+    @_builtins.property
+    def recent_latency_ms(self) -> _containers.RepeatedScalarFieldContainer[_builtins.float]:
+        """The window behind the percentiles (milliseconds), so that servers' windows can be merged."""
+
     def __init__(
         self,
         *,
@@ -502,10 +507,11 @@ class VersionStats(_message.Message):
         latency_mean_ms: _builtins.float = ...,
         latency_p50_ms: _builtins.float = ...,
         latency_p95_ms: _builtins.float = ...,
+        recent_latency_ms: _abc.Iterable[_builtins.float] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["errors", b"errors", "latency_mean_ms", b"latency_mean_ms", "latency_p50_ms", b"latency_p50_ms", "latency_p95_ms", b"latency_p95_ms", "requests", b"requests", "rows", b"rows", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["errors", b"errors", "latency_mean_ms", b"latency_mean_ms", "latency_p50_ms", b"latency_p50_ms", "latency_p95_ms", b"latency_p95_ms", "recent_latency_ms", b"recent_latency_ms", "requests", b"requests", "rows", b"rows", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -541,6 +547,67 @@ class GetEndpointStatsResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetEndpointStatsResponse: _TypeAlias = GetEndpointStatsResponse  # noqa: Y015
+
+@_typing.final
+class GetDeploymentStatsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DEPLOYMENT_ID_FIELD_NUMBER: _builtins.int
+    deployment_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        deployment_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["deployment_id", b"deployment_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetDeploymentStatsRequest: _TypeAlias = GetDeploymentStatsRequest  # noqa: Y015
+
+@_typing.final
+class GetDeploymentStatsResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DEPLOYMENT_FIELD_NUMBER: _builtins.int
+    VERSIONS_FIELD_NUMBER: _builtins.int
+    SINCE_FIELD_NUMBER: _builtins.int
+    SERVERS_FIELD_NUMBER: _builtins.int
+    UNREACHABLE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def deployment(self) -> Global___Deployment: ...
+    @_builtins.property
+    def versions(self) -> _containers.RepeatedCompositeFieldContainer[Global___VersionStats]:
+        """Summed over the servers that answered; percentiles over their windows together."""
+
+    @_builtins.property
+    def since(self) -> _timestamp_pb2.Timestamp:
+        """The earliest start among them."""
+
+    @_builtins.property
+    def servers(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """The prediction servers counted, and the addresses that did not answer."""
+
+    @_builtins.property
+    def unreachable(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def __init__(
+        self,
+        *,
+        deployment: Global___Deployment | None = ...,
+        versions: _abc.Iterable[Global___VersionStats] | None = ...,
+        since: _timestamp_pb2.Timestamp | None = ...,
+        servers: _abc.Iterable[_builtins.str] | None = ...,
+        unreachable: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["deployment", b"deployment", "since", b"since"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["deployment", b"deployment", "servers", b"servers", "since", b"since", "unreachable", b"unreachable", "versions", b"versions"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetDeploymentStatsResponse: _TypeAlias = GetDeploymentStatsResponse  # noqa: Y015
 
 @_typing.final
 class LoadModelVersionRequest(_message.Message):

@@ -101,6 +101,11 @@ class DeploymentServiceStub:
                 request_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetDriftReportRequest.SerializeToString,
                 response_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetDriftReportResponse.FromString,
                 _registered_method=True)
+        self.GetDeploymentStats = channel.unary_unary(
+                '/skyulf.deployment.v1.DeploymentService/GetDeploymentStats',
+                request_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetDeploymentStatsRequest.SerializeToString,
+                response_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetDeploymentStatsResponse.FromString,
+                _registered_method=True)
 
 
 class DeploymentServiceServicer:
@@ -195,6 +200,14 @@ class DeploymentServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetDeploymentStats(self, request, context):
+        """Per-version counters of an endpoint, summed over every prediction server (each counts the
+        calls it answered since it started).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_DeploymentServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -262,6 +275,11 @@ def add_DeploymentServiceServicer_to_server(servicer, server):
                     servicer.GetDriftReport,
                     request_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetDriftReportRequest.FromString,
                     response_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetDriftReportResponse.SerializeToString,
+            ),
+            'GetDeploymentStats': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDeploymentStats,
+                    request_deserializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetDeploymentStatsRequest.FromString,
+                    response_serializer=skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetDeploymentStatsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -617,6 +635,33 @@ class DeploymentService:
             '/skyulf.deployment.v1.DeploymentService/GetDriftReport',
             skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetDriftReportRequest.SerializeToString,
             skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetDriftReportResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDeploymentStats(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/skyulf.deployment.v1.DeploymentService/GetDeploymentStats',
+            skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetDeploymentStatsRequest.SerializeToString,
+            skyulf_dot_deployment_dot_v1_dot_deployment__pb2.GetDeploymentStatsResponse.FromString,
             options,
             channel_credentials,
             insecure,

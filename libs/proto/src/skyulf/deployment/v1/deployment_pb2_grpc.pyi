@@ -60,6 +60,10 @@ class DeploymentServiceStub:
     """
     ListDriftReports: _grpc.UnaryUnaryMultiCallable[_deployment_pb2.ListDriftReportsRequest, _deployment_pb2.ListDriftReportsResponse]
     GetDriftReport: _grpc.UnaryUnaryMultiCallable[_deployment_pb2.GetDriftReportRequest, _deployment_pb2.GetDriftReportResponse]
+    GetDeploymentStats: _grpc.UnaryUnaryMultiCallable[_deployment_pb2.GetDeploymentStatsRequest, _deployment_pb2.GetDeploymentStatsResponse]
+    """Per-version counters of an endpoint, summed over every prediction server (each counts the
+    calls it answered since it started).
+    """
 
 @_typing.type_check_only
 class DeploymentServiceAsyncStub(DeploymentServiceStub):
@@ -93,6 +97,10 @@ class DeploymentServiceAsyncStub(DeploymentServiceStub):
     """
     ListDriftReports: _aio.UnaryUnaryMultiCallable[_deployment_pb2.ListDriftReportsRequest, _deployment_pb2.ListDriftReportsResponse]  # type: ignore[assignment]
     GetDriftReport: _aio.UnaryUnaryMultiCallable[_deployment_pb2.GetDriftReportRequest, _deployment_pb2.GetDriftReportResponse]  # type: ignore[assignment]
+    GetDeploymentStats: _aio.UnaryUnaryMultiCallable[_deployment_pb2.GetDeploymentStatsRequest, _deployment_pb2.GetDeploymentStatsResponse]  # type: ignore[assignment]
+    """Per-version counters of an endpoint, summed over every prediction server (each counts the
+    calls it answered since it started).
+    """
 
 class DeploymentServiceServicer(metaclass=_abc_1.ABCMeta):
     """Owns deployments: which registered model version an endpoint serves.
@@ -201,6 +209,16 @@ class DeploymentServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _deployment_pb2.GetDriftReportRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_deployment_pb2.GetDriftReportResponse, _abc.Awaitable[_deployment_pb2.GetDriftReportResponse]]: ...
+
+    @_abc_1.abstractmethod
+    def GetDeploymentStats(
+        self,
+        request: _deployment_pb2.GetDeploymentStatsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_deployment_pb2.GetDeploymentStatsResponse, _abc.Awaitable[_deployment_pb2.GetDeploymentStatsResponse]]:
+        """Per-version counters of an endpoint, summed over every prediction server (each counts the
+        calls it answered since it started).
+        """
 
 def add_DeploymentServiceServicer_to_server(servicer: DeploymentServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
 

@@ -99,16 +99,11 @@ async def rollback_deployment(deployment_id: str, clients: ClientsDep) -> s.Depl
 @router.get("/{deployment_id}/stats", response_model=s.DeploymentStats, responses=s.errors(404))
 async def deployment_stats(deployment_id: str, clients: ClientsDep) -> s.DeploymentStats:
     """Requests, errors, rows and latency per version of the endpoint (a canary's two versions
-    side by side), as counted by the prediction server that answers."""
-    deployment = (
-        await clients.deployment.GetDeployment(
-            deployment_pb2.GetDeploymentRequest(deployment_id=deployment_id)
-        )
-    ).deployment
-    stats = await clients.predictor_control.GetEndpointStats(
-        deployment_pb2.GetEndpointStatsRequest(name=deployment.name)
+    side by side), summed over every prediction server."""
+    stats = await clients.deployment.GetDeploymentStats(
+        deployment_pb2.GetDeploymentStatsRequest(deployment_id=deployment_id)
     )
-    return converters.deployment_stats(deployment, stats)
+    return converters.deployment_stats(stats)
 
 
 @router.post(
