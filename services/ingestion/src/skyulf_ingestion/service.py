@@ -15,7 +15,7 @@ from typing import Final
 
 import polars as pl
 
-from skyulf_core.profiling import DatasetProfile, profile_frame
+from skyulf_core.profiling import DatasetProfile, profile_parquet
 from skyulf_core.profiling.target import analyse_target
 from skyulf_errors import (
     ErrorCode,
@@ -56,6 +56,8 @@ Enqueue = Callable[[str], None]
 
 _FILENAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
+# LZ4: about twice as fast to write as zstd for a somewhat larger file; every Parquet reader
+# (pyarrow, Polars, Spark, DuckDB) decodes it.
 PARQUET_COMPRESSION: Final = "lz4"
 
 DEFAULT_PAGE_SIZE = 50
@@ -371,8 +373,7 @@ class IngestionService:
         with self.uow() as session:
             profile = DatasetRepository(session).profile(dataset_id, dataset.version)
         if profile is None:
-            frame = pl.read_parquet(self._local_parquet(dataset))
-            profile = profile_frame(frame).model_dump_json()
+            profile = profile_parquet(self._local_parquet(dataset)).model_dump_json()
             with self.uow() as session:
                 DatasetRepository(session).set_profile(dataset_id, dataset.version, profile)
         return VersionProfile(version=dataset.version, profile_json=profile)
@@ -525,26 +526,29 @@ class IngestionService:
             if isinstance(source, UploadSource):
                 key = self.store.key_for(dataset.raw_uri)
                 self.store.download_to(key, raw, sha256=dataset.raw_sha256)
-                frame = formats.read_frame(
+                formats.write_parquet(
                     filename,
                     formats.detect_format(filename),
                     raw,
+                    parquet,
+                    row_group_rows=self.row_group_rows,
+                    compression=PARQUET_COMPRESSION,
                     sheet=source.sheet,
                     header_row=source.header_row,
                 )
                 raw.unlink()
             else:
                 frame = self.sources.read(source, folder)
-            profile = profile_frame(frame)
-            # LZ4: about twice as fast to write as zstd for a somewhat larger file; every Parquet
-            # reader (pyarrow, Polars, Spark, DuckDB) decodes it.
-            frame.write_parquet(
-                parquet, row_group_size=self.row_group_rows, compression=PARQUET_COMPRESSION
-            )
+                frame.write_parquet(
+                    parquet, row_group_size=self.row_group_rows, compression=PARQUET_COMPRESSION
+                )
+                del frame
+            # Profiled from the Parquet a column at a time: the table is never whole in memory.
+            profile = profile_parquet(parquet)
             ref = self.store.put_file(data_key(dataset.id, dataset.version), parquet)
         return IngestResult(
-            n_rows=frame.height,
-            columns=[ColumnInfo(name=n, dtype=str(t)) for n, t in frame.schema.items()],
+            n_rows=profile.n_rows,
+            columns=[ColumnInfo(name=c.name, dtype=c.dtype) for c in profile.columns],
             data_uri=ref.uri,
             data_sha256=ref.sha256,
             profile_json=profile.model_dump_json(),
