@@ -301,12 +301,12 @@ def _profile(
 
 
 def _sample_rows(n_rows: int) -> pl.Series | None:
-    """The rows correlations are measured on (those ``DataFrame.sample`` with seed 0 picks);
-    None when every row is."""
+    """The rows correlations are measured on (those ``DataFrame.sample`` with seed 0 picks), in
+    file order: gathering sorted rows is several times faster. None when every row is."""
     if n_rows <= SAMPLE_ROWS:
         return None
     rows = pl.DataFrame({"row": pl.int_range(0, n_rows, eager=True)})
-    return rows.sample(SAMPLE_ROWS, seed=0).get_column("row")
+    return rows.sample(SAMPLE_ROWS, seed=0).get_column("row").sort()
 
 
 def profile_frame(df: pl.DataFrame, target: str | None = None) -> DatasetProfile:
