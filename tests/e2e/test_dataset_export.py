@@ -87,6 +87,40 @@ def test_an_older_version_is_downloadable(api: httpx.Client, notes: dict[str, An
     assert "notes-v1.csv" in first.headers["content-disposition"]
 
 
+def test_profile_and_target_analysis_of_each_version(api: httpx.Client) -> None:
+    first = _ready(api, "sales.csv", b"region,amount,won\nn,1,yes\ns,2,no\nn,3,yes\n")
+    assert first["status"] == "READY", first
+    profile, target = f"/datasets/{first['id']}/profile", f"/datasets/{first['id']}/target"
+    resp = api.post(
+        f"/datasets/{first['id']}/versions",
+        files={"file": ("sales.csv", b"region,amount\ne,5\n", "text/csv")},
+    )
+    assert resp.status_code == 201, resp.text
+    assert wait_for(api, f"/datasets/{first['id']}", {"READY", "FAILED"})["version"] == 2
+
+    old = api.get(profile, params={"version": 1}).json()
+    assert (old["version"], old["n_rows"]) == (1, 3)
+    assert [c["name"] for c in old["columns"]] == ["region", "amount", "won"]
+    latest = api.get(profile).json()
+    assert (latest["version"], latest["n_rows"], latest["n_columns"]) == (2, 1, 2)
+
+    won = api.get(target, params={"target": "won", "version": 1})
+    assert won.status_code == 200, won.text
+    assert won.json()["version"] == 1
+    balance = {c["value"]: c["count"] for c in won.json()["analysis"]["class_balance"]}
+    assert balance == {"yes": 2, "no": 1}
+    gone = api.get(target, params={"target": "won"})
+    assert gone.status_code == 400 and "not in version 2" in gone.json()["error"]["message"]
+
+    for path, params in ((profile, {"version": 7}), (target, {"target": "won", "version": 7})):
+        missing = api.get(path, params=params)
+        assert missing.status_code == 404, missing.text
+        error = missing.json()["error"]
+        assert "has no version 7" in error["message"] and error["details"]["version"] == 7
+    zero = api.get(profile, params={"version": 0})
+    assert zero.status_code == 400 and "version" in zero.text
+
+
 @pytest.mark.parametrize(
     ("params", "status", "field"),
     [

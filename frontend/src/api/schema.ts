@@ -272,7 +272,7 @@ export interface paths {
         };
         /**
          * Get Profile
-         * @description The dataset's profile: per-column statistics and data-quality alerts.
+         * @description A dataset version's profile: per-column statistics and data-quality alerts.
          */
         get: operations["get_profile_api_v1_datasets__dataset_id__profile_get"];
         put?: never;
@@ -1487,6 +1487,8 @@ export interface components {
             /** N Rows */
             n_rows: number;
             target?: components["schemas"]["TargetAnalysisPublic"] | null;
+            /** Version */
+            version: number;
         };
         /** DatasetPublic */
         DatasetPublic: {
@@ -3999,7 +4001,10 @@ export interface operations {
     };
     get_profile_api_v1_datasets__dataset_id__profile_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description a READY version; the latest if absent */
+                version?: number | null;
+            };
             header?: never;
             path: {
                 dataset_id: string;
@@ -4309,6 +4314,8 @@ export interface operations {
             query: {
                 /** @description the target column */
                 target: string;
+                /** @description a READY version; the latest if absent */
+                version?: number | null;
             };
             header?: never;
             path: {

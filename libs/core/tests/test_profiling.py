@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import polars as pl
+import pytest
 
-from skyulf_core.profiling import profile_frame
+from skyulf_core.profiling import profile as profile_module
+from skyulf_core.profiling import profile_frame, profile_parquet
 
 
 def test_profile_of_churn(churn_pl: pl.DataFrame) -> None:
@@ -106,3 +109,24 @@ def test_a_million_rows_profile_completely() -> None:
     df = pl.DataFrame(data)
     profile = profile_frame(df)
     assert profile.n_columns == 20
+
+
+@pytest.mark.parametrize("sample_rows", [50, 200_000])
+def test_a_parquet_file_profiles_as_its_frame_does(
+    churn_pl: pl.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample_rows: int
+) -> None:
+    # Duplicated rows, and (with 50) correlations measured on a sample of the rows.
+    monkeypatch.setattr(profile_module, "SAMPLE_ROWS", sample_rows)
+    frame = pl.concat([churn_pl, churn_pl.head(7)])
+    path = tmp_path / "churn.parquet"
+    frame.write_parquet(path, row_group_size=64)
+    from_file = profile_parquet(path)
+    assert from_file.duplicate_rows == 7 and from_file.correlations is not None
+    assert from_file == profile_frame(pl.read_parquet(path))
+
+
+def test_an_empty_parquet_file_profiles_as_its_frame_does(tmp_path: Path) -> None:
+    frame = pl.DataFrame({"a": pl.Series([], dtype=pl.Int64), "b": pl.Series([], dtype=pl.String)})
+    frame.write_parquet(tmp_path / "empty.parquet")
+    assert profile_parquet(tmp_path / "empty.parquet") == profile_frame(frame)
+    assert profile_parquet(tmp_path / "empty.parquet").n_columns == 2

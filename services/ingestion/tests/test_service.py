@@ -40,7 +40,7 @@ def test_upload_then_ingest_makes_a_ready_dataset(
     parquet = service.store.get_bytes(data_key(ready.id), sha256=ready.data_sha256)
     assert pl.read_parquet(io.BytesIO(parquet)).shape == (300, 11)
     assert ready.data_uri == service.store.uri_for(data_key(ready.id))
-    profile = json.loads(service.get_profile(ready.id))
+    profile = json.loads(service.get_profile(ready.id).profile_json)
     assert "income" in json.dumps(profile["columns"])
 
 

@@ -1,10 +1,13 @@
-// Download a dataset version as CSV (formulas neutralised) and Parquet, read the correlation
+// Download a dataset version as CSV (formulas neutralised) and Parquet, switch the dataset page
+// between versions (rows, profile, alerts and target panel follow), read the correlation
 // heatmap and the target panel, and follow lineage: the job and the model version name the
 // dataset version they trained on. Uses the churn dataset of 01-dataset (made here when run alone).
 import { readFileSync } from "node:fs";
 import { ensureDataset, trainJob } from "../rest.mjs";
 
 const NOTES = "name,note,amount\nalice,=1+1,-3\nbob,@SUM(A1),4\ncarol,plain,5\n";
+// Version 2 adds a constant column: an alert, and a target choice, that version 1 does not have.
+const NOTES_V2 = "name,note,amount,paid\ndan,a,1,yes\neve,b,2,yes\nfay,c,3,yes\ngus,d,4,yes\n";
 
 async function ready(page, url, id) {
   for (let i = 0; i < 240; i += 1) {
@@ -50,6 +53,46 @@ export default async function datasetExport(ctx) {
     expect(bytes.subarray(0, 4).toString() === "PAR1", "the file is Parquet (PAR1 magic)");
   });
   await axe("Dataset with downloads");
+
+  await step("the version selector switches the rows, profile, alerts and target panel", async () => {
+    const datasetUrl = page.url();
+    const id = new URL(datasetUrl).pathname.split("/").pop();
+    const created = await page.request.post(`${url}/api/v1/datasets/${id}/versions`, {
+      multipart: { file: { name: "notes.csv", mimeType: "text/csv", buffer: Buffer.from(NOTES_V2) } },
+    });
+    expect(created.ok(), `version 2 uploaded (${created.status()})`);
+    const v2 = await ready(page, url, id);
+    expect(v2.status === "READY" && v2.version === 2, `version 2 is READY (${v2.error ?? ""})`);
+    await page.goto(datasetUrl, { waitUntil: "networkidle" });
+    const picker = page.getByLabel("Version shown");
+    const alerts = page.getByRole("region", { name: "Alerts" });
+    const target = page.getByRole("region", { name: "Target" }).getByLabel("Target column");
+    const rows = page.getByRole("region", { name: "Dataset rows" });
+    await alerts.getByText("Version 2 ·").waitFor({ timeout: 30_000 });
+    await alerts.getByText("'paid' holds a single value").waitFor();
+    expect((await picker.inputValue()) === "2", "the latest version is shown first");
+    expect((await target.locator("option", { hasText: "paid" }).count()) === 1, "version 2 can target paid");
+    await rows.getByRole("cell", { name: "gus" }).waitFor();
+
+    await picker.selectOption("1");
+    await alerts.getByText("Version 1 ·").waitFor({ timeout: 30_000 });
+    expect(new URL(page.url()).searchParams.get("version") === "1", `the address keeps the version (${page.url()})`);
+    expect((await alerts.getByText("'paid'").count()) === 0, "version 1 has no paid alert");
+    expect((await target.locator("option", { hasText: "paid" }).count()) === 0, "version 1 has no paid column");
+    await rows.getByRole("cell", { name: "carol" }).waitFor({ timeout: 30_000 });
+    expect((await rows.getByRole("cell", { name: "gus" }).count()) === 0, "version 1's rows replace version 2's");
+    await target.selectOption("amount");
+    const analysis = page.getByTestId("target-analysis");
+    await analysis.waitFor({ timeout: 30_000 });
+    expect(((await analysis.textContent()) ?? "").includes("version 1"), "the target analysis is of version 1");
+  });
+  await axe("Dataset at an older version");
+
+  await step("the latest version again", async () => {
+    await page.getByLabel("Version shown").selectOption("2");
+    await page.getByRole("region", { name: "Alerts" }).getByText("Version 2 ·").waitFor({ timeout: 30_000 });
+    expect(new URL(page.url()).searchParams.get("version") === null, `the latest needs no version in the address (${page.url()})`);
+  });
 
   await step("the correlation heatmap", async () => {
     await page.goto(`${url}/datasets/${state.datasetId}`, { waitUntil: "networkidle" });

@@ -1,4 +1,4 @@
-import { Link, useParams } from "react-router";
+import { Link, useParams, useSearchParams } from "react-router";
 import { ErrorState, Loading } from "../../components/States";
 import { StatusBadge } from "../../components/StatusBadge";
 import { formatBytes, formatDate } from "../../lib/format";
@@ -7,13 +7,25 @@ import { ProfileView } from "./ProfileView";
 import { useDataset } from "./queries";
 import { RowsTable } from "./RowsTable";
 import { VersionsList } from "./sources/VersionsList";
+import { VersionPicker } from "./VersionPicker";
 
 export default function DatasetPage() {
   const { datasetId = "" } = useParams();
   const dataset = useDataset(datasetId);
+  const [params, setParams] = useSearchParams();
   if (dataset.isPending) return <Loading what="dataset" />;
   if (dataset.isError) return <ErrorState title={`Could not open dataset ${datasetId}`} error={dataset.error} />;
   const d = dataset.data;
+  const latest = d.version ?? 1;
+  // ?version=n shows an older version's rows, profile and target analysis; the latest without it.
+  const asked = Number(params.get("version"));
+  const shown = Number.isInteger(asked) && asked >= 1 ? asked : latest;
+  const show = (version: number) => {
+    const next = new URLSearchParams(params);
+    if (version === latest) next.delete("version");
+    else next.set("version", String(version));
+    setParams(next, { replace: true });
+  };
   return (
     <div className="page">
       <div className="page-head">
@@ -58,8 +70,11 @@ export default function DatasetPage() {
       {d.status === "FAILED" && <ErrorState title={`Could not ingest ${d.source_filename}`} error={d.error ?? "ingestion failed"} />}
       {d.status === "READY" && (
         <>
-          <RowsTable datasetId={d.id} totalRows={d.n_rows} />
-          <ProfileView datasetId={d.id} />
+          <div className="form-actions">
+            <VersionPicker datasetId={d.id} status={d.status} latest={latest} version={shown} onChange={show} />
+          </div>
+          <RowsTable key={shown} datasetId={d.id} version={shown} totalRows={d.n_rows} />
+          <ProfileView datasetId={d.id} version={shown} />
         </>
       )}
       {/* Dataset versions (ingestion). */}

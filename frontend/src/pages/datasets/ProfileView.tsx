@@ -33,16 +33,17 @@ function ColumnCard({ col }: { col: ColumnProfile }) {
   );
 }
 
-/** The dataset's profile: missing values across columns, each column's distribution, and the alerts. */
-export function ProfileView({ datasetId }: { datasetId: string }) {
+/** A dataset version's profile: missing values across columns, each column's distribution, and the alerts. */
+export function ProfileView({ datasetId, version }: { datasetId: string; version: number }) {
   const [all, setAll] = useState(false);
   const profile = useQuery({
-    queryKey: ["datasets", datasetId, "profile"],
-    queryFn: () => unwrap(client.GET("/api/v1/datasets/{dataset_id}/profile", { params: { path: { dataset_id: datasetId } } })),
+    queryKey: ["datasets", datasetId, "profile", version],
+    queryFn: () =>
+      unwrap(client.GET("/api/v1/datasets/{dataset_id}/profile", { params: { path: { dataset_id: datasetId }, query: { version } } })),
   });
   const missing = useMemo(() => (profile.data ? missingChart(profile.data.columns) : null), [profile.data]);
   if (profile.isPending) return <Loading what="profile" />;
-  if (profile.isError) return <ErrorState title="Could not read the profile" error={profile.error} />;
+  if (profile.isError) return <ErrorState title={`Could not read the profile of version ${version}`} error={profile.error} />;
   const p = profile.data;
   const shown = all ? p.columns : p.columns.slice(0, FIRST_COLUMNS);
   const order: Record<string, number> = { critical: 0, warning: 1, info: 2 };
@@ -53,7 +54,7 @@ export function ProfileView({ datasetId }: { datasetId: string }) {
         <div className="panel-head">
           <h2 id="alerts-title">Alerts</h2>
           <span className="muted">
-            {p.duplicate_rows} duplicate rows · {alerts.length} alerts
+            Version {p.version} · {p.duplicate_rows} duplicate rows · {alerts.length} alerts
           </span>
         </div>
         {alerts.length === 0 ? (
@@ -79,7 +80,7 @@ export function ProfileView({ datasetId }: { datasetId: string }) {
         </section>
       )}
       <CorrelationsPanel profile={p} />
-      <TargetPanel datasetId={datasetId} profile={p} />
+      <TargetPanel datasetId={datasetId} version={p.version} profile={p} />
       <section className="panel" aria-labelledby="columns-title">
         <div className="panel-head">
           <h2 id="columns-title">Columns</h2>

@@ -6,15 +6,15 @@ import { formatCell } from "../../lib/format";
 
 const PAGE_SIZES = [25, 50, 100];
 
-/** The dataset's rows, a page at a time (GET /datasets/{id}/rows). */
-export function RowsTable({ datasetId, totalRows }: { datasetId: string; totalRows: number }) {
+/** A dataset version's rows, a page at a time (GET /datasets/{id}/rows). */
+export function RowsTable({ datasetId, version, totalRows }: { datasetId: string; version: number; totalRows: number }) {
   const [offset, setOffset] = useState(0);
   const [limit, setLimit] = useState(25);
   const rows = useQuery({
-    queryKey: ["datasets", datasetId, "rows", offset, limit],
+    queryKey: ["datasets", datasetId, "rows", version, offset, limit],
     queryFn: ({ signal }) =>
       unwrap(
-        client.GET("/api/v1/datasets/{dataset_id}/rows", { params: { path: { dataset_id: datasetId }, query: { offset, limit } }, signal }),
+        client.GET("/api/v1/datasets/{dataset_id}/rows", { params: { path: { dataset_id: datasetId }, query: { offset, limit, version } }, signal }),
       ),
     placeholderData: keepPreviousData,
   });

@@ -10,13 +10,13 @@ import { Chart } from "../../components/Chart";
 import { Empty, ErrorState, Loading } from "../../components/States";
 import { formatNumber } from "../../lib/format";
 
-export function TargetPanel({ datasetId, profile }: { datasetId: string; profile: DatasetProfile }) {
+export function TargetPanel({ datasetId, version, profile }: { datasetId: string; version: number; profile: DatasetProfile }) {
   const [target, setTarget] = useState("");
   const analysis = useQuery({
-    queryKey: ["datasets", datasetId, "target", target],
+    queryKey: ["datasets", datasetId, "target", version, target],
     enabled: target !== "",
     queryFn: () =>
-      unwrap(client.GET("/api/v1/datasets/{dataset_id}/target", { params: { path: { dataset_id: datasetId }, query: { target } } })),
+      unwrap(client.GET("/api/v1/datasets/{dataset_id}/target", { params: { path: { dataset_id: datasetId }, query: { target, version } } })),
   });
   const balance = useMemo(() => (analysis.data ? balanceChart(analysis.data.analysis) : null), [analysis.data]);
   const associations = useMemo(() => (analysis.data ? associationChart(analysis.data.analysis) : null), [analysis.data]);

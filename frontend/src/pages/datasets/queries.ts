@@ -21,3 +21,12 @@ export function useDataset(id: string | null) {
     refetchInterval: (query) => (query.state.data?.status === "PENDING" ? POLL_MS : false),
   });
 }
+
+/** A dataset's READY versions, newest first; keyed by its status too, so a version appears
+ * when the dataset turns READY. */
+export function useVersions(id: string, status: string) {
+  return useQuery({
+    queryKey: [...datasetKeys.one(id), "versions", status],
+    queryFn: () => unwrap(client.GET("/api/v1/datasets/{dataset_id}/versions", { params: { path: { dataset_id: id } } })),
+  });
+}

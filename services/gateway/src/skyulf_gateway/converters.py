@@ -85,6 +85,12 @@ def dataset(d: ingestion_pb2.Dataset) -> s.DatasetPublic:
     )
 
 
+def dataset_profile(r: ingestion_pb2.GetDatasetProfileResponse) -> s.DatasetProfilePublic:
+    return s.DatasetProfilePublic.model_validate(
+        {**json.loads(r.profile_json), "version": r.version}
+    )
+
+
 def target_analysis(r: ingestion_pb2.GetTargetAnalysisResponse) -> s.TargetAnalysisResult:
     return s.TargetAnalysisResult(
         dataset_id=r.dataset_id,

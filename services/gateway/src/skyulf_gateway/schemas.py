@@ -212,6 +212,8 @@ class TargetAnalysisResult(BaseModel):
 class DatasetProfilePublic(BaseModel):
     """Per-column statistics and data-quality alerts, as ingestion computed them."""
 
+    # The dataset version profiled.
+    version: int
     n_rows: int
     n_columns: int
     duplicate_rows: int

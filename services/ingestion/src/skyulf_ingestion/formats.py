@@ -11,6 +11,7 @@ import io
 import json
 from enum import StrEnum
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Literal
 
 import polars as pl
 
@@ -20,6 +21,8 @@ from skyulf_ingestion import excel
 # Rows Polars looks at to infer column types before falling back to a full scan.
 INFER_SCHEMA_ROWS = 10_000
 PARQUET_MAGIC = b"PAR1"
+
+ParquetCompression = Literal["lz4", "zstd", "snappy", "uncompressed"]
 
 
 class FileFormat(StrEnum):
@@ -214,6 +217,53 @@ def read_frame(
     frame = _parse(filename, fmt, path)
     _check_shape(filename, frame)
     return frame
+
+
+def write_parquet(
+    filename: str,
+    fmt: FileFormat,
+    path: Path,
+    out: Path,
+    *,
+    row_group_rows: int,
+    compression: ParquetCompression,
+    sheet: str = "",
+    header_row: int = 0,
+) -> None:
+    """The file as canonical Parquet at ``out``, or an InvalidArgument naming the file.
+
+    A CSV or TSV file streams through Polars' streaming engine, a batch of rows at a time, so
+    memory never holds the whole table; other formats are read whole, written, and let go.
+    """
+    if fmt not in _SEPARATORS:
+        frame = read_frame(filename, fmt, path, sheet=sheet, header_row=header_row)
+        frame.write_parquet(out, row_group_size=row_group_rows, compression=compression)
+        return
+
+    def sink(infer_rows: int | None) -> None:
+        pl.scan_csv(
+            path,
+            separator=_SEPARATORS[fmt],
+            infer_schema_length=infer_rows,
+            try_parse_dates=True,
+        ).sink_parquet(out, row_group_size=row_group_rows, compression=compression)
+
+    try:
+        try:
+            sink(INFER_SCHEMA_ROWS)
+        except pl.exceptions.ComputeError:
+            # A type guessed from the first rows may not hold further down: scan it all.
+            sink(None)
+        width = len(pl.read_parquet_schema(out))
+        height = pl.scan_parquet(out).select(pl.len()).collect().item()
+    except pl.exceptions.NoDataError as e:
+        raise _invalid(filename, "is empty (no columns)") from e
+    except (pl.exceptions.PolarsError, OSError, ValueError) as e:
+        raise _invalid(filename, f"cannot be read as {fmt.value}: {_first_line(e)}") from e
+    if width == 0:
+        raise _invalid(filename, "has no columns")
+    if height == 0:
+        raise _invalid(filename, "has a header but no data rows")
 
 
 def _starts_with(source: Path | bytes, magic: bytes) -> bool:

@@ -108,3 +108,10 @@ class TargetResult(BaseModel):
     version: int
     analysis: TargetAnalysis
     alerts: list[DataAlert]
+
+
+class VersionProfile(BaseModel):
+    """A READY version's profile: skyulf_core.profiling.DatasetProfile as JSON."""
+
+    version: int
+    profile_json: str

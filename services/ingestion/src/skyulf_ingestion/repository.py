@@ -102,8 +102,13 @@ class DatasetRepository:
     def delete(self, dataset_id: str) -> None:
         self.session.delete(self._row(dataset_id))
 
-    def profile(self, dataset_id: str) -> str | None:
-        return self._row(dataset_id).profile
+    def profile(self, dataset_id: str, version: int) -> str | None:
+        """The version's stored profile; None when it has none yet."""
+        return self._version_row(dataset_id, version).profile
+
+    def set_profile(self, dataset_id: str, version: int, profile_json: str) -> None:
+        self._version_row(dataset_id, version).profile = profile_json
+        self.session.flush()
 
     def source_config(self, dataset_id: str) -> str | None:
         return self._row(dataset_id).source_config
@@ -135,7 +140,6 @@ class DatasetRepository:
                 columns=[c.model_dump() for c in result.columns],
                 data_uri=result.data_uri,
                 data_sha256=result.data_sha256,
-                profile=result.profile_json,
                 error=None,
             ),
             dataset_id,
@@ -154,6 +158,7 @@ class DatasetRepository:
                     n_rows=result.n_rows,
                     n_columns=len(result.columns),
                     columns=[c.model_dump() for c in result.columns],
+                    profile=result.profile_json,
                 )
             )
             self.session.flush()
@@ -185,6 +190,9 @@ class DatasetRepository:
         return [_version(r) for r in rows]
 
     def version(self, dataset_id: str, version: int) -> DatasetVersion:
+        return _version(self._version_row(dataset_id, version))
+
+    def _version_row(self, dataset_id: str, version: int) -> DatasetVersionRow:
         self._row(dataset_id)
         row = self.session.scalar(
             select(DatasetVersionRow).where(
@@ -197,7 +205,7 @@ class DatasetRepository:
                 f"dataset {dataset_id} has no version {version}",
                 details={"dataset_id": dataset_id, "version": version},
             )
-        return _version(row)
+        return row
 
     def mark_failed(self, dataset_id: str, error: str) -> bool:
         """FAILED with the reason; a READY dataset is never downgraded."""

@@ -15,7 +15,7 @@ from typing import Final
 
 import polars as pl
 
-from skyulf_core.profiling import DatasetProfile, profile_frame
+from skyulf_core.profiling import DatasetProfile, profile_parquet
 from skyulf_core.profiling.target import analyse_target
 from skyulf_errors import (
     ErrorCode,
@@ -37,6 +37,7 @@ from skyulf_ingestion.models import (
     NewDataset,
     NewVersion,
     TargetResult,
+    VersionProfile,
 )
 from skyulf_ingestion.repository import DatasetRepository
 from skyulf_ingestion.rows import RowsPage, read_page
@@ -55,6 +56,8 @@ Enqueue = Callable[[str], None]
 
 _FILENAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
+# LZ4: about twice as fast to write as zstd for a somewhat larger file; every Parquet reader
+# (pyarrow, Polars, Spark, DuckDB) decodes it.
 PARQUET_COMPRESSION: Final = "lz4"
 
 DEFAULT_PAGE_SIZE = 50
@@ -360,18 +363,20 @@ class IngestionService:
         with self.uow() as session:
             return DatasetRepository(session).page(limit=limit, offset=offset)
 
-    def get_profile(self, dataset_id: str) -> str:
-        """The dataset's profile as JSON (skyulf_core.profiling.DatasetProfile)."""
+    def get_profile(self, dataset_id: str, version: int = 0) -> VersionProfile:
+        """The profile of a READY version (the latest when 0).
+
+        A version from before profiles were kept per version gets its profile computed from its
+        Parquet the first time it is asked for, and kept.
+        """
+        dataset = self.ready_version(dataset_id, version)
         with self.uow() as session:
-            repo = DatasetRepository(session)
-            dataset = repo.get(dataset_id)
-            profile = repo.profile(dataset_id)
-        if dataset.status is not DatasetStatus.READY or profile is None:
-            raise FailedPrecondition(
-                f"dataset {dataset_id} is not ready (status {dataset.status.value})",
-                details={"dataset_id": dataset_id, "status": dataset.status.value},
-            )
-        return profile
+            profile = DatasetRepository(session).profile(dataset_id, dataset.version)
+        if profile is None:
+            profile = profile_parquet(self._local_parquet(dataset)).model_dump_json()
+            with self.uow() as session:
+                DatasetRepository(session).set_profile(dataset_id, dataset.version, profile)
+        return VersionProfile(version=dataset.version, profile_json=profile)
 
     def get_rows(self, dataset_id: str, *, offset: int, limit: int, version: int = 0) -> RowsPage:
         """Rows ``[offset, offset + limit)`` of a READY dataset, JSON-ready."""
@@ -438,19 +443,25 @@ class IngestionService:
             chunks=export_file(path, fmt),
         )
 
-    def target_analysis(self, dataset_id: str, target: str) -> TargetResult:
-        """The profile's target analysis for ``target`` over the latest READY version."""
+    def target_analysis(self, dataset_id: str, target: str, version: int = 0) -> TargetResult:
+        """The profile's target analysis for ``target`` over a READY version (the latest when 0)."""
         if not target:
             raise InvalidArgument("target is required", details={"field": "target"})
-        profile = DatasetProfile.model_validate_json(self.get_profile(dataset_id))
+        found = self.get_profile(dataset_id, version)
+        profile = DatasetProfile.model_validate_json(found.profile_json)
         if profile.column(target) is None:
             raise InvalidArgument(
-                f"target column {target!r} is not in dataset {dataset_id}",
-                details={"field": "target", "column": target, "dataset_id": dataset_id},
+                f"target column {target!r} is not in version {found.version} of dataset "
+                f"{dataset_id}",
+                details={
+                    "field": "target",
+                    "column": target,
+                    "dataset_id": dataset_id,
+                    "version": found.version,
+                },
             )
-        dataset = self.ready_version(dataset_id)
-        path = self._local_parquet(dataset)
-        frame = pl.read_parquet(path)
+        dataset = self.ready_version(dataset_id, found.version)
+        frame = pl.read_parquet(self._local_parquet(dataset))
         analysis, alerts = analyse_target(frame, profile.columns, target)
         return TargetResult(version=dataset.version, analysis=analysis, alerts=alerts)
 
@@ -515,26 +526,29 @@ class IngestionService:
             if isinstance(source, UploadSource):
                 key = self.store.key_for(dataset.raw_uri)
                 self.store.download_to(key, raw, sha256=dataset.raw_sha256)
-                frame = formats.read_frame(
+                formats.write_parquet(
                     filename,
                     formats.detect_format(filename),
                     raw,
+                    parquet,
+                    row_group_rows=self.row_group_rows,
+                    compression=PARQUET_COMPRESSION,
                     sheet=source.sheet,
                     header_row=source.header_row,
                 )
                 raw.unlink()
             else:
                 frame = self.sources.read(source, folder)
-            profile = profile_frame(frame)
-            # LZ4: about twice as fast to write as zstd for a somewhat larger file; every Parquet
-            # reader (pyarrow, Polars, Spark, DuckDB) decodes it.
-            frame.write_parquet(
-                parquet, row_group_size=self.row_group_rows, compression=PARQUET_COMPRESSION
-            )
+                frame.write_parquet(
+                    parquet, row_group_size=self.row_group_rows, compression=PARQUET_COMPRESSION
+                )
+                del frame
+            # Profiled from the Parquet a column at a time: the table is never whole in memory.
+            profile = profile_parquet(parquet)
             ref = self.store.put_file(data_key(dataset.id, dataset.version), parquet)
         return IngestResult(
-            n_rows=frame.height,
-            columns=[ColumnInfo(name=n, dtype=str(t)) for n, t in frame.schema.items()],
+            n_rows=profile.n_rows,
+            columns=[ColumnInfo(name=c.name, dtype=c.dtype) for c in profile.columns],
             data_uri=ref.uri,
             data_sha256=ref.sha256,
             profile_json=profile.model_dump_json(),

@@ -1,20 +1,16 @@
 // A dataset's versions, newest first; a source-backed dataset can be read again as version n+1.
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { ErrorState, Loading } from "../../../components/States";
 import { client, errorMessage, unwrap } from "../../../api/client";
 import { formatBytes, formatDate } from "../../../lib/format";
 import { ExportLinks } from "../ExportLinks";
-import { datasetKeys } from "../queries";
+import { datasetKeys, useVersions } from "../queries";
 
 export function VersionsList({ datasetId, sourceKind, status }: { datasetId: string; sourceKind: string; status: string }) {
   const queryClient = useQueryClient();
   const path = { params: { path: { dataset_id: datasetId } } };
-  const versions = useQuery({
-    // Keyed by the status too: a version appears when the dataset turns READY.
-    queryKey: [...datasetKeys.one(datasetId), "versions", status],
-    queryFn: () => unwrap(client.GET("/api/v1/datasets/{dataset_id}/versions", path)),
-  });
+  const versions = useVersions(datasetId, status);
   const refresh = useMutation({
     mutationFn: () => unwrap(client.POST("/api/v1/datasets/{dataset_id}/versions", path)),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: datasetKeys.one(datasetId) }),

@@ -1,6 +1,6 @@
 """Dataset profiling with Polars: column statistics, kinds and data-quality alerts."""
 
-from skyulf_core.profiling.profile import profile_frame
+from skyulf_core.profiling.profile import profile_frame, profile_parquet
 from skyulf_core.profiling.schema import (
     ColumnProfile,
     DataAlert,
@@ -8,4 +8,11 @@ from skyulf_core.profiling.schema import (
     ValueCount,
 )
 
-__all__ = ["ColumnProfile", "DataAlert", "DatasetProfile", "ValueCount", "profile_frame"]
+__all__ = [
+    "ColumnProfile",
+    "DataAlert",
+    "DatasetProfile",
+    "ValueCount",
+    "profile_frame",
+    "profile_parquet",
+]

@@ -64,6 +64,13 @@ def cramers_v(df: pl.DataFrame, a: str, b: str) -> float:
     return math.sqrt(chi2 / (n * (k - 1))) if k > 1 else float("nan")
 
 
+def correlated_columns(columns: list[ColumnProfile]) -> list[str]:
+    """The columns correlations looks at."""
+    numeric = _informative(columns, "numeric")
+    categorical = _informative(columns, "categorical")
+    return (numeric if len(numeric) >= 2 else []) + (categorical if len(categorical) >= 2 else [])
+
+
 def correlations(df: pl.DataFrame, columns: list[ColumnProfile]) -> Correlations | None:
     sample = df.sample(SAMPLE_ROWS, seed=0) if df.height > SAMPLE_ROWS else df
     numeric = _informative(columns, "numeric")

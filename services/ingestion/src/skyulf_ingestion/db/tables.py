@@ -52,7 +52,6 @@ class DatasetRow(ProjectScoped, Base):
     source_kind: Mapped[str] = mapped_column(String(16), default="upload", server_default="upload")
     # The dataset's source as a Fernet token (it may hold credentials).
     source_config: Mapped[str | None] = mapped_column(Text, default=None)
-    profile: Mapped[str | None] = mapped_column(Text, default=None)
     error: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -76,4 +75,7 @@ class DatasetVersionRow(Base):
     n_rows: Mapped[int] = mapped_column(BigInteger)
     n_columns: Mapped[int] = mapped_column(Integer)
     columns: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    # skyulf_core.profiling.DatasetProfile as JSON; None for a version older than migration 0004
+    # that was not the newest then (its profile is computed from its Parquet when first asked).
+    profile: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

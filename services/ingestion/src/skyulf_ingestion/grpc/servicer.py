@@ -104,9 +104,11 @@ class IngestionServicer(ingestion_pb2_grpc.IngestionServiceServicer):
     async def GetDatasetProfile(
         self, request: ingestion_pb2.GetDatasetProfileRequest, context: aio.ServicerContext
     ) -> ingestion_pb2.GetDatasetProfileResponse:
-        profile = await asyncio.to_thread(self.service.get_profile, request.dataset_id)
+        found = await asyncio.to_thread(
+            self.service.get_profile, request.dataset_id, request.version
+        )
         return ingestion_pb2.GetDatasetProfileResponse(
-            dataset_id=request.dataset_id, profile_json=profile
+            dataset_id=request.dataset_id, profile_json=found.profile_json, version=found.version
         )
 
     async def GetDatasetRows(
@@ -148,7 +150,7 @@ class IngestionServicer(ingestion_pb2_grpc.IngestionServiceServicer):
         self, request: ingestion_pb2.GetTargetAnalysisRequest, context: aio.ServicerContext
     ) -> ingestion_pb2.GetTargetAnalysisResponse:
         result = await asyncio.to_thread(
-            self.service.target_analysis, request.dataset_id, request.target
+            self.service.target_analysis, request.dataset_id, request.target, request.version
         )
         return target_to_proto(request.dataset_id, result)
 

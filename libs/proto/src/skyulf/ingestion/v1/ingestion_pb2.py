@@ -26,17 +26,17 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from skyulf.common.v1 import common_pb2 as skyulf_dot_common_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#skyulf/ingestion/v1/ingestion.proto\x12\x13skyulf.ingestion.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dskyulf/common/v1/common.proto\"\x90\x03\n\x07\x44\x61taset\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x32\n\x06status\x18\x03 \x01(\x0e\x32\".skyulf.ingestion.v1.DatasetStatus\x12\x17\n\x0fsource_filename\x18\x04 \x01(\t\x12\x12\n\nsize_bytes\x18\x05 \x01(\x03\x12\x0e\n\x06n_rows\x18\x06 \x01(\x03\x12\x11\n\tn_columns\x18\x07 \x01(\x05\x12)\n\x07\x63olumns\x18\x08 \x03(\x0b\x32\x18.skyulf.common.v1.Column\x12\x10\n\x08\x64\x61ta_uri\x18\t \x01(\t\x12\x15\n\rdata_checksum\x18\n \x01(\t\x12\r\n\x05\x65rror\x18\x0b \x01(\t\x12.\n\ncreated_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0bsource_kind\x18\x0e \x01(\t\x12\x0f\n\x07version\x18\x0f \x01(\x05\"}\n\x0eUploadMetadata\x12\x10\n\x08\x66ilename\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x03 \x01(\t\x12\r\n\x05sheet\x18\x04 \x01(\t\x12\x12\n\nheader_row\x18\x05 \x01(\x05\x12\x12\n\ndataset_id\x18\x06 \x01(\t\"k\n\x14UploadDatasetRequest\x12\x37\n\x08metadata\x18\x01 \x01(\x0b\x32#.skyulf.ingestion.v1.UploadMetadataH\x00\x12\x0f\n\x05\x63hunk\x18\x02 \x01(\x0cH\x00\x42\t\n\x07payload\"F\n\x15UploadDatasetResponse\x12-\n\x07\x64\x61taset\x18\x01 \x01(\x0b\x32\x1c.skyulf.ingestion.v1.Dataset\"8\n\x11GetDatasetRequest\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x46 \x01(\x05\"C\n\x12GetDatasetResponse\x12-\n\x07\x64\x61taset\x18\x01 \x01(\x0b\x32\x1c.skyulf.ingestion.v1.Dataset\"8\n\x13ListDatasetsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x0e\n\x06offset\x18\x02 \x01(\x05\"U\n\x14ListDatasetsResponse\x12.\n\x08\x64\x61tasets\x18\x01 \x03(\x0b\x32\x1c.skyulf.ingestion.v1.Dataset\x12\r\n\x05total\x18\x02 \x01(\x05\".\n\x18GetDatasetProfileRequest\x12\x12\n\ndataset_id\x18\x01 \x01(\t\"E\n\x19GetDatasetProfileResponse\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x14\n\x0cprofile_json\x18\x02 \x01(\t\"[\n\x15GetDatasetRowsRequest\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x0e\n\x06offset\x18\x02 \x01(\x03\x12\r\n\x05limit\x18\x03 \x01(\x05\x12\x0f\n\x07version\x18\x04 \x01(\x05\"\x98\x01\n\x16GetDatasetRowsResponse\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x0e\n\x06offset\x18\x02 \x01(\x03\x12\r\n\x05limit\x18\x03 \x01(\x05\x12\r\n\x05total\x18\x04 \x01(\x03\x12)\n\x07\x63olumns\x18\x05 \x03(\x0b\x32\x18.skyulf.common.v1.Column\x12\x11\n\trows_json\x18\x06 \x01(\t\"6\n\tSqlSource\x12\x0b\n\x03url\x18\x01 \x01(\t\x12\r\n\x05table\x18\x02 \x01(\t\x12\r\n\x05query\x18\x03 \x01(\t\"\xb4\x01\n\nHttpSource\x12\x0b\n\x03url\x18\x01 \x01(\t\x12\x14\n\x0crecords_path\x18\x02 \x01(\t\x12\x12\n\npagination\x18\x03 \x01(\t\x12\x12\n\npage_param\x18\x04 \x01(\t\x12\x13\n\x0b\x63ursor_path\x18\x05 \x01(\t\x12\x11\n\tmax_pages\x18\x06 \x01(\x05\x12\x18\n\x10\x61uth_header_name\x18\x07 \x01(\t\x12\x19\n\x11\x61uth_header_value\x18\x08 \x01(\t\":\n\x08S3Source\x12\x0b\n\x03uri\x18\x01 \x01(\t\x12\r\n\x05sheet\x18\x02 \x01(\t\x12\x12\n\nheader_row\x18\x03 \x01(\x05\"\xc5\x01\n\x1e\x43reateDatasetFromSourceRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12-\n\x03sql\x18\x02 \x01(\x0b\x32\x1e.skyulf.ingestion.v1.SqlSourceH\x00\x12/\n\x04http\x18\x03 \x01(\x0b\x32\x1f.skyulf.ingestion.v1.HttpSourceH\x00\x12+\n\x02s3\x18\x04 \x01(\x0b\x32\x1d.skyulf.ingestion.v1.S3SourceH\x00\x42\x08\n\x06source\"P\n\x1f\x43reateDatasetFromSourceResponse\x12-\n\x07\x64\x61taset\x18\x01 \x01(\x0b\x32\x1c.skyulf.ingestion.v1.Dataset\"1\n\x1b\x43reateDatasetVersionRequest\x12\x12\n\ndataset_id\x18\x01 \x01(\t\"M\n\x1c\x43reateDatasetVersionResponse\x12-\n\x07\x64\x61taset\x18\x01 \x01(\x0b\x32\x1c.skyulf.ingestion.v1.Dataset\"\xe3\x01\n\x0e\x44\x61tasetVersion\x12\x0f\n\x07version\x18\x01 \x01(\x05\x12\x17\n\x0fsource_filename\x18\x02 \x01(\t\x12\x12\n\nsize_bytes\x18\x03 \x01(\x03\x12\x0e\n\x06n_rows\x18\x04 \x01(\x03\x12\x11\n\tn_columns\x18\x05 \x01(\x05\x12)\n\x07\x63olumns\x18\x06 \x03(\x0b\x32\x18.skyulf.common.v1.Column\x12\x15\n\rdata_checksum\x18\x07 \x01(\t\x12.\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"0\n\x1aListDatasetVersionsRequest\x12\x12\n\ndataset_id\x18\x01 \x01(\t\"h\n\x1bListDatasetVersionsResponse\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x35\n\x08versions\x18\x02 \x03(\x0b\x32#.skyulf.ingestion.v1.DatasetVersion\"n\n\x14\x45xportDatasetRequest\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x05\x12\x31\n\x06\x66ormat\x18\x03 \x01(\x0e\x32!.skyulf.ingestion.v1.ExportFormat\"K\n\x12\x45xportDatasetChunk\x12\r\n\x05\x63hunk\x18\x01 \x01(\x0c\x12\x10\n\x08\x66ilename\x18\x02 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x03 \x01(\t\">\n\x18GetTargetAnalysisRequest\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x0e\n\x06target\x18\x02 \x01(\t\"l\n\x19GetTargetAnalysisResponse\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x05\x12\x15\n\ranalysis_json\x18\x03 \x01(\t\x12\x13\n\x0b\x61lerts_json\x18\x04 \x01(\t*\x80\x01\n\rDatasetStatus\x12\x1e\n\x1a\x44\x41TASET_STATUS_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x44\x41TASET_STATUS_PENDING\x10\x01\x12\x18\n\x14\x44\x41TASET_STATUS_READY\x10\x02\x12\x19\n\x15\x44\x41TASET_STATUS_FAILED\x10\x03*_\n\x0c\x45xportFormat\x12\x1d\n\x19\x45XPORT_FORMAT_UNSPECIFIED\x10\x00\x12\x15\n\x11\x45XPORT_FORMAT_CSV\x10\x01\x12\x19\n\x15\x45XPORT_FORMAT_PARQUET\x10\x02\x32\xf8\x08\n\x10IngestionService\x12h\n\rUploadDataset\x12).skyulf.ingestion.v1.UploadDatasetRequest\x1a*.skyulf.ingestion.v1.UploadDatasetResponse(\x01\x12]\n\nGetDataset\x12&.skyulf.ingestion.v1.GetDatasetRequest\x1a\'.skyulf.ingestion.v1.GetDatasetResponse\x12\x63\n\x0cListDatasets\x12(.skyulf.ingestion.v1.ListDatasetsRequest\x1a).skyulf.ingestion.v1.ListDatasetsResponse\x12r\n\x11GetDatasetProfile\x12-.skyulf.ingestion.v1.GetDatasetProfileRequest\x1a..skyulf.ingestion.v1.GetDatasetProfileResponse\x12i\n\x0eGetDatasetRows\x12*.skyulf.ingestion.v1.GetDatasetRowsRequest\x1a+.skyulf.ingestion.v1.GetDatasetRowsResponse\x12\x84\x01\n\x17\x43reateDatasetFromSource\x12\x33.skyulf.ingestion.v1.CreateDatasetFromSourceRequest\x1a\x34.skyulf.ingestion.v1.CreateDatasetFromSourceResponse\x12{\n\x14\x43reateDatasetVersion\x12\x30.skyulf.ingestion.v1.CreateDatasetVersionRequest\x1a\x31.skyulf.ingestion.v1.CreateDatasetVersionResponse\x12x\n\x13ListDatasetVersions\x12/.skyulf.ingestion.v1.ListDatasetVersionsRequest\x1a\x30.skyulf.ingestion.v1.ListDatasetVersionsResponse\x12\x65\n\rExportDataset\x12).skyulf.ingestion.v1.ExportDatasetRequest\x1a\'.skyulf.ingestion.v1.ExportDatasetChunk0\x01\x12r\n\x11GetTargetAnalysis\x12-.skyulf.ingestion.v1.GetTargetAnalysisRequest\x1a..skyulf.ingestion.v1.GetTargetAnalysisResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#skyulf/ingestion/v1/ingestion.proto\x12\x13skyulf.ingestion.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dskyulf/common/v1/common.proto\"\x90\x03\n\x07\x44\x61taset\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x32\n\x06status\x18\x03 \x01(\x0e\x32\".skyulf.ingestion.v1.DatasetStatus\x12\x17\n\x0fsource_filename\x18\x04 \x01(\t\x12\x12\n\nsize_bytes\x18\x05 \x01(\x03\x12\x0e\n\x06n_rows\x18\x06 \x01(\x03\x12\x11\n\tn_columns\x18\x07 \x01(\x05\x12)\n\x07\x63olumns\x18\x08 \x03(\x0b\x32\x18.skyulf.common.v1.Column\x12\x10\n\x08\x64\x61ta_uri\x18\t \x01(\t\x12\x15\n\rdata_checksum\x18\n \x01(\t\x12\r\n\x05\x65rror\x18\x0b \x01(\t\x12.\n\ncreated_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0bsource_kind\x18\x0e \x01(\t\x12\x0f\n\x07version\x18\x0f \x01(\x05\"}\n\x0eUploadMetadata\x12\x10\n\x08\x66ilename\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x03 \x01(\t\x12\r\n\x05sheet\x18\x04 \x01(\t\x12\x12\n\nheader_row\x18\x05 \x01(\x05\x12\x12\n\ndataset_id\x18\x06 \x01(\t\"k\n\x14UploadDatasetRequest\x12\x37\n\x08metadata\x18\x01 \x01(\x0b\x32#.skyulf.ingestion.v1.UploadMetadataH\x00\x12\x0f\n\x05\x63hunk\x18\x02 \x01(\x0cH\x00\x42\t\n\x07payload\"F\n\x15UploadDatasetResponse\x12-\n\x07\x64\x61taset\x18\x01 \x01(\x0b\x32\x1c.skyulf.ingestion.v1.Dataset\"8\n\x11GetDatasetRequest\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x46 \x01(\x05\"C\n\x12GetDatasetResponse\x12-\n\x07\x64\x61taset\x18\x01 \x01(\x0b\x32\x1c.skyulf.ingestion.v1.Dataset\"8\n\x13ListDatasetsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x0e\n\x06offset\x18\x02 \x01(\x05\"U\n\x14ListDatasetsResponse\x12.\n\x08\x64\x61tasets\x18\x01 \x03(\x0b\x32\x1c.skyulf.ingestion.v1.Dataset\x12\r\n\x05total\x18\x02 \x01(\x05\"?\n\x18GetDatasetProfileRequest\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x05\"V\n\x19GetDatasetProfileResponse\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x14\n\x0cprofile_json\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\x05\"[\n\x15GetDatasetRowsRequest\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x0e\n\x06offset\x18\x02 \x01(\x03\x12\r\n\x05limit\x18\x03 \x01(\x05\x12\x0f\n\x07version\x18\x04 \x01(\x05\"\x98\x01\n\x16GetDatasetRowsResponse\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x0e\n\x06offset\x18\x02 \x01(\x03\x12\r\n\x05limit\x18\x03 \x01(\x05\x12\r\n\x05total\x18\x04 \x01(\x03\x12)\n\x07\x63olumns\x18\x05 \x03(\x0b\x32\x18.skyulf.common.v1.Column\x12\x11\n\trows_json\x18\x06 \x01(\t\"6\n\tSqlSource\x12\x0b\n\x03url\x18\x01 \x01(\t\x12\r\n\x05table\x18\x02 \x01(\t\x12\r\n\x05query\x18\x03 \x01(\t\"\xb4\x01\n\nHttpSource\x12\x0b\n\x03url\x18\x01 \x01(\t\x12\x14\n\x0crecords_path\x18\x02 \x01(\t\x12\x12\n\npagination\x18\x03 \x01(\t\x12\x12\n\npage_param\x18\x04 \x01(\t\x12\x13\n\x0b\x63ursor_path\x18\x05 \x01(\t\x12\x11\n\tmax_pages\x18\x06 \x01(\x05\x12\x18\n\x10\x61uth_header_name\x18\x07 \x01(\t\x12\x19\n\x11\x61uth_header_value\x18\x08 \x01(\t\":\n\x08S3Source\x12\x0b\n\x03uri\x18\x01 \x01(\t\x12\r\n\x05sheet\x18\x02 \x01(\t\x12\x12\n\nheader_row\x18\x03 \x01(\x05\"\xc5\x01\n\x1e\x43reateDatasetFromSourceRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12-\n\x03sql\x18\x02 \x01(\x0b\x32\x1e.skyulf.ingestion.v1.SqlSourceH\x00\x12/\n\x04http\x18\x03 \x01(\x0b\x32\x1f.skyulf.ingestion.v1.HttpSourceH\x00\x12+\n\x02s3\x18\x04 \x01(\x0b\x32\x1d.skyulf.ingestion.v1.S3SourceH\x00\x42\x08\n\x06source\"P\n\x1f\x43reateDatasetFromSourceResponse\x12-\n\x07\x64\x61taset\x18\x01 \x01(\x0b\x32\x1c.skyulf.ingestion.v1.Dataset\"1\n\x1b\x43reateDatasetVersionRequest\x12\x12\n\ndataset_id\x18\x01 \x01(\t\"M\n\x1c\x43reateDatasetVersionResponse\x12-\n\x07\x64\x61taset\x18\x01 \x01(\x0b\x32\x1c.skyulf.ingestion.v1.Dataset\"\xe3\x01\n\x0e\x44\x61tasetVersion\x12\x0f\n\x07version\x18\x01 \x01(\x05\x12\x17\n\x0fsource_filename\x18\x02 \x01(\t\x12\x12\n\nsize_bytes\x18\x03 \x01(\x03\x12\x0e\n\x06n_rows\x18\x04 \x01(\x03\x12\x11\n\tn_columns\x18\x05 \x01(\x05\x12)\n\x07\x63olumns\x18\x06 \x03(\x0b\x32\x18.skyulf.common.v1.Column\x12\x15\n\rdata_checksum\x18\x07 \x01(\t\x12.\n\ncreated_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"0\n\x1aListDatasetVersionsRequest\x12\x12\n\ndataset_id\x18\x01 \x01(\t\"h\n\x1bListDatasetVersionsResponse\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x35\n\x08versions\x18\x02 \x03(\x0b\x32#.skyulf.ingestion.v1.DatasetVersion\"n\n\x14\x45xportDatasetRequest\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x05\x12\x31\n\x06\x66ormat\x18\x03 \x01(\x0e\x32!.skyulf.ingestion.v1.ExportFormat\"K\n\x12\x45xportDatasetChunk\x12\r\n\x05\x63hunk\x18\x01 \x01(\x0c\x12\x10\n\x08\x66ilename\x18\x02 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x03 \x01(\t\"O\n\x18GetTargetAnalysisRequest\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x0e\n\x06target\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\x05\"l\n\x19GetTargetAnalysisResponse\x12\x12\n\ndataset_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x05\x12\x15\n\ranalysis_json\x18\x03 \x01(\t\x12\x13\n\x0b\x61lerts_json\x18\x04 \x01(\t*\x80\x01\n\rDatasetStatus\x12\x1e\n\x1a\x44\x41TASET_STATUS_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x44\x41TASET_STATUS_PENDING\x10\x01\x12\x18\n\x14\x44\x41TASET_STATUS_READY\x10\x02\x12\x19\n\x15\x44\x41TASET_STATUS_FAILED\x10\x03*_\n\x0c\x45xportFormat\x12\x1d\n\x19\x45XPORT_FORMAT_UNSPECIFIED\x10\x00\x12\x15\n\x11\x45XPORT_FORMAT_CSV\x10\x01\x12\x19\n\x15\x45XPORT_FORMAT_PARQUET\x10\x02\x32\xf8\x08\n\x10IngestionService\x12h\n\rUploadDataset\x12).skyulf.ingestion.v1.UploadDatasetRequest\x1a*.skyulf.ingestion.v1.UploadDatasetResponse(\x01\x12]\n\nGetDataset\x12&.skyulf.ingestion.v1.GetDatasetRequest\x1a\'.skyulf.ingestion.v1.GetDatasetResponse\x12\x63\n\x0cListDatasets\x12(.skyulf.ingestion.v1.ListDatasetsRequest\x1a).skyulf.ingestion.v1.ListDatasetsResponse\x12r\n\x11GetDatasetProfile\x12-.skyulf.ingestion.v1.GetDatasetProfileRequest\x1a..skyulf.ingestion.v1.GetDatasetProfileResponse\x12i\n\x0eGetDatasetRows\x12*.skyulf.ingestion.v1.GetDatasetRowsRequest\x1a+.skyulf.ingestion.v1.GetDatasetRowsResponse\x12\x84\x01\n\x17\x43reateDatasetFromSource\x12\x33.skyulf.ingestion.v1.CreateDatasetFromSourceRequest\x1a\x34.skyulf.ingestion.v1.CreateDatasetFromSourceResponse\x12{\n\x14\x43reateDatasetVersion\x12\x30.skyulf.ingestion.v1.CreateDatasetVersionRequest\x1a\x31.skyulf.ingestion.v1.CreateDatasetVersionResponse\x12x\n\x13ListDatasetVersions\x12/.skyulf.ingestion.v1.ListDatasetVersionsRequest\x1a\x30.skyulf.ingestion.v1.ListDatasetVersionsResponse\x12\x65\n\rExportDataset\x12).skyulf.ingestion.v1.ExportDatasetRequest\x1a\'.skyulf.ingestion.v1.ExportDatasetChunk0\x01\x12r\n\x11GetTargetAnalysis\x12-.skyulf.ingestion.v1.GetTargetAnalysisRequest\x1a..skyulf.ingestion.v1.GetTargetAnalysisResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'skyulf.ingestion.v1.ingestion_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_DATASETSTATUS']._serialized_start=2935
-  _globals['_DATASETSTATUS']._serialized_end=3063
-  _globals['_EXPORTFORMAT']._serialized_start=3065
-  _globals['_EXPORTFORMAT']._serialized_end=3160
+  _globals['_DATASETSTATUS']._serialized_start=2986
+  _globals['_DATASETSTATUS']._serialized_end=3114
+  _globals['_EXPORTFORMAT']._serialized_start=3116
+  _globals['_EXPORTFORMAT']._serialized_end=3211
   _globals['_DATASET']._serialized_start=125
   _globals['_DATASET']._serialized_end=525
   _globals['_UPLOADMETADATA']._serialized_start=527
@@ -54,41 +54,41 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTDATASETSRESPONSE']._serialized_start=1020
   _globals['_LISTDATASETSRESPONSE']._serialized_end=1105
   _globals['_GETDATASETPROFILEREQUEST']._serialized_start=1107
-  _globals['_GETDATASETPROFILEREQUEST']._serialized_end=1153
-  _globals['_GETDATASETPROFILERESPONSE']._serialized_start=1155
-  _globals['_GETDATASETPROFILERESPONSE']._serialized_end=1224
-  _globals['_GETDATASETROWSREQUEST']._serialized_start=1226
-  _globals['_GETDATASETROWSREQUEST']._serialized_end=1317
-  _globals['_GETDATASETROWSRESPONSE']._serialized_start=1320
-  _globals['_GETDATASETROWSRESPONSE']._serialized_end=1472
-  _globals['_SQLSOURCE']._serialized_start=1474
-  _globals['_SQLSOURCE']._serialized_end=1528
-  _globals['_HTTPSOURCE']._serialized_start=1531
-  _globals['_HTTPSOURCE']._serialized_end=1711
-  _globals['_S3SOURCE']._serialized_start=1713
-  _globals['_S3SOURCE']._serialized_end=1771
-  _globals['_CREATEDATASETFROMSOURCEREQUEST']._serialized_start=1774
-  _globals['_CREATEDATASETFROMSOURCEREQUEST']._serialized_end=1971
-  _globals['_CREATEDATASETFROMSOURCERESPONSE']._serialized_start=1973
-  _globals['_CREATEDATASETFROMSOURCERESPONSE']._serialized_end=2053
-  _globals['_CREATEDATASETVERSIONREQUEST']._serialized_start=2055
-  _globals['_CREATEDATASETVERSIONREQUEST']._serialized_end=2104
-  _globals['_CREATEDATASETVERSIONRESPONSE']._serialized_start=2106
-  _globals['_CREATEDATASETVERSIONRESPONSE']._serialized_end=2183
-  _globals['_DATASETVERSION']._serialized_start=2186
-  _globals['_DATASETVERSION']._serialized_end=2413
-  _globals['_LISTDATASETVERSIONSREQUEST']._serialized_start=2415
-  _globals['_LISTDATASETVERSIONSREQUEST']._serialized_end=2463
-  _globals['_LISTDATASETVERSIONSRESPONSE']._serialized_start=2465
-  _globals['_LISTDATASETVERSIONSRESPONSE']._serialized_end=2569
-  _globals['_EXPORTDATASETREQUEST']._serialized_start=2571
-  _globals['_EXPORTDATASETREQUEST']._serialized_end=2681
-  _globals['_EXPORTDATASETCHUNK']._serialized_start=2683
-  _globals['_EXPORTDATASETCHUNK']._serialized_end=2758
-  _globals['_GETTARGETANALYSISREQUEST']._serialized_start=2760
-  _globals['_GETTARGETANALYSISREQUEST']._serialized_end=2822
-  _globals['_GETTARGETANALYSISRESPONSE']._serialized_start=2824
-  _globals['_GETTARGETANALYSISRESPONSE']._serialized_end=2932
-  _globals['_INGESTIONSERVICE']._serialized_start=3163
-  _globals['_INGESTIONSERVICE']._serialized_end=4307
+  _globals['_GETDATASETPROFILEREQUEST']._serialized_end=1170
+  _globals['_GETDATASETPROFILERESPONSE']._serialized_start=1172
+  _globals['_GETDATASETPROFILERESPONSE']._serialized_end=1258
+  _globals['_GETDATASETROWSREQUEST']._serialized_start=1260
+  _globals['_GETDATASETROWSREQUEST']._serialized_end=1351
+  _globals['_GETDATASETROWSRESPONSE']._serialized_start=1354
+  _globals['_GETDATASETROWSRESPONSE']._serialized_end=1506
+  _globals['_SQLSOURCE']._serialized_start=1508
+  _globals['_SQLSOURCE']._serialized_end=1562
+  _globals['_HTTPSOURCE']._serialized_start=1565
+  _globals['_HTTPSOURCE']._serialized_end=1745
+  _globals['_S3SOURCE']._serialized_start=1747
+  _globals['_S3SOURCE']._serialized_end=1805
+  _globals['_CREATEDATASETFROMSOURCEREQUEST']._serialized_start=1808
+  _globals['_CREATEDATASETFROMSOURCEREQUEST']._serialized_end=2005
+  _globals['_CREATEDATASETFROMSOURCERESPONSE']._serialized_start=2007
+  _globals['_CREATEDATASETFROMSOURCERESPONSE']._serialized_end=2087
+  _globals['_CREATEDATASETVERSIONREQUEST']._serialized_start=2089
+  _globals['_CREATEDATASETVERSIONREQUEST']._serialized_end=2138
+  _globals['_CREATEDATASETVERSIONRESPONSE']._serialized_start=2140
+  _globals['_CREATEDATASETVERSIONRESPONSE']._serialized_end=2217
+  _globals['_DATASETVERSION']._serialized_start=2220
+  _globals['_DATASETVERSION']._serialized_end=2447
+  _globals['_LISTDATASETVERSIONSREQUEST']._serialized_start=2449
+  _globals['_LISTDATASETVERSIONSREQUEST']._serialized_end=2497
+  _globals['_LISTDATASETVERSIONSRESPONSE']._serialized_start=2499
+  _globals['_LISTDATASETVERSIONSRESPONSE']._serialized_end=2603
+  _globals['_EXPORTDATASETREQUEST']._serialized_start=2605
+  _globals['_EXPORTDATASETREQUEST']._serialized_end=2715
+  _globals['_EXPORTDATASETCHUNK']._serialized_start=2717
+  _globals['_EXPORTDATASETCHUNK']._serialized_end=2792
+  _globals['_GETTARGETANALYSISREQUEST']._serialized_start=2794
+  _globals['_GETTARGETANALYSISREQUEST']._serialized_end=2873
+  _globals['_GETTARGETANALYSISRESPONSE']._serialized_start=2875
+  _globals['_GETTARGETANALYSISRESPONSE']._serialized_end=2983
+  _globals['_INGESTIONSERVICE']._serialized_start=3214
+  _globals['_INGESTIONSERVICE']._serialized_end=4358
 # @@protoc_insertion_point(module_scope)

@@ -300,15 +300,19 @@ class GetDatasetProfileRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     DATASET_ID_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
     dataset_id: _builtins.str
+    version: _builtins.int
+    """A READY version to profile; the latest when 0."""
     def __init__(
         self,
         *,
         dataset_id: _builtins.str = ...,
+        version: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset_id", b"dataset_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset_id", b"dataset_id", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -320,18 +324,22 @@ class GetDatasetProfileResponse(_message.Message):
 
     DATASET_ID_FIELD_NUMBER: _builtins.int
     PROFILE_JSON_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
     dataset_id: _builtins.str
     profile_json: _builtins.str
     """skyulf_core.profiling.DatasetProfile as JSON."""
+    version: _builtins.int
+    """The dataset version profiled."""
     def __init__(
         self,
         *,
         dataset_id: _builtins.str = ...,
         profile_json: _builtins.str = ...,
+        version: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset_id", b"dataset_id", "profile_json", b"profile_json"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset_id", b"dataset_id", "profile_json", b"profile_json", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -741,17 +749,21 @@ class GetTargetAnalysisRequest(_message.Message):
 
     DATASET_ID_FIELD_NUMBER: _builtins.int
     TARGET_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
     dataset_id: _builtins.str
     target: _builtins.str
+    version: _builtins.int
+    """A READY version to analyse; the latest when 0."""
     def __init__(
         self,
         *,
         dataset_id: _builtins.str = ...,
         target: _builtins.str = ...,
+        version: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset_id", b"dataset_id", "target", b"target"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dataset_id", b"dataset_id", "target", b"target", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -767,7 +779,7 @@ class GetTargetAnalysisResponse(_message.Message):
     ALERTS_JSON_FIELD_NUMBER: _builtins.int
     dataset_id: _builtins.str
     version: _builtins.int
-    """The dataset version analysed (the profile's: the latest READY one)."""
+    """The dataset version analysed (the requested one, or the latest READY one)."""
     analysis_json: _builtins.str
     """skyulf_core.profiling.TargetAnalysis as JSON."""
     alerts_json: _builtins.str

@@ -148,12 +148,18 @@ async def get_dataset(dataset_id: str, clients: ClientsDep) -> s.DatasetPublic:
 @router.get(
     "/{dataset_id}/profile", response_model=s.DatasetProfilePublic, responses=s.errors(404, 409)
 )
-async def get_profile(dataset_id: str, clients: ClientsDep) -> s.DatasetProfilePublic:
-    """The dataset's profile: per-column statistics and data-quality alerts."""
+async def get_profile(
+    dataset_id: str,
+    clients: ClientsDep,
+    version: Annotated[
+        int | None, Query(ge=1, le=s.INT32_MAX, description="a READY version; the latest if absent")
+    ] = None,
+) -> s.DatasetProfilePublic:
+    """A dataset version's profile: per-column statistics and data-quality alerts."""
     resp = await clients.ingestion.GetDatasetProfile(
-        ingestion_pb2.GetDatasetProfileRequest(dataset_id=dataset_id)
+        ingestion_pb2.GetDatasetProfileRequest(dataset_id=dataset_id, version=version or 0)
     )
-    return s.DatasetProfilePublic.model_validate_json(resp.profile_json)
+    return converters.dataset_profile(resp)
 
 
 @router.get("/{dataset_id}/rows", response_model=s.DatasetRows, responses=s.errors(400, 404, 409))
@@ -281,10 +287,15 @@ async def get_target_analysis(
     dataset_id: str,
     clients: ClientsDep,
     target: Annotated[str, Query(min_length=1, max_length=500, description="the target column")],
+    version: Annotated[
+        int | None, Query(ge=1, le=s.INT32_MAX, description="a READY version; the latest if absent")
+    ] = None,
 ) -> s.TargetAnalysisResult:
     """The profile with a chosen target: the target's class balance (or distribution) and each
     feature's association with it, strongest first; a near-perfect one is a leakage alert."""
     resp = await clients.ingestion.GetTargetAnalysis(
-        ingestion_pb2.GetTargetAnalysisRequest(dataset_id=dataset_id, target=target)
+        ingestion_pb2.GetTargetAnalysisRequest(
+            dataset_id=dataset_id, target=target, version=version or 0
+        )
     )
     return converters.target_analysis(resp)
