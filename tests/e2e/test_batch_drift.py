@@ -245,11 +245,12 @@ def test_drift_against_a_shifted_dataset_is_high_on_the_shifted_columns(
     assert b["severity"] == "high" and b["result"]["alert"]
     assert {"income", "plan_type"} <= set(b["result"]["drifted"])
     # Pushed to the webhook once, and the report says so (naming the host, not the secret path).
-    assert "alert_delivery" not in a["result"]
+    assert a["result"]["alert_delivery"] is None
     assert b["result"]["alert_delivery"] == {
         "status": "delivered",
         "target": alert_receiver.target,
         "attempts": 1,
+        "error": None,
     }
     [pushed] = [r for r in alert_receiver.received if r["body"]["report_id"] == b["id"]]
     assert pushed["path"] == alert_receiver.SECRET_PATH
