@@ -303,3 +303,31 @@ def test_predictor_hpa_needs_a_cpu_request(helm: Path, tmp_path: Path) -> None:
     result = run_helm(helm, "template", values, tmp_path)
     assert result.returncode != 0
     assert "predictor.resources.requests.cpu is required" in result.stderr
+
+
+def test_an_alert_webhook_is_a_secret_every_pod_may_read(
+    helm: Path, tmp_path: Path, default: Rendered
+) -> None:
+    url = "https://hooks.example.com/services/T0/B0/alert-webhook-secret"
+    values = merged(SECRET_VALUES, {"secrets": {"alertWebhookUrl": url}})
+    rendered = render(helm, values, tmp_path)
+    assert rendered.get("Secret", "skyulf-secrets")["stringData"]["alert-webhook-url"] == url
+    for doc in rendered.docs:
+        if doc["kind"] != "Secret":
+            assert url not in yaml.safe_dump(doc), f"{doc['kind']} holds the webhook URL"
+    worker = rendered.get("Deployment", "skyulf-worker-train")
+    ref = env_of(pod_spec(worker)["containers"][0])["SKYULF_ALERT_WEBHOOK_URL"]["valueFrom"]
+    assert ref["secretKeyRef"] == {
+        "name": "skyulf-secrets",
+        "key": "alert-webhook-url",
+        "optional": True,
+    }
+    # Without one, the key is absent and the reference optional: pods start all the same.
+    assert "alert-webhook-url" not in default.get("Secret", "skyulf-secrets")["stringData"]
+
+
+def test_schema_rejects_a_webhook_that_is_not_http(helm: Path, tmp_path: Path) -> None:
+    values = merged(SECRET_VALUES, {"secrets": {"alertWebhookUrl": "ftp://hooks/x"}})
+    result = run_helm(helm, "template", values, tmp_path)
+    assert result.returncode != 0
+    assert "secrets.alertWebhookUrl" in result.stderr

@@ -11,7 +11,7 @@ import pytest
 
 from skyulf_platform.stack import Ports, Stack
 
-from .helpers import SLICE_GRAPH, upload, wait_for
+from .helpers import SLICE_GRAPH, AlertReceiver, upload, wait_for
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -64,12 +64,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
 
 
+@pytest.fixture(scope="session")
+def alert_receiver() -> Iterator[AlertReceiver]:
+    receiver = AlertReceiver()
+    yield receiver
+    receiver.close()
+
+
 @pytest.fixture(scope="session", params=STACKS)
 def stack(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    alert_receiver: AlertReceiver,
 ) -> Iterator[Stack]:
     tmp = tmp_path_factory.mktemp(f"stack-{request.param}")
-    env = {"SKYULF_LOG_FORMAT": "json"}
+    env = {"SKYULF_LOG_FORMAT": "json", "SKYULF_ALERT_WEBHOOK_URL": alert_receiver.url}
     if request.param == "real-parts":
         env.update(_real_parts_env(request, tmp))
     s = Stack(data_dir=tmp / "data", ports=Ports.free(), env=env)

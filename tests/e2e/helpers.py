@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import json
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -63,3 +66,39 @@ def wait_for(
             return body
         time.sleep(0.25)
     raise AssertionError(f"{path} did not reach {done} in {timeout}s: {body}")
+
+
+class AlertReceiver:
+    """A webhook receiver on loopback: the alerts the platform pushes, as JSON, in order."""
+
+    SECRET_PATH = "/hooks/alert-webhook-secret-in-path"
+
+    def __init__(self) -> None:
+        received: list[dict[str, Any]] = []
+        self.received = received
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("content-length", 0)))
+                received.append({"path": self.path, "body": json.loads(body)})
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def target(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_port}"
+
+    @property
+    def url(self) -> str:
+        return self.target + self.SECRET_PATH
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

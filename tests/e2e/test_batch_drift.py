@@ -13,7 +13,7 @@ import httpx
 import pandas as pd
 import pytest
 
-from .helpers import SLICE_GRAPH, upload, wait_for
+from .helpers import SLICE_GRAPH, AlertReceiver, upload, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -223,7 +223,11 @@ def test_export_of_an_unknown_dataset_or_format_is_refused(api: httpx.Client) ->
 
 
 def test_drift_against_a_shifted_dataset_is_high_on_the_shifted_columns(
-    api: httpx.Client, deployment: dict[str, Any], dataset: dict[str, Any], shifted: dict[str, Any]
+    api: httpx.Client,
+    deployment: dict[str, Any],
+    dataset: dict[str, Any],
+    shifted: dict[str, Any],
+    alert_receiver: AlertReceiver,
 ) -> None:
     dep_id = deployment["id"]
     same = api.post(f"/deployments/{dep_id}/drift", json={"dataset_id": dataset["id"]})
@@ -240,6 +244,20 @@ def test_drift_against_a_shifted_dataset_is_high_on_the_shifted_columns(
     assert {t["test"] for t in columns["plan_type"]["tests"]} == {"psi", "chi2"}
     assert b["severity"] == "high" and b["result"]["alert"]
     assert {"income", "plan_type"} <= set(b["result"]["drifted"])
+    # Pushed to the webhook once, and the report says so (naming the host, not the secret path).
+    assert a["result"]["alert_delivery"] is None
+    assert b["result"]["alert_delivery"] == {
+        "status": "delivered",
+        "target": alert_receiver.target,
+        "attempts": 1,
+        "error": None,
+    }
+    [pushed] = [r for r in alert_receiver.received if r["body"]["report_id"] == b["id"]]
+    assert pushed["path"] == alert_receiver.SECRET_PATH
+    assert pushed["body"]["kind"] == "drift" and pushed["body"]["severity"] == "high"
+    assert pushed["body"]["deployment_id"] == dep_id
+    assert {"income", "plan_type"} <= set(pushed["body"]["drifted"])
+    assert "churn-batch" in pushed["body"]["text"]
     listed = api.get(path).json()["reports"]
     assert [r["id"] for r in listed[:2]] == [b["id"], a["id"]]
 

@@ -1153,6 +1153,23 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AlertDelivery
+         * @description Whether an alert reached the alert webhook (its scheme and host; never its path).
+         */
+        AlertDelivery: {
+            /** Attempts */
+            attempts: number;
+            /** Error */
+            error?: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "delivered" | "failed";
+            /** Target */
+            target: string;
+        };
         /** ApiKeyCreate */
         ApiKeyCreate: {
             /** Name */
@@ -1808,6 +1825,7 @@ export interface components {
              * @default false
              */
             alert: boolean;
+            alert_delivery?: components["schemas"]["AlertDelivery"] | null;
             /** Columns */
             columns: components["schemas"]["DriftColumn"][];
             /**

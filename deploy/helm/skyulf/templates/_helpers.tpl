@@ -151,6 +151,9 @@ set, when a required one is missing.
 {{- end }}
 {{ $key }}: {{ default (index $defaults $key) $value | toString | quote }}
 {{- end }}
+{{- with $v.secrets.alertWebhookUrl }}
+alert-webhook-url: {{ . | toString | quote }}
+{{- end }}
 {{- end }}
 
 {{/* Dependency addresses ----------------------------------------------------------------- */}}
@@ -311,6 +314,12 @@ set, when a required one is missing.
     secretKeyRef:
       name: {{ $secret }}
       key: bundle-signing-key
+- name: SKYULF_ALERT_WEBHOOK_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: alert-webhook-url
+      optional: true
 {{- /* dns:/// targets on headless Services: clients resolve every pod and balance round-robin. */}}
 {{- range $name, $svc := .Values.services }}
 - name: SKYULF_{{ upper $name }}_ADDR

@@ -51,7 +51,16 @@ const REPORT: Schemas["DriftReportPublic"] = {
   error: null,
   severity: "high",
   n_rows: 100,
-  result: { n_reference: 300, n_current: 100, severity: "high", columns: COLUMNS, missing_columns: [], alert: true, drifted: ["city"] },
+  result: {
+    n_reference: 300,
+    n_current: 100,
+    severity: "high",
+    columns: COLUMNS,
+    missing_columns: [],
+    alert: true,
+    drifted: ["city"],
+    alert_delivery: { status: "failed", target: "https://hooks.example.com", attempts: 3, error: "the receiver answered 503" },
+  },
   created_at: "2026-12-03T12:00:00Z",
   finished_at: "2026-12-03T12:00:02Z",
 };
@@ -101,6 +110,9 @@ describe("DriftPanel", () => {
     );
     const alert = await screen.findByTestId("drift-alert");
     expect(alert.textContent).toContain("city");
+    expect(screen.getByTestId("drift-alert-delivery").textContent).toBe(
+      " Not sent to https://hooks.example.com after 3 attempt(s): the receiver answered 503.",
+    );
     const rows = screen.getByTestId("drift-columns").querySelectorAll("tbody tr");
     expect(rows[0]?.textContent).toContain("city");
     expect(rows[0]?.textContent).toContain("chi2 80");

@@ -63,6 +63,14 @@ function ReportView({ report }: { report: DriftReport }) {
         <div className="state state-error" role="alert" data-testid="drift-alert">
           <strong>Drift alert ({result.severity}): </strong>
           {result.drifted.join(", ")} moved away from the training data.
+          {result.alert_delivery && (
+            <span data-testid="drift-alert-delivery">
+              {" "}
+              {result.alert_delivery.status === "delivered"
+                ? `Sent to ${result.alert_delivery.target}.`
+                : `Not sent to ${result.alert_delivery.target} after ${result.alert_delivery.attempts} attempt(s): ${result.alert_delivery.error ?? "no answer"}.`}
+            </span>
+          )}
         </div>
       )}
       <p className="muted">

@@ -3,18 +3,21 @@ bundle at training) against current data, an uploaded dataset or the inputs the 
 logged (``input-logs/<endpoint>/<day>/*.parquet`` in the artifact store). The report row is
 the deployment service's; the comparison runs on the workers; the statistics are
 ``skyulf_core.drift``'s. A report at severity medium or high is raised as an alert: logged at
-WARNING with the drifted columns, and flagged on the report."""
+WARNING with the drifted columns, flagged on the report, and pushed to the alert webhook when
+one is set (``alerts.py``; the report says whether it was delivered)."""
 
 from __future__ import annotations
 
 import io
 import logging
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pandas as pd
 
-from skyulf_core.drift import compare
+from skyulf_core.drift import DriftResult, compare
 from skyulf_deployment import jobs_repository as jobs
+from skyulf_deployment.alerts import WebhookAlerts
 from skyulf_deployment.batch import Datasets, Enqueue, load_pipeline
 from skyulf_deployment.endpoints import endpoint_key
 from skyulf_deployment.models import DriftReport
@@ -31,6 +34,23 @@ MAX_DAYS = 90
 ALERT_SEVERITIES = ("medium", "high")
 
 
+def _alert_body(report: DriftReport, report_id: str, result: DriftResult) -> dict[str, Any]:
+    drifted = ", ".join(result.drifted) or "no single column"
+    return {
+        "kind": "drift",
+        "severity": result.severity,
+        "deployment_id": report.deployment_id,
+        "model": report.model_name,
+        "version": report.model_version,
+        "report_id": report_id,
+        "drifted": list(result.drifted),
+        "text": (
+            f"Skyulf drift alert ({result.severity}): {report.model_name} version "
+            f"{report.model_version} drifted in {drifted} (report {report_id})"
+        ),
+    }
+
+
 def input_log_prefix(endpoint: str, day: str = "") -> str:
     return f"{INPUT_LOGS}/{endpoint}/{day + '/' if day else ''}"
 
@@ -43,12 +63,14 @@ class DriftReports:
         enqueue: Enqueue | None,
         store: ArtifactStore | None = None,
         signing_key: bytes = b"",
+        alerts: WebhookAlerts | None = None,
     ) -> None:
         self.deployments = deployments
         self.datasets = datasets
         self.enqueue = enqueue
         self.store = store
         self.signing_key = signing_key
+        self.alerts = alerts
 
     @property
     def uow(self) -> UnitOfWork:
@@ -130,6 +152,11 @@ class DriftReports:
                 extra={"deployment_id": report.deployment_id, "report_id": report_id},
             )
         body = result.model_dump(mode="json") | {"alert": alert, "drifted": result.drifted}
+        if alert and self.alerts is not None:
+            # Pushed before the report is finished: a worker lost in between sends it again on
+            # the retry (at least once), rather than never.
+            delivery = self.alerts.send(_alert_body(report, report_id, result))
+            body["alert_delivery"] = delivery.to_dict()
         return self._finish(
             report_id, severity=result.severity, n_rows=result.n_current, result=body
         )

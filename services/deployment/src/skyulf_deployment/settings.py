@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pydantic import SecretStr
+
 from skyulf_platform.settings import DEFAULT_PORTS, PlatformSettings
 
 
 class DeploymentSettings(PlatformSettings):
     service_name: str = "deployment"
+    # Where drift alerts are pushed (an http(s) URL that takes a JSON POST); unset: they are
+    # logged and flagged on the report only.
+    alert_webhook_url: SecretStr | None = None
 
 
 class PredictorSettings(PlatformSettings):

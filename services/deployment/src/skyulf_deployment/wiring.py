@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from skyulf_deployment.alerts import WebhookAlerts
 from skyulf_deployment.batch import BatchScoring, Enqueue
 from skyulf_deployment.drift import DriftReports
 from skyulf_deployment.peers import IngestionClient, PredictorClient, RegistryClient
 from skyulf_deployment.service import DeploymentService
-from skyulf_deployment.settings import get_settings
+from skyulf_deployment.settings import DeploymentSettings, get_settings
 from skyulf_platform.artifacts import open_store
 from skyulf_platform.db.engine import make_engine
 from skyulf_platform.db.uow import UnitOfWork
@@ -46,8 +47,10 @@ class WorkerServices:
     drift: DriftReports
 
 
-def build_worker(settings: PlatformSettings | None = None) -> WorkerServices:
+def build_worker(settings: DeploymentSettings | None = None) -> WorkerServices:
     settings = settings or get_settings()
+    webhook = settings.alert_webhook_url
+    alerts = WebhookAlerts(webhook.get_secret_value()) if webhook else None
     deployments = DeploymentService(
         UnitOfWork(make_engine(settings.resolved_database_url())),
         RegistryClient.connect(settings.registry_addr),
@@ -56,5 +59,5 @@ def build_worker(settings: PlatformSettings | None = None) -> WorkerServices:
     store = open_store(settings)
     key = settings.signing_key()
     batch = BatchScoring(deployments, ingestion, None, store, key)
-    drift = DriftReports(deployments, ingestion, None, store, key)
+    drift = DriftReports(deployments, ingestion, None, store, key, alerts)
     return WorkerServices(deployments, batch, drift)

@@ -615,6 +615,15 @@ class DriftColumn(BaseModel):
     current_shares: list[float]
 
 
+class AlertDelivery(BaseModel):
+    """Whether an alert reached the alert webhook (its scheme and host; never its path)."""
+
+    status: Literal["delivered", "failed"]
+    target: str
+    attempts: int
+    error: str | None = None
+
+
 class DriftResultPublic(BaseModel):
     n_reference: int
     n_current: int
@@ -623,6 +632,8 @@ class DriftResultPublic(BaseModel):
     missing_columns: list[str] = []
     alert: bool = False
     drifted: list[str] = []
+    # Set when the alert was pushed to a webhook (SKYULF_ALERT_WEBHOOK_URL).
+    alert_delivery: AlertDelivery | None = None
 
 
 class DriftReportPublic(BaseModel):
