@@ -4040,6 +4040,15 @@ export interface operations {
                     "application/json": components["schemas"]["DatasetProfilePublic"];
                 };
             };
+            /** @description The request is invalid; `details.field` names the fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description No valid session or API key: sign in, or send `Authorization: Bearer <key>`. */
             401: {
                 headers: {

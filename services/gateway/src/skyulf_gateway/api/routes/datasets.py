@@ -146,7 +146,9 @@ async def get_dataset(dataset_id: str, clients: ClientsDep) -> s.DatasetPublic:
 
 
 @router.get(
-    "/{dataset_id}/profile", response_model=s.DatasetProfilePublic, responses=s.errors(404, 409)
+    "/{dataset_id}/profile",
+    response_model=s.DatasetProfilePublic,
+    responses=s.errors(400, 404, 409),
 )
 async def get_profile(
     dataset_id: str,
