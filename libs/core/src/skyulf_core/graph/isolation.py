@@ -92,16 +92,19 @@ def _answer(handle: Handler, request: Any, send: Callable[[Any], None]) -> bytes
     except MemoryError:
         return _frame("memory", None)
     except SkyulfError as exc:
-        # The error itself when it survives the trip (an error type with other constructor
-        # arguments would not), else the base type with its code, message and details.
-        try:
-            pickle.loads(framed := _frame("raise", exc))
-            return framed
-        except Exception:
-            plain = SkyulfError(exc.message, code=exc.code, details=exc.details)
-            return _frame("raise", plain)
+        return _frame("raise", _portable(exc))
     except BaseException as exc:  # every failure goes back to the parent as its message
         return _frame("error", (type(exc).__name__, str(exc)))
+
+
+def _portable(exc: SkyulfError) -> SkyulfError:
+    """The error itself when it survives pickling (an error type with other constructor
+    arguments would not), else the base type with its code, message and details."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        return SkyulfError(exc.message, code=exc.code, details=exc.details)
 
 
 def _serve(handle: Handler, requests: int, replies: int) -> None:
