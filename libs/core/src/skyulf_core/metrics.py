@@ -43,6 +43,20 @@ def only_metrics(names: Iterable[str]) -> Iterator[None]:
         _WANTED.reset(token)
 
 
+# What a classifier's probabilities give alone, without its predicted labels.
+PROBABILITY_METRICS = frozenset(
+    {"roc_auc", "pr_auc", "pr_auc_weighted", "log_loss"}
+    | {f"roc_auc_{scheme}{avg}" for scheme in ("ovr", "ovo") for avg in ("", "_weighted")}
+)
+
+
+def labels_wanted() -> bool:
+    """Whether a wanted metric needs the predicted labels (a search on ROC AUC needs only the
+    probabilities, and a forest would compute them twice to predict)."""
+    wanted = _WANTED.get()
+    return wanted is None or not wanted <= PROBABILITY_METRICS
+
+
 def _safe(name: str, fn: Callable[[], float], out: dict[str, float], prefix: str) -> None:
     wanted = _WANTED.get()
     if wanted is not None and name not in wanted:

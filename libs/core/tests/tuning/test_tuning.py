@@ -13,7 +13,9 @@ from sklearn.datasets import load_breast_cancer, load_diabetes
 
 from skyulf_core.graph import train_pipeline
 from skyulf_core.models.registry import get_model
+from skyulf_core.tuning import objective
 from skyulf_core.tuning.objective import TuningProblem, refit_graph, tuned_nodes
+from skyulf_core.tuning.records import StudyRecord
 from skyulf_core.tuning.study import open_study, run_trials, tune_in_process
 from skyulf_errors import Cancelled, NodeError
 
@@ -215,6 +217,42 @@ def test_a_trial_fitted_in_a_child_scores_the_same(cancer: pd.DataFrame) -> None
     graph = _graph("logistic_regression", {"n_trials": 1, "search_space": LOGREG_SPACE})
     inline = TuningProblem(graph, cancer, "m").evaluate({"C": 0.5})
     assert TuningProblem(graph, cancer, "m", isolate_fit=True).evaluate({"C": 0.5}) == inline
+
+
+@pytest.mark.parametrize("strategy", ["random", "halving_random"])
+def test_a_search_in_a_child_runs_the_same_trials_forking_once(
+    cancer: pd.DataFrame, strategy: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Weak C values are far behind after the first fold: successive halving prunes some, and
+    # a pruned trial's child is killed in the middle of its folds.
+    config = {
+        "strategy": strategy,
+        "metric": "accuracy",
+        "n_trials": 8,
+        "cv_folds": 4,
+        "search_space": {"C": {"type": "float", "low": 1e-5, "high": 10.0, "log": True}},
+        "strategy_params": {"reduction_factor": 2},
+    }
+    graph = _graph("logistic_regression", config)
+    inline = tune_in_process(TuningProblem(graph, cancer, "m"))
+    forks: list[int] = []
+    real = objective.Child
+
+    def counted(*args: Any) -> objective.Child:
+        forks.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(objective, "Child", counted)
+    isolated = tune_in_process(TuningProblem(graph, cancer, "m", isolate_fit=True))
+
+    def seen(record: StudyRecord) -> list[tuple[Any, ...]]:
+        return [(t.state, t.params, t.value, t.intermediate) for t in record.trials]
+
+    assert seen(isolated) == seen(inline)
+    # One child for the search, and one more after each pruned trial but the last.
+    pruned = [t.number for t in isolated.trials if t.state == "PRUNED"]
+    assert (strategy == "random") == (not pruned)
+    assert len(forks) == 1 + len([n for n in pruned if n < len(isolated.trials) - 1])
 
 
 def test_a_cancel_stops_a_trial_in_the_middle_of_a_fit(cancer: pd.DataFrame) -> None:

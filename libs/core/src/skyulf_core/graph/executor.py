@@ -43,7 +43,7 @@ from skyulf_core.graph.runner import (
 )
 from skyulf_core.graph.spec import PipelineGraph, ancestors, parse_graph
 from skyulf_core.graph.validation import check_graph
-from skyulf_core.metrics import compute_metrics
+from skyulf_core.metrics import compute_metrics, labels_wanted
 from skyulf_core.models.base import Task
 from skyulf_core.models.matrix import feature_matrix
 from skyulf_core.models.training import CrossValidationSettings, parse_training
@@ -220,20 +220,25 @@ class _Hooks:
 FitRunner = Callable[[Callable[[], Any]], Any]
 
 
+def fit_crashed(model: ModelStep, exc: FitCrashed) -> NodeError:
+    """The error of a model whose fitting process died."""
+    return NodeError(
+        f"node '{model.node_id}' ({model.definition.id}): the process fitting it was killed "
+        f"(signal {exc.signal}), most likely out of memory; lower its hyperparameters "
+        "(trees, neighbours, iterations) or use fewer rows or columns",
+        node_id=model.node_id,
+        node_type=model.definition.id,
+        details={"reason": "out_of_memory"},
+    )
+
+
 def _fit_estimator(model: ModelStep, fit: Callable[[], Any], runner: FitRunner | None) -> Any:
     if runner is None:
         return fit()
     try:
         return runner(fit)
     except FitCrashed as exc:
-        raise NodeError(
-            f"node '{model.node_id}' ({model.definition.id}): the process fitting it was killed "
-            f"(signal {exc.signal}), most likely out of memory; lower its hyperparameters "
-            "(trees, neighbours, iterations) or use fewer rows or columns",
-            node_id=model.node_id,
-            node_type=model.definition.id,
-            details={"reason": "out_of_memory"},
-        ) from exc
+        raise fit_crashed(model, exc) from exc
 
 
 def _fit_model(
@@ -303,12 +308,15 @@ def _evaluate(
             metrics.update(cluster_scores(estimator, matrix, prefix))
             continue
         assert part.y is not None
-        pred = decode_target(decoders, estimator.predict(matrix))
         proba = None
         if task == "classification" and hasattr(estimator, "predict_proba"):
             # Align probability columns to every class, even ones absent from the train split.
             proba = np.zeros((len(matrix), n_classes))
             proba[:, np.asarray(model_classes).astype(int)] = estimator.predict_proba(matrix)
+        if proba is None or labels_wanted():
+            pred = decode_target(decoders, estimator.predict(matrix))
+        else:  # no label is scored: the most probable class stands in
+            pred = proba.argmax(axis=1)
         classes = list(range(n_classes)) if task == "classification" else None
         y_true = decode_target(decoders, part.y.to_numpy())
         metrics.update(compute_metrics(task, y_true, pred, proba, classes, prefix))

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Mapping
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from skyulf_core.graph.executor import TrainContext, prepare_training
+from skyulf_core.graph.executor import TrainContext, fit_crashed, prepare_training
+from skyulf_core.graph.isolation import Child, FitCrashed
 from skyulf_core.graph.runner import ModelStep
 from skyulf_core.graph.spec import PipelineGraph, parse_graph
 from skyulf_core.metrics import only_metrics
@@ -64,9 +65,10 @@ def search_settings(config: TuningConfig) -> CrossValidationSettings:
 
 class TuningProblem:
     """What every trial of one tuned node shares: the prepared run (preprocessing done once
-    per process) and the node's base parameters. ``isolate_fit``: each fold's model is fitted
-    in a child process (:mod:`skyulf_core.graph.isolation`), so ``should_cancel`` stops a trial
-    in the middle of a fit, not only between folds."""
+    per process) and the node's base parameters. ``isolate_fit``: a trial's folds are fitted
+    and scored in a child process (:mod:`skyulf_core.graph.isolation`), so ``should_cancel``
+    stops a trial in the middle of a fit, not only between folds; within :meth:`isolated`
+    the trials share one child."""
 
     def __init__(
         self,
@@ -80,6 +82,8 @@ class TuningProblem:
         self.graph = parse_graph(graph)
         self.isolate_fit = isolate_fit
         self.rows: Split | None = None  # the train split; nested_cv: one outer fold's rows
+        self._child: Child | None = None
+        self._keep_child = False
         if not any(n.id == node_id for n in self.graph.nodes):
             raise NodeError(f"node '{node_id}' is not in the graph", node_id=node_id)
         with self._limits():
@@ -95,6 +99,7 @@ class TuningProblem:
         problem = cls.__new__(cls)
         problem.graph, problem.context, problem.warnings = context.graph, context, []
         problem.isolate_fit, problem.rows = context.runner is not None, rows
+        problem._child, problem._keep_child = None, False
         problem._take_node(node_id)
         return problem
 
@@ -128,9 +133,59 @@ class TuningProblem:
         points = math.prod(len(values) for values in self.space.grid.values())
         return min(self.config.n_trials, points)
 
+    @contextmanager
+    def isolated(self) -> Iterator[None]:
+        """Within the block the trials share one child (``isolate_fit``), forked at the first
+        trial and again after a trial that was cancelled, pruned or killed: a trial pays for
+        no fork of its own. Outside it, each trial forks a child of its own."""
+        if self._keep_child:
+            yield
+            return
+        self._keep_child = True
+        try:
+            yield
+        finally:
+            self._keep_child = False
+            if self._child is not None:
+                self._child.stop()
+                self._child = None
+
     def evaluate(self, params: Mapping[str, Any], report: Report | None = None) -> float:
         """The mean of the metric over the folds with ``params``; ``report`` hears the running
         mean after each fold."""
+        if not self.isolate_fit:
+            return self._evaluate(params, report)
+        if self._child is None or not self._child.alive:
+            with self._limits():  # the child keeps them for its life
+                self._child = Child(self._in_child)
+        child = self._child
+        hooks = self.context.hooks
+
+        def on_message(message: tuple[Any, ...]) -> None:
+            if message[0] == "report" and report is not None:
+                report(message[1], message[2])
+            elif message[0] == "progress" and hooks.on_progress is not None:
+                hooks.on_progress(message[1], message[2])
+
+        try:
+            return float(child.call(dict(params), hooks.cancelled, on_message))
+        except FitCrashed as exc:
+            raise fit_crashed(self.model, exc) from exc
+        finally:
+            if not self._keep_child:
+                child.stop()
+                self._child = None
+
+    def _in_child(self, params: dict[str, Any], send: Callable[[Any], None]) -> float:
+        # The parent polls for a cancel and writes the progress: the child neither fits in a
+        # child of its own nor touches the parent's connections.
+        hooks = self.context.hooks
+        self.context.runner, hooks.should_cancel = None, None
+        if hooks.on_progress is not None:
+            hooks.on_progress = lambda fraction, what: send(("progress", fraction, what))
+        return self._evaluate(params, lambda step, value: send(("report", step, value)))
+
+    def _evaluate(self, params: Mapping[str, Any], report: Report | None) -> float:
         definition = self.model.definition
         step = self.step(params)
         scores: list[float] = []
@@ -149,7 +204,7 @@ class TuningProblem:
             if report is not None:
                 report(index, float(np.mean(scores)))
 
-        with self._limits(), only_metrics([self.metric]):
+        with only_metrics([self.metric]):
             settings = search_settings(self.config)
             self.context.cross_validation(step, settings, after_fold, rows=self.rows)
         return float(np.mean(scores))

@@ -141,22 +141,23 @@ def run_trials(
 
     callbacks = [] if on_trial is None else [lambda _s, t: on_trial(t)]
     ran = 0
-    while True:
-        if should_stop is not None and should_stop():
-            break
-        if deadline is not None and time.time() >= deadline:
-            break
-        if not claim():
-            break
-        try:
-            study.optimize(objective, n_trials=1, callbacks=callbacks, gc_after_trial=False)
-        except Cancelled:
-            raise
-        except SkyulfError as exc:
-            # Recorded FAIL (with its message) by Optuna; the next trial may fare better.
-            log.info("trial of node %s failed: %s", problem.node_id, exc.message)
-            _report_failed(study, on_trial)
-        ran += 1
+    with problem.isolated():
+        while True:
+            if should_stop is not None and should_stop():
+                break
+            if deadline is not None and time.time() >= deadline:
+                break
+            if not claim():
+                break
+            try:
+                study.optimize(objective, n_trials=1, callbacks=callbacks, gc_after_trial=False)
+            except Cancelled:
+                raise
+            except SkyulfError as exc:
+                # Recorded FAIL (with its message) by Optuna; the next trial may fare better.
+                log.info("trial of node %s failed: %s", problem.node_id, exc.message)
+                _report_failed(study, on_trial)
+            ran += 1
     return ran
 
 
