@@ -3,6 +3,7 @@ from __future__ import annotations
 import zipfile
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 import pytest
@@ -166,3 +167,12 @@ def write_xlsx(
 @pytest.fixture
 def xlsx() -> Callable[..., Path]:
     return write_xlsx
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty ingestion database on SQLite, then on a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'ingestion.db'}"
+    value: Any = request.getfixturevalue("fresh_postgres_url")
+    return str(value)

@@ -3,10 +3,6 @@ to its newest READY version, the schema matches the tables, and the way down bri
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
-import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -19,14 +15,6 @@ from skyulf_platform.db.migrations import alembic_config, upgrade
 
 DATASET_ID = "0b5c7f9e-2d0c-4f7e-9a55-3c0f1b7c2e11"
 PROFILE = '{"n_rows": 3}'
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'ingestion.db'}"
-    value: Any = request.getfixturevalue("fresh_postgres_url")
-    return str(value)
 
 
 def test_0004_moves_the_profile_to_the_newest_version_and_back(url: str) -> None:
