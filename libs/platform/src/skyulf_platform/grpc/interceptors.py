@@ -13,6 +13,7 @@ from grpc import aio
 from skyulf_errors import ErrorCode, SkyulfError
 from skyulf_platform.errors import GRPC_STATUS, error_trailer, from_rpc_error
 from skyulf_platform.grpc.auth import TOKEN_PREFIX, bearer_token, with_credentials
+from skyulf_platform.grpc.wrapping import WrappingInterceptor
 from skyulf_platform.logs import new_request_id, request_id_var
 from skyulf_platform.projects import (
     DEFAULT_PROJECT,
@@ -96,51 +97,17 @@ def _wrap_stream(
     return wrapper
 
 
-class ErrorMappingInterceptor(aio.ServerInterceptor):
+class ErrorMappingInterceptor(WrappingInterceptor):
     """Sets the request id for logging and the project the call acts in, and turns raised errors
     into mapped gRPC statuses."""
 
-    def __init__(self) -> None:
-        # method -> (the handler it wrapped, the wrapper): built once, not on every call.
-        self._wrapped: dict[str, tuple[grpc.RpcMethodHandler, grpc.RpcMethodHandler]] = {}
+    passthrough = ("/grpc.health", "/grpc.reflection")
 
-    async def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
-        handler = await continuation(handler_call_details)
-        if handler is None:
-            return handler
-        method = handler_call_details.method
-        if method.startswith(("/grpc.health", "/grpc.reflection")):
-            return handler
-        cached = self._wrapped.get(method)
-        if cached is not None and cached[0] is handler:
-            return cached[1]
-        wrapped = _wrap_handler(handler, method)
-        self._wrapped[method] = (handler, wrapped)
-        return wrapped
+    def wrap_unary(self, behaviour: Any, method: str) -> Any:
+        return _wrap_unary(behaviour, method)
 
-
-def _wrap_handler(handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
-    kw = {
-        "request_deserializer": handler.request_deserializer,
-        "response_serializer": handler.response_serializer,
-    }
-    if handler.unary_unary:
-        return grpc.unary_unary_rpc_method_handler(_wrap_unary(handler.unary_unary, method), **kw)
-    if handler.stream_unary:
-        return grpc.stream_unary_rpc_method_handler(_wrap_unary(handler.stream_unary, method), **kw)
-    if handler.unary_stream:
-        return grpc.unary_stream_rpc_method_handler(
-            _wrap_stream(handler.unary_stream, method), **kw
-        )
-    if handler.stream_stream:
-        return grpc.stream_stream_rpc_method_handler(
-            _wrap_stream(handler.stream_stream, method), **kw
-        )
-    return handler
+    def wrap_stream(self, behaviour: Any, method: str) -> Any:
+        return _wrap_stream(behaviour, method)
 
 
 def _with_request_id(details: aio.ClientCallDetails) -> aio.ClientCallDetails:

@@ -11,6 +11,8 @@ import grpc
 from grpc import aio
 from prometheus_client import Counter, Histogram
 
+from skyulf_platform.grpc.wrapping import WrappingInterceptor
+
 REQUESTS = Counter(
     "skyulf_grpc_server_requests",
     "gRPC calls handled, by service, method and status code.",
@@ -71,41 +73,11 @@ def _stream(behavior: Callable[..., Any], method: str) -> Callable[..., AsyncIte
     return wrapper
 
 
-class MetricsInterceptor(aio.ServerInterceptor):
+class MetricsInterceptor(WrappingInterceptor):
     """Outermost server interceptor: it sees the status the error mapping chose."""
 
-    def __init__(self) -> None:
-        # method -> (the handler it wrapped, the wrapper): built once, not on every call.
-        self._wrapped: dict[str, tuple[grpc.RpcMethodHandler, grpc.RpcMethodHandler]] = {}
+    def wrap_unary(self, behaviour: Any, method: str) -> Any:
+        return _unary(behaviour, method)
 
-    async def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
-        handler = await continuation(handler_call_details)
-        if handler is None or handler_call_details.method.startswith("/grpc.reflection"):
-            return handler
-        method = handler_call_details.method
-        cached = self._wrapped.get(method)
-        if cached is not None and cached[0] is handler:
-            return cached[1]
-        wrapped = _wrap(handler, method)
-        self._wrapped[method] = (handler, wrapped)
-        return wrapped
-
-
-def _wrap(handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
-    kw = {
-        "request_deserializer": handler.request_deserializer,
-        "response_serializer": handler.response_serializer,
-    }
-    if handler.unary_unary:
-        return grpc.unary_unary_rpc_method_handler(_unary(handler.unary_unary, method), **kw)
-    if handler.stream_unary:
-        return grpc.stream_unary_rpc_method_handler(_unary(handler.stream_unary, method), **kw)
-    if handler.unary_stream:
-        return grpc.unary_stream_rpc_method_handler(_stream(handler.unary_stream, method), **kw)
-    if handler.stream_stream:
-        return grpc.stream_stream_rpc_method_handler(_stream(handler.stream_stream, method), **kw)
-    return handler
+    def wrap_stream(self, behaviour: Any, method: str) -> Any:
+        return _stream(behaviour, method)
