@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import errno
+import socket
 from typing import NamedTuple
 
 import grpc
@@ -172,3 +174,40 @@ async def test_interceptors_wrap_a_method_once_and_again_when_its_handler_change
         current[0] = second  # e.g. a refusal in between: wrapped anew, never the old wrapper
         again = await interceptor.intercept_service(continuation, details)
         assert again is not wrapped and again.unary_unary is not behaviour
+
+
+def _bind_sharing(port: int) -> OSError | None:
+    """What binding another SO_REUSEPORT socket to ``port`` raises, if anything."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError as e:
+            return e
+        return None
+
+
+async def test_a_picked_port_is_never_shared_with_another_server() -> None:
+    # With SO_REUSEPORT on a picked port, a second server could be given the same one and
+    # each server's clients would reach the other.
+    running = await _start()
+    try:
+        refused = _bind_sharing(running.port)
+        assert refused is not None and refused.errno == errno.EADDRINUSE
+    finally:
+        await running.stop(0)
+
+
+async def test_a_configured_port_can_be_shared_by_several_processes() -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    binding = ServiceBinding(
+        _Advisor(), advisor_pb2_grpc.add_AdvisorServiceServicer_to_server, SERVICE
+    )
+    running = await start_server([binding], host="127.0.0.1", port=port)
+    try:
+        assert running.port == port
+        assert _bind_sharing(port) is None
+    finally:
+        await running.stop(0)

@@ -100,6 +100,14 @@ async def _monitor(running: RunningServer, interval: float) -> None:
         await asyncio.sleep(interval if failure is None else min(interval, 1.0))
 
 
+def _port_options(port: int) -> list[tuple[str, int]]:
+    """A port the kernel picks (0) is this server's alone. gRPC sets SO_REUSEPORT by default,
+    and with it a picked port may be one another server already listens on: their clients
+    then reach each other's servers (grpc/grpc#10755). A configured port keeps SO_REUSEPORT,
+    so that several processes can share it."""
+    return [("grpc.so_reuseport", 0)] if port == 0 else []
+
+
 async def start_server(
     bindings: Sequence[ServiceBinding],
     *,
@@ -125,7 +133,7 @@ async def start_server(
             AuthInterceptor(credentials, bearer_verifier=bearer_verifier),
             ErrorMappingInterceptor(),
         ],
-        options=SERVER_OPTIONS,
+        options=[*SERVER_OPTIONS, *_port_options(port)],
     )
     for b in bindings:
         b.add_to_server(b.servicer, server)
