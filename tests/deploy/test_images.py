@@ -58,6 +58,37 @@ def test_a_gateway_process_never_imports_the_ml_core() -> None:
     assert out.stdout.strip() == "[]"
 
 
+INGEST_IN_A_WORKER = """
+import sys, importlib, tempfile
+from pathlib import Path
+from skyulf_platform.tasks.app import task_modules
+for name in task_modules():
+    importlib.import_module(name)
+from skyulf_ingestion.__main__ import MIGRATIONS_DIR
+from skyulf_ingestion.settings import IngestionSettings
+from skyulf_ingestion.wiring import build_service
+from skyulf_platform.db.migrations import upgrade
+data = Path(tempfile.mkdtemp())
+(data / "d.csv").write_text("a,b,when\\n1,x,2020-01-01\\n2,y,2021-02-03\\n3,,2022-03-04\\n")
+settings = IngestionSettings(data_dir=data)
+upgrade(MIGRATIONS_DIR, settings.resolved_database_url(), settings.service_name)
+service = build_service(settings, enqueue=lambda dataset_id: None)
+dataset = service.upload_file("d.csv", data / "d.csv")
+assert service.ingest(dataset.id).status.value == "READY"
+assert len(service.get_rows(dataset.id, offset=0, limit=10).rows) == 3
+print(sorted(m for m in ("sklearn", "scipy", "optuna", "xgboost", "lightgbm", "pandas")
+             if m in sys.modules))
+"""
+
+
+def test_an_ingest_worker_never_loads_the_estimator_libraries() -> None:
+    # A worker imports every queue's task modules; only a training or scoring task loads the
+    # ML stack, so a worker for the ingest queue stays small (the chart gives it 512 MiB).
+    out = subprocess.run([sys.executable, "-c", INGEST_IN_A_WORKER], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_the_dockerfile_copies_manifests_before_sources() -> None:
     dockerfile = (REPO / "deploy" / "docker" / "Dockerfile").read_text()
     first_source = dockerfile.index("COPY libs/ libs/")

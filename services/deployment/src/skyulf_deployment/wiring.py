@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from skyulf_deployment.alerts import WebhookAlerts
-from skyulf_deployment.batch import BatchScoring, Enqueue
-from skyulf_deployment.drift import DriftReports
 from skyulf_deployment.peers import IngestionClient, PredictorClient, RegistryClient
 from skyulf_deployment.service import DeploymentService
 from skyulf_deployment.settings import DeploymentSettings, get_settings
@@ -15,6 +14,10 @@ from skyulf_platform.db.engine import make_engine
 from skyulf_platform.db.uow import UnitOfWork
 from skyulf_platform.settings import PlatformSettings
 from skyulf_platform.tasks.app import create_celery_app
+
+if TYPE_CHECKING:
+    from skyulf_deployment.batch import BatchScoring, Enqueue
+    from skyulf_deployment.drift import DriftReports
 
 # Task names: the contract between this service and the workers that run them.
 SCORE_BATCH = "skyulf.deployment.score_batch"
@@ -48,6 +51,11 @@ class WorkerServices:
 
 
 def build_worker(settings: DeploymentSettings | None = None) -> WorkerServices:
+    # Scoring and drift load the ML core: imported here, so that a worker loads it only when
+    # it runs one of their tasks (an ingest-only worker never does).
+    from skyulf_deployment.batch import BatchScoring
+    from skyulf_deployment.drift import DriftReports
+
     settings = settings or get_settings()
     webhook = settings.alert_webhook_url
     alerts = WebhookAlerts(webhook.get_secret_value()) if webhook else None

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import BaseModel
 
-from skyulf_core.graph.preview import json_value
+from skyulf_core.cells import json_value
 from skyulf_errors import DataLoss
 from skyulf_ingestion.models import ColumnInfo, Dataset
 

@@ -1,5 +1,9 @@
 """Celery tasks of the pipeline service, run by the platform's workers on the ``train`` and
-``tune`` queues."""
+``tune`` queues.
+
+Each task imports its runner when it runs: the runners load the ML core, which a worker that
+only takes other queues' tasks (ingestion) should never hold in memory.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,6 @@ import logging
 from celery import shared_task
 
 from skyulf_errors import NotFound
-from skyulf_pipeline.runner import run_training_job
-from skyulf_pipeline.wiring import trial_worker, tuning_runner
 from skyulf_platform.tasks.app import declare_task_queue
 
 log = logging.getLogger(__name__)
@@ -28,6 +30,8 @@ QUEUE_OF_KIND = {"train": ("train", TRAIN_PIPELINE), "tune": ("tune", TUNE_PIPEL
 
 @shared_task(name=TRAIN_PIPELINE)
 def train(job_id: str) -> None:
+    from skyulf_pipeline.runner import run_training_job
+
     try:
         run_training_job(job_id)
     except NotFound:
@@ -37,6 +41,8 @@ def train(job_id: str) -> None:
 
 @shared_task(name=TUNE_PIPELINE)
 def tune(job_id: str) -> None:
+    from skyulf_pipeline.wiring import tuning_runner
+
     try:
         tuning_runner().run(job_id)
     except NotFound:
@@ -45,6 +51,8 @@ def tune(job_id: str) -> None:
 
 @shared_task(name=TUNE_TRIALS)
 def tune_trials(job_id: str, node_id: str) -> None:
+    from skyulf_pipeline.wiring import trial_worker
+
     try:
         trial_worker().run(job_id, node_id)
     except NotFound:

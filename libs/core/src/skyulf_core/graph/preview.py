@@ -8,14 +8,12 @@ did to the train rows (dropped them all, left a column all-missing, changed noth
 
 from __future__ import annotations
 
-import math
-from datetime import date, datetime
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
+from skyulf_core.cells import json_value
 from skyulf_core.graph.runner import Frames, Step, build_plan, run_steps
 from skyulf_core.graph.spec import PipelineGraph, parse_graph
 from skyulf_core.graph.validation import check_graph
@@ -37,30 +35,6 @@ class NodePreview(BaseModel):
     rows: list[dict[str, Any]]
     splits: list[SplitSize] = []
     warnings: list[str] = []
-
-
-def json_value(value: Any) -> Any:
-    """A cell as JSON: NaN/NaT/None -> None, ±inf -> "inf"/"-inf", dates as ISO text."""
-    if value is None or value is pd.NaT:
-        return None
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        if math.isnan(value):
-            return None
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        return value
-    if isinstance(value, datetime | date | pd.Timestamp):
-        return value.isoformat()
-    if isinstance(value, bool | int | str):
-        return value
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return str(value)
 
 
 def _preview(step: Step, frames: Frames, target: str | None, rows: int) -> NodePreview:
