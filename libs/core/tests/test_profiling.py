@@ -125,6 +125,24 @@ def test_a_parquet_file_profiles_as_its_frame_does(
     assert from_file == profile_frame(pl.read_parquet(path))
 
 
+def test_a_sampled_parquet_profile_keeps_the_columns_correlations_choose(
+    churn_pl: pl.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Columns are profiled two at a time and the correlation sample taken on the same pass,
+    # keeping only the columns correlations may still choose (at most 2 per kind here).
+    from skyulf_core.profiling import correlations as correlations_module
+
+    monkeypatch.setattr(profile_module, "SAMPLE_ROWS", 100)
+    monkeypatch.setattr(correlations_module, "SAMPLE_ROWS", 100)
+    monkeypatch.setattr(correlations_module, "MAX_COLUMNS", 2)
+    path = tmp_path / "churn.parquet"
+    churn_pl.write_parquet(path, row_group_size=64)
+    from_file = profile_parquet(path)
+    assert from_file.correlations is not None and from_file.correlations.pearson is not None
+    assert len(from_file.correlations.pearson.columns) == 2
+    assert from_file == profile_frame(pl.read_parquet(path))
+
+
 def test_an_empty_parquet_file_profiles_as_its_frame_does(tmp_path: Path) -> None:
     frame = pl.DataFrame({"a": pl.Series([], dtype=pl.Int64), "b": pl.Series([], dtype=pl.String)})
     frame.write_parquet(tmp_path / "empty.parquet")

@@ -64,6 +64,12 @@ def cramers_v(df: pl.DataFrame, a: str, b: str) -> float:
     return math.sqrt(chi2 / (n * (k - 1))) if k > 1 else float("nan")
 
 
+def correlation_candidates(columns: list[ColumnProfile]) -> set[str]:
+    """The columns correlations may still look at once more columns come: a column another
+    outranks now stays outranked."""
+    return set(_informative(columns, "numeric")) | set(_informative(columns, "categorical"))
+
+
 def correlated_columns(columns: list[ColumnProfile]) -> list[str]:
     """The columns correlations looks at."""
     numeric = _informative(columns, "numeric")

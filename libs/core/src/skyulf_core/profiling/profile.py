@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -17,7 +20,12 @@ import numpy as np
 import polars as pl
 
 from skyulf_core.profiling.alerts import build_alerts
-from skyulf_core.profiling.correlations import SAMPLE_ROWS, correlated_columns, correlations
+from skyulf_core.profiling.correlations import (
+    SAMPLE_ROWS,
+    correlated_columns,
+    correlation_candidates,
+    correlations,
+)
 from skyulf_core.profiling.schema import (
     ColumnKindName,
     ColumnProfile,
@@ -28,6 +36,7 @@ from skyulf_core.profiling.schema import (
 from skyulf_core.profiling.target import analyse_target
 
 QUANTILES = (0.05, 0.25, 0.75, 0.95)
+PROFILE_THREADS = 2
 _FOLD = np.uint64(0x100000001B3)
 PII_SAMPLE = 200
 PII_SHARE = 0.8
@@ -326,30 +335,63 @@ def profile_frame(df: pl.DataFrame, target: str | None = None) -> DatasetProfile
     return profile
 
 
-def _sampled(path: Path, name: str, rows: pl.Series | None) -> pl.Series:
-    column = pl.read_parquet(path, columns=[name]).get_column(name)
-    return column if rows is None else column.gather(rows)
+@dataclass
+class _ColumnPass:
+    """What one column of a Parquet file adds to its profile."""
+
+    profiles: list[ColumnProfile]
+    memory_bytes: int
+    hashes: np.ndarray
+    sample: pl.Series
+
+
+def _profile_column(path: Path, name: str, n_rows: int, rows: pl.Series | None) -> _ColumnPass:
+    part = pl.read_parquet(path, columns=[name])
+    series = part.get_column(name)
+    return _ColumnPass(
+        profiles=_column_profiles(part, n_rows),
+        memory_bytes=int(part.estimated_size()),
+        hashes=part.hash_rows().to_numpy(),
+        sample=series if rows is None else series.gather(rows),
+    )
 
 
 def profile_parquet(path: Path) -> DatasetProfile:
-    """profile_frame of a Parquet file, read one column at a time: memory holds a column, the
-    rows' running hashes and the correlation sample, never the whole table."""
+    """profile_frame of a Parquet file, read one column at a time: memory holds the columns
+    being profiled, the rows' running hashes and the correlation sample, never the whole table.
+
+    PROFILE_THREADS columns are profiled at once: reading, sorting, hashing and counting a
+    column release the GIL. The correlation sample is taken on the same pass, and only the
+    columns correlations could still choose keep theirs.
+    """
     names = list(pl.read_parquet_schema(path))
     n_rows = pl.scan_parquet(path).select(pl.len()).collect().item()
     rows = _sample_rows(n_rows)
     columns: list[ColumnProfile] = []
     hashes: np.ndarray | None = None
     memory_bytes = 0
-    for name in names:
-        part = pl.read_parquet(path, columns=[name])
-        columns += _column_profiles(part, n_rows)
-        memory_bytes += int(part.estimated_size())
-        # A row's hash folds its columns' hashes in (FNV-style), so duplicates need no more
-        # than one column at a time.
-        column_hash = part.hash_rows().to_numpy()
-        hashes = column_hash if hashes is None else (hashes * _FOLD) ^ column_hash
-        del part, column_hash
+    samples: dict[str, pl.Series] = {}
+
+    def add(done: _ColumnPass) -> None:
+        nonlocal hashes, memory_bytes, samples
+        columns.extend(done.profiles)
+        memory_bytes += done.memory_bytes
+        # A row's hash folds its columns' hashes in (FNV-style), in column order, so duplicates
+        # need no more than a column at a time.
+        hashes = done.hashes if hashes is None else (hashes * _FOLD) ^ done.hashes
+        samples[done.sample.name] = done.sample
+        kept = correlation_candidates(columns)
+        samples = {name: sample for name, sample in samples.items() if name in kept}
+
+    with ThreadPoolExecutor(PROFILE_THREADS, thread_name_prefix="profile") as pool:
+        running: deque[Future[_ColumnPass]] = deque()
+        for name in names:
+            running.append(pool.submit(_profile_column, path, name, n_rows, rows))
+            if len(running) >= PROFILE_THREADS:
+                add(running.popleft().result())
+        while running:
+            add(running.popleft().result())
     duplicates = n_rows - pl.Series(hashes).n_unique() if hashes is not None and n_rows else 0
     del hashes
-    sample = pl.DataFrame([_sampled(path, name, rows) for name in correlated_columns(columns)])
+    sample = pl.DataFrame([samples[name] for name in correlated_columns(columns)])
     return _profile(n_rows, columns, duplicates, memory_bytes, sample)
